@@ -1,0 +1,24 @@
+"""Options of the ``conceptwiki`` MkDocs plugin (``plugins: - conceptwiki: ...`` in mkdocs.yml)."""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+__all__ = ["ConceptWikiConfig"]
+
+
+class ConceptWikiConfig(Config):
+    #: Folder of concept entries, relative to mkdocs.yml.
+    concepts_dir = c.Type(str, default="concepts")
+    #: Folder of BibTeX files, relative to mkdocs.yml.
+    bib_dir = c.Type(str, default="bib")
+    #: Who publishes the site: the author of "cite this page" citations.
+    publisher = c.Optional(c.Type(str))
+    #: CSL styles offered in "how to cite", by CSL repository name or path to a .csl file.
+    styles = c.ListOfItems(c.Type(str), default=["apa", "chicago-author-date",
+                                                 "harvard-cite-them-right", "oscola"])
+    #: Style of the references list on each page (defaults to the first of ``styles``).
+    default_style = c.Optional(c.Type(str))
+    #: A folder with Jinja templates that override the built-in ones (concept.md.j2, ...).
+    templates_dir = c.Optional(c.Type(str))

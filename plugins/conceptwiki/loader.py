@@ -1,0 +1,363 @@
+"""Load ``concepts/*.yaml`` and ``bib/*.bib`` into a :class:`Wiki`, with every problem found.
+
+``load_wiki(root)`` never raises for bad input: it returns the entries that are valid and a
+list of problems, each located at ``path:line:column``. Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import schema
+from .bib import Source, load_bib_files
+from .links import LinkIndex, find_wikilinks, locate
+from .problems import Problems
+from .schema import SLUG_RE, Concept
+from .yamlsafe import Located, load_yaml
+
+__all__ = ["Entry", "Wiki", "load_wiki", "load_entry", "RESERVED_SLUGS", "TEXT_FIELDS"]
+
+#: Slugs that would clash with pages or folders the site generates itself.
+RESERVED_SLUGS = frozenset({"index", "tags", "tag", "graph", "brief", "cite", "search", "assets",
+                            "con", "prn", "aux", "nul", "com1", "lpt1"})
+
+#: Fields whose Markdown may contain wikilinks, as location paths.
+TEXT_FIELDS = ("summary", "details", "key_points", ("status", "note"))
+
+
+@dataclass
+class Entry:
+    """One valid concept entry."""
+
+    slug: str
+    path: str                      # relative to the project root, POSIX separators
+    concept: Concept
+    located: Located
+    lines: list[str] = field(repr=False, default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.concept.title
+
+    def position(self, *loc: Any) -> tuple[int, int]:
+        return self.located.where(tuple(loc))
+
+    def text_fields(self):
+        """Yield ``(loc, markdown)`` for every field that may contain wikilinks."""
+        c = self.concept
+        yield ("summary",), c.summary
+        if c.details:
+            yield ("details",), c.details
+        for i, point in enumerate(c.key_points):
+            yield ("key_points", i), point
+        if c.status.note:
+            yield ("status", "note"), c.status.note
+
+
+@dataclass
+class Wiki:
+    root: Path
+    entries: dict[str, Entry]
+    sources: dict[str, Source]
+    index: LinkIndex
+    problems: Problems
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems.errors
+
+
+# --------------------------------------------------------------------------------------
+# Validation messages
+
+
+def _models_for(loc: tuple) -> type[BaseModel] | None:
+    """The model that validates the mapping at ``loc``."""
+    model: type[BaseModel] = Concept
+    i = 0
+    while i < len(loc):
+        name = loc[i]
+        sub = {("status",): schema.Status, ("sources",): schema.Sources}.get((name,))
+        if sub is not None and model is Concept:
+            model = sub
+            i += 1
+            continue
+        if model is Concept and name == "see_also":
+            model = schema.ExternalLink
+            i += 2  # skip the list index
+            continue
+        return None
+    return model
+
+
+def _dotted(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "entry"
+
+
+def _yaml_type(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "a yes/no value"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+_PATTERN_HINTS = {
+    schema.SLUG_PATTERN: "use lower-case letters, digits and single hyphens, e.g. 'inner-alignment'",
+    schema.BIBKEY_PATTERN: "use letters, digits and _:.+/- only, e.g. 'hubinger2019risks'",
+    schema.URL_PATTERN: "only http://, https:// and mailto: links are allowed",
+}
+
+
+def _message(err: dict, located: Located) -> tuple[tuple, bool, str]:
+    """Turn one pydantic error into ``(loc, at_key, message)``."""
+    loc = tuple(err["loc"])
+    raw = located.raw.get(loc)
+    kind = err["type"]
+    name = _dotted(loc)
+    value = err.get("input")
+    ctx = err.get("ctx") or {}
+    if kind == "extra_forbidden":
+        model = _models_for(loc[:-1])
+        allowed = list(model.model_fields) if model else []
+        key = str(loc[-1])
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; allowed keys: {', '.join(allowed)}"
+        where = f" in '{_dotted(loc[:-1])}'" if loc[:-1] else ""
+        return loc, True, f"unknown key '{key}'{where}{hint}"
+    if kind == "missing":
+        parent = loc[:-1]
+        where = f" in '{_dotted(parent)}'" if parent else ""
+        return parent, False, f"missing required key '{loc[-1]}'{where}"
+    if value is None and kind.endswith("_type"):
+        return loc, False, f"'{name}' must not be empty"
+    if kind in ("string_type", "str_type"):
+        if isinstance(value, (int, float, bool)):
+            shown = raw if raw is not None else value
+            return loc, False, (f"'{name}' must be text, but YAML reads {shown} as {_yaml_type(value)}; "
+                                f"put it in quotes: '{shown}'")
+        return loc, False, f"'{name}' must be text, not {_yaml_type(value)}"
+    if kind == "list_type":
+        return loc, False, f"'{name}' must be a list, not {_yaml_type(value)}, e.g. [a, b] or one '- item' per line"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return loc, False, f"'{name}' must be a mapping of keys to values, not {_yaml_type(value)}"
+    if kind == "too_short" or (kind == "string_too_short"):
+        if isinstance(value, str) or kind == "string_too_short":
+            return loc, False, f"'{name}' must not be empty"
+        return loc, False, f"'{name}' must not be empty"
+    if kind == "string_too_long":
+        return loc, False, f"'{name}' is longer than {ctx.get('max_length')} characters; shorten it"
+    if kind == "string_pattern_mismatch":
+        hint = _PATTERN_HINTS.get(ctx.get("pattern", ""), f"it must match {ctx.get('pattern')}")
+        return loc, False, f"'{name}': {value!r} is not valid; {hint}"
+    if kind == "enum":
+        expected = ctx.get("expected", "")
+        options = [o.strip(" '") for o in expected.replace(" or ", ", ").split(",") if o.strip()]
+        close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return loc, False, f"'{name}' must be one of {expected}, not {value!r}{hint}"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return loc, False, f"'{name}' must be a date written YYYY-MM-DD, not {value!r}"
+    if kind == "value_error":
+        msg = str(ctx.get("error", err.get("msg", "")))
+        return loc, False, f"'{name}': {msg}"
+    return loc, False, f"'{name}': {err.get('msg', 'invalid value')}"
+
+
+def validate_entry(located: Located, path: str, problems: Problems) -> Concept | None:
+    data = located.data
+    if not isinstance(data, dict):
+        problems.error(path, 1, 1, f"an entry must be a mapping of keys to values (title: ..., "
+                       f"summary: ...), not {_yaml_type(data)}")
+        return None
+    try:
+        return Concept.model_validate(data)
+    except ValidationError as exc:
+        seen: set[tuple] = set()
+        for err in exc.errors(include_url=False):
+            loc, at_key, msg = _message(err, located)
+            line, col = located.where(loc, key=at_key)
+            if (line, col, msg) in seen:
+                continue
+            seen.add((line, col, msg))
+            problems.error(path, line, col, msg)
+        return None
+
+
+def load_entry(file: Path, rel: str, problems: Problems) -> Entry | None:
+    """Load and validate one entry file; problems are appended to ``problems``."""
+    slug = file.stem
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        problems.error(rel, 0, 0, f"cannot read file: {exc.strerror}")
+        return None
+    located = load_yaml(raw, rel, problems)
+    if located is None:
+        return None
+    concept = validate_entry(located, rel, problems)
+    if concept is None:
+        return None
+    lines = raw.decode("utf-8", "replace").splitlines()
+    return Entry(slug=slug, path=rel, concept=concept, located=located, lines=lines)
+
+
+# --------------------------------------------------------------------------------------
+# The whole wiki
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _slug_problem(stem: str) -> str | None:
+    if SLUG_RE.match(stem) is None:
+        suggestion = "-".join(filter(None, "".join(
+            ch if ch.isalnum() and ch.isascii() else "-" for ch in stem.lower()).split("-")))
+        hint = f"; rename it to '{suggestion}.yaml'" if suggestion else ""
+        return (f"file name '{stem}' is not a valid slug: use lower-case letters, digits and "
+                f"single hyphens{hint}")
+    if stem in RESERVED_SLUGS:
+        return f"'{stem}' is a reserved name (the site uses it); choose another file name"
+    if len(stem) > 100:
+        return "file name is longer than 100 characters; choose a shorter slug"
+    return None
+
+
+def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "bib") -> Wiki:
+    """Load every entry and source under ``root``; check them and the links between them."""
+    root = Path(root)
+    problems = Problems()
+    cdir = root / concepts_dir
+    bdir = root / bib_dir
+
+    bib_files = sorted(bdir.glob("*.bib")) if bdir.is_dir() else []
+    sources, bib_problems = load_bib_files(bib_files, root=root)
+    problems.extend(bib_problems)
+
+    files: list[Path] = []
+    if cdir.is_dir():
+        files = sorted(p for p in cdir.iterdir()
+                       if p.suffix in (".yaml", ".yml") and p.is_file())
+    else:
+        problems.error(concepts_dir, 0, 0, f"folder '{concepts_dir}' not found; create it and add "
+                       "entries, or set 'concepts_dir' in mkdocs.yml")
+
+    entries: dict[str, Entry] = {}
+    broken: set[str] = set()  # entries that exist but have errors: links to them are not dead
+    by_folded: dict[str, str] = {}
+    for file in files:
+        rel = _rel(file, root)
+        stem = file.stem
+        bad = _slug_problem(stem)
+        if bad:
+            problems.error(rel, 1, 1, bad)
+        folded = stem.casefold()
+        if folded in by_folded:
+            problems.error(rel, 1, 1, f"duplicate slug '{stem}': {by_folded[folded]} already uses "
+                           "it (slugs are compared ignoring case); rename or merge one of them")
+            continue
+        by_folded[folded] = rel
+        entry = load_entry(file, rel, problems)
+        if entry is not None and not bad:
+            entries[stem] = entry
+        elif not bad:
+            broken.add(stem)
+
+    index = LinkIndex()
+    for slug, entry in entries.items():
+        index.add_slug(slug, entry.title, entry.path)
+    for slug, entry in entries.items():
+        index.add_names(slug, entry.path, aliases=entry.concept.aliases,
+                        former_slugs=entry.concept.former_slugs)
+    by_path = {e.path: e for e in entries.values()}
+    for name, what, path, prev_what, prev_path in index.collisions:
+        line, col = _name_position(by_path[path], name, what)
+        article = "an" if prev_what[0] in "aeiou" else "a"
+        problems.error(path, line, col, f"{what} '{name}' collides with {article} {prev_what} of {prev_path}; "
+                       "names are compared ignoring case, hyphens and spaces, so remove or change one")
+
+    _check_references(entries, sources, index, problems, broken)
+    return Wiki(root=root, entries=entries, sources=sources, index=index, problems=problems)
+
+
+def _name_position(entry: Entry, name: str, what: str) -> tuple[int, int]:
+    field_name = {"alias": "aliases", "former slug": "former_slugs"}.get(what)
+    if field_name:
+        values = getattr(entry.concept, field_name)
+        if name in values:
+            return entry.position(field_name, values.index(name))
+    return 1, 1
+
+
+def _check_references(entries: dict[str, Entry], sources: dict[str, Source], index: LinkIndex,
+                      problems: Problems, broken: set[str] = frozenset()) -> None:
+    used: set[str] = set()
+    for slug, entry in entries.items():
+        c = entry.concept
+        for i, rel in enumerate(c.related):
+            line, col = entry.position("related", i)
+            if rel == slug:
+                problems.warning(entry.path, line, col, f"'related' lists the entry itself ('{rel}'); remove it")
+            elif rel not in entries and rel not in broken:
+                target = index.resolve(rel)
+                if target:
+                    problems.error(entry.path, line, col, f"related '{rel}' is not a slug; it is "
+                                   f"{'an' if index.how(rel) == 'alias' else 'a'} {index.how(rel)} "
+                                   f"of '{target}': write '{target}'")
+                else:
+                    problems.error(entry.path, line, col, f"related '{rel}' is not a concept"
+                                   + _did_you_mean(index.suggest(rel)))
+        keys = [("sources", "primary"), *[("sources", "further", i) for i in range(len(c.sources.further))]]
+        values = [c.sources.primary, *c.sources.further]
+        for loc, key in zip(keys, values):
+            used.add(key)
+            if key not in sources:
+                line, col = entry.position(*loc)
+                close = difflib.get_close_matches(key, list(sources), n=3, cutoff=0.6)
+                problems.error(entry.path, line, col, f"unknown BibTeX key '{key}'; add it to a "
+                               "file in bib/" + _did_you_mean(close))
+        for loc, text in entry.text_fields():
+            start_line = entry.position(*loc)[0]
+            for link in find_wikilinks(text):
+                if index.resolve(link.target) is None and link.target not in broken:
+                    line, col = locate(entry.lines, start_line, link.raw)
+                    problems.error(entry.path, line, col, f"wikilink '{link.raw}' points to no concept"
+                                   + _did_you_mean(index.suggest(link.target)))
+                elif index.resolve(link.target) == slug:
+                    line, col = locate(entry.lines, start_line, link.raw)
+                    problems.warning(entry.path, line, col, f"wikilink '{link.raw}' points to this "
+                                     "page itself; remove the brackets")
+    for key, source in sorted(sources.items()):
+        if key not in used:
+            problems.warning(source.path, source.line, 1, f"source '{key}' is not cited by any entry",
+                             code="unused-source")
+
+
+def _did_you_mean(options: list[str]) -> str:
+    if not options:
+        return ""
+    return "; did you mean " + " or ".join(f"'{o}'" for o in options) + "?"
+

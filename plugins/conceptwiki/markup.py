@@ -1,0 +1,138 @@
+"""Entry Markdown → safe HTML.
+
+Entries are written by strangers, so their Markdown is rendered here (not by the site
+engine), wikilinks are resolved, and the result is cleaned with nh3 against an allow-list.
+Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from typing import Callable, NamedTuple
+
+import markdown
+import nh3
+from markdown.inlinepatterns import InlineProcessor
+
+from .links import WIKILINK_RE
+
+__all__ = ["LinkTarget", "MarkdownRenderer", "sanitize", "ALLOWED_TAGS", "SAFE_SCHEMES", "safe_url"]
+
+SAFE_SCHEMES = {"http", "https", "mailto"}
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h3", "h4", "h5",
+    "h6", "hr", "i", "li", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "sup", "table",
+    "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "kbd", "q", "cite",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+    "td": {"align"}, "th": {"align"},
+    "ol": {"start"},
+}
+ALLOWED_CLASSES = {
+    "a": {"cw-wikilink"},
+    "span": {"cw-broken-link", "nocase"},
+}
+
+
+def sanitize(html: str) -> str:
+    """Clean HTML from an entry: allow-listed tags and attributes, safe URL schemes only."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes=SAFE_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+_SCHEME_RE = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` if it is an http(s) or mailto URL, else ``None`` (never ``javascript:`` etc.)."""
+    if not url:
+        return None
+    url = url.strip()
+    m = _SCHEME_RE.match(url)
+    if not m or m.group(1).lower() not in SAFE_SCHEMES:
+        return None
+    if any(ch in url for ch in "\x00\n\r\t<>\"'`") or " " in url:
+        return None
+    return url
+
+
+class LinkTarget(NamedTuple):
+    href: str
+    text: str
+    title: str
+
+
+Resolver = Callable[[str, "str | None"], "LinkTarget | None"]
+
+
+class _WikilinkInline(InlineProcessor):
+    def __init__(self, pattern: str, md: markdown.Markdown, renderer: "MarkdownRenderer"):
+        super().__init__(pattern, md)
+        self.renderer = renderer
+
+    def handleMatch(self, m: re.Match, data: str):  # type: ignore[override]
+        target = m.group("target").strip()
+        anchor = (m.group("anchor") or "").strip() or None
+        text = (m.group("text") or "").strip() or None
+        resolved = self.renderer.resolver(target, anchor) if self.renderer.resolver else None
+        if resolved is None:
+            el = etree.Element("span")
+            el.set("class", "cw-broken-link")
+            el.text = text or target
+            return el, m.start(0), m.end(0)
+        el = etree.Element("a")
+        el.set("href", resolved.href)
+        el.set("class", "cw-wikilink")
+        if resolved.title:
+            el.set("title", resolved.title)
+        el.text = text or resolved.text
+        self.renderer.links_seen.append(resolved.href)
+        return el, m.start(0), m.end(0)
+
+
+class _WikilinkExtension(markdown.Extension):
+    def __init__(self, renderer: "MarkdownRenderer"):
+        super().__init__()
+        self.renderer = renderer
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # Above links (160) so '[[...]]' is not read as a reference link; below code spans (190).
+        md.inlinePatterns.register(_WikilinkInline(WIKILINK_RE.pattern, md, self.renderer),
+                                   "cw_wikilink", 175)
+
+
+class MarkdownRenderer:
+    """Renders entry Markdown. One instance is reused for every field (``Markdown.reset``)."""
+
+    def __init__(self, resolver: Resolver | None = None):
+        self.resolver: Resolver | None = resolver
+        self.links_seen: list[str] = []
+        self._md = markdown.Markdown(
+            extensions=["tables", "fenced_code", "sane_lists", "toc", _WikilinkExtension(self)],
+            extension_configs={"toc": {"permalink": False, "baselevel": 1}},
+            output_format="html",
+        )
+        # Raw HTML in entries is escaped, not passed through: entries are Markdown only.
+        self._md.preprocessors.deregister("html_block")
+        self._md.inlinePatterns.deregister("html")
+
+    def render(self, text: str, *, inline: bool = False, resolver: Resolver | None = None) -> str:
+        if resolver is not None:
+            self.resolver = resolver
+        self._md.reset()
+        html = self._md.convert(text)
+        if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+            html = html[3:-4]
+        return sanitize(html)

@@ -1,0 +1,81 @@
+"""The MkDocs (and ProperDocs) adapter: thin hooks around the engine-free core.
+
+This is the only module besides ``config.py`` that imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from .config import ConceptWikiConfig
+from .loader import Wiki, load_wiki
+from .site import SiteBuilder, SiteConfig
+
+__all__ = ["ConceptWikiPlugin"]
+
+log = get_plugin_logger(__name__)
+
+
+class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
+    """Generates one page per concept, the concept index and tag pages as virtual files."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.wiki: Wiki | None = None
+        self.root = Path.cwd()
+
+    def _site_config(self, config) -> SiteConfig:
+        root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        self.root = root
+        styles = list(self.config.styles)
+        templates = self.config.templates_dir
+        return SiteConfig(
+            name=config.site_name,
+            url=config.site_url or "",
+            publisher=self.config.publisher or config.site_name,
+            directory_urls=config.use_directory_urls,
+            concepts_dir=self.config.concepts_dir,
+            bib_dir=self.config.bib_dir,
+            templates_dir=str(root / templates) if templates else None,
+            default_style=self.config.default_style or (styles[0] if styles else "apa"),
+            styles=styles,
+            repo_url=config.repo_url or "",
+            edit_uri=config.edit_uri or "",
+        )
+
+    def on_config(self, config):
+        self.site = self._site_config(config)
+        return config
+
+    def on_files(self, files: Files, *, config) -> Files:
+        self.wiki = load_wiki(self.root, self.site.concepts_dir, self.site.bib_dir)
+        for problem in sorted(self.wiki.problems):
+            if problem.is_error:
+                log.error(str(problem))
+            elif problem.code == "unused-source":
+                log.info(str(problem))
+            else:
+                log.warning(str(problem))
+        builder = SiteBuilder(self.wiki, self.site)
+        for page in builder.pages():
+            existing = files.get_file_from_path(page.src_uri)
+            if existing is not None:
+                log.warning(f"docs/{page.src_uri} is replaced by the page conceptwiki generates; "
+                            "remove or rename it")
+                files.remove(existing)
+            inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, page.src_uri, content=page.markdown,
+                                        inclusion=inclusion))
+        return files
+
+    def on_serve(self, server, *, config, builder):
+        for folder in (self.site.concepts_dir, self.site.bib_dir):
+            path = self.root / folder
+            if path.is_dir():
+                server.watch(str(path))
+        return server

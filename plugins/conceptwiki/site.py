@@ -1,0 +1,320 @@
+"""Turn a loaded :class:`~conceptwiki.loader.Wiki` into pages (Markdown with safe HTML blocks).
+
+The pages are the same whether the MkDocs plugin serves them as virtual files or
+``conceptwiki build --out DIR`` writes them to disk. Rendering goes through Jinja templates
+that a site can override. Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import jinja2
+from markupsafe import Markup
+
+from .links import find_wikilinks
+from .loader import Entry, Wiki
+from .markup import LinkTarget, MarkdownRenderer, safe_url
+from .schema import KIND_PLURALS
+
+__all__ = ["SiteConfig", "Page", "SiteBuilder", "concept_src", "tag_src", "page_url", "relative_url"]
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+
+@dataclass
+class SiteConfig:
+    """What the core needs to know about the site (set from ``mkdocs.yml`` by the plugin)."""
+
+    name: str = "Concept wiki"
+    url: str = ""
+    publisher: str = ""
+    directory_urls: bool = True
+    concepts_dir: str = "concepts"
+    bib_dir: str = "bib"
+    templates_dir: str | None = None
+    default_style: str = "apa"
+    styles: list[str] = field(default_factory=lambda: ["apa", "chicago-author-date",
+                                                        "harvard-cite-them-right", "oscola"])
+    repo_url: str = ""
+    edit_uri: str = ""
+
+
+@dataclass(frozen=True)
+class Page:
+    src_uri: str            # e.g. "concepts/inner-alignment.md"
+    markdown: str
+    in_nav: bool = False
+    title: str = ""
+
+
+def concept_src(slug: str) -> str:
+    return f"concepts/{slug}.md"
+
+
+def tag_src(tag: str) -> str:
+    return f"tags/{tag}.md"
+
+
+def page_url(src_uri: str, directory_urls: bool = True) -> str:
+    """The URL (relative to the site root, no leading slash) a Markdown source is served at."""
+    stem, _ = posixpath.splitext(src_uri)
+    if not directory_urls:
+        return stem + ".html"
+    if posixpath.basename(stem) in ("index", "README"):
+        d = posixpath.dirname(stem)
+        return d + "/" if d else ""
+    return stem + "/"
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """A relative link from the page at ``from_url`` to ``to_url`` (both site-relative)."""
+    to_path, _, frag = to_url.partition("#")
+    base = posixpath.dirname(from_url) if not from_url.endswith("/") else from_url.rstrip("/")
+    rel = posixpath.relpath(to_path or ".", base or ".")
+    if to_path.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    if rel == "./":
+        rel = "./"
+    return rel + (f"#{frag}" if frag else "")
+
+
+def _plain(html: str) -> str:
+    text = re.sub(r"<[^>]+>", "", html)
+    text = (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+            .replace("&#39;", "'").replace("&amp;", "&"))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _kind_label(kind: str, n: int = 1) -> str:
+    one, many = KIND_PLURALS.get(kind, (kind, kind + "s"))
+    return one if n == 1 else many
+
+
+class SiteBuilder:
+    """Renders every generated page of the site from a :class:`Wiki`."""
+
+    def __init__(self, wiki: Wiki, site: SiteConfig, *, citations=None):
+        self.wiki = wiki
+        self.site = site
+        self.citations = citations
+        self.renderer = MarkdownRenderer()
+        loaders: list[jinja2.BaseLoader] = []
+        if site.templates_dir:
+            loaders.append(jinja2.FileSystemLoader(site.templates_dir))
+        loaders.append(jinja2.FileSystemLoader(str(TEMPLATES_DIR)))
+        self.env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            undefined=jinja2.StrictUndefined,
+        )
+        self.env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True)
+        self.entries = dict(sorted(wiki.entries.items()))
+        self.related = self._related_both_ways()
+        self.backlinks = self._entry_backlinks()
+        self.tags = self._tags()
+
+    # -- graph ---------------------------------------------------------------------------
+
+    def _related_both_ways(self) -> dict[str, list[str]]:
+        out: dict[str, set[str]] = {slug: set() for slug in self.entries}
+        for slug, entry in self.entries.items():
+            for rel in entry.concept.related:
+                if rel in self.entries and rel != slug:
+                    out[slug].add(rel)
+                    out[rel].add(slug)
+        return {slug: sorted(rels, key=lambda s: self.entries[s].title.casefold())
+                for slug, rels in out.items()}
+
+    def _entry_backlinks(self) -> dict[str, list[str]]:
+        out: dict[str, set[str]] = {slug: set() for slug in self.entries}
+        for slug, entry in self.entries.items():
+            for _loc, text in entry.text_fields():
+                for link in find_wikilinks(text):
+                    target = self.wiki.index.resolve(link.target)
+                    if target and target != slug:
+                        out[target].add(slug)
+        return {slug: sorted(s) for slug, s in out.items()}
+
+    def _tags(self) -> dict[str, list[str]]:
+        tags: dict[str, list[str]] = {}
+        for slug, entry in self.entries.items():
+            for tag in entry.concept.tags:
+                tags.setdefault(tag, []).append(slug)
+        return {t: sorted(v, key=lambda s: self.entries[s].title.casefold())
+                for t, v in sorted(tags.items())}
+
+    # -- URLs ----------------------------------------------------------------------------
+
+    def url(self, src_uri: str) -> str:
+        return page_url(src_uri, self.site.directory_urls)
+
+    def link(self, from_src: str, to_src: str, anchor: str | None = None) -> str:
+        target = self.url(to_src) + (f"#{anchor}" if anchor else "")
+        return relative_url(self.url(from_src), target)
+
+    def absolute(self, src_uri: str) -> str:
+        base = self.site.url.rstrip("/") + "/" if self.site.url else "/"
+        return base + self.url(src_uri)
+
+    def _resolver(self, from_src: str):
+        def resolve(target: str, anchor: str | None) -> LinkTarget | None:
+            slug = self.wiki.index.resolve(target)
+            if slug is None or slug not in self.entries:
+                return None
+            entry = self.entries[slug]
+            return LinkTarget(self.link(from_src, concept_src(slug), anchor), entry.title,
+                              _plain(self.renderer.render(entry.concept.summary, inline=True))[:200])
+        return resolve
+
+    def md(self, text: str, from_src: str, *, inline: bool = False) -> Markup:
+        return Markup(self.renderer.render(text, inline=inline, resolver=self._resolver(from_src)))
+
+    # -- pages ---------------------------------------------------------------------------
+
+    def last_updated(self, entry: Entry) -> _dt.date | None:
+        return entry.concept.updated or entry.concept.created
+
+    def references(self, entry: Entry) -> list[dict]:
+        keys = [entry.concept.sources.primary, *entry.concept.sources.further]
+        out = []
+        seen = set()
+        for key in keys:
+            source = self.wiki.sources.get(key)
+            if source is None or key in seen:
+                continue
+            seen.add(key)
+            csl = source.csl()
+            out.append({
+                "key": key,
+                "primary": key == entry.concept.sources.primary,
+                "html": Markup(self.format_reference(csl)),
+                "url": safe_url(csl.get("URL")) or (f"https://doi.org/{csl['DOI']}" if csl.get("DOI") else None),
+            })
+        return out
+
+    def format_reference(self, csl: dict) -> str:
+        if self.citations is not None:
+            return self.citations.bibliography_entry(csl, self.site.default_style, "html")
+        return _simple_reference(csl)
+
+    def concept_page(self, entry: Entry) -> Page:
+        src = concept_src(entry.slug)
+        c = entry.concept
+        ctx = {
+            "site": self.site,
+            "entry": entry,
+            "concept": c,
+            "slug": entry.slug,
+            "kind_label": _kind_label(c.kind.value),
+            "status_note": self.md(c.status.note, src) if c.status.note else None,
+            "summary": self.md(c.summary, src),
+            "summary_text": _plain(self.md(c.summary, src, inline=True)),
+            "details": self.md(c.details, src) if c.details else None,
+            "key_points": [self.md(p, src, inline=True) for p in c.key_points],
+            "tags": [(t, self.link(src, tag_src(t))) for t in c.tags],
+            "related": [self._card(src, s) for s in self.related[entry.slug]],
+            "backlinks": self._grouped(src, self.backlinks[entry.slug]),
+            "references": self.references(entry),
+            "see_also": [(l.title, safe_url(l.url)) for l in c.see_also if safe_url(l.url)],
+            "updated": self.last_updated(entry),
+            "index_url": self.link(src, "concepts/index.md"),
+        }
+        md = self.env.get_template("concept.md.j2").render(**ctx)
+        return Page(src, md, in_nav=False, title=c.title)
+
+    def _card(self, from_src: str, slug: str) -> dict:
+        e = self.entries[slug]
+        return {
+            "slug": slug,
+            "title": e.title,
+            "url": self.link(from_src, concept_src(slug)),
+            "kind": e.concept.kind.value,
+            "kind_label": _kind_label(e.concept.kind.value),
+            "status": e.concept.status.level.value,
+            "summary": self.md(e.concept.summary, from_src, inline=True),
+        }
+
+    def _grouped(self, from_src: str, slugs: Iterable[str]) -> dict:
+        cards = [self._card(from_src, s) for s in slugs]
+        groups: dict[str, list[dict]] = {}
+        for card in cards:
+            groups.setdefault(card["kind"], []).append(card)
+        summary = ", ".join(f"{len(v)} {_kind_label(k, len(v))}" for k, v in sorted(groups.items()))
+        return {"cards": sorted(cards, key=lambda c: c["title"].casefold()), "summary": summary,
+                "groups": groups}
+
+    def index_page(self) -> Page:
+        src = "concepts/index.md"
+        letters: dict[str, list[dict]] = {}
+        for slug in sorted(self.entries, key=lambda s: self.entries[s].title.casefold()):
+            card = self._card(src, slug)
+            first = card["title"][:1].upper()
+            letters.setdefault(first if first.isalpha() else "#", []).append(card)
+        md = self.env.get_template("index.md.j2").render(
+            site=self.site, letters=letters, count=len(self.entries),
+            tags_url=self.link(src, "tags/index.md"))
+        return Page(src, md, in_nav=True, title="All concepts")
+
+    def tag_pages(self) -> list[Page]:
+        pages = []
+        src_index = "tags/index.md"
+        tags = [(t, self.link(src_index, tag_src(t)), len(v)) for t, v in self.tags.items()]
+        pages.append(Page(src_index, self.env.get_template("tags.md.j2").render(site=self.site, tags=tags),
+                          in_nav=True, title="Tags"))
+        for tag, slugs in self.tags.items():
+            src = tag_src(tag)
+            md = self.env.get_template("tag.md.j2").render(
+                site=self.site, tag=tag, cards=[self._card(src, s) for s in slugs],
+                tags_url=self.link(src, src_index))
+            pages.append(Page(src, md, in_nav=False, title=f"Tag: {tag}"))
+        return pages
+
+    def pages(self) -> list[Page]:
+        """Every generated page, in a stable order."""
+        out = [self.index_page(), *self.tag_pages()]
+        out.extend(self.concept_page(e) for e in self.entries.values())
+        return out
+
+
+def _simple_reference(csl: dict) -> str:
+    """A plain reference (authors, year, title, venue, link) used when no CSL engine is set."""
+    from markupsafe import escape
+
+    def name(n: dict) -> str:
+        if "literal" in n:
+            return n["literal"]
+        parts = [n.get("given", ""), n.get("non-dropping-particle", ""), n.get("family", "")]
+        return " ".join(p for p in parts if p)
+
+    authors = [name(a) for a in csl.get("author", [])]
+    if len(authors) > 3:
+        who = f"{authors[0]} et al."
+    else:
+        who = ", ".join(authors[:-1]) + (" and " if len(authors) > 1 else "") + (authors[-1] if authors else "")
+    year = ""
+    parts = (csl.get("issued") or {}).get("date-parts") or []
+    if parts and parts[0]:
+        year = str(parts[0][0])
+    title = re.sub(r"</?span[^>]*>", "", csl.get("title", ""))
+    venue = csl.get("container-title") or csl.get("publisher") or ""
+    url = safe_url(csl.get("URL")) or (f"https://doi.org/{csl['DOI']}" if csl.get("DOI") else None)
+    out = ""
+    if who:
+        out += f"{escape(who)} "
+    out += f"({escape(year) if year else 'n.d.'}). "
+    out += f"<i>{escape(title)}</i>."
+    if venue:
+        out += f" {escape(re.sub(r'</?span[^>]*>', '', venue))}."
+    if url:
+        out += f' <a href="{escape(url)}">{escape(url)}</a>'
+    return out

@@ -1,0 +1,204 @@
+"""Load YAML safely and remember where every value came from.
+
+PyYAML's composer gives a node tree with marks; we build plain Python values from it
+ourselves so that:
+
+* only the standard YAML 1.1 tags of the safe schema are accepted (``!!python/object``
+  and any other tag is an error);
+* anchors and aliases are rejected (no "billion laughs", and entries have no use for them);
+* duplicate keys are an error (PyYAML silently keeps the last one);
+* nesting deeper than :data:`MAX_DEPTH` and files larger than :data:`MAX_BYTES` are refused;
+* every value's position is known, so validation errors point at ``path:line:column``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .problems import Problems
+
+__all__ = ["Located", "load_yaml", "MAX_BYTES", "MAX_DEPTH"]
+
+MAX_BYTES = 256 * 1024
+MAX_DEPTH = 20
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_ALLOWED_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+
+
+@dataclass
+class Located:
+    """A loaded document plus the position of every value and key in it.
+
+    ``positions`` maps a path of keys/indices, e.g. ``("sources", "further", 1)``, to the
+    1-based ``(line, column)`` of the value; ``key_positions`` does the same for mapping keys.
+    """
+
+    data: Any
+    positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    #: The source text of scalars that YAML turned into something else (numbers, booleans).
+    raw: dict[tuple, str] = field(default_factory=dict)
+
+    def where(self, loc: tuple, *, key: bool = False) -> tuple[int, int]:
+        """The best known position for ``loc``: the nearest enclosing value that has one."""
+        table = self.key_positions if key else self.positions
+        loc = tuple(loc)
+        if loc in table:
+            return table[loc]
+        while loc:
+            loc = loc[:-1]
+            if loc in self.positions:
+                return self.positions[loc]
+        return (1, 1)
+
+
+class _Reject(Exception):
+    def __init__(self, line: int, column: int, message: str):
+        super().__init__(message)
+        self.line, self.column, self.message = line, column, message
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.constructor = yaml.constructor.SafeConstructor()
+        self.positions: dict[tuple, tuple[int, int]] = {}
+        self.key_positions: dict[tuple, tuple[int, int]] = {}
+        self.raw: dict[tuple, str] = {}
+
+    @staticmethod
+    def _pos(node: yaml.Node) -> tuple[int, int]:
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def build(self, node: yaml.Node, path: tuple, depth: int) -> Any:
+        line, col = self._pos(node)
+        if depth > MAX_DEPTH:
+            raise _Reject(line, col, f"nesting deeper than {MAX_DEPTH} levels; entries are flat, "
+                          "so this is almost certainly a mistake")
+        if node.tag not in _ALLOWED_TAGS:
+            raise _Reject(line, col, f"YAML tag '{node.tag}' is not allowed; remove the tag "
+                          "(only plain strings, numbers, dates, lists and mappings are accepted)")
+        self.positions[path] = (line, col)
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    kl, kc = self._pos(key_node)
+                    raise _Reject(kl, kc, "a mapping key must be a plain name, not a list or mapping")
+                key = self.build(key_node, path + ("<key>",), depth + 1)
+                if not isinstance(key, (str, int, float, bool)) and key is not None:
+                    key = str(key)
+                kl, kc = self._pos(key_node)
+                if key in out:
+                    first = self.key_positions.get(path + (key,), (0, 0))
+                    raise _Reject(kl, kc, f"duplicate key '{key}' (first given on line {first[0]}); "
+                                  "keep one of them")
+                self.key_positions[path + (key,)] = (kl, kc)
+                out[key] = self.build(value_node, path + (key,), depth + 1)
+            self.positions.pop(path + ("<key>",), None)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, path + (i,), depth + 1) for i, child in enumerate(node.value)]
+        if node.tag != "tag:yaml.org,2002:str":
+            self.raw[path] = node.value
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError, TypeError) as exc:
+            if node.tag == "tag:yaml.org,2002:timestamp":
+                return node.value  # looks like a date but is not one: the schema reports it
+            raise _Reject(line, col, f"invalid value '{node.value}': {exc}") from None
+
+
+def _check_events(text: str) -> _Reject | None:
+    """Reject anchors and aliases before composing, so alias bombs cost nothing."""
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            anchor = getattr(event, "anchor", None)
+            if isinstance(event, yaml.AliasEvent) or anchor:
+                m = event.start_mark
+                return _Reject(m.line + 1, m.column + 1,
+                               f"YAML anchors and aliases ('&{anchor}' / '*{anchor}') are not "
+                               "allowed in entries; write the value out in full")
+    except yaml.MarkedYAMLError:
+        return None  # reported with a better message by the composer
+    return None
+
+
+def _yaml_error_message(exc: yaml.MarkedYAMLError, text: str) -> str:
+    parts = [p for p in (exc.context, exc.problem) if p]
+    msg = "invalid YAML: " + ", ".join(parts) if parts else "invalid YAML"
+    mark = exc.problem_mark
+    line_text = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+    if "\t" in line_text[: mark.column + 1 if mark else 0]:
+        msg += " (use spaces, not tabs, for indentation)"
+    elif exc.problem and "mapping values are not allowed" in exc.problem:
+        msg += " (a value that contains ': ' must be quoted, or written as a '>-' block)"
+    elif exc.problem and "did not find expected key" in exc.problem:
+        msg += " (check the indentation of this line against the keys above it)"
+    elif exc.problem and "could not find expected ':'" in exc.problem:
+        msg += " (check the indentation and that every key ends with ':')"
+    return msg
+
+
+def load_yaml(raw: bytes, path: str, problems: Problems) -> Located | None:
+    """Parse one YAML document. On any problem, add it to ``problems`` and return ``None``."""
+    if len(raw) > MAX_BYTES:
+        problems.error(path, 1, 1, f"file is {len(raw):,} bytes, over the limit of {MAX_BYTES:,}; "
+                       "split the entry or move long text elsewhere")
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.error(path, line, col, f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); "
+                       "save it as UTF-8")
+        return None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        problems.error(path, line, 1, "file contains a NUL character; save it as UTF-8 text")
+        return None
+    bad = _check_events(text)
+    if bad:
+        problems.error(path, bad.line, bad.column, bad.message)
+        return None
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problems.error(path, line, col, _yaml_error_message(exc, text))
+        return None
+    except yaml.YAMLError as exc:  # pragma: no cover - e.g. reader errors without marks
+        problems.error(path, 1, 1, f"invalid YAML: {exc}")
+        return None
+    if len(nodes) > 1:
+        m = nodes[1].start_mark
+        problems.error(path, m.line + 1, 1, "only one YAML document per file; remove the '---' separator")
+        return None
+    if not nodes or nodes[0] is None:
+        problems.error(path, 1, 1, "file is empty; copy an existing entry or run "
+                       "'conceptwiki new SLUG --title ...'")
+        return None
+    builder = _Builder()
+    try:
+        data = builder.build(nodes[0], (), 0)
+    except _Reject as exc:
+        problems.error(path, exc.line, exc.column, exc.message)
+        return None
+    return Located(data, builder.positions, builder.key_positions, builder.raw)

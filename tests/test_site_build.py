@@ -1,0 +1,230 @@
+"""Integration tests: build real sites in a temporary folder and read the HTML with a parser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def run_build(project: Path, *args: str, tool: str = "mkdocs") -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"))
+    return subprocess.run([str(BIN / tool), "build", "--strict", "-d", "site", *args],
+                          cwd=project, capture_output=True, text=True, env=env, timeout=600)
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory) -> Path:
+    dest = tmp_path_factory.mktemp("real") / "project"
+    dest.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    for folder in ("docs", "concepts", "bib"):
+        shutil.copytree(ROOT / folder, dest / folder)
+    result = run_build(dest)
+    assert result.returncode == 0, result.stderr
+    # No unexpected warning of any kind, from MkDocs, the theme or the plugin.
+    bad = [l for l in result.stderr.splitlines() if l.startswith(("WARNING", "ERROR"))]
+    assert bad == []
+    return dest / "site"
+
+
+def concept_slugs() -> list[str]:
+    return sorted(p.stem for p in (ROOT / "concepts").glob("*.yaml"))
+
+
+def test_real_content_is_large_enough():
+    assert len(concept_slugs()) >= 25
+
+
+def test_every_concept_has_a_page(real_site: Path):
+    for slug in concept_slugs():
+        page = real_site / "concepts" / slug / "index.html"
+        assert page.is_file(), slug
+        data = yaml.safe_load((ROOT / "concepts" / f"{slug}.yaml").read_text(encoding="utf-8"))
+        doc = soup(page)
+        h1 = doc.select("article h1")
+        assert [h.get_text(strip=True) for h in h1] == [data["title"]]
+        assert doc.select_one(".cw-summary").get_text(" ", strip=True)
+        assert doc.select_one(".cw-status").get_text(strip=True).lower() == data["status"]["level"]
+        refs = doc.select("ol.cw-references > li")
+        assert refs, f"{slug} lists no references"
+        assert doc.select_one(f"li#ref-{data['sources']['primary']}") is not None
+        glance = doc.select_one("aside.cw-glance")
+        terms = [dt.get_text(strip=True) for dt in glance.select("dt")]
+        assert "Primary source" in terms and "Last updated" in terms
+
+
+def test_contested_status_is_visible_with_its_note(real_site: Path):
+    contested = [s for s in concept_slugs()
+                 if yaml.safe_load((ROOT / "concepts" / f"{s}.yaml").read_text())["status"]["level"] != "established"]
+    assert contested, "the real content should include contested or speculative concepts"
+    for slug in contested:
+        doc = soup(real_site / "concepts" / slug / "index.html")
+        note = doc.select_one(".cw-status-note")
+        assert note is not None and len(note.get_text(strip=True)) > 20
+
+
+def test_concept_pages_are_not_in_the_sidebar(real_site: Path):
+    doc = soup(real_site / "index.html")
+    nav_links = [a.get("href", "") for a in doc.select("nav.md-nav--primary a")]
+    assert not any("concepts/" in h and h.rstrip("/").split("/")[-1] in concept_slugs() for h in nav_links)
+    assert any(h.rstrip("/").endswith("concepts") for h in nav_links)
+
+
+def test_index_lists_every_concept_a_to_z(real_site: Path):
+    doc = soup(real_site / "concepts" / "index.html")
+    titles = [dt.a.get_text(strip=True) for dt in doc.select("dl.cw-index dt")]
+    assert len(titles) == len(concept_slugs())
+    assert titles == sorted(titles, key=str.casefold)
+    for dd in doc.select("dl.cw-index dd"):
+        assert dd.get_text(strip=True)
+
+
+def test_links_between_pages_resolve(real_site: Path):
+    """Every internal link on a generated page points to a file in the built site."""
+    for page in list((real_site / "concepts").glob("*/index.html")) + list((real_site / "tags").glob("**/index.html")):
+        for a in soup(page).select("article a[href]"):
+            href = a["href"]
+            if href.startswith(("http:", "https:", "mailto:", "#")):
+                continue
+            target = (page.parent / href.split("#")[0]).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            assert target.is_file(), f"{page}: {href}"
+
+
+def test_tag_pages(real_site: Path):
+    tags = {t for s in concept_slugs()
+            for t in yaml.safe_load((ROOT / "concepts" / f"{s}.yaml").read_text()).get("tags", [])}
+    assert tags
+    for tag in tags:
+        assert (real_site / "tags" / tag / "index.html").is_file()
+
+
+def test_nothing_written_into_docs(real_site: Path):
+    docs = real_site.parent / "docs"
+    assert sorted(p.name for p in docs.iterdir()) == sorted(p.name for p in (ROOT / "docs").iterdir())
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+SMALL_BIB = """@article{smith2020example,
+  author = {Smith, Jane and {{OpenAI}}},
+  title = {An example about {AI} \\& safety},
+  journal = {Journal of Examples},
+  year = {2020},
+  url = {https://example.org/paper_1?a=1&b=2}
+}
+"""
+
+SMALL_ENTRY = """title: Example concept
+kind: concept
+status:
+  level: established
+summary: An example that links to [[other-concept]].
+details: |
+  A paragraph with <script>alert(1)</script> and [a link](javascript:alert(1)).
+key_points:
+  - One point.
+related: [other-concept]
+sources:
+  primary: smith2020example
+created: 2026-01-02
+"""
+
+OTHER_ENTRY = """title: Other concept
+kind: risk
+tags: [example-tag]
+status:
+  level: speculative
+  note: Nobody has observed it.
+summary: The other one.
+sources:
+  primary: smith2020example
+created: 2026-01-02
+updated: 2026-03-04
+"""
+
+SMALL_MKDOCS = """site_name: Test wiki
+site_url: https://example.org/wiki/
+theme:
+  name: material
+nav:
+  - Home: index.md
+  - Concepts: concepts/index.md
+plugins:
+  - search
+  - conceptwiki:
+      publisher: Test Publisher
+"""
+
+
+@pytest.fixture
+def small_project(tmp_path: Path) -> Path:
+    write(tmp_path / "mkdocs.yml", SMALL_MKDOCS)
+    write(tmp_path / "docs" / "index.md", "# Home\n")
+    write(tmp_path / "bib" / "main.bib", SMALL_BIB)
+    write(tmp_path / "concepts" / "example-concept.yaml", SMALL_ENTRY)
+    write(tmp_path / "concepts" / "other-concept.yaml", OTHER_ENTRY)
+    return tmp_path
+
+
+def test_small_site(small_project: Path):
+    result = run_build(small_project)
+    assert result.returncode == 0, result.stderr
+    page = small_project / "site" / "concepts" / "example-concept" / "index.html"
+    doc = soup(page)
+    art = doc.select_one("article")
+    assert art.select_one("script") is None
+    assert "javascript:" not in str(art)
+    assert "<script>alert(1)</script>" in art.select_one(".cw-details").get_text()
+    link = art.select_one(".cw-summary a.cw-wikilink")
+    assert link["href"] == "../other-concept/" and link.get_text() == "Other concept"
+    # related is shown on both pages although only one declares it
+    other = soup(small_project / "site" / "concepts" / "other-concept" / "index.html")
+    assert [a.get_text() for a in other.select("ul.cw-cards a")] == ["Example concept"]
+    assert other.select_one("#referenced-by") is not None
+    assert "1 concept" in other.select_one(".cw-backlinks-summary").get_text()
+    assert other.select_one("aside.cw-glance time")["datetime"] == "2026-03-04"
+    ref = doc.select_one("li#ref-smith2020example")
+    text = ref.get_text(" ", strip=True)
+    assert "OpenAI" in text and "2020" in text and "AI & safety" in text
+    assert ref.select_one("a")["href"] == "https://example.org/paper_1?a=1&b=2"
+    assert (small_project / "site" / "tags" / "example-tag" / "index.html").is_file()
+
+
+def test_broken_entry_fails_strict_build_with_locations(small_project: Path):
+    write(small_project / "concepts" / "other-concept.yaml",
+          OTHER_ENTRY.replace("tags:", "relatd: [x]\ntags:"))
+    write(small_project / "concepts" / "example-concept.yaml",
+          SMALL_ENTRY.replace("[[other-concept]]", "[[no-such-concept]]"))
+    result = run_build(small_project)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "concepts/other-concept.yaml:3:1: error: unknown key 'relatd'; did you mean 'related'?" in result.stderr
+    assert "concepts/example-concept.yaml:5:37: error: wikilink '[[no-such-concept]]' points to no concept" in result.stderr
+
+
+def test_properdocs_builds_the_same_pages(small_project: Path):
+    if not (BIN / "properdocs").exists():
+        pytest.skip("properdocs is not installed")
+    result = run_build(small_project, tool="properdocs")
+    assert result.returncode == 0, result.stderr
+    page = small_project / "site" / "concepts" / "example-concept" / "index.html"
+    assert soup(page).select_one(".cw-summary a.cw-wikilink")["href"] == "../other-concept/"
