@@ -198,7 +198,7 @@ def test_small_site(small_project: Path):
     assert link["href"] == "../other-concept/" and link.get_text() == "Other concept"
     # related is shown on both pages although only one declares it
     other = soup(small_project / "site" / "concepts" / "other-concept" / "index.html")
-    assert [a.get_text() for a in other.select("ul.cw-cards a")] == ["Example concept"]
+    assert [a.get_text() for a in other.select("ul.cw-cards > li > a:first-child")] == ["Example concept"]
     assert other.select_one("#referenced-by") is not None
     assert "1 concept" in other.select_one(".cw-backlinks-summary").get_text()
     assert other.select_one("aside.cw-glance time")["datetime"] == "2026-03-04"
@@ -218,7 +218,7 @@ def test_broken_entry_fails_strict_build_with_locations(small_project: Path):
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert "concepts/other-concept.yaml:3:1: error: unknown key 'relatd'; did you mean 'related'?" in result.stderr
-    assert "concepts/example-concept.yaml:5:37: error: wikilink '[[no-such-concept]]' points to no concept" in result.stderr
+    assert "concepts/example-concept.yaml:5:35: error: wikilink '[[no-such-concept]]' points to no concept" in result.stderr
 
 
 def test_properdocs_builds_the_same_pages(small_project: Path):

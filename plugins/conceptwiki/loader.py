@@ -259,8 +259,10 @@ def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "
 
     files: list[Path] = []
     if cdir.is_dir():
-        files = sorted(p for p in cdir.iterdir()
-                       if p.suffix in (".yaml", ".yml") and p.is_file())
+        # Well-named files first (and .yaml before .yml), so that when two files claim one
+        # slug, the error lands on the file that is named wrongly.
+        files = sorted((p for p in cdir.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()),
+                       key=lambda p: (SLUG_RE.match(p.stem) is None, p.stem, p.suffix != ".yaml"))
     else:
         problems.error(concepts_dir, 0, 0, f"folder '{concepts_dir}' not found; create it and add "
                        "entries, or set 'concepts_dir' in mkdocs.yml")

@@ -5,7 +5,9 @@ This is the only module besides ``config.py`` that imports MkDocs.
 
 from __future__ import annotations
 
-import logging
+import json
+import os
+import time
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, get_plugin_logger
@@ -28,6 +30,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
     def __init__(self) -> None:
         self.wiki: Wiki | None = None
         self.root = Path.cwd()
+        self.timings: dict[str, float] = {}
 
     def _site_config(self, config) -> SiteConfig:
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
@@ -53,7 +56,9 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
+        t0 = time.perf_counter()
         self.wiki = load_wiki(self.root, self.site.concepts_dir, self.site.bib_dir)
+        t1 = time.perf_counter()
         for problem in sorted(self.wiki.problems):
             if problem.is_error:
                 log.error(str(problem))
@@ -62,7 +67,10 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             else:
                 log.warning(str(problem))
         builder = SiteBuilder(self.wiki, self.site)
-        for page in builder.pages():
+        t2 = time.perf_counter()
+        pages = builder.pages()
+        t3 = time.perf_counter()
+        for page in pages:
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
                 log.warning(f"docs/{page.src_uri} is replaced by the page conceptwiki generates; "
@@ -71,7 +79,15 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=page.markdown,
                                         inclusion=inclusion))
+        t4 = time.perf_counter()
+        self.timings = {"load": t1 - t0, "links": t2 - t1, "render": t3 - t2, "files": t4 - t3,
+                        "citations": builder.citation_seconds, "total": t4 - t0}
         return files
+
+    def on_post_build(self, *, config) -> None:
+        target = os.environ.get("CONCEPTWIKI_TIMINGS")
+        if target:
+            Path(target).write_text(json.dumps(self.timings, indent=2, sort_keys=True), encoding="utf-8")
 
     def on_serve(self, server, *, config, builder):
         for folder in (self.site.concepts_dir, self.site.bib_dir):

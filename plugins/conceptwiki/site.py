@@ -104,6 +104,7 @@ class SiteBuilder:
         self.wiki = wiki
         self.site = site
         self.citations = citations
+        self.citation_seconds = 0.0
         self.renderer = MarkdownRenderer()
         loaders: list[jinja2.BaseLoader] = []
         if site.templates_dir:
