@@ -105,6 +105,73 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fail(message: str, status: int = 2) -> int:
+    print(f"conceptwiki: error: {message}", file=sys.stderr)
+    return status
+
+
+def cmd_cite(args: argparse.Namespace) -> int:
+    """Print one citation: of a concept page (SLUG) or of a BibTeX source (--bib/--key)."""
+    import datetime as dt
+
+    from .bib import load_bib_files
+    from .citations.engine import CitationEngine, UnknownStyleError
+    from .exports import csl_json, csl_to_bibtex, csl_to_ris
+
+    root = Path(args.root)
+    if bool(args.slug) == bool(args.key):
+        return _fail("give either a concept SLUG or --bib FILE --key KEY")
+    if args.key:
+        bib = Path(args.bib_file) if args.bib_file else None
+        files = [bib] if bib else sorted((root / args.bib).glob("*.bib"))
+        if bib and not bib.is_file():
+            return _fail(f"BibTeX file '{bib}' not found")
+        sources, problems = load_bib_files(files, root=root)
+        if args.key not in sources:
+            import difflib
+
+            close = difflib.get_close_matches(args.key, list(sources), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            where = f"in {bib}" if bib else f"in {args.bib}/*.bib"
+            return _fail(f"no BibTeX key '{args.key}' {where}{hint}")
+        item, key = sources[args.key].csl(), args.key
+    else:
+        site = _site_config(root, args)
+        wiki = load_wiki(root, site.concepts_dir, site.bib_dir)
+        slug = wiki.index.resolve(args.slug)
+        if slug is None or slug not in wiki.entries:
+            close = wiki.index.suggest(args.slug, 1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            return _fail(f"no concept '{args.slug}'{hint}")
+        site.build_date = dt.date.today()
+        builder = SiteBuilder(wiki, site, engine=_NoEngine())
+        item = builder.page_item(wiki.entries[slug])
+        key = item["id"]
+    style = args.style
+    if style == "bibtex":
+        sys.stdout.write(csl_to_bibtex(item, key))
+        return 0
+    if style == "ris":
+        sys.stdout.write(csl_to_ris(item))
+        return 0
+    if style in ("csl-json", "json"):
+        sys.stdout.write(csl_json([item]))
+        return 0
+    try:
+        engine = CitationEngine([style], base_dir=root)
+    except UnknownStyleError as exc:
+        return _fail(str(exc).splitlines()[0])
+    print(engine.bibliography_entry(item, engine.style_names()[0], args.format))
+    return 0
+
+
+class _NoEngine:
+    """Stands in for the citation engine where only CSL-JSON items are needed."""
+
+    def style_title(self, style: str) -> str:  # pragma: no cover - never rendered
+        return style
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     sys.stdout.write(json_schema_text())
     return 0
@@ -124,6 +191,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="write the generated Markdown pages into a folder")
     p.add_argument("--out", required=True, help="output folder")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("cite", help="print a citation of a concept page or a BibTeX source")
+    p.add_argument("slug", nargs="?", help="the concept to cite (its slug or an alias)")
+    p.add_argument("--bib", dest="bib_file", help="a BibTeX file (default: every file in bib/)")
+    p.add_argument("--key", help="the BibTeX key of the source to cite")
+    p.add_argument("--style", default="apa",
+                   help="a CSL style name or .csl path, or bibtex, ris or csl-json (default: apa)")
+    p.add_argument("--format", choices=["text", "html"], default="text")
+    p.set_defaults(func=cmd_cite)
 
     p = sub.add_parser("schema", help="print the JSON Schema of concept entries")
     p.set_defaults(func=cmd_schema)

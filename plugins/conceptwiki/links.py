@@ -142,7 +142,7 @@ class LinkIndex:
 
     def suggest(self, target: str, n: int = 3) -> list[str]:
         key = normalize(target)
-        close = difflib.get_close_matches(key, list(self._by_name), n=n * 2, cutoff=0.6)
+        close = difflib.get_close_matches(key, list(self._by_name), n=n * 2, cutoff=0.75)
         out: list[str] = []
         for c in close:
             slug = self._by_name[c]

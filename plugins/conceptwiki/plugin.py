@@ -10,16 +10,22 @@ import os
 import time
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from .citations.engine import UnknownStyleError
 from .config import ConceptWikiConfig
+from .gitinfo import last_commit_dates
 from .loader import Wiki, load_wiki
-from .site import SiteBuilder, SiteConfig
+from .site import ASSETS_DIR, SiteBuilder, SiteConfig, build_date, concept_src
 
 __all__ = ["ConceptWikiPlugin"]
 
 log = get_plugin_logger(__name__)
+
+ASSET_CSS = ["assets/conceptwiki/conceptwiki.css"]
+ASSET_JS = ["assets/conceptwiki/conceptwiki.js"]
 
 
 class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
@@ -31,6 +37,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self.wiki: Wiki | None = None
         self.root = Path.cwd()
         self.timings: dict[str, float] = {}
+        self.heads: dict[str, str] = {}
+        self._git_note: str | None = None
 
     def _site_config(self, config) -> SiteConfig:
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
@@ -49,14 +57,29 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             styles=styles,
             repo_url=config.repo_url or "",
             edit_uri=config.edit_uri or "",
+            build_date=build_date(root),
         )
+
+    def _git_dates(self) -> None:
+        dates, note = last_commit_dates(self.root, self.site.concepts_dir)
+        self.site.git_dates = dates
+        if note and note != self._git_note:
+            log.info(note)
+            self._git_note = note
 
     def on_config(self, config):
         self.site = self._site_config(config)
+        for name in ASSET_CSS:
+            if name not in config.extra_css:
+                config.extra_css.append(name)
+        for name in ASSET_JS:
+            if name not in [str(x) for x in config.extra_javascript]:
+                config.extra_javascript.append(name)
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
         t0 = time.perf_counter()
+        self._git_dates()
         self.wiki = load_wiki(self.root, self.site.concepts_dir, self.site.bib_dir)
         t1 = time.perf_counter()
         for problem in sorted(self.wiki.problems):
@@ -66,9 +89,14 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
                 log.info(str(problem))
             else:
                 log.warning(str(problem))
-        builder = SiteBuilder(self.wiki, self.site)
+        try:
+            builder = SiteBuilder(self.wiki, self.site)
+        except UnknownStyleError as exc:
+            raise PluginError(f"mkdocs.yml: plugins.conceptwiki.styles: {exc}") from None
+        self.builder = builder
         t2 = time.perf_counter()
         pages = builder.pages()
+        exports = builder.exports()
         t3 = time.perf_counter()
         for page in pages:
             existing = files.get_file_from_path(page.src_uri)
@@ -79,10 +107,22 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=page.markdown,
                                         inclusion=inclusion))
+        for path, content in exports.items():
+            files.append(File.generated(config, path, content=content))
+        for name in ASSET_CSS + ASSET_JS:
+            if files.get_file_from_path(name) is None:
+                files.append(File.generated(config, name, abs_src_path=str(ASSETS_DIR / Path(name).name)))
+        self.heads = {concept_src(slug): builder.head_html(e) for slug, e in builder.entries.items()}
         t4 = time.perf_counter()
         self.timings = {"load": t1 - t0, "links": t2 - t1, "render": t3 - t2, "files": t4 - t3,
                         "citations": builder.citation_seconds, "total": t4 - t0}
         return files
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        head = self.heads.get(page.file.src_uri)
+        if head and "</head>" in output:
+            output = output.replace("</head>", head + "</head>", 1)
+        return output
 
     def on_post_build(self, *, config) -> None:
         target = os.environ.get("CONCEPTWIKI_TIMINGS")

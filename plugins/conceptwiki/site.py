@@ -18,14 +18,34 @@ from typing import Iterable
 import jinja2
 from markupsafe import Markup
 
-from .links import find_wikilinks
+from .links import WIKILINK_RE, find_wikilinks
 from .loader import Entry, Wiki
 from .markup import LinkTarget, MarkdownRenderer, safe_url
 from .schema import KIND_PLURALS
 
-__all__ = ["SiteConfig", "Page", "SiteBuilder", "concept_src", "tag_src", "page_url", "relative_url"]
+__all__ = ["SiteConfig", "Page", "SiteBuilder", "build_date", "ASSETS_DIR", "concept_src", "tag_src", "page_url", "relative_url"]
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+ASSETS_DIR = Path(__file__).parent / "assets"
+
+
+def build_date(root: Path | str = ".") -> _dt.date:
+    """The date a build stands for: ``SOURCE_DATE_EPOCH`` if set, else the date of the last
+    commit, else today. Used as the accessed date shown before the browser sets today's."""
+    import os
+    import subprocess
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc).date()
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=root, capture_output=True,
+                             text=True, timeout=10)
+        if out.returncode == 0 and out.stdout.strip():
+            return _dt.date.fromisoformat(out.stdout.strip())
+    except (OSError, ValueError, subprocess.SubprocessError):
+        pass
+    return _dt.date.today()
 
 
 @dataclass
@@ -44,6 +64,11 @@ class SiteConfig:
                                                         "harvard-cite-them-right", "oscola"])
     repo_url: str = ""
     edit_uri: str = ""
+    #: The date shown as "accessed" before the browser replaces it with today's date. Derived
+    #: from SOURCE_DATE_EPOCH or the last commit, so that a commit always builds the same bytes.
+    build_date: _dt.date = field(default_factory=lambda: _dt.date(2026, 1, 1))
+    #: Last-commit date of each entry file (path relative to the project root), from git.
+    git_dates: dict[str, _dt.date] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -100,12 +125,19 @@ def _kind_label(kind: str, n: int = 1) -> str:
 class SiteBuilder:
     """Renders every generated page of the site from a :class:`Wiki`."""
 
-    def __init__(self, wiki: Wiki, site: SiteConfig, *, citations=None):
+    def __init__(self, wiki: Wiki, site: SiteConfig, *, engine=None):
+        from .cite import Citer
+
         self.wiki = wiki
         self.site = site
-        self.citations = citations
-        self.citation_seconds = 0.0
+        if engine is None:
+            from .citations.engine import CitationEngine
+
+            styles = list(dict.fromkeys([*site.styles, site.default_style]))
+            engine = CitationEngine(styles, base_dir=wiki.root)
+        self.citer = Citer(engine, site.styles, display_date=site.build_date)
         self.renderer = MarkdownRenderer()
+        self._plain_summaries: dict[str, str] = {}
         loaders: list[jinja2.BaseLoader] = []
         if site.templates_dir:
             loaders.append(jinja2.FileSystemLoader(site.templates_dir))
@@ -174,8 +206,22 @@ class SiteBuilder:
                 return None
             entry = self.entries[slug]
             return LinkTarget(self.link(from_src, concept_src(slug), anchor), entry.title,
-                              _plain(self.renderer.render(entry.concept.summary, inline=True))[:200])
+                              self.plain_summary(slug))
         return resolve
+
+    def plain_summary(self, slug: str, limit: int = 200) -> str:
+        """The summary as plain text (for link titles and previews), without Markdown rendering."""
+        cached = self._plain_summaries.get(slug)
+        if cached is None:
+            text = self.entries[slug].concept.summary
+            text = WIKILINK_RE.sub(lambda m: (m.group("text") or m.group("target")).strip(), text)
+            text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+            text = re.sub(r"[*_`]+", "", text)
+            text = re.sub(r"\s+", " ", text).strip()
+            if len(text) > limit:
+                text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
+            cached = self._plain_summaries[slug] = text
+        return cached
 
     def md(self, text: str, from_src: str, *, inline: bool = False) -> Markup:
         return Markup(self.renderer.render(text, inline=inline, resolver=self._resolver(from_src)))
@@ -183,7 +229,23 @@ class SiteBuilder:
     # -- pages ---------------------------------------------------------------------------
 
     def last_updated(self, entry: Entry) -> _dt.date | None:
-        return entry.concept.updated or entry.concept.created
+        """``updated:`` if given, else the last commit of the file, else ``created:``."""
+        return entry.concept.updated or self.site.git_dates.get(entry.path) or entry.concept.created
+
+    def edit_links(self, entry: Entry) -> dict[str, str] | None:
+        """"Edit this entry" and "History" links to the YAML file on the forge."""
+        repo = self.site.repo_url.rstrip("/")
+        if not repo.startswith(("https://", "http://")):
+            return None
+        edit_uri = self.site.edit_uri or "edit/main/"
+        # MkDocs' edit_uri points into docs/; entries live beside it, so use the branch only.
+        parts = [p for p in edit_uri.strip("/").split("/") if p]
+        branch = parts[1] if len(parts) >= 2 and parts[0] in ("edit", "blob", "tree") else "main"
+        if "github.com" in repo or "gitlab" in repo or "codeberg.org" in repo:
+            sep = "/-/" if "gitlab" in repo else "/"
+            return {"edit": f"{repo}{sep}edit/{branch}/{entry.path}",
+                    "history": f"{repo}{sep}commits/{branch}/{entry.path}"}
+        return None
 
     def references(self, entry: Entry) -> list[dict]:
         keys = [entry.concept.sources.primary, *entry.concept.sources.further]
@@ -203,10 +265,98 @@ class SiteBuilder:
             })
         return out
 
+    @property
+    def citation_seconds(self) -> float:
+        return self.citer.seconds
+
     def format_reference(self, csl: dict) -> str:
-        if self.citations is not None:
-            return self.citations.bibliography_entry(csl, self.site.default_style, "html")
-        return _simple_reference(csl)
+        return self.citer.render(csl, self.site.default_style).html
+
+    def page_item(self, entry: Entry) -> dict:
+        from .cite import page_item
+
+        return page_item(slug=entry.slug, title=entry.title, site_name=self.site.name,
+                         publisher=self.site.publisher or self.site.name,
+                         url=self.absolute(concept_src(entry.slug)),
+                         updated=self.last_updated(entry), accessed=self.site.build_date)
+
+    def source_items(self, entry: Entry) -> list[dict]:
+        keys = dict.fromkeys([entry.concept.sources.primary, *entry.concept.sources.further])
+        return [self.wiki.sources[k].csl() for k in keys if k in self.wiki.sources]
+
+    def citation_blocks(self, entry: Entry) -> dict:
+        item = self.page_item(entry)
+        out = {
+            "page": self.citer.all_styles(item),
+            "page_bibtex": Markup(self.citer.bibtex_html(item, item["id"])),
+            "primary": None,
+            "primary_bibtex": None,
+        }
+        primary = self.wiki.sources.get(entry.concept.sources.primary)
+        if primary is not None:
+            csl = primary.csl()
+            out["primary"] = self.citer.all_styles(csl)
+            out["primary_bibtex"] = Markup(self.citer.bibtex_html(csl, primary.key))
+        return out
+
+    def head_html(self, entry: Entry) -> str:
+        """Metadata for reference managers (Highwire, Dublin Core, schema.org JSON-LD)."""
+        from markupsafe import escape
+
+        item = self.page_item(entry)
+        updated = self.last_updated(entry)
+        publisher = self.site.publisher or self.site.name
+        url = item["URL"]
+        summary = _plain(self.md(entry.concept.summary, concept_src(entry.slug), inline=True))
+        metas = [
+            ("citation_title", entry.title),
+            ("citation_author", publisher),
+            ("citation_publisher", publisher),
+            ("citation_journal_title", self.site.name),
+            ("citation_public_url", url),
+            ("citation_abstract_html_url", url),
+            ("DC.title", entry.title),
+            ("DC.creator", publisher),
+            ("DC.publisher", publisher),
+            ("DC.type", "Text"),
+            ("DC.identifier", url),
+            ("DC.language", "en"),
+            ("DC.description", summary),
+        ]
+        if updated:
+            metas[3:3] = [("citation_date", updated.strftime("%Y/%m/%d")),
+                          ("citation_publication_date", updated.strftime("%Y/%m/%d"))]
+            metas.append(("DC.date", updated.isoformat()))
+        lines = [f'<meta name="{escape(n)}" content="{escape(v)}">' for n, v in metas]
+        lines.append('<link rel="schema.DC" href="http://purl.org/dc/elements/1.1/">')
+        ld = {
+            "@context": "https://schema.org",
+            "@type": "Article",
+            "headline": entry.title,
+            "name": entry.title,
+            "description": summary,
+            "url": url,
+            "author": {"@type": "Organization", "name": publisher},
+            "publisher": {"@type": "Organization", "name": publisher},
+            "isPartOf": {"@type": "WebSite", "name": self.site.name,
+                         "url": self.site.url or None},
+            "keywords": list(entry.concept.tags),
+            "dateCreated": entry.concept.created.isoformat(),
+        }
+        if updated:
+            ld["dateModified"] = updated.isoformat()
+            ld["datePublished"] = updated.isoformat()
+        data = json.dumps(ld, ensure_ascii=False, sort_keys=True)
+        # Inside <script>, "</" would end the element and "<!--" would open a comment.
+        data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        lines.append(f'<script type="application/ld+json">{data}</script>')
+        return "\n".join(lines) + "\n"
+
+    def exports(self) -> dict[str, str]:
+        from .cite import export_files
+
+        return export_files([(slug, self.page_item(e), self.source_items(e))
+                             for slug, e in self.entries.items()])
 
     def concept_page(self, entry: Entry) -> Page:
         src = concept_src(entry.slug)
@@ -229,6 +379,12 @@ class SiteBuilder:
             "see_also": [(l.title, safe_url(l.url)) for l in c.see_also if safe_url(l.url)],
             "updated": self.last_updated(entry),
             "index_url": self.link(src, "concepts/index.md"),
+            "edit": self.edit_links(entry),
+            "cite": self.citation_blocks(entry),
+            "downloads": [(ext, relative_url(self.url(src), f"cite/{entry.slug}.{ext}"))
+                          for ext in ("bib", "ris", "json")],
+            "download_all": [(ext, relative_url(self.url(src), f"cite/all.{ext}"))
+                             for ext in ("bib", "ris", "json")],
         }
         md = self.env.get_template("concept.md.j2").render(**ctx)
         return Page(src, md, in_nav=False, title=c.title)
@@ -285,37 +441,3 @@ class SiteBuilder:
         out = [self.index_page(), *self.tag_pages()]
         out.extend(self.concept_page(e) for e in self.entries.values())
         return out
-
-
-def _simple_reference(csl: dict) -> str:
-    """A plain reference (authors, year, title, venue, link) used when no CSL engine is set."""
-    from markupsafe import escape
-
-    def name(n: dict) -> str:
-        if "literal" in n:
-            return n["literal"]
-        parts = [n.get("given", ""), n.get("non-dropping-particle", ""), n.get("family", "")]
-        return " ".join(p for p in parts if p)
-
-    authors = [name(a) for a in csl.get("author", [])]
-    if len(authors) > 3:
-        who = f"{authors[0]} et al."
-    else:
-        who = ", ".join(authors[:-1]) + (" and " if len(authors) > 1 else "") + (authors[-1] if authors else "")
-    year = ""
-    parts = (csl.get("issued") or {}).get("date-parts") or []
-    if parts and parts[0]:
-        year = str(parts[0][0])
-    title = re.sub(r"</?span[^>]*>", "", csl.get("title", ""))
-    venue = csl.get("container-title") or csl.get("publisher") or ""
-    url = safe_url(csl.get("URL")) or (f"https://doi.org/{csl['DOI']}" if csl.get("DOI") else None)
-    out = ""
-    if who:
-        out += f"{escape(who)} "
-    out += f"({escape(year) if year else 'n.d.'}). "
-    out += f"<i>{escape(title)}</i>."
-    if venue:
-        out += f" {escape(re.sub(r'</?span[^>]*>', '', venue))}."
-    if url:
-        out += f' <a href="{escape(url)}">{escape(url)}</a>'
-    return out

@@ -1,0 +1,189 @@
+"""Citations of wiki pages and of their sources, as shown on pages and exported as files.
+
+* :func:`page_item` makes the CSL-JSON item of a concept page (the publisher as author, the
+  page title, the site name, the URL, the last-updated date as issued date, an accessed date).
+* :class:`Citer` renders items in every configured style and in BibTeX, caching per item and
+  style, and marks the accessed date so the browser can set it to the day the reader copies.
+* :func:`export_files` writes ``cite/<slug>.{bib,ris,json}`` and ``cite/all.*``.
+
+Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import json
+import re
+import time
+from dataclasses import dataclass
+
+from .exports import csl_json, csl_to_bibtex, csl_to_ris
+
+__all__ = ["page_item", "Citer", "Rendered", "export_files", "site_key", "ACCESSED_FORMATS"]
+
+#: A date that never occurs as a real accessed date; found again in the output to mark it.
+_SENTINEL = _dt.date(1901, 2, 3)
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"]
+
+#: Formats the browser script knows how to write, and how each looks for the sentinel date.
+ACCESSED_FORMATS = {
+    "MMMM D, YYYY": "February 3, 1901",
+    "D MMMM YYYY": "3 February 1901",
+    "YYYY-MM-DD": "1901-02-03",
+    "MMM. D, YYYY": "Feb. 3, 1901",
+    "D MMM YYYY": "3 Feb 1901",
+}
+
+
+def format_date(fmt: str, d: _dt.date) -> str:
+    month = _MONTHS[d.month - 1]
+    short = month[:3]
+    return {
+        "MMMM D, YYYY": f"{month} {d.day}, {d.year}",
+        "D MMMM YYYY": f"{d.day} {month} {d.year}",
+        "YYYY-MM-DD": d.isoformat(),
+        "MMM. D, YYYY": (f"{short}. {d.day}, {d.year}" if month != "May" else f"May {d.day}, {d.year}"),
+        "D MMM YYYY": f"{d.day} {short} {d.year}",
+    }[fmt]
+
+
+def _date_parts(d: _dt.date) -> dict:
+    return {"date-parts": [[d.year, d.month, d.day]]}
+
+
+def site_key(name: str) -> str:
+    """A short, stable BibTeX key prefix from the site's name ("AI Safety Concept Wiki" → "aiscw")."""
+    words = re.findall(r"[A-Za-z0-9]+", name)
+    if not words:
+        return "wiki"
+    if len(words) == 1:
+        return words[0].lower()[:12]
+    return "".join(w[0] for w in words).lower()
+
+
+def page_item(*, slug: str, title: str, site_name: str, publisher: str, url: str,
+              updated: _dt.date | None, accessed: _dt.date | None = None) -> dict:
+    """The CSL-JSON item that cites a concept page of the wiki."""
+    item: dict = {
+        "id": f"{site_key(site_name)}-{slug}",
+        "type": "webpage",
+        "author": [{"literal": publisher}],
+        "title": title,
+        "container-title": site_name,
+        "URL": url,
+    }
+    if updated is not None:
+        item["issued"] = _date_parts(updated)
+    if accessed is not None:
+        item["accessed"] = _date_parts(accessed)
+    return item
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One citation in one style: HTML (with the accessed date marked) and plain text."""
+
+    style: str
+    label: str
+    html: str
+    text: str
+    note_first: str | None = None
+    note_subsequent: str | None = None
+
+
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def html_to_text(fragment: str) -> str:
+    return html.unescape(_TAG_RE.sub("", fragment))
+
+
+class Citer:
+    """Renders citations with a :class:`~conceptwiki.citations.engine.CitationEngine`."""
+
+    def __init__(self, engine, styles: list[str], *, display_date: _dt.date):
+        self.engine = engine
+        self.styles = list(styles)
+        self.display_date = display_date
+        self.seconds = 0.0
+        self._cache: dict[tuple[str, str], Rendered] = {}
+
+    def label(self, style: str) -> str:
+        return {"apa": "APA", "chicago-author-date": "Chicago", "chicago-note-bibliography": "Chicago",
+                "harvard-cite-them-right": "Harvard", "oscola": "OSCOLA", "mla": "MLA",
+                "ieee": "IEEE", "vancouver": "Vancouver"}.get(style) or self.engine.style_title(style)
+
+    def render(self, item: dict, style: str, *, mark_accessed: bool = True) -> Rendered:
+        key = (json.dumps(item, sort_keys=True, ensure_ascii=False), style)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        t0 = time.perf_counter()
+        out = self._render(item, style, mark_accessed)
+        self.seconds += time.perf_counter() - t0
+        self._cache[key] = out
+        return out
+
+    def _render(self, item: dict, style: str, mark_accessed: bool) -> Rendered:
+        shown = dict(item)
+        if mark_accessed and "accessed" in item:
+            shown["accessed"] = _date_parts(_SENTINEL)
+        body = self.engine.bibliography_entry(shown, style, "html")
+        marked, _fmt = self._mark(body)
+        text = html_to_text(marked)
+        note_first = note_sub = None
+        if self.engine.is_note_style(style):
+            nf = self.engine.note(shown, style, "html", position="first")
+            ns = self.engine.note(shown, style, "html", position="subsequent")
+            note_first = self._mark(nf)[0]
+            note_sub = self._mark(ns)[0]
+        return Rendered(style=style, label=self.label(style), html=marked, text=text,
+                        note_first=note_first, note_subsequent=note_sub)
+
+    def _mark(self, body: str) -> tuple[str, str | None]:
+        for fmt, sentinel in ACCESSED_FORMATS.items():
+            if sentinel in body:
+                span = (f'<span class="cw-accessed" data-date-format="{fmt}">'
+                        f"{format_date(fmt, self.display_date)}</span>")
+                return body.replace(sentinel, span, 1), fmt
+        if "1901" in body:  # the style writes dates in a form we do not know: show the real date
+            raise ValueError("accessed date written in an unknown format")
+        return body, None
+
+    def all_styles(self, item: dict) -> list[Rendered]:
+        return [self.render(item, style) for style in self.styles]
+
+    def bibtex_html(self, item: dict, key: str | None = None) -> str:
+        """BibTeX of ``item`` as escaped HTML; its ``urldate`` marked like accessed dates."""
+        text = html.escape(csl_to_bibtex(item, key), quote=False)
+        if "accessed" in item:
+            iso = _dt.date(*item["accessed"]["date-parts"][0]).isoformat()
+            text = text.replace(f"{{{iso}}}", '{<span class="cw-accessed" data-date-format='
+                                f'"YYYY-MM-DD">{iso}</span>}}', 1)
+        return text
+
+
+def export_files(pages: list[tuple[str, dict, list[dict]]]) -> dict[str, str]:
+    """``cite/<slug>.{bib,ris,json}`` for every page and ``cite/all.*`` for the whole site.
+
+    ``pages`` holds ``(slug, page item, source items)``; each file has the page first, then
+    its sources. ``all.*`` has every page, then every source once, sorted by id.
+    """
+    files: dict[str, str] = {}
+    all_pages: list[dict] = []
+    all_sources: dict[str, dict] = {}
+    for slug, item, sources in pages:
+        items = [item, *sources]
+        files[f"cite/{slug}.bib"] = "\n".join(csl_to_bibtex(i, i["id"]) for i in items)
+        files[f"cite/{slug}.ris"] = "".join(csl_to_ris(i) for i in items)
+        files[f"cite/{slug}.json"] = csl_json(items)
+        all_pages.append(item)
+        for s in sources:
+            all_sources.setdefault(s["id"], s)
+    every = sorted(all_pages, key=lambda i: i["id"]) + [all_sources[k] for k in sorted(all_sources)]
+    files["cite/all.bib"] = "\n".join(csl_to_bibtex(i, i["id"]) for i in every)
+    files["cite/all.ris"] = "".join(csl_to_ris(i) for i in every)
+    files["cite/all.json"] = csl_json(every)
+    return files

@@ -1,0 +1,51 @@
+"""Last-commit dates of entry files, read from git in one pass. Nothing here imports MkDocs."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import subprocess
+from pathlib import Path
+
+__all__ = ["last_commit_dates"]
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess | None:
+    try:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def last_commit_dates(root: Path | str, folder: str) -> tuple[dict[str, _dt.date], str | None]:
+    """Map each file under ``folder`` (paths relative to ``root``) to the date of the last
+    commit that changed it.
+
+    Returns ``(dates, note)``: ``note`` says why dates are missing (no git, not a repository,
+    a shallow clone whose history is cut) so the caller can log it once; it is ``None`` when
+    the history is complete.
+    """
+    root = Path(root)
+    top = _git(root, "rev-parse", "--show-toplevel")
+    if top is None:
+        return {}, "git is not installed; 'Last updated' comes from the entries' 'updated:' field"
+    if top.returncode != 0:
+        return {}, "not a git repository; 'Last updated' comes from the entries' 'updated:' field"
+    shallow = _git(root, "rev-parse", "--is-shallow-repository")
+    if shallow is not None and shallow.stdout.strip() == "true":
+        return {}, ("shallow git clone: the history is incomplete, so 'Last updated' comes from "
+                    "the entries' 'updated:' field (fetch with --unshallow or fetch-depth: 0)")
+    log = _git(root, "log", "--format=%x00%cs", "--name-only", "--no-renames", "--relative",
+               "--", folder)
+    if log is None or log.returncode != 0:
+        return {}, "could not read the git history; 'Last updated' comes from 'updated:'"
+    dates: dict[str, _dt.date] = {}
+    current: _dt.date | None = None
+    for line in log.stdout.splitlines():
+        if line.startswith("\x00"):
+            try:
+                current = _dt.date.fromisoformat(line[1:].strip())
+            except ValueError:
+                current = None
+        elif line and current is not None and line not in dates:
+            dates[line] = current  # newest first: the first date seen is the last change
+    return dates, None
