@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from .exports import csl_json, csl_to_bibtex, csl_to_ris
 
-__all__ = ["page_item", "Citer", "Rendered", "export_files", "site_key", "ACCESSED_FORMATS"]
+__all__ = ["page_item", "Citer", "linkify", "Rendered", "export_files", "site_key", "ACCESSED_FORMATS"]
 
 #: A date that never occurs as a real accessed date; found again in the output to mark it.
 _SENTINEL = _dt.date(1901, 2, 3)
@@ -94,6 +94,43 @@ class Rendered:
 
 
 _TAG_RE = re.compile(r"<[^>]+>")
+# A URL in escaped HTML text: stops at whitespace, a tag, OSCOLA's closing "&gt;", and
+# trailing punctuation that ends the sentence rather than the URL.
+_URL_RE = re.compile(r"(?<![\w\"'=])(https?://[^\s<\"']+?)(?=(?:&gt;|[.,;:)\]]*(?:\s|<|$)))")
+
+
+def _linkify_text(text: str) -> str:
+    out, pos = [], 0
+    for m in _URL_RE.finditer(text):
+        url, end = m.group(1), m.end(1)
+        while url.count("(") > url.count(")") and text.startswith(")", end):
+            url, end = url + ")", end + 1  # a closing parenthesis that belongs to the URL
+        if m.start(1) < pos:
+            continue
+        out.append(text[pos:m.start(1)])
+        out.append(f'<a href="{html.escape(html.unescape(url))}">{url}</a>')
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def linkify(fragment: str) -> str:
+    """Make the URLs in a rendered citation clickable (outside existing tags and links)."""
+    out: list[str] = []
+    in_link = False
+    for part in re.split(r"(<[^>]+>)", fragment):
+        if part.startswith("<"):
+            low = part.lower()
+            if low.startswith("<a ") or low == "<a>":
+                in_link = True
+            elif low == "</a>":
+                in_link = False
+            out.append(part)
+        elif in_link or "http" not in part:
+            out.append(part)
+        else:
+            out.append(_linkify_text(part))
+    return "".join(out)
 
 
 def html_to_text(fragment: str) -> str:
@@ -133,12 +170,13 @@ class Citer:
         body = self.engine.bibliography_entry(shown, style, "html")
         marked, _fmt = self._mark(body)
         text = html_to_text(marked)
+        marked = linkify(marked)
         note_first = note_sub = None
         if self.engine.is_note_style(style):
             nf = self.engine.note(shown, style, "html", position="first")
             ns = self.engine.note(shown, style, "html", position="subsequent")
-            note_first = self._mark(nf)[0]
-            note_sub = self._mark(ns)[0]
+            note_first = linkify(self._mark(nf)[0])
+            note_sub = linkify(self._mark(ns)[0])
         return Rendered(style=style, label=self.label(style), html=marked, text=text,
                         note_first=note_first, note_subsequent=note_sub)
 
