@@ -98,10 +98,22 @@ def cmd_build(args: argparse.Namespace) -> int:
     if any(out.resolve() == p or p in out.resolve().parents for p in protected):
         print(f"error: --out {out} is inside a source folder; choose another folder", file=sys.stderr)
         return 2
-    pages = SiteBuilder(wiki, site).pages()
+    from .site import build_date
+
+    from .gitinfo import last_commit_dates
+
+    site.build_date = build_date(root)
+    site.git_dates, note = last_commit_dates(root, site.concepts_dir)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+    builder = SiteBuilder(wiki, site)
+    pages = builder.pages()
     for page in pages:
         _write_atomic(out / page.src_uri, page.markdown)
-    print(f"wrote {len(pages)} pages to {out}", file=sys.stderr)
+    exports = builder.exports()
+    for path, content in exports.items():
+        _write_atomic(out / path, content)
+    print(f"wrote {len(pages)} pages and {len(exports)} citation files to {out}", file=sys.stderr)
     return 0
 
 
