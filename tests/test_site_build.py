@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import bibtexparser
+import json
 import pytest
 import yaml
 from bs4 import BeautifulSoup
@@ -228,3 +230,33 @@ def test_properdocs_builds_the_same_pages(small_project: Path):
     assert result.returncode == 0, result.stderr
     page = small_project / "site" / "concepts" / "example-concept" / "index.html"
     assert soup(page).select_one(".cw-summary a.cw-wikilink")["href"] == "../other-concept/"
+
+
+def test_alias_redirects_to_the_canonical_page(real_site: Path):
+    page = real_site / "concepts" / "mesa-optimiser" / "index.html"
+    doc = soup(page)
+    assert doc.select_one('link[rel="canonical"]')["href"].endswith("/concepts/mesa-optimization/")
+    refresh = doc.select_one('meta[http-equiv="refresh"]')["content"]
+    assert refresh == "0; url=../mesa-optimization/"
+    assert (page.parent / "../mesa-optimization/index.html").resolve().is_file()
+
+
+def test_cite_block_and_metadata(real_site: Path):
+    doc = soup(real_site / "concepts" / "inner-alignment" / "index.html")
+    cite = doc.select_one(".cw-cite")
+    labels = [l.get_text() for l in cite.select(".tabbed-labels")[0].select("label")]
+    assert labels == ["APA", "Chicago", "Harvard", "OSCOLA", "BibTeX"]
+    buttons = [b["aria-label"] for b in cite.select("button.cw-copy")]
+    assert "Copy APA citation for Inner alignment" in buttons
+    assert len(buttons) == len(set(buttons)), "every copy button needs a distinct label"
+    apa = cite.select_one("#cw-cite-page-apa").get_text()
+    assert apa.startswith("AI Safety Concept Wiki. (") and "n.d.." not in apa
+    assert doc.select_one('meta[name="citation_title"]')["content"] == "Inner alignment"
+    assert doc.select_one('meta[name="citation_author"]')["content"] == "AI Safety Concept Wiki"
+    ld = json.loads(doc.select_one('script[type="application/ld+json"]').string)
+    assert ld["author"]["name"] == "AI Safety Concept Wiki" and ld["headline"] == "Inner alignment"
+    for ext in ("bib", "ris", "json"):
+        assert (real_site / "cite" / f"inner-alignment.{ext}").is_file()
+        assert (real_site / "cite" / f"all.{ext}").is_file()
+    lib = bibtexparser.parse_string((real_site / "cite" / "all.bib").read_text(encoding="utf-8"))
+    assert not lib.failed_blocks and len(lib.entries) >= len(concept_slugs())

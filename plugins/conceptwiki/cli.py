@@ -111,6 +111,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     for page in pages:
         _write_atomic(out / page.src_uri, page.markdown)
     exports = builder.exports()
+    exports.update(builder.redirects())
     for path, content in exports.items():
         _write_atomic(out / path, content)
     print(f"wrote {len(pages)} pages and {len(exports)} citation files to {out}", file=sys.stderr)

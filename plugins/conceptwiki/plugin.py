@@ -97,6 +97,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         t2 = time.perf_counter()
         pages = builder.pages()
         exports = builder.exports()
+        exports.update(builder.redirects())
         t3 = time.perf_counter()
         for page in pages:
             existing = files.get_file_from_path(page.src_uri)

@@ -110,6 +110,14 @@ def relative_url(from_url: str, to_url: str) -> str:
     return rel + (f"#{frag}" if frag else "")
 
 
+def slugify(name: str) -> str:
+    """A URL slug for an alias: ASCII lower case, runs of other characters become one hyphen."""
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:100]
+
+
 def _plain(html: str) -> str:
     text = re.sub(r"<[^>]+>", "", html)
     text = (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
@@ -351,6 +359,40 @@ class SiteBuilder:
         data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         lines.append(f'<script type="application/ld+json">{data}</script>')
         return "\n".join(lines) + "\n"
+
+    def redirects(self) -> dict[str, str]:
+        """Static pages at ``concepts/<alias or former slug>/`` that send readers to the entry.
+
+        Each has a canonical link and a meta refresh (no JavaScript needed), so an old link
+        in a printed brief keeps working after a rename.
+        """
+        from markupsafe import escape
+
+        out: dict[str, str] = {}
+        taken = set(self.entries)
+        for slug, entry in self.entries.items():
+            names = [*entry.concept.former_slugs, *entry.concept.aliases]
+            for name in names:
+                alias_slug = slugify(name)
+                if not alias_slug or alias_slug in taken:
+                    continue
+                taken.add(alias_slug)
+                src = f"concepts/{alias_slug}.md"
+                target = self.link(src, concept_src(slug))
+                absolute = self.absolute(concept_src(slug))
+                path = (f"concepts/{alias_slug}/index.html" if self.site.directory_urls
+                        else f"concepts/{alias_slug}.html")
+                title = escape(entry.title)
+                out[path] = (
+                    "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                    f"<title>{title}</title>\n"
+                    f"<link rel=\"canonical\" href=\"{escape(absolute)}\">\n"
+                    f"<meta http-equiv=\"refresh\" content=\"0; url={escape(target)}\">\n"
+                    "<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n"
+                    f"<p>“{escape(name)}” is now at <a href=\"{escape(target)}\">{title}</a>.</p>\n"
+                    "</body>\n</html>\n"
+                )
+        return out
 
     def exports(self) -> dict[str, str]:
         from .cite import export_files
