@@ -183,7 +183,8 @@ def _l2t():
     and ``\\href`` raises. Those are overridden here.
     """
     from pylatexenc import latexwalker, macrospec
-    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+    from pylatexenc.latex2text import (LatexNodes2Text, MacroTextSpec, SpecialsTextSpec,
+                                       get_default_latex_context_db)
 
     walker_db = latexwalker.get_default_latex_context_db()
     walker_db.add_context_category(
@@ -202,6 +203,7 @@ def _l2t():
             macrospec.MacroSpec("enquote", "{"),
             macrospec.MacroSpec("cite", "[{"),
         ],
+        specials=[macrospec.std_specials("`")],
     )
 
     def _arg(n, l2t, i):
@@ -220,6 +222,7 @@ def _l2t():
             MacroTextSpec("textbraceright", "}"),
             MacroTextSpec("textasciicircum", "^"),
             MacroTextSpec("textasciitilde", "~"),
+            MacroTextSpec("textasciigrave", "`"),
             MacroTextSpec("textbackslash", "\\"),
             MacroTextSpec("textunderscore", "_"),
             MacroTextSpec("textless", "<"),
@@ -264,6 +267,8 @@ def _l2t():
             MacroTextSpec("textnormal", lambda n, l2tobj: _arg(n, l2tobj, 0)),
             MacroTextSpec("enquote", lambda n, l2tobj: "\u201c" + _arg(n, l2tobj, 0) + "\u201d"),
         ],
+        # A single back-quote is an opening single quote to LaTeX.
+        specials=[SpecialsTextSpec("`", "\u2018")],
     )
     conv = LatexNodes2Text(latex_context=text_db, math_mode="text")
     return conv, walker_db
@@ -273,7 +278,7 @@ def _l2t():
 # ``Johnson & Johnson``); to LaTeX they are a comment and an alignment tab.
 _BARE_SPECIAL_RE = re.compile(r"(?<!\\)((?:\\\\)*)([%&])")
 _URL_CMD_RE = re.compile(r"\\(url|path)\s*\{")
-_NEEDS_LATEX_RE = re.compile(r"[\\{}~$%&]|--|``|''|[?!]`")
+_NEEDS_LATEX_RE = re.compile(r"[\\{}~$%&`]|--|''")
 _SIMPLE_UNESCAPE_RE = re.compile(r"\\([_%#&$~])")
 
 
@@ -508,7 +513,7 @@ def _parse_one_name(raw: str) -> Optional[dict]:
         return None
     if raw.lower() == "others":
         return None
-    if _wrapped_whole(raw) and not raw[1:].lstrip().startswith("\\"):
+    if _wrapped_whole(raw):  # {OpenAI}, {\'Ecole Polytechnique}: one unit, as in BibTeX
         literal = decode_latex(raw[1:-1])
         return {"literal": literal} if literal else None
     parts = [p.strip() for p in _split_depth0(raw, re.compile(r","))]
@@ -858,6 +863,10 @@ def source_to_csl(source: Source, problems: Optional[Problems] = None) -> dict:
                 item[cname] = names
 
     issued, status = _issued(f, warn if problems is not None else None)
+    pubstate = _field_text(f, "pubstate")
+    if pubstate:
+        status = {"inpress": "in press", "prepublished": "preprint"}.get(pubstate.lower(),
+                                                                         pubstate)
     if issued:
         item["issued"] = issued
     if status:
@@ -1109,16 +1118,19 @@ def load_bib_string(text: str, path: str) -> tuple[list[Source], Problems]:
         text = text[1:]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
 
-    logger = logging.getLogger("bibtexparser")
-    old_disabled = logger.disabled
-    logger.disabled = True
+    # bibtexparser logs every syntax error; we report them ourselves.
+    loggers = [logging.getLogger(n) for n in ("bibtexparser", "bibtexparser.splitter")]
+    old_disabled = [lg.disabled for lg in loggers]
+    for lg in loggers:
+        lg.disabled = True
     try:
         library = bibtexparser.parse_string(text, parse_stack=[])
     except Exception as exc:  # a bug in bibtexparser on hostile input: report, never crash
         problems.error(path, 0, 0, f"BibTeX could not be parsed: {exc}")
         return [], problems
     finally:
-        logger.disabled = old_disabled
+        for lg, old in zip(loggers, old_disabled):
+            lg.disabled = old
 
     strings: dict[str, str] = {}
     sources: list[Source] = []
