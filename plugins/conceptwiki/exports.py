@@ -1,0 +1,652 @@
+"""Writers from CSL-JSON items: BibTeX (read by BibTeX, biblatex/biber, bibtexparser and
+pybtex), RIS and CSL-JSON files. Nothing here imports MkDocs.
+
+BibTeX rules, chosen to avoid the usual mistakes of "cite this page" exports:
+
+* the key is stable (:func:`bibtex_key`);
+* a corporate (``literal``) name is written in double braces, ``author = {{AI Safety
+  Concept Wiki}}``, so it is never split into "Wiki, AI Safety Concept"; personal names as
+  ``von Family, Jr, Given`` joined by `` and ``, particles kept (``van Merwijk, Chris``);
+* the characters ``& % $ # _ ~ ^ \\ { }`` are escaped in every text field (``{`` and ``}``
+  as ``\\textbraceleft{}``/``\\textbraceright{}``, which stay balanced: a lone ``\\{`` is a
+  syntax error to BibTeX and pybtex); LaTeX ligatures that plain text would trigger
+  (``--``, ``---``, two back-quotes or apostrophes, ``?```, ``!```) are broken with ``{}``;
+  non-ASCII text stays UTF-8 (biber, bibtexparser and pybtex read it);
+* ``url`` and ``doi`` are verbatim (both parsers return them unchanged and biblatex treats
+  them as verbatim, so ``\\%`` would show up as such); only characters that cannot be in a
+  URL at all (whitespace, braces, backslash) are percent-encoded;
+* ``<span class="nocase">x</span>`` becomes ``{x}``; ``<i>``, ``<b>``, ``<sup>``,
+  ``<sub>``, ``<sc>`` become ``\\textit`` etc.; in titles, words with a capital letter
+  after their first character (``AI``, ``GPT-4``, ``McDonald``) are brace-protected so
+  that BibTeX styles do not lower-case them;
+* a web page is ``@misc`` with ``howpublished`` (the site name), ``url``, ``urldate``
+  (YYYY-MM-DD) and ``note``: ``@online`` is biblatex-only and ``howpublished =
+  {\\url{...}}`` prints the URL twice under biblatex;
+* no issued date means no ``year`` field, never ``year = {n.d.}``; ``month`` is written as
+  the standard macro (``month = jun``), which BibTeX styles print as a name and biber
+  turns into a number (bibtexparser returns ``jun``, pybtex ``June``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from typing import Iterable, Optional
+
+__all__ = [
+    "csl_to_bibtex",
+    "csl_to_ris",
+    "csl_json",
+    "bibtex_key",
+    "escape_bibtex",
+    "strip_markup",
+    "BIBTEX_TYPES",
+    "RIS_TYPES",
+]
+
+KEY_RE = re.compile(r"^[A-Za-z0-9_:.+/-]+$")
+_MONTH_MACROS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                 "dec"]
+
+#: CSL type -> BibTeX entry type (types read by classic BibTeX styles and biblatex alike).
+BIBTEX_TYPES = {
+    "article-journal": "article",
+    "article-magazine": "article",
+    "article-newspaper": "article",
+    "periodical": "article",
+    "paper-conference": "inproceedings",
+    "book": "book",
+    "chapter": "incollection",
+    "entry-encyclopedia": "incollection",
+    "entry-dictionary": "incollection",
+    "report": "techreport",
+    "thesis": "phdthesis",
+    "manuscript": "unpublished",
+    "pamphlet": "booklet",
+}
+
+#: CSL type -> RIS TY.
+RIS_TYPES = {
+    "article-journal": "JOUR",
+    "article-magazine": "MGZN",
+    "article-newspaper": "NEWS",
+    "paper-conference": "CONF",
+    "book": "BOOK",
+    "chapter": "CHAP",
+    "entry-encyclopedia": "ENCYC",
+    "entry-dictionary": "DICT",
+    "report": "RPRT",
+    "thesis": "THES",
+    "webpage": "ELEC",
+    "post": "ELEC",
+    "post-weblog": "BLOG",
+    "manuscript": "UNPB",
+    "article": "UNPB",
+    "pamphlet": "PAMP",
+    "patent": "PAT",
+    "dataset": "DATA",
+    "software": "COMP",
+    "motion_picture": "MPCT",
+    "song": "SOUND",
+    "graphic": "ART",
+    "legal_case": "CASE",
+    "legislation": "STAT",
+    "personal_communication": "PCOMM",
+}
+
+# --------------------------------------------------------------------------------------------
+# Rich text (citeproc-js's HTML-like markup)
+# --------------------------------------------------------------------------------------------
+
+_TAG_RE = re.compile(
+    r'<span\s+class="nocase">|<span\s+class="nodecor">|'
+    r'<span\s+style="font-variant:\s*small-caps;?">|<sc>|<i>|<b>|<sup>|<sub>|'
+    r"</span>|</sc>|</i>|</b>|</sup>|</sub>",
+    re.I,
+)
+_OPEN_KIND = {"<i>": "i", "<b>": "b", "<sup>": "sup", "<sub>": "sub", "<sc>": "sc"}
+_CLOSE_KIND = {"</i>": "i", "</b>": "b", "</sup>": "sup", "</sub>": "sub", "</sc>": "sc",
+               "</span>": "span"}
+
+
+def _parse_markup(text: str) -> list:
+    """Parse rich text into a tree: a list of str and (kind, children) tuples.
+
+    Kinds: nocase, nodecor, sc, i, b, sup, sub. Unmatched tags are kept as text, as
+    citeproc-js does with stray tags.
+    """
+    tokens: list = []
+    pos = 0
+    for m in _TAG_RE.finditer(text):
+        if m.start() > pos:
+            tokens.append(text[pos:m.start()])
+        tokens.append(m)
+        pos = m.end()
+    if pos < len(text):
+        tokens.append(text[pos:])
+    # Match openers with closers by a stack over token indexes.
+    stack: list[tuple[int, str]] = []
+    pairs: dict[int, int] = {}
+    kinds: dict[int, str] = {}
+    for idx, tok in enumerate(tokens):
+        if isinstance(tok, str):
+            continue
+        t = re.sub(r"\s+", " ", tok.group(0).lower())
+        if t.startswith("<span"):
+            kind = ("nocase" if "nocase" in t else "nodecor" if "nodecor" in t else "sc")
+            stack.append((idx, kind))
+            kinds[idx] = kind
+        elif t in _OPEN_KIND:
+            stack.append((idx, _OPEN_KIND[t]))
+            kinds[idx] = _OPEN_KIND[t]
+        else:
+            want = _CLOSE_KIND[t]
+            for j in range(len(stack) - 1, -1, -1):
+                oidx, okind = stack[j]
+                if (want == "span" and okind in ("nocase", "nodecor", "sc")
+                        and not tokens[oidx].group(0).lower().startswith("<sc")) \
+                        or okind == want:
+                    pairs[oidx] = idx
+                    del stack[j:]
+                    break
+
+    def build(start: int, end: int) -> list:
+        out: list = []
+        i = start
+        while i < end:
+            tok = tokens[i]
+            if isinstance(tok, str):
+                out.append(tok)
+                i += 1
+            elif i in pairs:
+                close = pairs[i]
+                out.append((kinds[i], build(i + 1, close)))
+                i = close + 1
+            else:
+                out.append(tok.group(0))  # stray tag: literal text
+                i += 1
+        return out
+
+    return build(0, len(tokens))
+
+
+def strip_markup(text: str) -> str:
+    """Rich text to plain text (tags removed, text kept)."""
+    def flat(nodes) -> str:
+        return "".join(n if isinstance(n, str) else flat(n[1]) for n in nodes)
+    return flat(_parse_markup(str(text)))
+
+
+# --------------------------------------------------------------------------------------------
+# BibTeX escaping
+# --------------------------------------------------------------------------------------------
+
+_ESCAPES = {
+    "\\": "\\textbackslash{}",
+    "{": "\\textbraceleft{}",
+    "}": "\\textbraceright{}",
+    "&": "\\&",
+    "%": "\\%",
+    "$": "\\$",
+    "#": "\\#",
+    "_": "\\_",
+    "~": "\\textasciitilde{}",
+    "^": "\\textasciicircum{}",
+    "`": "\\textasciigrave{}",
+}
+# Characters after which the next one would form a TeX ligature.
+_LIGATURE_PAIRS = {("-", "-"), ("'", "'"), ("?", "`"), ("!", "`"), ("`", "`")}
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WS_RE = re.compile(r"\s+")
+
+
+def escape_bibtex(text: str) -> str:
+    """Plain text to the inside of a braced BibTeX value that reads back as the same text.
+
+    Whitespace runs (including newlines) become one space; control characters are dropped.
+    """
+    text = _CONTROL_RE.sub("", str(text))
+    text = _WS_RE.sub(" ", text)
+    out = []
+    prev = ""
+    for ch in text:
+        if (prev, ch) in _LIGATURE_PAIRS:
+            out.append("{}")
+        out.append(_ESCAPES.get(ch, ch))
+        prev = ch
+    return "".join(out)
+
+
+def _protect_words(text: str) -> str:
+    """Escape plain text, brace-protecting words with a capital after their first letter."""
+    parts = re.split(r"(\s+)", text)
+    out = []
+    for part in parts:
+        if not part or part.isspace():
+            out.append(escape_bibtex(part) if part else "")
+            continue
+        # Look at each run of letters: "GPT-4", "McDonald", "iPhone", "AI's" are protected,
+        # "Mesa-Optimization" and "O'Neil" are not.
+        runs = re.findall(r"[^\W\d_]+", part)
+        if any(any(c.isupper() for c in run[1:]) for run in runs):
+            out.append("{" + escape_bibtex(part) + "}")
+        else:
+            out.append(escape_bibtex(part))
+    return "".join(out)
+
+
+_CMD = {"i": "\\textit{", "b": "\\textbf{", "sup": "\\textsuperscript{",
+        "sub": "\\textsubscript{", "sc": "\\textsc{"}
+
+
+def _rich_to_bibtex(text: str, protect: bool) -> str:
+    def render(nodes, protected: bool) -> str:
+        out = []
+        for n in nodes:
+            if isinstance(n, str):
+                out.append(_protect_words(n) if (protect and not protected)
+                           else escape_bibtex(n))
+            else:
+                kind, children = n
+                if kind == "nocase":
+                    out.append("{" + render(children, True) + "}")
+                elif kind == "nodecor":
+                    out.append(render(children, protected))
+                else:
+                    out.append(_CMD[kind] + render(children, protected) + "}")
+        return "".join(out)
+    return _WS_RE.sub(" ", render(_parse_markup(str(text)), False)).strip()
+
+
+def _verbatim_value(value: str) -> str:
+    """url/doi: verbatim, except what cannot be in a braced value or a URL at all."""
+    value = _CONTROL_RE.sub("", str(value)).strip()
+    return re.sub(r"[\s{}\\]", lambda m: "%{:02X}".format(ord(m.group(0))), value)
+
+
+# --------------------------------------------------------------------------------------------
+# Names
+# --------------------------------------------------------------------------------------------
+
+
+def _name_part(text: str) -> str:
+    """Escape a name part; brace it if BibTeX would otherwise split it."""
+    esc = escape_bibtex(text.strip())
+    if "," in esc or re.search(r"(?i)(^|\s)and(\s|$)", esc) or esc.lower() == "others":
+        return "{" + esc + "}"
+    return esc
+
+
+def _bibtex_name(name: dict) -> Optional[str]:
+    if not isinstance(name, dict):
+        return None
+    literal = name.get("literal")
+    family = str(name.get("family") or "").strip()
+    given = str(name.get("given") or "").strip()
+    if literal and not family:
+        lit = escape_bibtex(str(literal)).strip()
+        return "{" + lit + "}" if lit else None
+    particles = " ".join(str(name.get(k) or "").strip()
+                         for k in ("dropping-particle", "non-dropping-particle")
+                         if str(name.get(k) or "").strip())
+    suffix = str(name.get("suffix") or "").strip()
+    if not family:  # only a given name: keep it whole
+        return "{" + escape_bibtex(given) + "}" if given else None
+    # A family name of several words is braced, so that BibTeX cannot split it into a
+    # "von" part and a last name ("de la Cruz" given as a family name stays that) nor read
+    # "Ibn Sina" alone as First Last.
+    fam = "{" + escape_bibtex(family) + "}" if re.search(r"\s", family) else _name_part(family)
+    if not given and not suffix and not particles:
+        return fam
+    if particles:
+        sep = "" if particles.endswith(("'", "\u2019", "-")) else " "
+        fam = escape_bibtex(particles) + sep + fam
+    parts = [fam]
+    if suffix:
+        parts.append(_name_part(suffix))
+    parts.append(_name_part(given) if given else "")
+    if not given and not suffix:
+        parts = parts[:1]
+    return ", ".join(parts)
+
+
+def _bibtex_names(names) -> Optional[str]:
+    if not isinstance(names, list):
+        return None
+    out = [n for n in (_bibtex_name(x) for x in names) if n]
+    return " and ".join(out) if out else None
+
+
+# --------------------------------------------------------------------------------------------
+# Dates
+# --------------------------------------------------------------------------------------------
+
+
+def _date_parts(date) -> Optional[list[int]]:
+    """First date of a CSL date as [Y], [Y, M] or [Y, M, D]; None if it has no year."""
+    if not isinstance(date, dict):
+        return None
+    parts = date.get("date-parts")
+    if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+        out = []
+        for p in parts[0][:3]:
+            try:
+                out.append(int(str(p).strip()))
+            except (TypeError, ValueError):
+                break
+        if out and out[0] != 0:
+            if len(out) > 1 and not 1 <= out[1] <= 12:
+                out = out[:1]
+            if len(out) > 2 and not 1 <= out[2] <= 31:
+                out = out[:2]
+            return out
+    for k in ("raw", "literal"):
+        raw = date.get(k)
+        if isinstance(raw, str):
+            m = re.match(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", raw)
+            if m:
+                out = [int(g) for g in m.groups() if g]
+                return _date_parts({"date-parts": [out]})
+            m = re.search(r"(?<!\d)(\d{4})(?!\d)", raw)
+            if m and k == "raw":
+                return [int(m.group(1))]
+    return None
+
+
+def _iso(parts: list[int]) -> str:
+    return "-".join([f"{parts[0]:04d}"] + [f"{p:02d}" for p in parts[1:]])
+
+
+# --------------------------------------------------------------------------------------------
+# Keys
+# --------------------------------------------------------------------------------------------
+
+_STOPWORDS = {"a", "an", "the", "on", "of", "in", "for", "and", "to", "from", "with", "is",
+              "are", "at", "by", "how", "what", "why", "when", "do", "does"}
+
+
+def _ascii(text: str) -> str:
+    text = unicodedata.normalize("NFKD", str(text))
+    return "".join(c for c in text if ord(c) < 128)
+
+
+def _sanitize_key(key: str) -> str:
+    key = _ascii(key)
+    key = re.sub(r"[^A-Za-z0-9_:.+/-]+", "-", key).strip("-")
+    return key
+
+
+def bibtex_key(item: dict) -> str:
+    """A stable BibTeX key for ``item``.
+
+    The item's ``id`` when it is a valid key (``^[A-Za-z0-9_:.+/-]+$``); otherwise the id
+    made valid (accents folded to ASCII, other characters replaced by ``-``); without a
+    usable id, ``<family><year><first title word>`` (``hubinger2019risks``); failing even
+    that, ``item-`` and a hash of the item's JSON. The same item always gets the same key.
+    """
+    ident = item.get("id") if isinstance(item, dict) else None
+    if ident is not None and str(ident).strip():
+        s = str(ident).strip()
+        if KEY_RE.match(s):
+            return s
+        s = _sanitize_key(s)
+        if s:
+            return s
+    if not isinstance(item, dict):
+        item = {}
+    name = ""
+    for role in ("author", "editor"):
+        names = item.get(role)
+        if isinstance(names, list) and names and isinstance(names[0], dict):
+            n = names[0]
+            name = str(n.get("family") or n.get("literal") or n.get("given") or "")
+            name = name.split()[0] if name.split() else ""
+            break
+    name = re.sub(r"[^a-z0-9]", "", _ascii(name).lower())
+    parts = _date_parts(item.get("issued"))
+    year = str(parts[0]) if parts else ""
+    word = ""
+    for w in re.findall(r"[A-Za-z0-9]+", _ascii(strip_markup(item.get("title") or ""))):
+        if w.lower() not in _STOPWORDS:
+            word = w.lower()
+            break
+    key = f"{name}{year}{word}"
+    if key:
+        return key
+    digest = hashlib.sha1(json.dumps(item, sort_keys=True, ensure_ascii=False,
+                                     default=str).encode("utf-8")).hexdigest()[:10]
+    return f"item-{digest}"
+
+
+# --------------------------------------------------------------------------------------------
+# BibTeX
+# --------------------------------------------------------------------------------------------
+
+
+def _s(item: dict, key: str) -> str:
+    v = item.get(key)
+    if v is None or isinstance(v, (dict, list)):
+        return ""
+    return str(v).strip()
+
+
+def _is_arxiv_preprint(item: dict) -> Optional[str]:
+    if item.get("type") != "article":
+        return None
+    num = _s(item, "number")
+    m = re.match(r"(?i)^arxiv:\s*(\S+)$", num)
+    if m and _s(item, "publisher").lower() == "arxiv":
+        return m.group(1)
+    return None
+
+
+def csl_to_bibtex(item: dict, key: str | None = None) -> str:
+    """One BibTeX entry for a CSL-JSON item, read alike by BibTeX, biblatex, bibtexparser
+    and pybtex. Ends with a newline. See the module docstring for the rules."""
+    if not isinstance(item, dict):
+        item = {}
+    key = key if key and KEY_RE.match(str(key)) else (
+        _sanitize_key(str(key)) if key and _sanitize_key(str(key)) else bibtex_key(item))
+    ctype = _s(item, "type")
+    arxiv = _is_arxiv_preprint(item)
+    btype = BIBTEX_TYPES.get(ctype, "misc")
+    genre = _s(item, "genre")
+    if ctype == "thesis":
+        low = genre.lower()
+        if "master" in low or re.search(r"\bm\.?\s?(a|sc|s|phil)\b", low):
+            btype = "mastersthesis"
+    fields: list[tuple[str, str]] = []
+
+    def add(name: str, value: Optional[str], raw: bool = False) -> None:
+        if value is None:
+            return
+        value = value if raw else value.strip()
+        if value:
+            fields.append((name, value))
+
+    def text(name: str, csl_key: str, protect: bool = False) -> None:
+        v = _s(item, csl_key)
+        if v:
+            add(name, _rich_to_bibtex(v, protect))
+
+    add("author", _bibtex_names(item.get("author")))
+    add("editor", _bibtex_names(item.get("editor")))
+    add("translator", _bibtex_names(item.get("translator")))
+    text("title", "title", protect=True)
+    container = _s(item, "container-title")
+    if container:
+        c = _rich_to_bibtex(container, True)
+        if btype == "article":
+            add("journal", c)
+        elif btype in ("inproceedings", "incollection"):
+            add("booktitle", c)
+        elif btype == "misc" and not arxiv:
+            add("howpublished", c)
+    text("series", "collection-title", protect=True)
+    text("edition", "edition")
+    text("volume", "volume")
+    if btype == "article":
+        text("number", "issue")
+        if not _s(item, "issue"):
+            text("number", "number")
+    elif not arxiv:
+        text("number", "number")
+    page = _s(item, "page")
+    if page:
+        add("pages", escape_bibtex(re.sub(r"\s*[\u2013\u2014-]+\s*", "--", strip_markup(page)))
+            .replace("-{}-", "--"))
+    publisher = _s(item, "publisher")
+    if publisher and not arxiv:
+        p = _rich_to_bibtex(publisher, False)
+        if btype == "techreport":
+            add("institution", p)
+        elif btype in ("phdthesis", "mastersthesis"):
+            add("school", p)
+        elif btype == "misc" and ctype == "webpage":
+            add("organization", p)
+        else:
+            add("publisher", p)
+    text("address", "publisher-place")
+    if ctype == "thesis" and genre and genre.lower() not in ("phd thesis", "master's thesis"):
+        add("type", _rich_to_bibtex(genre, False))
+    elif ctype == "report" and genre:
+        add("type", _rich_to_bibtex(genre, False))
+    issued = _date_parts(item.get("issued"))
+    if issued:
+        add("year", str(issued[0]))
+        if len(issued) > 1:
+            fields.append(("month", _MONTH_MACROS[issued[1] - 1]))  # bare macro, no braces
+    status = _s(item, "status")
+    if status and not issued:
+        add("pubstate", escape_bibtex(status))
+    if arxiv:
+        add("eprint", _verbatim_value(arxiv))
+        add("archiveprefix", "arXiv")
+        add("eprinttype", "arxiv")
+    doi = _s(item, "DOI")
+    if doi:
+        doi = re.sub(r"(?i)^(https?://(dx\.)?doi\.org/|doi:\s*)", "", doi)
+        add("doi", _verbatim_value(doi))
+    url = _s(item, "URL")
+    if url:
+        add("url", _verbatim_value(url))
+    accessed = _date_parts(item.get("accessed"))
+    if accessed:
+        add("urldate", _iso(accessed))
+    isbn = _s(item, "ISBN")
+    if isbn:
+        add("isbn", escape_bibtex(isbn))
+    issn = _s(item, "ISSN")
+    if issn:
+        add("issn", escape_bibtex(issn))
+    text("note", "note")
+
+    lines = [f"@{btype}{{{key},"]
+    for name, value in fields:
+        if name == "month":
+            lines.append(f"  {name} = {value},")
+        else:
+            lines.append(f"  {name} = {{{value}}},")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# RIS
+# --------------------------------------------------------------------------------------------
+
+
+def _ris_line(tag: str, value: str) -> str:
+    value = _WS_RE.sub(" ", _CONTROL_RE.sub("", value)).strip()
+    return f"{tag}  - {value}"
+
+
+def _ris_name(name: dict) -> Optional[str]:
+    if not isinstance(name, dict):
+        return None
+    if name.get("literal") and not name.get("family"):
+        return str(name["literal"]).strip() or None
+    family = " ".join(str(name.get(k) or "").strip()
+                      for k in ("dropping-particle", "non-dropping-particle", "family")
+                      if str(name.get(k) or "").strip())
+    given = str(name.get("given") or "").strip()
+    suffix = str(name.get("suffix") or "").strip()
+    if not family:
+        return given or None
+    out = family
+    if given or suffix:
+        out += ", " + given
+    if suffix:
+        out += ", " + suffix
+    return out
+
+
+def csl_to_ris(item: dict) -> str:
+    """One RIS record for a CSL-JSON item, LF line endings, ending ``ER  - `` and a blank
+    line. Markup is stripped. TY: JOUR, CONF, BOOK, CHAP, RPRT, THES, ELEC (web pages),
+    UNPB (manuscripts and preprints), others from :data:`RIS_TYPES`, GEN otherwise."""
+    if not isinstance(item, dict):
+        item = {}
+    ctype = _s(item, "type")
+    lines = [_ris_line("TY", RIS_TYPES.get(ctype, "GEN"))]
+
+    def add(tag: str, value: Optional[str]) -> None:
+        if value:
+            v = strip_markup(value)
+            if v.strip():
+                lines.append(_ris_line(tag, v))
+
+    for role, tag in (("author", "AU"), ("editor", "ED"), ("translator", "A4")):
+        names = item.get(role)
+        if isinstance(names, list):
+            for n in names:
+                add(tag, _ris_name(n))
+    add("TI", _s(item, "title"))
+    add("T2", _s(item, "container-title"))
+    if ctype.startswith("article-"):
+        add("JO", _s(item, "container-title-short") or _s(item, "container-title"))
+    add("T3", _s(item, "collection-title"))
+    issued = _date_parts(item.get("issued"))
+    if issued:
+        add("PY", f"{issued[0]:04d}")
+        add("DA", "/".join([f"{issued[0]:04d}"] + [f"{p:02d}" for p in issued[1:]]
+                           + [""] * (3 - len(issued))) + "/")
+    add("VL", _s(item, "volume"))
+    add("IS", _s(item, "issue") or (_s(item, "number") if ctype.startswith("article-")
+                                    else ""))
+    if not ctype.startswith("article-"):
+        add("M1" if ctype != "report" else "IS", _s(item, "number"))
+    page = strip_markup(_s(item, "page"))
+    if page:
+        sp, _, ep = re.sub(r"\s*[\u2013\u2014-]+\s*", "\u2013", page).partition("\u2013")
+        add("SP", sp)
+        add("EP", ep)
+    add("ET", _s(item, "edition"))
+    add("PB", _s(item, "publisher"))
+    add("CY", _s(item, "publisher-place"))
+    add("M3", _s(item, "genre"))
+    add("SN", _s(item, "ISBN") or _s(item, "ISSN"))
+    doi = _s(item, "DOI")
+    if doi:
+        add("DO", re.sub(r"(?i)^(https?://(dx\.)?doi\.org/|doi:\s*)", "", doi))
+    add("UR", _s(item, "URL"))
+    accessed = _date_parts(item.get("accessed"))
+    if accessed:
+        add("Y2", "/".join([f"{accessed[0]:04d}"] + [f"{p:02d}" for p in accessed[1:]]))
+    add("LA", _s(item, "language"))
+    add("N1", _s(item, "note"))
+    lines.append("ER  - ")
+    return "\n".join(lines) + "\n\n"
+
+
+# --------------------------------------------------------------------------------------------
+# CSL-JSON
+# --------------------------------------------------------------------------------------------
+
+
+def csl_json(items: Iterable[dict]) -> str:
+    """CSL-JSON text: the items in the order given, keys sorted, 2-space indent, UTF-8
+    characters kept (``ensure_ascii=False``), a trailing newline. Same input, same bytes."""
+    return json.dumps(list(items), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
