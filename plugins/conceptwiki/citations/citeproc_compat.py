@@ -1130,6 +1130,11 @@ class Label(_Formatting, model.Label):
                     return None
                 variable = item.locator.label
                 value = item.locator.identifier
+            elif variable == "first-reference-note-number":
+                st = _state()
+                if st.area != "citation" or st.position == "first" or st.first_note is None:
+                    return None
+                value = str(st.first_note)
             else:
                 value = _ref_value(item, variable)
                 if value is None or variable in _state().suppressed:
@@ -1207,8 +1212,6 @@ class If(_Formatting, model.If):
             for var in self.get("variable").split():
                 if var == "locator":
                     results.append(item.has_locator)
-                elif var in st.suppressed:
-                    results.append(False)
                 elif var == "first-reference-note-number":
                     results.append(st.area == "citation" and st.position != "first" and st.first_note is not None)
                 elif var == "year-suffix":
@@ -2134,10 +2137,6 @@ class CompatSource(BibliographySource):
                         data[pk] = d
                 elif isinstance(value, (str, int, float)):
                     data[pk] = _S(str(value))
-            if "event_title" in data and "event" not in data:
-                data["event"] = data["event_title"]
-            elif "event" in data and "event_title" not in data:
-                data["event_title"] = data["event"]
             self.add(_Reference(key, ref.get("type", "document"), data))
 
 
