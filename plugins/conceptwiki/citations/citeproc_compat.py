@@ -785,10 +785,20 @@ class _RenderState:
         self.flipflop = None
         self.style_root = style_root
         self.sort_options = None
+        self.group_frames: list[list[bool]] = []
 
 
 def _state() -> _RenderState:
     return _local.state
+
+
+def _mark(called: bool, rendered: bool) -> None:
+    """Tell the enclosing cs:group that a variable was called / rendered."""
+    st = getattr(_local, "state", None)
+    if st is not None and st.group_frames:
+        frame = st.group_frames[-1]
+        frame[0] = frame[0] or called
+        frame[1] = frame[1] or rendered
 
 
 def _record(variable: str) -> None:
@@ -1013,10 +1023,15 @@ class Text(_Formatting, model.Text):
         if "variable" in self.attrib:
             text = self._variable_text(item, context)
             if text is None:
+                # year-suffix is generated, not called (as in citeproc-py and citeproc-js)
+                _mark(self.get("variable") != "year-suffix", False)
                 return None
             if self.get("variable") in _RAW_VARIABLES:
-                return self.wrap(self.quote(self.format(_S(text))))
-            return self._finish(item, text)
+                out = self.wrap(self.quote(self.format(_S(text))))
+            else:
+                out = self._finish(item, text)
+            _mark(True, out is not None)
+            return out
         if "macro" in self.attrib:
             text = self.get_macro(self.get("macro")).render(item, context=context, **kwargs)
             if text is None or str(text) == "":
@@ -1094,6 +1109,11 @@ _RAW_VARIABLES = {"URL", "DOI", "ISBN", "ISSN", "PMID", "PMCID"}
 
 class Number(_Formatting, model.Number):
     def render(self, item, context=None, **kwargs):
+        out = self._render(item)
+        _mark(True, out is not None)
+        return out
+
+    def _render(self, item):
         variable = self.get("variable")
         st = _state()
         if variable in st.suppressed:
@@ -1162,26 +1182,34 @@ class Label(_Formatting, model.Label):
 
 class Group(_Formatting, model.Group):
     def render(self, item, context=None, **kwargs):
+        # CSL 1.0.2: a group is suppressed when it calls variables and all of
+        # them are empty. Only the variables actually evaluated count (the
+        # branch taken in cs:choose), as in citeproc-js; citeproc-py counted
+        # every branch.
+        st = _state()
+        frame = [False, False]
+        st.group_frames.append(frame)
         output = []
-        variable_called = False
-        variable_rendered = False
         delimiter = self.get("delimiter", "")
-        for child in self.iterchildren():
-            calls = child.calls_variable()
-            variable_called = variable_called or calls
-            try:
-                if isinstance(child, model.Choose):
-                    text = child.render(item, context=context, delimiter=delimiter, **kwargs)
-                else:
-                    text = child.render(item, context=context, **kwargs)
-            except VariableError:
-                text = None
-            if text is not None and str(text) != "":
-                output.append(text)
-                variable_rendered = variable_rendered or calls
-        if output and (not variable_called or variable_rendered):
-            return self.wrap(self.format(_join(output, delimiter)))
-        return None
+        try:
+            for child in self.iterchildren():
+                try:
+                    if isinstance(child, model.Choose):
+                        text = child.render(item, context=context, delimiter=delimiter, **kwargs)
+                    else:
+                        text = child.render(item, context=context, **kwargs)
+                except VariableError:
+                    text = None
+                if text is not None and str(text) != "":
+                    output.append(text)
+        finally:
+            st.group_frames.pop()
+        called, rendered = frame
+        result = None
+        if output and (not called or rendered):
+            result = self.wrap(self.format(_join(output, delimiter)))
+        _mark(called, rendered and result is not None)
+        return result
 
 
 class Choose(_Formatting, model.Choose):
@@ -1278,6 +1306,11 @@ class Else(_Formatting, model.Else):
 
 class Date(_Formatting, model.Date):
     def render(self, item, variable=None, show_parts=None, context=None, **kwargs):
+        out = self._render(item, variable, show_parts)
+        _mark(True, out is not None)
+        return out
+
+    def _render(self, item, variable=None, show_parts=None):
         st = _state()
         if variable is None:
             variable = self.get("variable")
@@ -1451,6 +1484,11 @@ class _AttrView(_Formatting):
 
 class Names(_Formatting, model.Names):
     def render(self, item, names_context=None, context=None, **kwargs):
+        out = self._render(item, names_context, context, **kwargs)
+        _mark(True, out is not None and str(out) != "")
+        return out
+
+    def _render(self, item, names_context=None, context=None, **kwargs):
         st = _state()
         names_context = names_context if names_context is not None else self
         variables = self.get("variable", "").split()
@@ -2182,20 +2220,7 @@ def render_citation(style: CompatStyle, item: dict, fmt: str = "text", *, positi
     bib = _Bib(source)
     ci = _cite_item(bib, str(item["id"]).lower(), locator, label)
     text = _render_cite(style, bib, ci, position, first_reference_note_number)
-    out = style.finalize(text, fmt)
-    if is_note_style(style) and out:
-        # citeproc-js capitalises the first letter of a note
-        out = _capitalise_first_char(out)
-    return out
-
-
-def _capitalise_first_char(out: str) -> str:
-    if out.startswith("<"):
-        m = re.match(r"((?:<[^>]+>)*)(.)", out, re.S)
-        if m:
-            return m.group(1) + m.group(2).upper() + out[m.end():]
-        return out
-    return out[:1].upper() + out[1:]
+    return style.finalize(text, fmt)
 
 
 def _sort_key_text(s: str) -> str:
