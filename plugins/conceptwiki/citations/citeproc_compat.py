@@ -54,6 +54,7 @@ it. In short:
 """
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -454,46 +455,55 @@ _ROMANESQUE = (
 _APOS_RE = re.compile("(" + _ROMANESQUE + ")\u2019(" + _ROMANESQUE + ")")
 
 
+@functools.lru_cache(maxsize=None)
+def _flipflop_setup(open_quote, close_quote, open_inner, close_inner):
+    def quote(opener, outer):
+        return {"type": "quote", "closer": opener[-1], "attr": "quotes", "outer": outer}
+
+    d = {
+        '<span class="nocase">': {"type": "nocase", "closer": "</span>", "attr": None},
+        '<span class="nodecor">': {"type": "nodecor", "closer": "</span>", "attr": "nodecor"},
+        '<span style="font-variant:small-caps;">': {"type": "tag", "closer": "</span>", "attr": "font-variant"},
+        "<sc>": {"type": "tag", "closer": "</sc>", "attr": "font-variant"},
+        "<i>": {"type": "tag", "closer": "</i>", "attr": "font-style"},
+        "<b>": {"type": "tag", "closer": "</b>", "attr": "font-weight"},
+        "<sup>": {"type": "tag", "closer": "</sup>", "attr": "sup"},
+        "<sub>": {"type": "tag", "closer": "</sub>", "attr": "sub"},
+        ' "': quote(' "', "true"),
+        " '": quote(" '", "inner"),
+    }
+    d['("'] = d[' "']
+    d["('"] = d[" '"]
+    if open_quote and close_quote and open_quote not in (' "', " '", '"', "'"):
+        d[open_quote] = dict(d[' "'], closer=close_quote)
+    if open_inner and close_inner and open_inner not in (' "', " '", '"', "'"):
+        d[open_inner] = dict(d[" '"], closer=close_inner)
+    openers = list(d)
+    closers = []
+    for v in d.values():
+        if v["closer"] not in closers:
+            closers.append(v["closer"])
+    alt = "|".join(re.escape(t) for t in openers + closers)
+    return (
+        d,
+        re.compile("(?:" + alt + ")"),
+        re.compile("^(?:" + "|".join(re.escape(t) for t in openers) + ")$"),
+        re.compile("^(?:" + "|".join(re.escape(t) for t in closers) + ")$"),
+    )
+
+
 class _FlipFlopper:
     """Parses markup and quotes in a string into markers (one per render:
     citeproc-js keeps the 'outer quote form' per engine)."""
 
     def __init__(self, open_quote, close_quote, open_inner, close_inner):
-        quote = lambda opener, outer: {  # noqa: E731
-            "type": "quote",
-            "opener": opener,
-            "closer": opener.strip()[-1] if opener.startswith((" ", "(")) else None,
-            "attr": "quotes",
-            "outer": outer,
-        }
-        d = {
-            '<span class="nocase">': {"type": "nocase", "closer": "</span>", "attr": None},
-            '<span class="nodecor">': {"type": "nodecor", "closer": "</span>", "attr": "nodecor"},
-            '<span style="font-variant:small-caps;">': {"type": "tag", "closer": "</span>", "attr": "font-variant"},
-            "<sc>": {"type": "tag", "closer": "</sc>", "attr": "font-variant"},
-            "<i>": {"type": "tag", "closer": "</i>", "attr": "font-style"},
-            "<b>": {"type": "tag", "closer": "</b>", "attr": "font-weight"},
-            "<sup>": {"type": "tag", "closer": "</sup>", "attr": "sup"},
-            "<sub>": {"type": "tag", "closer": "</sub>", "attr": "sub"},
-            ' "': quote(' "', "true"),
-            " '": quote(" '", "inner"),
-        }
-        d['("'] = d[' "']
-        d["('"] = d[" '"]
-        if open_quote and close_quote and open_quote not in (' "', " '", '"', "'"):
-            d[open_quote] = dict(d[' "'], closer=close_quote)
-        if open_inner and close_inner and open_inner not in (' "', " '", '"', "'"):
-            d[open_inner] = dict(d[" '"], closer=close_inner)
-        self.data = d
-        openers = list(d)
-        closers = []
-        for v in d.values():
-            if v["closer"] not in closers:
-                closers.append(v["closer"])
-        alt = "|".join(re.escape(t) for t in openers + closers)
-        self.match_all = re.compile("(?:" + alt + ")")
-        self.open_re = re.compile("^(?:" + "|".join(re.escape(t) for t in openers) + ")$")
-        self.close_re = re.compile("^(?:" + "|".join(re.escape(t) for t in closers) + ")$")
+        template, self.match_all, self.open_re, self.close_re = _flipflop_setup(
+            open_quote, close_quote, open_inner, close_inner
+        )
+        self.data = {k: dict(v) for k, v in template.items()}
+        # '("' shares its data with ' "' in citeproc-js
+        self.data['("'] = self.data[' "']
+        self.data["('"] = self.data[" '"]
 
     def _set_outer_quote_form(self, quot):
         flip = {" '": ' "', ' "': " '", '("': "('", "('": '("'}
@@ -890,6 +900,65 @@ class _Formatting:
     def get_formatter(self):
         return _FORMATTER
 
+    # -- cached look-ups (citeproc-py runs an XPath query for each of these on
+    # every render; the answers only depend on the style) --------------------
+    def _cache(self):
+        root = self.getroottree().getroot()
+        cache = getattr(root, "_compat_cache", None)
+        if cache is None:
+            cache = root._compat_cache = {}
+        return cache
+
+    def get_macro(self, name):
+        cache = self._cache()
+        key = ("macro", name)
+        if key not in cache:
+            cache[key] = model.CitationStylesElement.get_macro(self, name)
+        return cache[key]
+
+    def get_term(self, name, form=None, fallback_locale=True, zero_padded=False):
+        root = self.getroottree().getroot()
+        if isinstance(root, model.Locale):
+            try:
+                return root.get_term(name, form)
+            except IndexError:
+                return None
+        cache = self._cache()
+        key = ("term", name, form, fallback_locale, zero_padded)
+        if key not in cache:
+            cache[key] = model.CitationStylesElement.get_term(self, name, form, fallback_locale, zero_padded)
+        return cache[key]
+
+    def get_date(self, form):
+        cache = self._cache()
+        key = ("date", form)
+        if key not in cache:
+            cache[key] = model.CitationStylesElement.get_date(self, form)
+        return cache[key]
+
+    def get_locale_option(self, name):
+        cache = self._cache()
+        key = ("locale-option", name)
+        if key not in cache:
+            cache[key] = model.CitationStylesElement.get_locale_option(self, name)
+        return cache[key]
+
+    def area_parent(self):
+        """The cs:citation or cs:bibliography this element is in (or None)."""
+        cache = self._cache()
+        key = ("area", self)
+        if key not in cache:
+            found = self.xpath_search("./ancestor-or-self::*[self::cs:citation or self::cs:bibliography][1]")
+            cache[key] = found[0] if found else None
+        return cache[key]
+
+    def in_locale(self):
+        cache = self._cache()
+        key = ("in-locale", self)
+        if key not in cache:
+            cache[key] = bool(self.xpath_search("./ancestor::cs:locale[1]"))
+        return cache[key]
+
     def preformat(self, text):
         return text
 
@@ -988,7 +1057,8 @@ class Style(_Formatting, model.Style):
 
 
 class Locale(_Formatting, model.Locale):
-    pass
+    get_term = model.Locale.get_term
+    get_date = model.Locale.get_date
 
 
 class Citation(_Formatting, model.Citation):
@@ -1321,7 +1391,7 @@ class Date(_Formatting, model.Date):
             return None
         _record(variable)
         form = self.get("form")
-        if form is not None and not self.is_locale_date():
+        if form is not None and not self.in_locale():
             localized = self.get_date(form)
             parts = self.get("date-parts", "year-month-day").split("-")
             text = localized._render_value(value, parts, style_date=self, item=item)
@@ -1545,11 +1615,10 @@ class Names(_Formatting, model.Names):
         return None
 
     def _inherited_names_delimiter(self, context):
-        expr = "./ancestor::*[self::cs:citation or self::cs:bibliography][1]"
         ctx = context if context is not None else self
-        parents = ctx.xpath_search(expr)
-        if parents:
-            return parents[0].get_option("names-delimiter")
+        parent = ctx.area_parent() if hasattr(ctx, "area_parent") else None
+        if parent is not None:
+            return parent.get_option("names-delimiter")
         return self.get_root().get("names-delimiter", "")
 
     def calls_variable(self):
@@ -1593,6 +1662,26 @@ class Substitute(_Formatting, model.Substitute):
 
 
 class Name(_Formatting, model.Name):
+    def get_option(self, name, context=None, sort_options=None):
+        try:
+            value = sort_options[name]
+        except (TypeError, KeyError):
+            ctx = context if context is not None and hasattr(context, "area_parent") else self
+            parent = ctx.area_parent()
+            if parent is None:
+                parent = self.area_parent()
+            key = "name-" + name if name in ("form", "delimiter") else name
+            if parent is not None:
+                default = parent.get_option(key)
+            else:
+                default = self.getroottree().getroot().get_option(key)
+            value = self.get(name, default)
+        if name in ("initialize-with-hyphen", "et-al-use-last"):
+            value = str(value).lower() == "true"
+        elif name.startswith("et-al"):
+            value = int(value)
+        return value
+
     def count(self, names, context, sort_options):
         opt = lambda n: self.get_option(n, context, sort_options)  # noqa: E731
         et_al_min, et_al_first = self._et_al_numbers(opt)
@@ -1621,8 +1710,8 @@ class Name(_Formatting, model.Name):
     def _explicit(self, name):
         if self.get(name) is not None:
             return True
-        parents = self.xpath_search("./ancestor::*[self::cs:citation or self::cs:bibliography][1]")
-        if parents and parents[0].get(name) is not None:
+        parent = self.area_parent()
+        if parent is not None and parent.get(name) is not None:
             return True
         return self.get_root().get(name) is not None
 
@@ -2188,10 +2277,24 @@ class _Bib:
         self.formatter = _FORMATTER
 
 
+class _CiteItem(CitationItem):
+    """A citation item holding its reference directly (citeproc-py looks it
+    up through three properties on every access)."""
+
+    @property
+    def reference(self):
+        return dict.__getitem__(self, "_reference")
+
+    @property
+    def has_locator(self):
+        return dict.__contains__(self, "locator")
+
+
 def _cite_item(bib, key, locator=None, label="page"):
-    ci = CitationItem(key, **({"locator": Locator(label, str(locator))} if locator is not None else {}))
+    ci = _CiteItem(key, **({"locator": Locator(label, str(locator))} if locator is not None else {}))
     citation = _SrcCitation([ci])
     citation.bibliography = bib
+    dict.__setitem__(ci, "_reference", bib.source[ci.key])
     return ci
 
 
