@@ -13,7 +13,11 @@ import json
 import os
 from pathlib import Path
 
+import time
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conceptwiki.bib import (
     MAX_BIB_BYTES,
@@ -26,6 +30,7 @@ from conceptwiki.bib import (
     parse_names,
     source_to_csl,
 )
+from conceptwiki.bib import _collapse_ws, _decode_plain, _decode_slow
 from conceptwiki.problems import format_problems
 
 GOLDEN = Path(__file__).parent / "golden" / "bib"
@@ -319,3 +324,43 @@ def test_forthcoming_status() -> None:
 def test_explicit_doi_prefix_stripped() -> None:
     item = _csl("@article{a, title={T}, journal={J}, doi={https://doi.org/10.1/x_y}}")
     assert item["DOI"] == "10.1/x_y"
+
+
+# ---------------------------------------------------------------------------------------
+# Speed: the fast paths must give what pylatexenc gives
+# ---------------------------------------------------------------------------------------
+
+_TOKENS = ["a", "B", " ", "-", "~", "{", "}", "{x}", "\\&", "\\%", "\\$", "\\#", "\\_",
+           "\\{", "\\}", "%", "&", "#", "_", "^", '\\"o', '{\\"o}', "\\'e", "\\ss",
+           "\\ss{}", "{\\ss}", "\\c c", "\\v{S}", '\\"\\i', '\\"\\i ', "\\o", "\\L ",
+           "é", "\n", "--", "---", "\\'{E}", "\\i{}", "\\textit{", "$", "``", "''"]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_TOKENS), max_size=12))
+def test_fast_paths_agree_with_pylatexenc(tokens: list[str]) -> None:
+    value = "".join(tokens)
+    assert _collapse_ws(_decode_plain(value)) == _collapse_ws(_decode_slow(value))
+
+
+def test_golden_values_agree_with_pylatexenc() -> None:
+    paths = sorted(str(p.relative_to(GOLDEN)) for p in GOLDEN.rglob("*.bib"))
+    sources, _ = load_bib_files(paths, root=GOLDEN)
+    for s in sources.values():
+        for name, value in s.fields.items():
+            if name not in ("url", "doi", "file", "eprint") and "\\url" not in value:
+                assert _collapse_ws(_decode_plain(value)) == _collapse_ws(_decode_slow(value))
+
+
+def test_large_inputs_stay_fast() -> None:
+    entry = ('@article{{k{i}, author = {{M{{\\"u}}ller, J{{\\"o}}rg and van Merwijk, Chris}},'
+             ' title = {{On {{AI}} and {{\\"O}}ber: {i} -- a \\textit{{Study}}}}, year = 2019,'
+             ' month = jun, pages = {{1--{i}}}}}\n')
+    text = "".join(entry.format(i=i) for i in range(2000))
+    t0 = time.perf_counter()
+    sources, problems = load_bib_string(text, "big.bib")
+    assert len(sources) == 2000 and not problems
+    hostile = "@misc{a, title={" + "word {AI} \\'e \\textbf{x} " * 50000 + "}}"
+    (s,), _ = load_bib_string(hostile, "hostile.bib")
+    assert s.csl()["title"].startswith('word <span class="nocase">AI</span> é x word')
+    assert time.perf_counter() - t0 < 60

@@ -192,6 +192,7 @@ def _l2t():
         prepend=True,
         macros=[
             macrospec.MacroSpec("noopsort", "{"),
+            macrospec.MacroSpec("cwnocase", "{"),
             macrospec.MacroSpec("href", "{{"),
             macrospec.MacroSpec("url", "{"),
             macrospec.MacroSpec("mbox", "{"),
@@ -256,6 +257,8 @@ def _l2t():
             MacroTextSpec("/", ""),
             MacroTextSpec("@", ""),
             MacroTextSpec("noopsort", ""),
+            MacroTextSpec("cwnocase",
+                          lambda n, l2tobj: "\ue000" + _arg(n, l2tobj, 0) + "\ue001"),
             MacroTextSpec("cite", ""),
             MacroTextSpec("mbox", lambda n, l2tobj: _arg(n, l2tobj, 0)),
             MacroTextSpec("hbox", lambda n, l2tobj: _arg(n, l2tobj, 0)),
@@ -311,15 +314,57 @@ def _decode_raw(value: str) -> str:
     return "".join(pieces)
 
 
-def _decode_plain(value: str) -> str:
-    if not value or not _NEEDS_LATEX_RE.search(value):
-        return value
-    value = _BARE_SPECIAL_RE.sub(lambda m: m.group(1) + "\\" + m.group(2), value)
+# Speed: pylatexenc costs some 10 µs per character. Values whose only LaTeX is braces, the
+# escapes \& \% \$ \# \_ \{ \}, dashes and ties are decoded without it; accents and
+# foreign letters (``{\"o}``, ``\'e``, ``\ss``) are decoded one by one by pylatexenc (cached)
+# first. Anything else goes to pylatexenc whole. The tests check that the results agree.
+_SLOW_RE = re.compile(r"\\(?![&%$#_{}])|[$`]|''")
+_FAST_TOKEN_RE = re.compile(r"\\([&%$#_{}])|---|--|~|[{}]")
+_FAST_REPL = {"---": "\u2014", "--": "\u2013", "~": "\u00a0", "{": "", "}": ""}
+_ACCENT_ARG = r"(?:\{\s*(?:\\[ij](?![^\W\d_])|[A-Za-z])\s*\}|\\[ij](?![^\W\d_])[ \t\n]*|[A-Za-z])"
+_ACCENT_RE = re.compile(
+    r"\{\s*(?:\\[\"'`^~=.]\s*" + _ACCENT_ARG + r"|\\[uvHckrdb](?:\s+|(?=\{))" + _ACCENT_ARG
+    + r"|\\(?:ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i|j)(?![^\W\d_]))\s*\}"
+    r"|\\[\"'`^~=.]\s*" + _ACCENT_ARG
+    + r"|\\[uvHckrdb](?:\s+|(?=\{))" + _ACCENT_ARG
+    + r"|\\(?:ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i|j)(?![^\W\d_])(?:\{\}|[ \t\n]+)?"
+)
+
+
+def _fast_decode(value: str) -> str:
+    return _FAST_TOKEN_RE.sub(lambda m: m.group(1) or _FAST_REPL[m.group(0)], value)
+
+
+@lru_cache(maxsize=4096)
+def _pylatexenc(value: str) -> str:
     conv, walker_db = _l2t()
     try:
         return conv.latex_to_text(value, latex_context=walker_db, tolerant_parsing=True)
     except Exception:  # pylatexenc on hostile input (RecursionError, IndexError, ...)
         return _fallback_decode(value)
+
+
+def _decode_slow(value: str) -> str:
+    """Whole-value pylatexenc decoding, as :func:`_decode_plain` does for complex values
+    (the reference the fast paths are tested against)."""
+    return _pylatexenc(_BARE_SPECIAL_RE.sub(lambda m: m.group(1) + "\\" + m.group(2), value))
+
+
+#: Longer values are decoded roughly (without pylatexenc), to keep hostile files fast.
+MAX_LATEX_CHARS = 20000
+
+
+def _decode_plain(value: str) -> str:
+    if not value or not _NEEDS_LATEX_RE.search(value):
+        return value
+    if not _SLOW_RE.search(value):
+        return _fast_decode(value)
+    reduced = _ACCENT_RE.sub(lambda m: _pylatexenc(m.group(0)), value)
+    if not _SLOW_RE.search(reduced):
+        return _fast_decode(reduced)
+    if len(value) > MAX_LATEX_CHARS:
+        return _fallback_decode(reduced)
+    return _decode_slow(value)
 
 
 @lru_cache(maxsize=4096)
@@ -427,8 +472,22 @@ def decode_title(value: str) -> str:
         return ""
     if "{" not in value:
         return decode_latex(value)
+    pieces = _split_case_groups(value)
+    if not any(protected for protected, _ in pieces):
+        return decode_latex(value)
+    needs_pylatexenc = any(_SLOW_RE.search(_ACCENT_RE.sub("", raw)) for _, raw in pieces)
+    if needs_pylatexenc and len(value) <= MAX_LATEX_CHARS and _NOCASE_MARK_OPEN not in value \
+            and _NOCASE_MARK_CLOSE not in value and not _URL_CMD_RE.search(value):
+        # One pylatexenc pass over the whole title, protected groups marked by a macro
+        # whose text is wrapped in two private-use characters.
+        latex = "".join("\\cwnocase{" + raw + "}" if protected else raw
+                        for protected, raw in pieces)
+        text = _decode_raw(latex)
+        text = _NOCASE_SPAN_RE.sub(_nocase_span, text)
+        text = text.replace(_NOCASE_MARK_OPEN, "").replace(_NOCASE_MARK_CLOSE, "")
+        return _collapse_ws(text)
     out = []
-    for protected, raw in _split_case_groups(value):
+    for protected, raw in pieces:
         text = _decode_raw(raw)
         if protected:
             text = _collapse_ws(text)
@@ -436,9 +495,17 @@ def decode_title(value: str) -> str:
                 out.append(NOCASE_OPEN + text + NOCASE_CLOSE)
         else:
             out.append(text)
-    result = _WS_RE.sub(" ", "".join(out)).strip()
-    # tidy spaces just inside spans
-    return result
+    return _collapse_ws("".join(out))
+
+
+_NOCASE_MARK_OPEN = "\ue000"
+_NOCASE_MARK_CLOSE = "\ue001"
+_NOCASE_SPAN_RE = re.compile("\ue000([^\ue000\ue001]*)\ue001")
+
+
+def _nocase_span(m: re.Match) -> str:
+    text = _collapse_ws(m.group(1))
+    return NOCASE_OPEN + text + NOCASE_CLOSE if text else ""
 
 
 # --------------------------------------------------------------------------------------------
@@ -1226,7 +1293,8 @@ def load_bib_string(text: str, path: str) -> tuple[list[Source], Problems]:
         seen_lower.setdefault(low, source)
         sources.append(source)
         prev_entry = (key, line)
-        source_to_csl(source, problems)  # only to report doubtful dates
+        # Converted now to report doubtful dates; kept for Source.csl().
+        object.__setattr__(source, "_csl_cache", source_to_csl(source, problems))
     return sources, problems
 
 
