@@ -364,3 +364,19 @@ def test_large_inputs_stay_fast() -> None:
     (s,), _ = load_bib_string(hostile, "hostile.bib")
     assert s.csl()["title"].startswith('word <span class="nocase">AI</span> é x word')
     assert time.perf_counter() - t0 < 60
+
+
+def test_crossref_across_files(tmp_path: Path) -> None:
+    (tmp_path / "a.bib").write_text(
+        "@inproceedings{child, title={Child}, author={A, B}, crossref={Parent}}\n")
+    (tmp_path / "b.bib").write_text(
+        "@proceedings{parent, title={The Proceedings}, year={2017}, publisher={P}}\n")
+    sources, problems = load_bib_files(["a.bib", "b.bib"], root=tmp_path)
+    assert not problems
+    item = sources["child"].csl()
+    assert item["container-title"] == "The Proceedings" and item["title"] == "Child"
+    assert item["issued"] == {"date-parts": [[2017]]} and item["publisher"] == "P"
+    assert sources["child"].fields == {"title": "Child", "author": "A, B", "crossref": "Parent"}
+    # Alone, the child's parent is missing: a warning, not an error.
+    _, problems = load_bib_string((tmp_path / "a.bib").read_text(), "a.bib")
+    assert [p.severity for p in problems] == ["warning"]

@@ -825,11 +825,19 @@ def _field_title(fields: Mapping[str, str], *names: str) -> Optional[str]:
     return None
 
 
+_TILDE_RE = re.compile(r"\\textasciitilde\s*(?:\{\})?|\\~\{\}|\{\\~\{\}\}|\\~")
+
+
 def _verbatim(fields: Mapping[str, str], name: str) -> Optional[str]:
     v = fields.get(name)
     if v is None:
         return None
     v = _unescape_verbatim(v)
+    if name in ("url", "doi", "eprint"):
+        # Exporters (Mendeley, JabRef) write ``{\~{}}``, ``\textasciitilde`` or ``{\_}`` in
+        # URLs; a URL has no literal braces (they would be %7B %7D), so braces go.
+        v = _TILDE_RE.sub("~", v).replace("{", "").replace("}", "")
+        v = re.sub(r"\s+", "", v) if name != "eprint" else v.strip()
     return v or None
 
 
@@ -1169,6 +1177,17 @@ _STRAY_AT_RE = re.compile(r"(?m)^[ \t]*@[ \t]*([A-Za-z]\w*)\b(?![ \t]*[{(])")
 def load_bib_string(text: str, path: str) -> tuple[list[Source], Problems]:
     """Parse BibTeX text. Returns the entries in file order and the problems found.
 
+    See :func:`_load_text` for what is reported; ``crossref`` parents are looked up in the
+    same text.
+    """
+    sources, problems = _load_text(text, path)
+    _resolve_crossrefs({s.key: s for s in sources}, sources, problems)
+    return sources, problems
+
+
+def _load_text(text: str, path: str) -> tuple[list[Source], Problems]:
+    """Parse BibTeX text (without resolving ``crossref``).
+
     Errors: malformed blocks (reported at the 1-based line of the block's ``@``, saying
     where braces go wrong), duplicate keys (the later entry is dropped), duplicate fields
     (the first value is kept, as BibTeX does), keys not matching :data:`KEY_RE`, entries
@@ -1298,6 +1317,43 @@ def load_bib_string(text: str, path: str) -> tuple[list[Source], Problems]:
     return sources, problems
 
 
+#: Entry types that take a parent's ``title`` as their ``booktitle`` (biblatex's rule).
+_BOOKTITLE_CHILDREN = {"inproceedings", "conference", "incollection", "inbook", "bookinbook",
+                       "suppbook", "suppcollection", "inreference"}
+
+
+def _resolve_crossrefs(by_key: Mapping[str, Source], sources: Iterable[Source],
+                       problems: Problems) -> None:
+    """Give entries with ``crossref`` (DBLP's style) the fields of their parent.
+
+    ``Source.fields`` stays as written; the inherited fields only go into ``Source.csl()``.
+    A field of the child wins; the parent's ``title`` becomes the child's ``booktitle``
+    for in-book types; a missing parent is a warning. Keys are matched case-insensitively,
+    as BibTeX does.
+    """
+    lower = {k.lower(): v for k, v in reversed(list(by_key.items()))}
+    for src in sources:
+        ref = src.fields.get("crossref")
+        if ref is None:
+            continue
+        parent = by_key.get(ref.strip()) or lower.get(ref.strip().lower())
+        if parent is None or parent is src:
+            problems.warning(src.path, src.field_lines.get("crossref", src.line), 0,
+                             f"entry '{src.key}': crossref '{ref}' is not defined")
+            continue
+        merged = dict(parent.fields)
+        merged.pop("crossref", None)
+        for k in ("ids", "key"):
+            merged.pop(k, None)
+        if src.type in _BOOKTITLE_CHILDREN and "title" in parent.fields:
+            merged.setdefault("booktitle", parent.fields["title"])
+            merged.pop("title", None)
+        merged.update(src.fields)
+        child = Source(key=src.key, type=src.type, fields=merged, path=src.path,
+                       line=src.line, field_lines=src.field_lines)
+        object.__setattr__(src, "_csl_cache", source_to_csl(child))
+
+
 def _failed_block_message(block, line: int) -> str:
     raw = block.raw or ""
     m = _BLOCK_KEY_RE.match(raw.lstrip())
@@ -1405,7 +1461,7 @@ def load_bib_files(paths: Iterable[Path | str], root: Path | str | None = None
                            f"BibTeX file is not UTF-8 (byte 0x{data[exc.start]:02X} at offset "
                            f"{exc.start}); save it as UTF-8")
             continue
-        sources, probs = load_bib_string(text, shown)
+        sources, probs = _load_text(text, shown)
         problems.extend(probs)
         for s in sources:
             if s.key in result:
@@ -1422,4 +1478,5 @@ def load_bib_files(paths: Iterable[Path | str], root: Path | str | None = None
                                  f"at {o.path}:{o.line} (BibTeX does not tell them apart)")
             result[s.key] = s
             lower.setdefault(low, s)
+    _resolve_crossrefs(result, list(result.values()), problems)
     return result, problems
