@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 
 from conceptwiki.bib import (
     MAX_BIB_BYTES,
-    Source,
     decode_latex,
     decode_title,
     load_bib_files,

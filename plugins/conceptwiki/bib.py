@@ -79,7 +79,9 @@ class Source:
 
     ``fields`` maps lower-case field names to the value as written (outer braces or quotes
     removed, ``@string`` macros and ``#`` concatenations resolved, inner braces and LaTeX
-    kept). ``line`` is the 1-based line of the ``@type{``.
+    kept; the predefined month macros stay as written: ``month = jun`` gives ``"jun"``;
+    an undefined macro gives its own name, with a warning). ``line`` is the 1-based line
+    of the ``@type{``. ``crossref`` is not merged into ``fields``, only into :meth:`csl`.
     """
 
     key: str
@@ -858,6 +860,11 @@ def _arxiv_id(fields: Mapping[str, str]) -> Optional[str]:
             m = _ARXIV_URL_RE.search(v)
             if m:
                 return m.group(1)
+    doi = fields.get("doi")
+    if doi:  # arXiv's own export: doi = {10.48550/ARXIV.1906.01820}
+        m = re.search(r"10\.48550/arxiv\.(\S+)$", _unescape_verbatim(doi), re.I)
+        if m:
+            return m.group(1)
     return None
 
 
@@ -912,7 +919,8 @@ def source_to_csl(source: Source, problems: Optional[Problems] = None) -> dict:
     journal_txt = _field_text(f, "journal", "journaltitle") or ""
     preprint = bool(arxiv) and (
         btype in _WEB_TYPES | {"unpublished", "techreport", "report"}
-        or (btype == "article" and (not journal_txt or journal_txt.lower().startswith("arxiv")))
+        or (btype == "article" and (not journal_txt or journal_txt.lower().startswith("arxiv")
+                                    or journal_txt.lower() == "corr"))  # DBLP: journal = CoRR
     )
 
     if preprint:
@@ -1030,6 +1038,8 @@ def source_to_csl(source: Source, problems: Optional[Problems] = None) -> dict:
         if t:
             item["genre"] = t
 
+    if preprint and re.match(r"(?i)abs/", f.get("volume", "")):
+        f = {k: v for k, v in f.items() if k != "volume"}  # DBLP: volume = {abs/1906.01820}
     for fname, cname in (("volume", "volume"), ("edition", "edition"),
                          ("series", "collection-title"), ("chapter", "chapter-number"),
                          ("note", "note"), ("language", "language"), ("isbn", "ISBN"),
