@@ -491,3 +491,14 @@ def test_csl_json_is_deterministic() -> None:
     assert text.index('"id"') < text.index('"title"') < text.index('"type"')
     assert json.loads(text) == items
     assert csl_json([]) == "[]\n"
+
+
+def test_webpage_site_and_publisher_round_trip() -> None:
+    item = {"id": "w", "type": "webpage", "title": "Post", "container-title": "The Blog",
+            "publisher": "Blog Inc.", "URL": "https://blog.example.org/post",
+            "issued": {"date-parts": [[2023, 4]]}, "accessed": {"date-parts": [[2024, 5, 6]]},
+            "note": "Archived copy"}
+    text = csl_to_bibtex(item)
+    assert "howpublished = {The Blog}" in text and "publisher = {Blog Inc.}" in text
+    (s,), problems = load_bib_string(text, "w.bib")
+    assert not problems and s.csl() == item

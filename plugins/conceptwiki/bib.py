@@ -972,6 +972,7 @@ def source_to_csl(source: Source, problems: Optional[Problems] = None) -> dict:
             url = f"https://arxiv.org/abs/{arxiv}"
     else:
         container = None
+        container_from = None
         if ctype in ("article-journal", "periodical"):
             container = _field_title(f, "journal", "journaltitle")
         elif ctype in ("paper-conference", "chapter", "entry-encyclopedia"):
@@ -981,6 +982,7 @@ def source_to_csl(source: Source, problems: Optional[Problems] = None) -> dict:
                 v = f.get(name)
                 if v and not _URL_LIKE_RE.match(_unescape_verbatim(v)) and "\\url" not in v:
                     container = decode_title(v)
+                    container_from = name
                     break
         if container:
             item["container-title"] = container
@@ -989,7 +991,7 @@ def source_to_csl(source: Source, problems: Optional[Problems] = None) -> dict:
         elif ctype == "thesis":
             pub = _field_text(f, "school", "institution", "publisher")
         elif ctype == "webpage":
-            pub = None
+            pub = _field_text(f, "publisher") if container_from != "publisher" else None
         elif ctype == "paper-conference":
             pub = _field_text(f, "publisher", "organization")
         elif ctype in ("document", "pamphlet"):

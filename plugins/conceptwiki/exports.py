@@ -504,8 +504,6 @@ def csl_to_bibtex(item: dict, key: str | None = None) -> str:
             add("institution", p)
         elif btype in ("phdthesis", "mastersthesis"):
             add("school", p)
-        elif btype == "misc" and ctype == "webpage":
-            add("organization", p)
         else:
             add("publisher", p)
     text("address", "publisher-place")
