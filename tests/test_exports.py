@@ -202,10 +202,11 @@ def test_golden_sources_round_trip_through_our_loader(tmp_path: Path) -> None:
         check_round_trip(item)
         (back,), problems = load_bib_string(text, "rt.bib")
         again = back.csl()
-        for k in ("type", "DOI", "URL", "volume", "page", "publisher", "number", "note",
-                  "genre", "edition", "accessed", "status"):
+        for k in ("type", "DOI", "URL", "volume", "issue", "page", "publisher", "number",
+                  "note", "genre", "edition", "accessed", "status", "publisher-place",
+                  "chapter-number", "ISBN", "ISSN"):
             assert again.get(k) == item.get(k), (k, item, text)
-        for k in ("title", "container-title"):
+        for k in ("title", "container-title", "collection-title", "event"):
             assert norm(strip_markup(again.get(k, ""))) == norm(strip_markup(item.get(k, ""))), \
                 (k, item, text)
         for role in ("author", "editor", "translator"):

@@ -484,7 +484,12 @@ def csl_to_bibtex(item: dict, key: str | None = None) -> str:
             add("booktitle", c)
         elif btype == "misc" and not arxiv:
             add("howpublished", c)
+    if btype == "inproceedings":
+        text("eventtitle", "event-title" if _s(item, "event-title") else "event", protect=True)
+        text("venue", "event-place")
     text("series", "collection-title", protect=True)
+    if btype in ("incollection", "book"):
+        text("chapter", "chapter-number")
     text("edition", "edition")
     text("volume", "volume")
     if btype == "article":
