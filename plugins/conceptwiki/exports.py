@@ -19,9 +19,11 @@ BibTeX rules, chosen to avoid the usual mistakes of "cite this page" exports:
   ``<sub>``, ``<sc>`` become ``\\textit`` etc.; in titles, words with a capital letter
   after their first character (``AI``, ``GPT-4``, ``McDonald``) are brace-protected so
   that BibTeX styles do not lower-case them;
-* a web page is ``@misc`` with ``howpublished`` (the site name), ``url``, ``urldate``
-  (YYYY-MM-DD) and ``note``: ``@online`` is biblatex-only and ``howpublished =
+* a web page is ``@misc`` with ``howpublished`` (the site name), ``publisher``, ``url``,
+  ``urldate`` (YYYY-MM-DD) and ``note``: ``@online`` is biblatex-only and ``howpublished =
   {\\url{...}}`` prints the URL twice under biblatex;
+* an arXiv preprint (CSL type ``article``, publisher arXiv, number ``arXiv:ID``) is
+  ``@misc`` with ``eprint``, ``archiveprefix = {arXiv}`` and ``eprinttype = {arxiv}``;
 * no issued date means no ``year`` field, never ``year = {n.d.}``; ``month`` is written as
   the standard macro (``month = jun``), which BibTeX styles print as a name and biber
   turns into a number (bibtexparser returns ``jun``, pybtex ``June``).
