@@ -792,6 +792,8 @@ class _RenderState:
         self.suppressed: set[str] = set()
         self.recording: list[set] = []
         self.first_names = None
+        self.first_names_key = None
+        self.last_names_key = None
         self.flipflop = None
         self.style_root = style_root
         self.sort_options = None
@@ -1417,6 +1419,9 @@ class Date(_Formatting, model.Date):
 
     def _render_value(self, value, show, style_date=None, item=None):
         if isinstance(value, LiteralDate):
+            # citeproc-js: "Render literal only when year is included in date output"
+            if "year" not in show or not any(a.get("name") == "year" for _, a in self._parts_for(style_date)):
+                return None
             return _S(_rich(self, value.text))
         delim = self.get("delimiter", "")
         parts = self._parts_for(style_date)
@@ -1567,16 +1572,20 @@ class Names(_Formatting, model.Names):
         label_el = names_context.find("cs:label", _NS)
         et_al_el = names_context.find("cs:et-al", _NS)
         present = [v for v in variables if v not in st.suppressed and _ref_value(item, v) is not None]
-        if (
-            "editor" in present
-            and "translator" in present
-            and _names_equal(_ref_value(item, "editor"), _ref_value(item, "translator"))
-            and self.get_term("editortranslator") is not None
-        ):
-            present = [v for v in present if v != "translator"]
-            roles = {"editor": "editortranslator"}
-        else:
-            roles = {}
+        # citeproc-js (CSL.NameOutput.setCommonTerm): when the variables of a
+        # cs:names are all present with identical names and the locale has a
+        # term named after them (sorted and joined: "editortranslator"), the
+        # names are rendered once with that term as label.
+        roles: dict[str, str] = {}
+        if len(variables) >= 2 and len(present) == len(variables) and label_el is not None:
+            common = "".join(sorted(variables))
+            form = label_el.get("form", "long")
+            first = _ref_value(item, variables[0])
+            if self.get_term(common, form if form != "long" else None) is not None and all(
+                _names_equal(first, _ref_value(item, v)) for v in variables[1:]
+            ):
+                present = [variables[0]]
+                roles = {variables[0]: common}
         output = []
         count = 0
         for var in present:
@@ -1593,6 +1602,7 @@ class Names(_Formatting, model.Names):
             _record(var)
             if st.first_names is None and st.area == "bibliography":
                 st.first_names = str(text)
+                st.first_names_key = st.last_names_key
             if label_el is not None:
                 label = label_el.render(item, variable=roles.get(var, var), plural=len(names) > 1)
                 if label is not None:
@@ -1745,14 +1755,16 @@ class Name(_Formatting, model.Name):
         inverted = []
         for i, name in enumerate(shown):
             inv = nso == "all" or (nso == "first" and i == 0)
-            rendered.append(
-                self._one(name, form, inv, initialize_with, initialize, sort_sep, demote, item, bool(sort_options), hyphen)
-            )
+            one = self._one(name, form, inv, initialize_with, initialize, sort_sep, demote, item, bool(sort_options), hyphen)
+            rendered.append(_rich(self, one) if one else one)
             inverted.append(inv and form != "short" and "literal" not in name)
         rendered = [r for r in rendered if r]
         if not rendered:
             return None
         n = len(rendered)
+        # what subsequent-author-substitute compares (citeproc-js leaves the
+        # et-al term out of the comparison)
+        _state().last_names_key = "\x00".join(str(r) for r in rendered)
 
         def precedes(option, count, last_inverted):
             if option == "always":
@@ -1765,9 +1777,10 @@ class Name(_Formatting, model.Name):
 
         if truncated and use_last:
             last = self._one(names[-1], form, nso == "all", initialize_with, initialize, sort_sep, demote, item, bool(sort_options), hyphen)
+            last = _rich(self, last) if last else last
             return self.wrap(self.format(_S(_join(rendered, delimiter)) + delimiter + "\u2026 " + last))
         if truncated:
-            et_al_text = self._et_al(et_al_el, item)
+            et_al_text = None if _state().area == "sort" else self._et_al(et_al_el, item)
             base = _join(rendered, delimiter)
             if not et_al_text:
                 return self.wrap(self.format(base))
@@ -2453,9 +2466,10 @@ def render_bibliography(style: CompatStyle, items: list[dict], fmt: str = "text"
         if text is None:
             continue
         names = state.first_names
-        if substitute is not None and names and names == previous_names and rule in ("complete-all", "complete-each"):
+        key = state.first_names_key
+        if substitute is not None and names and key == previous_names and rule in ("complete-all", "complete-each"):
             text = str(text).replace(names, substitute, 1)
-        previous_names = names
+        previous_names = key
         out.append((ci.key, style.finalize(text, fmt)))
     return out
 
