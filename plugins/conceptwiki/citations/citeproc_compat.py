@@ -2056,9 +2056,10 @@ class CompatStyle:
     """A parsed CSL style whose elements carry the citeproc-js fixes."""
 
     def __init__(self, source, locale: str | None = None):
-        if isinstance(source, (str, Path)) and Path(str(source)).is_file():
+        is_xml = isinstance(source, bytes) or (isinstance(source, str) and source.lstrip().startswith("<"))
+        if not is_xml and isinstance(source, (str, Path)) and Path(str(source)).is_file():
             self.xml = _parse(source)
-        elif isinstance(source, (bytes, str)):
+        elif is_xml:
             data = source.encode("utf-8") if isinstance(source, str) else source
             self.xml = etree.ElementTree(etree.fromstring(data, _PARSER))
         else:
