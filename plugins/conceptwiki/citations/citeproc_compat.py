@@ -91,6 +91,7 @@ __all__ = [
     "parse_raw_date",
     "render_bibliography",
     "render_citation",
+    "style_info",
     "style_title",
     "text_case",
 ]
@@ -2097,6 +2098,20 @@ def independent_parent(path) -> str | None:
         if el.get("rel") == "independent-parent":
             return el.get("href", "").rstrip("/").rsplit("/", 1)[-1] or None
     return None
+
+
+def style_info(path) -> dict:
+    """title, title-short and default-locale of a style file (also of a
+    dependent style, which has no layout of its own)."""
+    root = etree.parse(str(path)).getroot()
+    out = {"title": None, "title-short": None, "default-locale": root.get("default-locale")}
+    info = root.find("{%s}info" % CSL_NS)
+    if info is not None:
+        for key in ("title", "title-short"):
+            el = info.find("{%s}%s" % (CSL_NS, key))
+            if el is not None and el.text:
+                out[key] = el.text.strip()
+    return out
 
 
 def style_title(style: CompatStyle, short: bool = False) -> str:

@@ -134,14 +134,17 @@ class CitationEngine:
         for name in styles:
             if name in self._styles:
                 continue
+            own = _find_style_file(name, self._base_dir)
             path = resolve_style_path(name, self._base_dir)
-            csl = compat.load_style(path)
+            # a dependent style keeps its own title and default locale
+            info = compat.style_info(own)
+            csl = compat.load_style(path, locale=info["default-locale"] if own != path else None)
             self._styles[name] = _Style(
                 name=name,
                 path=path,
                 csl=csl,
-                title=compat.style_title(csl),
-                short_title=compat.style_title(csl, short=True),
+                title=info["title"] or compat.style_title(csl),
+                short_title=info["title-short"] or info["title"] or compat.style_title(csl, short=True),
                 note=compat.is_note_style(csl),
             )
         self._cache: OrderedDict[tuple, Any] = OrderedDict()
