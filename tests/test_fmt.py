@@ -336,3 +336,29 @@ def test_fmt_keeps_comments_anywhere(text: str) -> None:
     assert format_entry_text(once) == once
     assert yaml.safe_load(once) == yaml.safe_load(text)
     assert _comments(once) == _comments(text)
+
+
+def test_impossible_date_stays_as_written() -> None:
+    # Quoting it would turn a date typo into text, and 'check' would then report it less clearly.
+    text = "created: 2026-02-30\nupdated: 2026-11-23\n"
+    assert format_entry_text(text) == text
+
+
+def test_tabs_between_tokens_are_accepted_like_the_loader_does() -> None:
+    assert format_entry_text("title: x\t# why\nkind:\t concept\n") == "title: x  # why\nkind: concept\n"
+
+
+def test_comments_in_a_multi_line_flow_list() -> None:
+    text = "related: [a,  # first\n  b,  # second\n  ]  # after\n"
+    out = format_entry_text(text)
+    assert out == "related:  # first\n  - a\n  # after\n  - b  # second\n"
+    assert format_entry_text(out) == out
+
+
+@pytest.mark.parametrize("value", ["\n", "a\n\n\n", "\n\nb", " lead\nx", "x\n  indented\n"])
+def test_block_scalars_with_awkward_line_breaks(value: str) -> None:
+    for key in ("summary", "details"):
+        text = yaml.safe_dump({key: value, "created": dt.date(2026, 1, 1)}, sort_keys=False)
+        out = format_entry_text(text)
+        assert yaml.safe_load(out) == {key: value, "created": dt.date(2026, 1, 1)}
+        assert format_entry_text(out) == out

@@ -26,7 +26,7 @@ is reported as a problem and left untouched.
 
 How it works: the data and the position of every key and list item come from
 :func:`yamlsafe.load_yaml` (PyYAML, so the YAML 1.1 reading is the loader's own); the
-comments come from PyYAML's scanner. A full-line comment belongs to the key or list item that
+comments come from the tokens of the same parser (libyaml when PyYAML has it). A full-line comment belongs to the key or list item that
 follows it, an end-of-line comment to the first key or item on its line, and both move with
 it when keys are reordered. Values are written by PyYAML's own emitter, so quoting is always
 right. Nothing here imports MkDocs or the BibTeX loader.
@@ -85,6 +85,8 @@ _BREAK_RE = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 _COMMENT_RE = re.compile(r"#[^\r\n\x85\u2028\u2029]*")
 _BLOCK_HEADER_RE = re.compile(r"[|>][0-9+-]*[ \t]*(#[^\r\n\x85\u2028\u2029]*)?")
 _MODELINE_RE = re.compile(r"#\s*yaml-language-server\s*:")
+#: The loader's own parser (libyaml when available), so that fmt reads what ``check`` reads.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class FormatError(Exception):
@@ -115,7 +117,8 @@ def _line_starts(text: str) -> list[int]:
 
 
 def _scan_comments(text: str) -> list[_Comment]:
-    """Every comment in ``text``, found between the tokens of PyYAML's scanner."""
+    """Every comment in ``text``: what lies between the scanner's tokens, plus the comment
+    that may follow a block scalar's ``|``/``>`` header (inside that token)."""
     starts = _line_starts(text)
     found: list[_Comment] = []
 
@@ -129,7 +132,7 @@ def _scan_comments(text: str) -> list[_Comment]:
             add(m.start(), m.group())
 
     cursor = 0
-    for tok in yaml.scan(text, Loader=yaml.SafeLoader):
+    for tok in yaml.scan(text, Loader=_LOADER):
         start, end = tok.start_mark.index, tok.end_mark.index
         if start > cursor:
             gap(cursor, start)
@@ -286,6 +289,8 @@ def _block(key_text: str, value: str, style: type, indent: int) -> list[str] | N
     if not _same(yaml.safe_load(out), {0: value}):
         return None
     lines = out.split("\n")[:-1]
+    if lines[-1] == "...":  # PyYAML ends a document after a '+' (keep) block; the entry goes on
+        lines.pop()
     pad = " " * indent
     return [pad + key_text + lines[0][1:]] + [pad + ln if ln else ln for ln in lines[1:]]
 
@@ -307,8 +312,17 @@ def _ordered(d: dict, path: tuple) -> list:
 class _Writer:
     """Writes lines as ``(text, has_end_of_line_comment)`` pairs."""
 
-    def __init__(self, notes: _Notes):
+    def __init__(self, notes: _Notes, raw: dict[tuple, str] | None = None):
         self.notes = notes
+        self.raw = raw or {}
+
+    def scalar(self, value: Any, p: tuple) -> str:
+        """One-line YAML for a scalar. A value that looked like a date but is not one (e.g.
+        2026-02-30) stays as written, so that ``check`` keeps reporting it as a bad date."""
+        raw = self.raw.get(p)
+        if isinstance(value, str) and raw == value and not any(ch in raw for ch in _BREAKS):
+            return raw
+        return _inline(value)
 
     def comments(self, path: tuple, indent: int) -> list[tuple[str, bool]]:
         return [(" " * indent + c, False) for c in self.notes.leading.get(path, [])]
@@ -349,13 +363,14 @@ class _Writer:
                     return [(lines[0] + eol, bool(eol))] + [(ln, False) for ln in lines[1:]]
         if value is None:
             return [(f"{pad}{k}:{eol}", bool(eol))]
-        return [(f"{pad}{k}: {_inline(value)}{eol}", bool(eol))]
+        return [(f"{pad}{k}: {self.scalar(value, p)}{eol}", bool(eol))]
 
     def flow(self, items: list, p: tuple, prefix: str) -> str | None:
         """``prefix[a, b]`` if this list is written in flow style, else ``None``."""
         if _pattern(p) not in FLOW_LISTS:
             return None
-        if any(isinstance(x, (dict, list)) for x in items):
+        if any(isinstance(x, (dict, list)) or (isinstance(x, str) and p + (i,) in self.raw)
+               for i, x in enumerate(items)):
             return None
         if any(self.notes.has_any(p + (i,)) for i in range(len(items))):
             return None
@@ -388,20 +403,20 @@ class _Writer:
             elif value is None:
                 out += lead + [(f"{pad}-{eol}", bool(eol))]
             else:
-                out += lead + [(f"{pad}- {_inline(value)}{eol}", bool(eol))]
+                out += lead + [(f"{pad}- {self.scalar(value, p)}{eol}", bool(eol))]
         return out
 
 
-def _render(data: dict, notes: _Notes) -> str:
+def _render(data: dict, notes: _Notes, raw: dict[tuple, str] | None = None) -> str:
     lines = list(notes.modelines) + list(notes.header)
-    lines += [text for text, _ in _Writer(notes).mapping(data, (), 0)] if data else ["{}"]
+    lines += [text for text, _ in _Writer(notes, raw).mapping(data, (), 0)] if data else ["{}"]
     lines += notes.end
     return "\n".join(lines) + "\n"
 
 
 def _load_for_compare(text: str, located_data: Any) -> Any:
     try:
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return yaml.load(text, Loader=_LOADER)
     except (yaml.YAMLError, ValueError, OverflowError, TypeError):
         return located_data
 
@@ -425,7 +440,7 @@ def format_entry_text(text: str, path: str = "<entry>") -> str:
     try:
         comments = _scan_comments(text)
         notes = _attach(comments, located.data, located, text)
-        out = _render(located.data, notes)
+        out = _render(located.data, notes, located.raw)
     except (_Unformattable, yaml.YAMLError, RecursionError) as exc:
         problems.error(path, 1, 1, f"cannot format this file ({exc}); it was left as it is")
         raise FormatError(problems) from None
