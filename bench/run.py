@@ -73,6 +73,7 @@ class Build:
     site_mib: float = 0.0
     search_index_mib: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    load_before: float | None = None     # 1-minute load average when the build started
 
 
 def _mkdocs() -> list[str]:
@@ -106,6 +107,7 @@ def run_build(project: Path, *, cache_dir: Path, timings: Path | None = None,
     if timings is not None:
         timings.unlink(missing_ok=True)
         env["CONCEPTWIKI_TIMINGS"] = str(timings)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     err_path = cache_dir.parent / f".stderr-{os.getpid()}-{time.monotonic_ns()}.txt"
     with open(err_path, "w+b") as err:
         t0 = time.perf_counter()
@@ -137,7 +139,8 @@ def run_build(project: Path, *, cache_dir: Path, timings: Path | None = None,
         stderr = err.read().decode("utf-8", "replace")
     err_path.unlink(missing_ok=True)
     warnings = [line for line in stderr.splitlines() if line.startswith(("WARNING", "ERROR"))]
-    build = Build(seconds=seconds, max_rss_mib=max_rss, returncode=proc.returncode, warnings=warnings)
+    build = Build(seconds=seconds, max_rss_mib=max_rss, returncode=proc.returncode,
+                  warnings=warnings, load_before=load)
     if proc.returncode != 0:
         tail = "\n".join(stderr.splitlines()[-30:])
         raise RuntimeError(f"mkdocs build failed in {project} (exit {proc.returncode}):\n{tail}")
@@ -350,6 +353,8 @@ def machine() -> dict:
         pass
     if hasattr(os, "sched_getaffinity"):
         info["cpus_usable"] = len(os.sched_getaffinity(0))
+    if hasattr(os, "getloadavg"):
+        info["loadavg"] = [round(x, 2) for x in os.getloadavg()]
     try:
         for line in Path("/proc/meminfo").read_text().splitlines():
             if line.startswith("MemTotal:"):
@@ -404,6 +409,8 @@ def results_markdown(results: list[SizeResult], info: dict, argv: list[str]) -> 
         f"{info.get('mkdocs-material', '?')}, Markdown {info.get('Markdown', '?')}, "
         f"citeproc-py {info.get('citeproc-py', '?')}",
         f"- git commit {commit}",
+        f"- load average when the run started / ended: {info.get('loadavg_start', '?')} / "
+        f"{info.get('loadavg', '?')} (other work on the machine slows the builds down)",
         "",
         "## Results",
         "",
@@ -455,6 +462,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         tmp = tempfile.TemporaryDirectory(prefix="conceptwiki-bench-")
         work = Path(tmp.name)
+    load_start = [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
     try:
         if not args.no_warm_up:
             _log("warm-up build (not measured)…")
@@ -470,6 +478,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(report(results))
     info = machine()
+    info["loadavg_start"] = load_start
     if args.json:
         raw = {"machine": info, "argv": argv, "results": [
             {**{k: v for k, v in asdict(r).items()},
