@@ -24,6 +24,7 @@ __all__ = ["page_item", "Citer", "linkify", "Rendered", "export_files", "site_ke
 
 #: A date that never occurs as a real accessed date; found again in the output to mark it.
 _SENTINEL = _dt.date(1901, 2, 3)
+_SENTINEL_YEAR = "1901"
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"]
 
@@ -96,7 +97,8 @@ class Rendered:
 _TAG_RE = re.compile(r"<[^>]+>")
 # A URL in escaped HTML text: stops at whitespace, a tag, OSCOLA's closing "&gt;", and
 # trailing punctuation that ends the sentence rather than the URL.
-_URL_RE = re.compile(r"(?<![\w\"'=])(https?://[^\s<\"']+?)(?=(?:&gt;|[.,;:)\]]*(?:\s|<|$)))")
+_URL_RE = re.compile(r"(?<![\w\"'=])(https?://[^\s<\"']+?)"
+                     r"(?=(?:&gt;|&#62;|&#x3[eE];|&lt;|&#60;|[.,;:)\]]*(?:\s|<|$)))")
 
 
 def _linkify_text(text: str) -> str:
@@ -152,8 +154,10 @@ class Citer:
                 "harvard-cite-them-right": "Harvard", "oscola": "OSCOLA", "mla": "MLA",
                 "ieee": "IEEE", "vancouver": "Vancouver"}.get(style) or self.engine.style_title(style)
 
-    def render(self, item: dict, style: str, *, mark_accessed: bool = True) -> Rendered:
-        key = (json.dumps(item, sort_keys=True, ensure_ascii=False), style)
+    def render(self, item: dict, style: str, *, mark_accessed: bool = False) -> Rendered:
+        """Render ``item``; with ``mark_accessed`` (citations of this wiki's own pages) the
+        accessed date is marked for the browser to set to the reader's day."""
+        key = (json.dumps(item, sort_keys=True, ensure_ascii=False), style, mark_accessed)
         cached = self._cache.get(key)
         if cached is not None:
             return cached
@@ -164,21 +168,25 @@ class Citer:
         return out
 
     def _render(self, item: dict, style: str, mark_accessed: bool) -> Rendered:
-        shown = dict(item)
+        shown = item
         if mark_accessed and "accessed" in item:
-            shown["accessed"] = _date_parts(_SENTINEL)
-        body = self.engine.bibliography_entry(shown, style, "html")
-        marked, _fmt = self._mark(body)
-        text = html_to_text(marked)
-        marked = linkify(marked)
+            shown = dict(item, accessed=_date_parts(_SENTINEL))
+
+        def marked(render) -> str:
+            body, fmt = self._mark(render(shown))
+            if fmt is None and shown is not item and _SENTINEL_YEAR in body:
+                # The sentinel date is printed in a form the browser script cannot rewrite
+                # (or 1901 is a real year in the item): show the real accessed date, unmarked.
+                body = render(item)
+            return body
+
+        html_ = marked(lambda i: self.engine.bibliography_entry(i, style, "html"))
         note_first = note_sub = None
         if self.engine.is_note_style(style):
-            nf = self.engine.note(shown, style, "html", position="first")
-            ns = self.engine.note(shown, style, "html", position="subsequent")
-            note_first = linkify(self._mark(nf)[0])
-            note_sub = linkify(self._mark(ns)[0])
-        return Rendered(style=style, label=self.label(style), html=marked, text=text,
-                        note_first=note_first, note_subsequent=note_sub)
+            note_first = linkify(marked(lambda i: self.engine.note(i, style, "html", position="first")))
+            note_sub = linkify(marked(lambda i: self.engine.note(i, style, "html", position="subsequent")))
+        return Rendered(style=style, label=self.label(style), html=linkify(html_),
+                        text=html_to_text(html_), note_first=note_first, note_subsequent=note_sub)
 
     def _mark(self, body: str) -> tuple[str, str | None]:
         for fmt, sentinel in ACCESSED_FORMATS.items():
@@ -186,17 +194,15 @@ class Citer:
                 span = (f'<span class="cw-accessed" data-date-format="{fmt}">'
                         f"{format_date(fmt, self.display_date)}</span>")
                 return body.replace(sentinel, span, 1), fmt
-        if "1901" in body:  # the style writes dates in a form we do not know: show the real date
-            raise ValueError("accessed date written in an unknown format")
         return body, None
 
-    def all_styles(self, item: dict) -> list[Rendered]:
-        return [self.render(item, style) for style in self.styles]
+    def all_styles(self, item: dict, *, mark_accessed: bool = False) -> list[Rendered]:
+        return [self.render(item, style, mark_accessed=mark_accessed) for style in self.styles]
 
-    def bibtex_html(self, item: dict, key: str | None = None) -> str:
+    def bibtex_html(self, item: dict, key: str | None = None, *, mark_accessed: bool = False) -> str:
         """BibTeX of ``item`` as escaped HTML; its ``urldate`` marked like accessed dates."""
         text = html.escape(csl_to_bibtex(item, key), quote=False)
-        if "accessed" in item:
+        if mark_accessed and "accessed" in item:
             iso = _dt.date(*item["accessed"]["date-parts"][0]).isoformat()
             text = text.replace(f"{{{iso}}}", '{<span class="cw-accessed" data-date-format='
                                 f'"YYYY-MM-DD">{iso}</span>}}', 1)

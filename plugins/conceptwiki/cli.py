@@ -185,6 +185,39 @@ class _NoEngine:
         return style
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import new_entry
+
+    root = Path(args.root)
+    site = _site_config(root, args)
+    path, problems = new_entry(root, args.slug, args.title, kind=args.kind, source=args.source,
+                               concepts_dir=site.concepts_dir, bib_dir=site.bib_dir)
+    if problems:
+        print(format_problems(problems), file=sys.stderr)
+    if path is None:
+        return 1
+    print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_fmt(args: argparse.Namespace) -> int:
+    from .fmt import diff_for, entry_paths, fmt_paths
+
+    root = Path(args.root)
+    site = _site_config(root, args)
+    paths = [Path(p) for p in args.paths] or entry_paths(root, site.concepts_dir)
+    changed, problems = fmt_paths(paths, check=args.check, root=root)
+    if problems:
+        print(format_problems(problems), file=sys.stderr)
+    if args.check:
+        for p in changed:
+            sys.stdout.write(diff_for(p, root=root))
+        return 1 if (changed or problems.errors) else 0
+    for p in changed:
+        print(f"formatted {p}", file=sys.stderr)
+    return 1 if problems.errors else 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     sys.stdout.write(json_schema_text())
     return 0
@@ -204,6 +237,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="write the generated Markdown pages into a folder")
     p.add_argument("--out", required=True, help="output folder")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("new", help="create a new entry from a commented skeleton")
+    p.add_argument("slug")
+    p.add_argument("--title", required=True)
+    p.add_argument("--kind", default="concept")
+    p.add_argument("--source", help="BibTeX key of the primary source")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("fmt", help="write entries in the canonical layout (keeps comments)")
+    p.add_argument("paths", nargs="*", help="files or folders (default: every entry)")
+    p.add_argument("--check", action="store_true", help="change nothing; show what would change")
+    p.set_defaults(func=cmd_fmt)
 
     p = sub.add_parser("cite", help="print a citation of a concept page or a BibTeX source")
     p.add_argument("slug", nargs="?", help="the concept to cite (its slug or an alias)")

@@ -295,8 +295,8 @@ class SiteBuilder:
     def citation_blocks(self, entry: Entry) -> dict:
         item = self.page_item(entry)
         out = {
-            "page": self.citer.all_styles(item),
-            "page_bibtex": Markup(self.citer.bibtex_html(item, item["id"])),
+            "page": self.citer.all_styles(item, mark_accessed=True),
+            "page_bibtex": Markup(self.citer.bibtex_html(item, item["id"], mark_accessed=True)),
             "primary": None,
             "primary_bibtex": None,
         }
