@@ -1,6 +1,7 @@
 """Profile one ``mkdocs build`` of a generated wiki with cProfile and print where the time goes.
 
     .venv/bin/python bench/profile.py --n 1000 [--floor] [--top 25] [--out prof.out]
+    .venv/bin/python bench/profile.py --n 1000 --memory   # resident memory after each MkDocs event
 
 Prints the functions with the most cumulative and own time, and a split of the build into
 MkDocs phases (plugin ``on_files``, Markdown rendering of pages, theme templates, search
@@ -51,6 +52,44 @@ def phase_split(stats: pstats.Stats) -> list[tuple[str, float, int]]:
     return out
 
 
+_MEMORY_SCRIPT = r"""
+import os, sys, time
+from mkdocs import plugins
+
+def rss():
+    out = {}
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(("VmRSS:", "VmHWM:")):
+                out[line.split(":")[0]] = int(line.split()[1]) / 1024
+    return out
+
+t0 = time.perf_counter()
+seen = {}
+orig = plugins.PluginCollection.run_event
+
+def run_event(self, name, item=None, **kwargs):
+    result = orig(self, name, item, **kwargs)
+    m = rss()
+    first = name not in seen
+    seen[name] = seen.get(name, 0) + 1
+    if first or name in ("post_build",):
+        print(f"{time.perf_counter() - t0:8.1f} s  RSS {m['VmRSS']:7.0f} MiB  peak {m['VmHWM']:7.0f} MiB"
+              f"  after first on_{name}", file=sys.stderr, flush=True)
+    return result
+
+plugins.PluginCollection.run_event = run_event
+from mkdocs.__main__ import cli
+try:
+    cli(["build", "-q", "-d", "site"], standalone_mode=False)
+finally:
+    m = rss()
+    print(f"{time.perf_counter() - t0:8.1f} s  RSS {m['VmRSS']:7.0f} MiB  peak {m['VmHWM']:7.0f} MiB  at the end",
+          file=sys.stderr)
+    print("counts:", seen, file=sys.stderr)
+"""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=1000)
@@ -59,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--out", type=Path, help="keep the profile here")
     parser.add_argument("--workdir", type=Path, help="generate the project here (kept)")
+    parser.add_argument("--memory", action="store_true",
+                        help="no profile: print resident memory after each MkDocs event instead")
     args = parser.parse_args(argv)
 
     tmp = None
@@ -70,6 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     (gen.generate_floor if args.floor else gen.generate)(project, args.n, args.seed)
     prof = (args.out or project / "build.prof").resolve()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if args.memory:
+        print(f"memory of mkdocs build at N={args.n} in {project} …", file=sys.stderr)
+        subprocess.run([sys.executable, "-c", _MEMORY_SCRIPT], cwd=project, env=env, check=True)
+        if tmp is not None:
+            tmp.cleanup()
+        return 0
     print(f"profiling mkdocs build of {'the floor' if args.floor else 'conceptwiki'} at "
           f"N={args.n} in {project} …", file=sys.stderr)
     subprocess.run([sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "mkdocs", "build",
