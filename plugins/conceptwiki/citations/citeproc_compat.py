@@ -127,6 +127,10 @@ _DECORATIONS = [
     ("quotes", "flip-inner"),
     ("nodecor", ""),
     ("nocase", ""),
+    ("display", "block"),
+    ("display", "left-margin"),
+    ("display", "right-inline"),
+    ("display", "indent"),
 ]
 _OPEN = {d: chr(0xE000 + i) for i, d in enumerate(_DECORATIONS)}
 _DECOR_OF = {v: k for k, v in _OPEN.items()}
@@ -666,6 +670,21 @@ _HTML_DECOR = {
     ("vertical-align", "sup"): ("<sup>", "</sup>"),
     ("vertical-align", "sub"): ("<sub>", "</sub>"),
 }
+# citeproc-js CSL.Output.Formats "@display/..." for html and text
+_DISPLAY = {
+    "html": {
+        "block": ('\n\n    <div class="csl-block">', "</div>\n"),
+        "left-margin": ('\n    <div class="csl-left-margin">', "</div>"),
+        "right-inline": ('<div class="csl-right-inline">', "</div>\n  "),
+        "indent": ('<div class="csl-indent">', "</div>\n  "),
+    },
+    "text": {
+        "block": ("\n", ""),
+        "left-margin": ("", " "),
+        "right-inline": ("", ""),
+        "indent": ("\n    ", ""),
+    },
+}
 _FLIP = {
     "font-style": {"italic": "normal", "oblique": "normal", "normal": "italic"},
     "font-weight": {"bold": "normal", "light": "normal", "normal": "bold"},
@@ -766,6 +785,9 @@ def finalize(text, fmt: str = "text", *, quotes=("\u201c", "\u201d", "\u2018", "
             out.append(_html_escape(val) if fmt == "html" else val)
             continue
         attr, value = val
+        if attr == "display" and value:
+            out.append(_DISPLAY[fmt][value][0 if kind == "o" else 1])
+            continue
         if attr == "quotes" and value:
             if kind == "o":
                 out.append(open_q if value == "true" else open_iq)
@@ -799,6 +821,8 @@ class _RenderState:
         self.style_root = style_root
         self.sort_options = None
         self.group_frames: list[list[bool]] = []
+        self.term_predecessor = False
+        self.in_text = False
 
 
 def _state() -> _RenderState:
@@ -808,6 +832,8 @@ def _state() -> _RenderState:
 def _mark(called: bool, rendered: bool) -> None:
     """Tell the enclosing cs:group that a variable was called / rendered."""
     st = getattr(_local, "state", None)
+    if st is not None and rendered:
+        st.term_predecessor = True
     if st is not None and st.group_frames:
         frame = st.group_frames[-1]
         frame[0] = frame[0] or called
@@ -890,7 +916,11 @@ class _Formatting:
         prefix = self.get("prefix", "")
         suffix = self.get("suffix", "")
         out = _S(prefix) + str(string) if prefix else _S(str(string))
-        return out + suffix if suffix else out
+        out = out + suffix if suffix else out
+        display = self.get("display")
+        if display in ("block", "left-margin", "right-inline", "indent") and str(out):
+            out = _S(_OPEN[("display", display)] + str(out) + _CLOSE)
+        return out
 
     def join(self, strings, default_delimiter=""):
         return _join(strings, self.get("delimiter", default_delimiter)) or _S("")
@@ -1083,6 +1113,34 @@ class Macro(_Formatting, model.Macro):
 
 class Layout(_Formatting, model.Layout):
     def render_item(self, item):
+        parent = self.getparent()
+        if isinstance(parent, model.Bibliography) and parent.get("second-field-align"):
+            # citeproc-js: the first rendered top-level element goes in the
+            # left margin, the rest in an inline block beside it
+            outputs = []
+            for child in self.iterchildren():
+                try:
+                    if isinstance(child, model.Choose):
+                        text = child.render(item, context=self, delimiter=self.get("delimiter", ""))
+                    else:
+                        text = child.render(item, context=self)
+                except VariableError:
+                    text = None
+                if text is not None and str(text) != "":
+                    outputs.append(text)
+            if not outputs:
+                return None
+            # the layout's affixes go inside the blocks (as in citeproc-js)
+            prefix, suffix = self.get("prefix", ""), self.get("suffix", "")
+            head = _S(prefix) + str(outputs[0]) if prefix else _S(str(outputs[0]))
+            rest = _join(outputs[1:], self.get("delimiter", ""))
+            if rest is None:
+                head = head + suffix if suffix else head
+            first = _S(_OPEN[("display", "left-margin")] + str(head) + _CLOSE)
+            if rest is not None:
+                rest = rest + suffix if suffix else rest
+                first = _S(str(first) + _OPEN[("display", "right-inline")] + str(rest) + _CLOSE)
+            return self.format(first)
         text = self.render_children(item, context=self)
         if text is None or str(text) == "":
             return None
@@ -1117,6 +1175,15 @@ class Text(_Formatting, model.Text):
             form = self.get("form", "long")
             plural = self.get("plural", "false").lower() == "true"
             text = _term_text(self, self.get("term"), form if form != "long" else None, plural)
+            if not text:
+                return None
+            st = _state()
+            if not st.term_predecessor and not (st.in_text and st.area == "citation"):
+                # citeproc-js: a term that is the first thing rendered in a
+                # bibliography entry or note is capitalised
+                text = text_case(text, "capitalize-first")
+            if self.get("strip-periods", "false") == "true":
+                text = text.replace(".", "")
             return self._finish(item, text)
         if "value" in self.attrib:
             return self._finish(item, self.get("value"))
@@ -1131,6 +1198,7 @@ class Text(_Formatting, model.Text):
         text = _rich(self, text)
         if text == "":
             return None
+        _state().term_predecessor = True
         return self.wrap(self.quote(self.format(_S(text))))
 
     def _variable_text(self, item, context):
@@ -1216,24 +1284,28 @@ class Number(_Formatting, model.Number):
 
 class Label(_Formatting, model.Label):
     def render(self, item, variable=None, plural=None, context=None, **kwargs):
+        # citeproc-js CSL.evaluateLabel: a label renders its term whether or
+        # not the variable has a value (the enclosing group usually hides
+        # it); a locator label without locator is "page".
         if variable is None:
             variable = self.get("variable")
+            value = None
             if variable == "locator":
-                if not item.has_locator:
-                    return None
-                variable = item.locator.label
-                value = item.locator.identifier
+                if item.has_locator:
+                    value = item.locator.identifier
+                    variable = item.locator.label or "page"
+                else:
+                    variable = "page"
             elif variable == "first-reference-note-number":
                 st = _state()
-                if st.area != "citation" or st.position == "first" or st.first_note is None:
-                    return None
-                value = str(st.first_note)
+                if st.area == "citation" and st.position != "first" and st.first_note is not None:
+                    value = str(st.first_note)
             else:
                 value = _ref_value(item, variable)
-                if value is None or variable in _state().suppressed:
-                    return None
             if plural is None:
-                if variable.startswith("number-of-"):
+                if value is None:
+                    plural = False
+                elif variable.startswith("number-of-"):
                     try:
                         plural = int(str(value)) > 1
                     except ValueError:
@@ -1246,10 +1318,13 @@ class Label(_Formatting, model.Label):
         text = _term_text(self, variable, form if form != "long" else None, is_plural)
         if not text:
             return None
-        text = _apply_case(self, text, item)
         if self.get("strip-periods", "false") == "true":
-            text = _strip_periods(text)
+            # citeproc-js castLabel: ret.replace(/\./g, "")
+            text = text.replace(".", "")
+        text = _apply_case(self, text, item)
         text = _rich(self, text)
+        if text:
+            _state().term_predecessor = True
         return self.wrap(self.format(_S(text)))
 
 
@@ -1262,6 +1337,7 @@ class Group(_Formatting, model.Group):
         st = _state()
         frame = [False, False]
         st.group_frames.append(frame)
+        old_predecessor = st.term_predecessor
         output = []
         delimiter = self.get("delimiter", "")
         try:
@@ -1281,7 +1357,13 @@ class Group(_Formatting, model.Group):
         result = None
         if output and (not called or rendered):
             result = self.wrap(self.format(_join(output, delimiter)))
-        _mark(called, rendered and result is not None)
+        if result is not None:
+            # citeproc-js: a nested group with output counts as a variable
+            # rendered in its parent, even when it holds only terms
+            _mark(True, True)
+        else:
+            st.term_predecessor = old_predecessor
+            _mark(called, False)
         return result
 
 
@@ -2341,6 +2423,7 @@ def _render_cite(style, bib, ci, position="first", first_note=None, disambiguate
     layout = citation_el.find("cs:layout", _NS)
     state = _RenderState(style.root, area="citation", position=position, first_note=first_note,
                          disambiguate=disambiguate)
+    state.in_text = not is_note_style(style)
     return _run(style, state, lambda: layout.render_item(ci))
 
 
