@@ -103,6 +103,7 @@ def test_floor_is_plain_mkdocs_material(tmp_path: Path):
     assert "[[" not in text and "](" in text
 
 
+@pytest.mark.slow
 def test_benchmark_prints_the_full_table(tmp_path: Path):
     out_json = tmp_path / "raw.json"
     result = subprocess.run(
