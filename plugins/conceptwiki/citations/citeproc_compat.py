@@ -1164,9 +1164,23 @@ class Text(_Formatting, model.Text):
             _mark(True, out is not None)
             return out
         if "macro" in self.attrib:
-            text = self.get_macro(self.get("macro")).render(item, context=context, **kwargs)
-            if text is None or str(text) == "":
+            # citeproc-js compiles a macro call as a group: the same
+            # suppression rule applies (a macro whose variables are all empty
+            # renders nothing, even if it holds labels or terms)
+            st = _state()
+            frame = [False, False]
+            st.group_frames.append(frame)
+            old_predecessor = st.term_predecessor
+            try:
+                text = self.get_macro(self.get("macro")).render(item, context=context, **kwargs)
+            finally:
+                st.group_frames.pop()
+            called, rendered = frame
+            if text is None or str(text) == "" or (called and not rendered):
+                st.term_predecessor = old_predecessor
+                _mark(called, False)
                 return None
+            _mark(True, True)
             text = _apply_case(self, text, item)
             if self.get("strip-periods", "false") == "true":
                 text = _strip_periods(str(text))
