@@ -725,10 +725,11 @@ def finalize(text, fmt: str = "text", *, quotes=("\u201c", "\u201d", "\u2018", "
         if kind == "o":
             attr, value = tok[1]
             if attr == "quotes":
+                # quotes="true" in the style are always outer quotes (citeproc-js
+                # does not flip them); quotes from the data flip against the
+                # enclosing quotes
                 enclosing = next((v for a, v in reversed(stack) if a == "quotes"), None)
-                if value == "true" and enclosing is None:
-                    value = "true"
-                elif value in ("true", "flip-true", "flip-inner") and enclosing is not None:
+                if value in ("flip-true", "flip-inner") and enclosing is not None:
                     value = _FLIP["quotes"][enclosing]
                 elif value.startswith("flip-"):
                     value = value[5:]
@@ -1853,7 +1854,8 @@ class Name(_Formatting, model.Name):
         for i, name in enumerate(shown):
             inv = nso == "all" or (nso == "first" and i == 0)
             one = self._one(name, form, inv, initialize_with, initialize, sort_sep, demote, item, bool(sort_options), hyphen)
-            rendered.append(_rich(self, one) if one else one)
+            # citeproc-js applies cs:name formatting to each name, affixes to the list
+            rendered.append(str(self.format(_rich(self, one))) if one else one)
             inverted.append(inv and form != "short" and "literal" not in name)
         rendered = [r for r in rendered if r]
         if not rendered:
@@ -1874,22 +1876,22 @@ class Name(_Formatting, model.Name):
 
         if truncated and use_last:
             last = self._one(names[-1], form, nso == "all", initialize_with, initialize, sort_sep, demote, item, bool(sort_options), hyphen)
-            last = _rich(self, last) if last else last
-            return self.wrap(self.format(_S(_join(rendered, delimiter)) + delimiter + "\u2026 " + last))
+            last = str(self.format(_rich(self, last))) if last else last
+            return self.wrap((_S(_join(rendered, delimiter)) + delimiter + "\u2026 " + last))
         if truncated:
             et_al_text = None if _state().area == "sort" else self._et_al(et_al_el, item)
             base = _join(rendered, delimiter)
             if not et_al_text:
-                return self.wrap(self.format(base))
+                return self.wrap((base))
             if dp_et_al == "always" or (dp_et_al == "contextual" and n >= 2) or (
                 dp_et_al == "after-inverted-name" and inverted[n - 1]
             ):
                 sep = delimiter
             else:
                 sep = " "
-            return self.wrap(self.format(_S(str(base)) + sep + et_al_text))
+            return self.wrap((_S(str(base)) + sep + et_al_text))
         if n == 1:
-            return self.wrap(self.format(_S(rendered[0])))
+            return self.wrap((_S(rendered[0])))
         if and_ in ("text", "symbol"):
             and_term = _term_text(self, "and") if and_ == "text" else "&"
             head = _join(rendered[:-1], delimiter)
@@ -1899,8 +1901,8 @@ class Name(_Formatting, model.Name):
                 sep = delimiter + and_term + " "
             else:
                 sep = " " + and_term + " "
-            return self.wrap(self.format(_S(str(head)) + sep + rendered[-1]))
-        return self.wrap(self.format(_join(rendered, delimiter)))
+            return self.wrap((_S(str(head)) + sep + rendered[-1]))
+        return self.wrap((_join(rendered, delimiter)))
 
     def _et_al(self, et_al_el, item):
         if et_al_el is not None:
