@@ -54,12 +54,6 @@ __all__ = ["generate", "generate_floor", "build_model", "edit_concept", "ZIPF_S"
 #: Exponent of the Zipf popularity over link targets (see the module docstring).
 ZIPF_S = 0.8
 
-#: Workaround: conceptwiki/cite.py (Citer._mark) raises "accessed date written in an unknown
-#: format" for any reference whose text contains "1901" (its sentinel year), e.g. the real
-#: arXiv id 1901.01960 of January 2019. Until that is fixed, sources never contain "1901"
-#: (eprints, URLs, pages, DOIs and ISBNs get "1902" instead). Set to False to reproduce.
-AVOID_1901 = True
-
 # --------------------------------------------------------------------------------------------
 # Word banks
 # --------------------------------------------------------------------------------------------
@@ -625,8 +619,6 @@ def _source_model(m: int, rng: random.Random) -> list[Source]:
                 fields["isbn"] = "978-" + "-".join(str(rng.randint(10 ** (d - 1), 10 ** d - 1)) for d in (1, 4, 4)) + "-" + str(rng.randint(0, 9))
         month = rng.choice(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
                             "nov", "dec"]) if rng.random() < 0.2 else None
-        if AVOID_1901:
-            fields = {k: v.replace("1901", "1902") for k, v in fields.items()}
         sources.append(Source(key=key, type=etype, authors=authors, title=title, year=year,
                               fields=fields, month=month, file=file_names[i % files]))
     return sources

@@ -381,6 +381,8 @@ def machine() -> dict:
 def results_markdown(results: list[SizeResult], info: dict, argv: list[str]) -> str:
     commit = info.get("commit", "?") + (" + uncommitted changes in plugins/"
                                         if info.get("uncommitted_plugin_changes") else "")
+    if info.get("commit_changed_during_run"):
+        commit += f" (the checkout changed to {info['commit_changed_during_run']} during the run)"
     notes = ""
     if RESULTS_MD.is_file():
         old = RESULTS_MD.read_text(encoding="utf-8")
@@ -462,7 +464,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         tmp = tempfile.TemporaryDirectory(prefix="conceptwiki-bench-")
         work = Path(tmp.name)
-    load_start = [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
+    info = machine()   # before the builds: the commit that is measured
+    info["loadavg_start"] = info.pop("loadavg", None)
     try:
         if not args.no_warm_up:
             _log("warm-up build (not measured)…")
@@ -477,8 +480,12 @@ def main(argv: list[str] | None = None) -> int:
             tmp.cleanup()
 
     print(report(results))
-    info = machine()
-    info["loadavg_start"] = load_start
+    end = machine()
+    info["loadavg"] = end.get("loadavg")
+    if (end.get("commit"), end.get("uncommitted_plugin_changes")) != \
+            (info.get("commit"), info.get("uncommitted_plugin_changes")):
+        info["commit_changed_during_run"] = end.get("commit")
+        _log(f"warning: the checkout changed during the run ({info.get('commit')} → {end.get('commit')})")
     if args.json:
         raw = {"machine": info, "argv": argv, "results": [
             {**{k: v for k, v in asdict(r).items()},
