@@ -22,10 +22,19 @@ from conceptwiki.citations import DEFAULT_STYLES, CitationEngine  # noqa: E402
 from conceptwiki.citations.engine import locales_dir  # noqa: E402
 
 GOLDEN = ROOT / "tests" / "golden" / "citations"
+# The default styles plus a few other widely used ones (numeric, note, MLA),
+# to keep "any CSL style" honest.
+GOLDEN_STYLES = tuple(DEFAULT_STYLES) + (
+    "modern-language-association",
+    "ieee",
+    "nature",
+    "vancouver",
+    "chicago-notes-bibliography",
+)
 
 
 def main(argv: list[str]) -> int:
-    styles = argv or list(DEFAULT_STYLES)
+    styles = argv or list(GOLDEN_STYLES)
     engine = CitationEngine(styles)
     config = {
         "items": str(GOLDEN / "items.json"),

@@ -815,9 +815,10 @@ class _RenderState:
         self.disambiguate = disambiguate
         self.suppressed: set[str] = set()
         self.recording: list[set] = []
-        self.first_names = None
         self.first_names_key = None
         self.last_names_key = None
+        self.author_substitute = None
+        self.previous_names_key = None
         self.flipflop = None
         self.style_root = style_root
         self.sort_options = None
@@ -1685,6 +1686,7 @@ class Names(_Formatting, model.Names):
                 present = [variables[0]]
                 roles = {variables[0]: common}
         output = []
+        keys: list = []
         count = 0
         for var in present:
             names = _ref_value(item, var)
@@ -1698,9 +1700,7 @@ class Names(_Formatting, model.Names):
             if text is None:
                 continue
             _record(var)
-            if st.first_names is None and st.area == "bibliography":
-                st.first_names = str(text)
-                st.first_names_key = st.last_names_key
+            keys.append(st.last_names_key)
             if label_el is not None:
                 label = label_el.render(item, variable=roles.get(var, var), plural=len(names) > 1)
                 if label is not None:
@@ -1716,6 +1716,14 @@ class Names(_Formatting, model.Names):
             delimiter = self.get("delimiter")
             if delimiter is None:
                 delimiter = self._inherited_names_delimiter(context)
+            if st.area == "bibliography" and st.first_names_key is None:
+                # subsequent-author-substitute (complete-all): the first names
+                # of an entry equal to those of the previous entry are
+                # replaced while rendering, so affixes and punctuation around
+                # them stay as citeproc-js renders them
+                st.first_names_key = "\x01".join(str(k) for k in keys)
+                if st.author_substitute is not None and st.first_names_key == st.previous_names_key:
+                    return self.wrap(self.format(_S(st.author_substitute)))
             return self.wrap(self.format(_join(output, delimiter)))
         substitute = self.find("cs:substitute", _NS)
         if substitute is not None:
@@ -2577,14 +2585,13 @@ def render_bibliography(style: CompatStyle, items: list[dict], fmt: str = "text"
     previous_names = None
     for ci in cites:
         state = _RenderState(style.root, area="bibliography")
+        if substitute is not None and rule in ("complete-all", "complete-each"):
+            state.author_substitute = substitute
+            state.previous_names_key = previous_names
         text = _run(style, state, lambda: layout.render_item(ci))
         if text is None:
             continue
-        names = state.first_names
-        key = state.first_names_key
-        if substitute is not None and names and key == previous_names and rule in ("complete-all", "complete-each"):
-            text = str(text).replace(names, substitute, 1)
-        previous_names = key
+        previous_names = state.first_names_key
         out.append((ci.key, style.finalize(text, fmt)))
     return out
 
