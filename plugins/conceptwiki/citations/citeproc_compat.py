@@ -823,6 +823,10 @@ class _RenderState:
         self.style_root = style_root
         self.sort_options = None
         self.group_frames: list[list[bool]] = []
+        cache = getattr(style_root, "_compat_cache", None)
+        if cache is None and style_root is not None:
+            cache = style_root._compat_cache = {}
+        self.cache = cache
         self.term_predecessor = False
         self.in_text = False
 
@@ -938,6 +942,9 @@ class _Formatting:
     # -- cached look-ups (citeproc-py runs an XPath query for each of these on
     # every render; the answers only depend on the style) --------------------
     def _cache(self):
+        st = getattr(_local, "state", None)
+        if st is not None and st.cache is not None:
+            return st.cache
         root = self.getroottree().getroot()
         cache = getattr(root, "_compat_cache", None)
         if cache is None:
@@ -1035,11 +1042,7 @@ _FORMATTER = SimpleNamespace(
 
 def _ref_value(item, variable: str):
     """A variable of the item's reference, None when absent or empty."""
-    key = variable.replace("-", "_")
-    try:
-        value = item.reference[key]
-    except (VariableError, KeyError):
-        return None
+    value = dict.get(item.reference, variable.replace("-", "_"))
     if value is None or (isinstance(value, (str, list)) and len(value) == 0):
         return None
     return value
@@ -1402,13 +1405,30 @@ class If(_Formatting, model.If):
             raise model.ConditionFailed
         return self.render_children(item, context=context, delimiter=delimiter, **kwargs)
 
+    def _conditions(self):
+        cache = self._cache()
+        key = ("if", self)
+        conds = cache.get(key)
+        if conds is None:
+            conds = cache[key] = {
+                name: self.get(name).split()
+                for name in ("type", "variable", "is-numeric", "is-uncertain-date", "locator", "position", "disambiguate")
+                if self.get(name) is not None
+            }
+            conds["match"] = self.get("match", "all")
+        return conds
+
     def _test(self, item):
         results = []
         st = _state()
-        if "type" in self.attrib:
-            results += [t == item.reference.type for t in self.get("type").split()]
-        if "variable" in self.attrib:
-            for var in self.get("variable").split():
+        conds = self._conditions()
+        if "type" in conds:
+            ref_type = dict.__getitem__(item.reference, "type")
+            if conds["match"] == "any" and ref_type in conds["type"] and len(conds) == 2:
+                return True
+            results += [t == ref_type for t in conds["type"]]
+        if "variable" in conds:
+            for var in conds["variable"]:
                 if var == "locator":
                     results.append(item.has_locator)
                 elif var == "first-reference-note-number":
@@ -1417,26 +1437,26 @@ class If(_Formatting, model.If):
                     results.append(bool(item.get("_compat_year_suffix")))
                 else:
                     results.append(_ref_value(item, var) is not None)
-        if "is-numeric" in self.attrib:
-            for var in self.get("is-numeric").split():
+        if "is-numeric" in conds:
+            for var in conds["is-numeric"]:
                 if var == "locator":
                     value = item.locator.identifier if item.has_locator else None
                 else:
                     value = _ref_value(item, var)
                 results.append(value is not None and _is_numeric(value))
-        if "is-uncertain-date" in self.attrib:
-            for var in self.get("is-uncertain-date").split():
+        if "is-uncertain-date" in conds:
+            for var in conds["is-uncertain-date"]:
                 value = _ref_value(item, var)
                 results.append(bool(value is not None and getattr(value, "get", lambda *_: False)("circa", False)))
-        if "locator" in self.attrib:
-            for loc in self.get("locator").split():
+        if "locator" in conds:
+            for loc in conds["locator"]:
                 results.append(item.has_locator and loc.replace("-", " ") == item.locator.label.replace("-", " "))
-        if "position" in self.attrib:
-            for pos in self.get("position").split():
+        if "position" in conds:
+            for pos in conds["position"]:
                 results.append(_position_test(st, pos))
-        if "disambiguate" in self.attrib:
-            results.append(st.disambiguate and self.get("disambiguate") == "true")
-        match = self.get("match", "all")
+        if "disambiguate" in conds:
+            results.append(st.disambiguate and conds["disambiguate"] == ["true"])
+        match = conds["match"]
         if match == "any":
             return any(results)
         if match == "none":
