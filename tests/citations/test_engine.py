@@ -159,3 +159,26 @@ def test_public_names():
     import conceptwiki.citations as pkg
 
     assert set(pkg.__all__) == {"DEFAULT_STYLES", "CitationEngine", "UnknownStyleError"}
+
+
+ODD_ITEMS = [
+    {"id": "o1", "type": "book"},
+    {"id": "o2", "type": "article-journal", "title": "", "author": [{"given": "Only Given"}], "page": 12},
+    {"id": "o3", "type": "webpage", "title": "T", "issued": {"date-parts": [["2019", "6"]]}, "volume": 3},
+    {"id": "o4", "type": "report", "title": "T", "issued": {"raw": "spring 2020"}, "accessed": {"raw": "not a date"}},
+    {"id": "o5", "type": "chapter", "title": "T", "author": [{"literal": ""}, {"family": "X"}], "editor": []},
+    {"id": "o6", "type": "thesis", "title": 'Unbalanced "quote and <i>tag', "issued": {"date-parts": [[2020], [2019]]}},
+    {"id": "o7", "type": "no-such-type", "title": "T", "issued": {"literal": "n.d."}, "page": "iv-x"},
+    {"id": "o8", "type": "legal_case", "title": "A v B", "issued": {"date-parts": [[-50]]}, "number": None},
+    {"id": 9, "type": "book", "title": "Numeric id", "edition": 2, "issued": {"date-parts": [[2020, 1, 1]], "circa": True}},
+]
+
+
+@pytest.mark.parametrize("item", ODD_ITEMS, ids=lambda it: str(it["id"]))
+def test_odd_items_do_not_crash(engine, item):
+    for style in DEFAULT_STYLES:
+        for fmt in ("text", "html"):
+            assert isinstance(engine.bibliography_entry(item, style, fmt), str)
+            assert isinstance(engine.note(item, style, fmt, locator="3"), str)
+            assert isinstance(engine.note(item, style, fmt, position="subsequent"), str)
+    assert len(engine.bibliography(ODD_ITEMS, "apa")) <= len(ODD_ITEMS)
