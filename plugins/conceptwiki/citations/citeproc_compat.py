@@ -47,10 +47,37 @@ it. In short:
   date formats between renders.
 * Conditions: ``disambiguate`` is false unless disambiguating (citeproc-py
   treated it as true), ``position`` follows the citation's position,
-  ``is-numeric`` accepts ranges and lists of numbers.
+  ``is-numeric`` accepts ranges and lists of numbers; variables suppressed by
+  a substitution still test as present (as in citeproc-js).
+* Group suppression counts only the variables actually evaluated (the branch
+  of cs:choose taken; citeproc-py counted every branch), a nested group with
+  output counts as rendered, ``year-suffix`` is not a called variable, and a
+  ``<text macro>`` call is suppressed like a group (citeproc-js compiles
+  macro calls as groups).
+* Terms: a term that is the first thing rendered in a bibliography entry or
+  note is capitalised; ``strip-periods`` on terms and labels removes every
+  full stop; a label renders its term even without a value (citeproc-js
+  ``CSL.evaluateLabel``).
+* Names: identical editor and translator under one cs:names get the
+  "editortranslator" term only when the names element lists exactly those
+  variables (``CSL.NameOutput.setCommonTerm``); cs:name formatting applies to
+  each name; names go through the same rich-text pass (``O’Neil``).
+* Literal dates render only where the year is shown.
+* ``display`` and ``second-field-align`` produce citeproc-js's
+  ``csl-left-margin`` / ``csl-right-inline`` / ``csl-block`` / ``csl-indent``
+  output (IEEE, Nature, ...).
 * Bibliographies: sorting with a citeproc-js-like collation (case, accents
-  and punctuation ignored, numbers numeric), year-suffix disambiguation,
-  ``subsequent-author-substitute``; ``first-reference-note-number``.
+  and punctuation ignored, numbers numeric; et-al terms left out of keys),
+  year-suffix disambiguation, ``subsequent-author-substitute`` (names compared
+  without their et-al part, replaced while rendering);
+  ``first-reference-note-number`` for subsequent notes.
+* Speed: macro, term, date-format and option look-ups and parsed conditions
+  are cached per style (citeproc-py ran an XPath query for each, on every
+  render).
+
+Not covered (not needed by the styles tested): disambiguation by adding names
+or given names (only year suffixes), cite grouping/collapsing of several
+items in one citation, ibid positions.
 """
 from __future__ import annotations
 
@@ -61,7 +88,7 @@ import unicodedata
 from functools import cmp_to_key
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Iterable
+from typing import Iterable
 
 import citeproc
 from citeproc import model
@@ -1556,7 +1583,6 @@ class Date(_Formatting, model.Date):
             largest = differing[0]
             ranged_names = ["year", "month", "day"][["year", "month", "day"].index(largest):]
             ranged = [(p, a) for p, a in parts if a.get("name") in ranged_names and a.get("name") in show]
-            same = [(p, a) for p, a in parts if a.get("name") not in ranged_names and a.get("name") in show]
             out_parts = []
             done = False
             for p, a in parts:
@@ -1569,15 +1595,14 @@ class Date(_Formatting, model.Date):
                     done = True
                     b_txt = _join([self._part(pp, aa, begin, item) for pp, aa in ranged], delim)
                     e_txt = _join([self._part(pp, aa, end, item) for pp, aa in ranged], delim)
-                    rdelim = ranged[-1][1].get("range-delimiter", "\u2013") if ranged else "\u2013"
-                    for pp, aa in ranged:
+                    rdelim = "\u2013"
+                    for _, aa in ranged:
                         if aa.get("name") == largest:
                             rdelim = aa.get("range-delimiter", "\u2013")
                     if b_txt is not None and e_txt is not None:
                         out_parts.append(_S(str(b_txt).rstrip()) + rdelim + str(e_txt).lstrip())
                 else:
                     out_parts.append(self._part(p, a, begin, item))
-            del same
             return _join(out_parts, delim)
         if isinstance(value, DateRange):
             value = value.begin
@@ -2608,7 +2633,7 @@ def render_bibliography(style: CompatStyle, items: list[dict], fmt: str = "text"
         if substitute is not None and rule in ("complete-all", "complete-each"):
             state.author_substitute = substitute
             state.previous_names_key = previous_names
-        text = _run(style, state, lambda: layout.render_item(ci))
+        text = _run(style, state, lambda ci=ci: layout.render_item(ci))
         if text is None:
             continue
         previous_names = state.first_names_key
