@@ -182,3 +182,25 @@ def test_odd_items_do_not_crash(engine, item):
             assert isinstance(engine.note(item, style, fmt, locator="3"), str)
             assert isinstance(engine.note(item, style, fmt, position="subsequent"), str)
     assert len(engine.bibliography(ODD_ITEMS, "apa")) <= len(ODD_ITEMS)
+
+
+def test_year_suffix_only_where_names_cannot_disambiguate(engine):
+    # expected: citeproc-js 2.4.63 output for these items (APA)
+    def book(i, title, authors, year):
+        return {"id": i, "type": "book", "title": title, "issued": {"date-parts": [[year]]},
+                "author": [{"family": f, "given": g} for f, g in authors]}
+
+    items = [
+        book("s1", "One", [("Smith", "John")], 2020),
+        book("s2", "Two", [("Smith", "Alice")], 2020),
+        book("s3", "Three", [("Smith", "John")], 2020),
+        book("s4", "Four", [("Doe", "Jane"), ("Roe", "Rick"), ("Poe", "Pat")], 2021),
+        book("s5", "Five", [("Doe", "Jane"), ("Moe", "Max"), ("Poe", "Pat")], 2021),
+    ]
+    assert engine.bibliography(items, "apa") == [
+        "Doe, J., Moe, M., & Poe, P. (2021). Five.",
+        "Doe, J., Roe, R., & Poe, P. (2021). Four.",
+        "Smith, A. (2020). Two.",
+        "Smith, J. (2020a). One.",
+        "Smith, J. (2020b). Three.",
+    ]

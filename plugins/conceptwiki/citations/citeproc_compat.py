@@ -2645,15 +2645,34 @@ def _disambiguate_year_suffix(style, bib, cites):
     citation_el = style.root.find("cs:citation", _NS)
     if citation_el is None or citation_el.get("disambiguate-add-year-suffix", "false") != "true":
         return
-    groups: dict[str, list] = {}
+    # Items whose citations read the same are ambiguous. When the style may
+    # add names or given names (disambiguate-add-names/-givenname), items
+    # whose names differ are told apart that way, as citeproc-js does, and
+    # only items with the same names get year suffixes.
+    by_names = citation_el.get("disambiguate-add-names", "false") == "true" or (
+        citation_el.get("disambiguate-add-givenname", "false") == "true"
+    )
+    groups: dict[tuple, list] = {}
     for ci in cites:
         text = strip_markers(str(_render_cite(style, bib, ci) or ""))
-        groups.setdefault(text, []).append(ci)
+        groups.setdefault((text, _names_signature(ci) if by_names else None), []).append(ci)
     for members in groups.values():
         if len(members) < 2:
             continue
         for n, ci in enumerate(members):
             ci["_compat_year_suffix"] = _year_suffix(n)
+
+
+def _names_signature(ci) -> tuple:
+    for var in ("author", "editor", "translator", "collection-editor", "composer", "director"):
+        names = _ref_value(ci, var)
+        if names:
+            return tuple(
+                (str(n.get("literal", "")), str(n.get("family", "")), str(n.get("given", "")),
+                 str(n.get("non-dropping-particle", "")), str(n.get("dropping-particle", "")))
+                for n in names
+            )
+    return ()
 
 
 def _year_suffix(n: int) -> str:
