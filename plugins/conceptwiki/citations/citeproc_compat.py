@@ -75,9 +75,11 @@ it. In short:
   are cached per style (citeproc-py ran an XPath query for each, on every
   render).
 
-Not covered (not needed by the styles tested): disambiguation by adding names
-or given names (only year suffixes), cite grouping/collapsing of several
-items in one citation, ibid positions.
+Not covered (not needed by the styles tested): changing the rendered names to
+disambiguate (citeproc-js adds names or given names to ambiguous citations,
+and, for styles such as MLA, shows the added names in the bibliography too;
+here names only decide which items need year suffixes), grouping/collapsing
+several items in one citation, ibid positions.
 """
 from __future__ import annotations
 
