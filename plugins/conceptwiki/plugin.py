@@ -24,8 +24,8 @@ __all__ = ["ConceptWikiPlugin"]
 
 log = get_plugin_logger(__name__)
 
-ASSET_CSS = ["assets/conceptwiki/conceptwiki.css"]
-ASSET_JS = ["assets/conceptwiki/conceptwiki.js"]
+ASSET_CSS = ["assets/conceptwiki/conceptwiki.css", "assets/conceptwiki/graph.css"]
+ASSET_JS = ["assets/conceptwiki/conceptwiki.js", "assets/conceptwiki/graph.js"]
 
 
 class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):

@@ -18,6 +18,7 @@ from typing import Iterable
 import jinja2
 from markupsafe import Markup
 
+from .graph import ConceptGraph, neighbourhood_view, wiki_view
 from .links import WIKILINK_RE, find_wikilinks
 from .loader import Entry, Wiki
 from .markup import LinkTarget, MarkdownRenderer, safe_url
@@ -163,6 +164,7 @@ class SiteBuilder:
         self.related = self._related_both_ways()
         self.backlinks = self._entry_backlinks()
         self.tags = self._tags()
+        self.graph = ConceptGraph.from_site(self)
 
     # -- graph ---------------------------------------------------------------------------
 
@@ -417,6 +419,8 @@ class SiteBuilder:
             "tags": [(t, self.link(src, tag_src(t))) for t in c.tags],
             "related": [self._card(src, s) for s in self.related[entry.slug]],
             "backlinks": self._grouped(src, self.backlinks[entry.slug]),
+            "graph": neighbourhood_view(self.graph, entry.slug,
+                                        lambda s: self.link(src, concept_src(s))),
             "references": self.references(entry),
             "see_also": [(l.title, safe_url(l.url)) for l in c.see_also if safe_url(l.url)],
             "updated": self.last_updated(entry),
@@ -478,8 +482,15 @@ class SiteBuilder:
             pages.append(Page(src, md, in_nav=False, title=f"Tag: {tag}"))
         return pages
 
+    def graph_page(self) -> Page:
+        """The whole-wiki graph (``graph/index.md``), drawn by ``graph.py``/``graph.md.j2``."""
+        src = "graph/index.md"
+        view = wiki_view(self.graph, lambda s: self.link(src, concept_src(s)))
+        md = self.env.get_template("graph.md.j2").render(site=self.site, view=view)
+        return Page(src, md, in_nav=True, title="Graph")
+
     def pages(self) -> list[Page]:
         """Every generated page, in a stable order."""
-        out = [self.index_page(), *self.tag_pages()]
+        out = [self.index_page(), *self.tag_pages(), self.graph_page()]
         out.extend(self.concept_page(e) for e in self.entries.values())
         return out
