@@ -17,16 +17,19 @@ autoescaping, so titles can never inject markup). Nothing here imports MkDocs.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
+from markupsafe import Markup, escape
+
 from .schema import KIND_PLURALS, Kind
 
 __all__ = ["GraphNode", "Edge", "Neighbourhood", "ConceptGraph", "layout_neighbourhood",
-           "layout_wiki", "neighbourhood_view", "wiki_view", "shape_path", "truncate", "KIND_ORDER"]
+           "layout_wiki", "neighbourhood_view", "sibling_urls", "wiki_view", "shape_path", "truncate", "KIND_ORDER"]
 
 #: Kinds in the order the schema declares them (legend, grouping on the graph page).
 KIND_ORDER: list[str] = [k.value for k in Kind]
@@ -115,6 +118,7 @@ class ConceptGraph:
                                          for s in self.nodes}
         self.degree: dict[str, int] = {s: len(v) for s, v in self.adj.items()}
         self._title_key = {s: (n.title.casefold(), s) for s, n in self.nodes.items()}
+        self._ranked: dict[str, list[str]] = {}
 
     @classmethod
     def from_site(cls, builder) -> "ConceptGraph":
@@ -162,31 +166,47 @@ class ConceptGraph:
 
     # -- selections -----------------------------------------------------------------------
 
+    def ranked(self, slug: str) -> list[str]:
+        """``slug``'s neighbours, most connected first (computed once per node, on demand)."""
+        out = self._ranked.get(slug)
+        if out is None:
+            out = self._ranked[slug] = sorted(self.adj[slug], key=self._rank)
+        return out
+
     def neighbourhood(self, slug: str, max_first: int = MAX_FIRST,
                       max_second: int = MAX_SECOND) -> Neighbourhood:
         """``slug``'s neighbours up to two hops, at most ``max_first`` + ``max_second`` of them.
 
-        1-hop neighbours are kept most-connected first. 2-hop candidates are the neighbours of
-        the *shown* 1-hop nodes (so every 2-hop node drawn is joined to something drawn), ranked
-        by how many shown 1-hop nodes they touch, then by connections, then by title.
+        Both rings keep the most connected nodes (then by title). 2-hop candidates are the
+        neighbours of the *shown* 1-hop nodes, so every 2-hop node drawn is joined to something
+        drawn. Each shown 1-hop node offers only its first ``max_second`` candidates in rank
+        order, which is enough to find the overall top ``max_second``: a page costs the same
+        for a concept next to a hub with thousands of links as for one next to a leaf, except
+        for counting the 2-hop nodes left out, a set union done in C.
         """
         first_all = self.adj[slug]
-        first = heapq.nsmallest(max_first, first_all, key=self._rank)
-        excluded = first_all | {slug}
-        touches: Counter[str] = Counter()
+        first = self.ranked(slug)[:max_first]
+        candidates: set[str] = set()
         for f in first:
-            touches.update(self.adj[f] - excluded)
-        second = heapq.nsmallest(max_second, touches,
-                                 key=lambda s: (-touches[s], *self._rank(s)))
+            taken = 0
+            for s in self.ranked(f):
+                if s == slug or s in first_all:
+                    continue
+                candidates.add(s)
+                taken += 1
+                if taken >= max_second:
+                    break
+        second = heapq.nsmallest(max_second, candidates, key=self._rank)
+        reach = set().union(*(self.adj[f] for f in first))
+        reach.difference_update(first_all)
+        reach.discard(slug)
         first.sort(key=self.title_key)
         order = {f: i for i, f in enumerate(first)}
-        parent = {}
-        for s in second:
-            parent[s] = min((f for f in self.adj[s] if f in order), key=order.__getitem__)
+        parent = {s: next(f for f in first if s in self.adj[f]) for s in second}
         second.sort(key=lambda s: (order[parent[s]], *self._title_key[s]))
         hood = Neighbourhood(slug, first, second, parent,
                              hidden_first=len(first_all) - len(first),
-                             hidden_second=len(touches) - len(second))
+                             hidden_second=len(reach) - len(second))
         hood.edges = self.edges_among(hood.nodes)
         return hood
 
@@ -211,16 +231,36 @@ def truncate(text: str, limit: int = LABEL_CHARS) -> str:
 
 
 def _n(x: float) -> str:
-    """A coordinate as short, stable text ("12.5", "-3", never "-0")."""
-    s = f"{x:.1f}".rstrip("0").rstrip(".")
-    return "0" if s in ("-0", "") else s
+    """A coordinate in the drawing as short, stable text: whole units (a unit is a pixel at
+    natural size, so rounding cannot be seen), never "-0"."""
+    return str(round(x))
+
+
+def _d(x: float) -> str:
+    """A coordinate inside a node's shape, to a tenth ("3.5", "-2", never "-0")."""
+    r = round(x, 1)
+    return str(int(r)) if r == int(r) else repr(r)
+
+
+def sibling_urls(url_for):
+    """``url_for`` for links between pages in one folder (concept pages link to concept pages
+    as ``../slug/`` or ``slug.html``): computed once as prefix + slug + suffix instead of a
+    relative path per node. Falls back to ``url_for`` itself if it is not of that form."""
+    a, b = url_for("a0probe"), url_for("b1probe")
+    i = a.find("a0probe")
+    if i < 0 or a.count("a0probe") != 1:
+        return url_for
+    prefix, suffix = a[:i], a[i + 7:]
+    if b != prefix + "b1probe" + suffix:
+        return url_for
+    return lambda slug: prefix + slug + suffix
 
 
 def _polygon(sides: int, r: float, rotate: float = -90.0) -> str:
     pts = []
     for i in range(sides):
         a = math.radians(rotate + 360.0 * i / sides)
-        pts.append(f"{_n(r * math.cos(a))},{_n(r * math.sin(a))}")
+        pts.append(f"{_d(r * math.cos(a))},{_d(r * math.sin(a))}")
     return "M" + "L".join(pts) + "Z"
 
 
@@ -229,10 +269,11 @@ def _star(r: float) -> str:
     for i in range(10):
         a = math.radians(-90 + 36 * i)
         rr = r if i % 2 == 0 else r * 0.5
-        pts.append(f"{_n(rr * math.cos(a))},{_n(rr * math.sin(a))}")
+        pts.append(f"{_d(rr * math.cos(a))},{_d(rr * math.sin(a))}")
     return "M" + "L".join(pts) + "Z"
 
 
+@functools.lru_cache(maxsize=512)
 def shape_path(kind: str, r: float) -> str:
     """An SVG path centred on 0,0 for a node of ``kind`` and radius ``r`` (one shape per kind,
     so that kinds can be told apart without colour)."""
@@ -251,8 +292,8 @@ def shape_path(kind: str, r: float) -> str:
     if kind == "phenomenon":
         return _star(r * 1.5)                                 # star
     # concept (and anything unknown): a circle drawn as a path, like the others
-    k = _n(r)
-    return f"M{_n(-r)},0a{k},{k} 0 1,0 {_n(2 * r)},0a{k},{k} 0 1,0 {_n(-2 * r)},0Z"
+    k = _d(r)
+    return f"M{_d(-r)},0a{k},{k} 0 1,0 {_d(2 * r)},0a{k},{k} 0 1,0 {_d(-2 * r)},0Z"
 
 
 def kind_label(kind: str, n: int = 1) -> str:
@@ -304,15 +345,7 @@ def _edge_dict(graph: ConceptGraph, e: Edge, pos: dict[str, tuple[float, float, 
     x2, y2, r2 = pos[e.b]
     pad = 3.0  # keep arrowheads clear of the shape's outline
     d = _edge_geometry(x1, y1, r1 + pad, x2, y2, r2 + pad, bend)
-    ta, tb = graph.nodes[e.a].title, graph.nodes[e.b].title
-    if e.related and (e.a_links_b or e.b_links_a):
-        what = "related, and links"
-    elif e.related:
-        what = "related"
-    else:
-        what = "links"
-    return {"d": d, "kind": e.kind, "a": e.a, "b": e.b, "start": e.b_links_a, "end": e.a_links_b,
-            "title": f"{ta} – {tb} ({what})"}
+    return {"d": d, "kind": e.kind, "a": e.a, "b": e.b, "start": e.b_links_a, "end": e.a_links_b}
 
 
 def _node_dict(graph: ConceptGraph, slug: str, x: float, y: float, r: float, url: str,
@@ -365,17 +398,25 @@ def layout_neighbourhood(graph: ConceptGraph, hood: Neighbourhood, url_for) -> d
     # is drawn in full; other edges among the drawn nodes are drawn faint, under it.
     tree = {frozenset((hood.centre, f)) for f in hood.first}
     tree.update(frozenset((s, p)) for s, p in hood.parent.items())
-    edges = []
+    edges, faint = [], {}
+    at = {s: f"{_n(x)},{_n(y)}" for s, (x, y, _r) in pos.items()}
     for e in hood.edges:
-        d = _edge_dict(graph, e, pos)
-        d["weak"] = frozenset((e.a, e.b)) not in tree
-        if d["weak"]:
-            d["start"] = d["end"] = False  # no arrowheads on faint edges: less clutter
-        edges.append(d)
-    edges.sort(key=lambda e: (not e["weak"], e["kind"] != "related", e["a"], e["b"]))
+        if frozenset((e.a, e.b)) in tree:
+            d = _edge_dict(graph, e, pos)
+            d["weak"] = False
+            edges.append(d)
+        else:
+            # Faint edges carry no arrowheads and run under the nodes, centre to centre, so
+            # each kind can be one <path> of many segments: a fraction of the bytes and time
+            # of one element per edge.
+            faint.setdefault(e.kind, []).append(f"M{at[e.a]}L{at[e.b]}")
+    edges.sort(key=lambda e: (e["kind"] != "related", e["a"], e["b"]))
+    weak = [{"d": "".join(ds), "kind": k, "a": "", "b": "", "start": False, "end": False,
+             "weak": True} for k, ds in sorted(faint.items())]
+    edges = weak + edges
     half = math.ceil(outer)
     return {"viewbox": f"{-half} {-half} {2 * half} {2 * half}", "size": 2 * half,
-            "nodes": nodes, "edges": edges}
+            "nodes": nodes, "edges": edges, "filterable": False}
 
 
 def layout_wiki(graph: ConceptGraph, slugs: list[str], url_for) -> dict:
@@ -386,24 +427,76 @@ def layout_wiki(graph: ConceptGraph, slugs: list[str], url_for) -> dict:
                                          *graph.title_key(s)))
     n = len(order)
     label_w = LABEL_CHARS * CHAR_WIDTH
-    radius = max(140.0, n * 16.0 / (2 * math.pi))
+    radius = max(200.0, n * 16.0 / (2 * math.pi))
     outer = radius + 10 + 10 + label_w + 5
     pos: dict[str, tuple[float, float, float]] = {}
     nodes = []
     for i, slug in enumerate(order):
         a = math.radians(-90 + 360.0 * i / max(n, 1))
         x, y = radius * math.cos(a), radius * math.sin(a)
-        r = min(3.0 + 1.2 * math.sqrt(graph.degree[slug]), 10.0)
+        r = round(min(3.0 + 1.2 * math.sqrt(graph.degree[slug]), 10.0) * 2) / 2
         pos[slug] = (x, y, r)
         nodes.append(_node_dict(graph, slug, x, y, r, url_for(slug),
                                 _label(x, y, a, r + 5, n > 8), truncate(graph.nodes[slug].title),
                                 "wiki"))
-    edges = [dict(_edge_dict(graph, e, pos, bend=0.75), weak=False)
+    index = {slug: i for i, slug in enumerate(order)}
+    for i, node in enumerate(nodes):
+        node["index"] = i
+    # Edges name their ends by index (data-a="3"), not slug: a third of the bytes.
+    edges = [dict(_edge_dict(graph, e, pos, bend=0.75), weak=False, ia=index[e.a], ib=index[e.b])
              for e in graph.edges_among(order)]
     edges.sort(key=lambda e: (e["kind"] != "related", e["a"], e["b"]))
     half = math.ceil(outer)
     return {"viewbox": f"{-half} {-half} {2 * half} {2 * half}", "size": 2 * half,
-            "nodes": nodes, "edges": edges}
+            "nodes": nodes, "edges": edges, "filterable": False}
+
+
+# -- markup -------------------------------------------------------------------------------
+
+
+def draw(drawing: dict, gid: str) -> Markup:
+    """The edges and nodes of a drawing as SVG elements (everything from the wiki escaped).
+
+    Written here rather than in a template because a wiki of 5,000 concepts draws ~200,000 of
+    them per build; ``graph_svg.html.j2`` wraps them in the ``<svg>`` with title and key.
+    """
+    filterable = drawing.get("filterable", False)
+    arrow = f' marker-{{}}="url(#{escape(gid)}-arrow)"'
+    out = ['<g class="cw-graph__edges">']
+    for e in drawing["edges"]:
+        attrs = ""
+        if filterable and "ia" in e:
+            attrs += f' data-a="{e["ia"]:d}" data-b="{e["ib"]:d}"'
+        if e["start"]:
+            attrs += arrow.format("start")
+        if e["end"]:
+            attrs += arrow.format("end")
+        weak = " cw-graph__edge--weak" if e["weak"] else ""
+        out.append(f'<path class="cw-graph__edge cw-graph__edge--{escape(e["kind"])}{weak}" '
+                   f'd="{e["d"]}"{attrs}/>')
+    out.append('</g>\n<g class="cw-graph__nodes">')
+    for n in drawing["nodes"]:
+        centre = n["role"] == "centre"
+        attrs = ""
+        if filterable:
+            attrs += (f' data-n="{n["index"]:d}" data-kind="{escape(n["kind"])}"'
+                      f' data-tags="{escape(n["tags"])}"')
+        if centre:
+            attrs += ' aria-current="page"'
+        lab = n["label"]
+        text_attrs = f' x="{lab["x"]}" y="{lab["y"]}"'
+        if lab["anchor"] != "start":
+            text_attrs += f' text-anchor="{lab["anchor"]}"'
+        if lab["rotate"]:
+            text_attrs += f' transform="{lab["rotate"]}"'
+        out.append(
+            f'<a class="cw-graph__node cw-graph__node--{escape(n["kind"])}'
+            f'{" cw-graph__node--centre" if centre else ""}" href="{escape(n["url"])}"{attrs}>'
+            f'<title>{escape(n["title"])} ({escape(n["kind_label"])})</title>'
+            f'<path transform="translate({n["x"]} {n["y"]})" d="{n["shape"]}"/>'
+            f'<text{text_attrs}>{escape(n["text"])}</text></a>')
+    out.append("</g>")
+    return Markup("\n".join(out))
 
 
 # -- what the templates get ---------------------------------------------------------------
@@ -422,6 +515,7 @@ def neighbourhood_view(graph: ConceptGraph, slug: str, url_for, *, max_first: in
     no neighbours. ``url_for(slug)`` is the link from that page to a concept page."""
     if slug not in graph.nodes or not graph.adj[slug]:
         return None
+    url_for = sibling_urls(url_for)
     hood = graph.neighbourhood(slug, max_first, max_second)
     drawing = layout_neighbourhood(graph, hood, url_for)
 
@@ -443,9 +537,11 @@ def neighbourhood_view(graph: ConceptGraph, slug: str, url_for, *, max_first: in
                        "items": [dict(item(s), via=item(hood.parent[s])) for s in hood.second]})
     title = graph.nodes[slug].title
     shown = len(hood.first) + len(hood.second)
+    gid = f"cw-graph-{slug}"
+    drawing["body"] = draw(drawing, gid)
     return {
         **drawing,
-        "id": f"cw-graph-{slug}",
+        "id": gid,
         "title": f"Concept map of {title}",
         "desc": (f"{title} with {len(hood.first)} directly connected "
                  f"concept{'s' if len(hood.first) != 1 else ''}"
@@ -463,8 +559,12 @@ def neighbourhood_view(graph: ConceptGraph, slug: str, url_for, *, max_first: in
 def wiki_view(graph: ConceptGraph, url_for, *, max_nodes: int = MAX_WIKI_NODES) -> dict:
     """Everything ``graph.md.j2`` needs: the drawing of the most connected concepts, filters
     (kinds and tags present) and the full list of concepts grouped by kind."""
+    url_for = sibling_urls(url_for)
     drawn = graph.top(max_nodes)
     drawing = layout_wiki(graph, drawn, url_for) if drawn else None
+    if drawing:
+        drawing["filterable"] = True
+        drawing["body"] = draw(drawing, "cw-graph-wiki")
     by_kind: dict[str, list[str]] = {}
     for s in graph.nodes:
         by_kind.setdefault(graph.nodes[s].kind, []).append(s)

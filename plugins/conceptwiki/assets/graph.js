@@ -3,8 +3,8 @@
 (function () {
   "use strict";
 
-  function matches(el, kind, tag) {
-    if (kind && el.getAttribute("data-kind") !== kind) return false;
+  function matches(el, kind, tag, elKind) {
+    if (kind && (elKind || el.getAttribute("data-kind")) !== kind) return false;
     if (tag && (" " + (el.getAttribute("data-tags") || "") + " ").indexOf(" " + tag + " ") < 0) return false;
     return true;
   }
@@ -14,7 +14,7 @@
     var shown = {}, drawn = 0, listed = 0, total = 0;
     document.querySelectorAll(".cw-graph--wiki .cw-graph__node").forEach(function (node) {
       var ok = matches(node, kind, tag);
-      shown[node.getAttribute("data-slug")] = ok;
+      shown[node.getAttribute("data-n")] = ok;
       node.classList.toggle("cw-is-hidden", !ok);
       if (ok) drawn += 1;
     });
@@ -23,9 +23,9 @@
       edge.classList.toggle("cw-is-hidden", !both);
     });
     document.querySelectorAll(".cw-graph-list__group").forEach(function (group) {
-      var n = 0;
-      group.querySelectorAll("li[data-slug]").forEach(function (li) {
-        var ok = matches(li, kind, tag);
+      var n = 0, groupKind = group.getAttribute("data-kind");
+      group.querySelectorAll("li[data-tags]").forEach(function (li) {
+        var ok = matches(li, kind, tag, groupKind);
         li.classList.toggle("cw-is-hidden", !ok);
         if (ok) n += 1;
         total += 1;
