@@ -805,7 +805,7 @@ def _mkdocs_yml(n: int, *, floor: bool) -> str:
         cfg["not_in_nav"] = "/concepts/"
     else:
         cfg["nav"] = [{"Home": "index.md"}, {"Concepts": "concepts/index.md"},
-                      {"Tags": "tags/index.md"}]
+                      {"Tags": "tags/index.md"}, {"Graph": "graph/index.md"}]
     cfg["markdown_extensions"] = MKDOCS_EXTENSIONS
     if floor:
         cfg["plugins"] = ["search"]

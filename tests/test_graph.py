@@ -106,6 +106,15 @@ def test_isolated_concept_has_no_map():
     assert neighbourhood_view(g, "not-a-concept", url) is None
 
 
+def test_related_concepts_are_kept_first_when_the_ring_is_capped():
+    links = {"c": [f"hub{i}" for i in range(5)]}
+    for i in range(5):
+        links[f"hub{i}"] = [f"leaf{i}-{j}" for j in range(10)]
+    g = make(links=links, related={"c": ["quiet1", "quiet2"]})
+    hood = g.neighbourhood("c", max_first=3)
+    assert set(hood.first) == {"quiet1", "quiet2", "hub0"} and hood.hidden_first == 4
+
+
 def test_first_ring_is_capped_by_connections_then_title():
     # The centre links to 30 leaves; leaf k has k extra neighbours of its own.
     links = {"centre": [f"l{k:02d}" for k in range(30)]}
@@ -130,7 +139,8 @@ def test_first_ring_is_capped_by_connections_then_title():
 
 @pytest.mark.parametrize("seed", range(6))
 def test_second_ring_is_the_exact_top_of_all_two_hop_candidates(seed):
-    """The bounded search for 2-hop nodes finds the same nodes as a full scan would."""
+    """The bounded search for 2-hop nodes finds the same nodes as a full scan would; the inner
+    ring keeps related concepts first, then the most connected."""
     rng = random.Random(seed)
     n = 120
     slugs = [f"c{i:03d}" for i in range(n)]
@@ -139,11 +149,12 @@ def test_second_ring_is_the_exact_top_of_all_two_hop_candidates(seed):
     links = {s: rng.choices(slugs, weights, k=rng.randint(1, 6)) for s in slugs}
     related = {s: rng.sample(slugs, rng.randint(0, 2)) for s in slugs}
     g = make(related=related, links=links)
-    for centre in rng.sample(slugs, 15):
+    for centre in rng.sample(slugs, 40):
         if not g.adj[centre]:
             continue
         hood = g.neighbourhood(centre, max_first=6, max_second=7)
-        first = sorted(g.adj[centre], key=lambda s: (-g.degree[s], g.title_key(s)))[:6]
+        first = sorted(g.adj[centre], key=lambda s: (s not in g.related[centre], -g.degree[s],
+                                                     g.title_key(s)))[:6]
         assert sorted(hood.first) == sorted(first)
         cands = set().union(*(g.adj[f] for f in first)) - g.adj[centre] - {centre}
         best = sorted(cands, key=lambda s: (-g.degree[s], g.title_key(s)))[:7]

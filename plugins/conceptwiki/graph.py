@@ -177,7 +177,8 @@ class ConceptGraph:
                       max_second: int = MAX_SECOND) -> Neighbourhood:
         """``slug``'s neighbours up to two hops, at most ``max_first`` + ``max_second`` of them.
 
-        Both rings keep the most connected nodes (then by title). 2-hop candidates are the
+        The inner ring keeps the concepts declared related first, then the most connected of
+        the rest; the outer ring the most connected (ties by title). 2-hop candidates are the
         neighbours of the *shown* 1-hop nodes, so every 2-hop node drawn is joined to something
         drawn. Each shown 1-hop node offers only its first ``max_second`` candidates in rank
         order, which is enough to find the overall top ``max_second``: a page costs the same
@@ -185,7 +186,14 @@ class ConceptGraph:
         for counting the 2-hop nodes left out, a set union done in C.
         """
         first_all = self.adj[slug]
-        first = self.ranked(slug)[:max_first]
+        related = self.related[slug]
+        if len(first_all) <= max_first:
+            first = list(first_all)
+        else:
+            # Concepts declared related come first; then the most connected of the others.
+            ranked = self.ranked(slug)
+            first = [s for s in ranked if s in related][:max_first]
+            first += [s for s in ranked if s not in related][:max_first - len(first)]
         candidates: set[str] = set()
         for f in first:
             taken = 0

@@ -43,32 +43,48 @@
     }
   }
 
+  /* The filter lives in the address (graph/#kind=risk&tag=mesa-optimization), so that a
+     filtered view can be shared and the back button keeps it. */
+  function readHash(form) {
+    var hash = window.location.hash.replace(/^#/, "");
+    if (hash.indexOf("=") < 0) return false;
+    ["kind", "tag"].forEach(function (k) { form.elements[k].value = ""; });
+    hash.split("&").forEach(function (pair) {
+      var kv = pair.split("="), name = decodeURIComponent(kv[0]);
+      var field = (name === "kind" || name === "tag") ? form.elements[name] : null;
+      if (field) field.value = decodeURIComponent(kv[1] || "");
+      if (field && field.selectedIndex < 0) field.value = "";  /* unknown value: no filter */
+    });
+    return true;
+  }
+
+  function writeHash(form) {
+    var parts = ["kind", "tag"].filter(function (k) { return form.elements[k].value; })
+      .map(function (k) { return k + "=" + encodeURIComponent(form.elements[k].value); });
+    if (window.history && history.replaceState) {
+      history.replaceState(history.state, "",
+        parts.length ? "#" + parts.join("&") : location.pathname + location.search);
+    }
+  }
+
   function init() {
     var form = document.querySelector("form[data-cw-graph-filter]");
     if (!form || form.getAttribute("data-cw-ready")) return;
     form.setAttribute("data-cw-ready", "1");
     form.hidden = false;
-    form.addEventListener("change", function () {
-      apply(form);
-      /* Keep the filter in the address, so that a filtered view can be shared. */
-      var parts = ["kind", "tag"].filter(function (k) { return form.elements[k].value; })
-        .map(function (k) { return k + "=" + encodeURIComponent(form.elements[k].value); });
-      if (window.history && history.replaceState) {
-        history.replaceState(history.state, "", parts.length ? "#" + parts.join("&") : location.pathname + location.search);
-      }
-    });
+    form.addEventListener("change", function () { apply(form); writeHash(form); });
     form.addEventListener("submit", function (event) { event.preventDefault(); apply(form); });
-    form.addEventListener("reset", function () { window.setTimeout(function () { apply(form); }, 0); });
-    /* A filter in the address (graph/#kind=risk&tag=mesa-optimization) is applied on load. */
-    var hash = window.location.hash.replace(/^#/, "");
-    if (hash.indexOf("=") > 0) {
-      hash.split("&").forEach(function (pair) {
-        var kv = pair.split("="), field = form.elements[decodeURIComponent(kv[0])];
-        if (field && field.tagName === "SELECT") field.value = decodeURIComponent(kv[1] || "");
-      });
-    }
+    form.addEventListener("reset", function () {
+      window.setTimeout(function () { apply(form); writeHash(form); }, 0);
+    });
+    readHash(form);
     apply(form);
   }
+
+  window.addEventListener("hashchange", function () {
+    var form = document.querySelector("form[data-cw-graph-filter][data-cw-ready]");
+    if (form && readHash(form)) apply(form);
+  });
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(init);  /* Material's instant navigation swaps pages */
