@@ -5,14 +5,18 @@
 and ``inc`` (wikilinks to it). Everything else reads those sets and never scans all pages:
 
 * :meth:`ConceptGraph.neighbourhood` picks a concept's 1- and 2-hop neighbours, capped for
-  legibility (ranked by connections, then title) and counts the rest ("and N more");
+  legibility (related concepts first, then the most connected, then by title) and counts the
+  rest ("and N more"); its cost per page is bounded by the caps, not by the wiki's size;
 * :func:`layout_neighbourhood` places them on concentric rings (sorted by title, 2-hop nodes
   next to the 1-hop node they hang from): no randomness, so every build gives the same bytes;
 * :meth:`ConceptGraph.top` and :func:`layout_wiki` do the same for the whole-wiki graph page
-  (the most connected concepts on one circle, grouped by kind).
+  (the most connected concepts on one circle, grouped by kind);
+* :func:`draw` writes the nodes and edges as SVG elements, escaping everything that comes from
+  an entry; the templates ``graph_svg.html.j2`` (the ``<svg>`` with its title and
+  description), ``graph_legend.html.j2``, ``graph.html.j2`` (a concept page's map, key and
+  list) and ``graph.md.j2`` (the graph page) wrap them, with Jinja's autoescaping.
 
-The SVG itself is written by the templates ``graph.html.j2`` and ``graph.md.j2`` (Jinja with
-autoescaping, so titles can never inject markup). Nothing here imports MkDocs.
+Nothing here imports MkDocs.
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ from markupsafe import Markup, escape
 from .schema import KIND_PLURALS, Kind
 
 __all__ = ["GraphNode", "Edge", "Neighbourhood", "ConceptGraph", "layout_neighbourhood",
-           "layout_wiki", "neighbourhood_view", "sibling_urls", "wiki_view", "shape_path", "truncate", "KIND_ORDER"]
+           "layout_wiki", "draw", "neighbourhood_view", "sibling_urls", "wiki_view", "shape_path",
+           "truncate", "KIND_ORDER"]
 
 #: Kinds in the order the schema declares them (legend, grouping on the graph page).
 KIND_ORDER: list[str] = [k.value for k in Kind]
