@@ -156,13 +156,15 @@ def section(results: list[GraphResult], command: str) -> str:
     lines += [
         "- *adjacency*: `ConceptGraph.from_site`, dicts of sets built once from the related "
         "and backlink maps the builder already has.",
-        "- *maps*: every concept's neighbourhood (1-hop up to 16 by connections, 2-hop up to 16 "
-        "among the shown 1-hop nodes' neighbours), layout and rendered SVG + key + list. Per "
-        "concept this touches the shown nodes' neighbour sets and the pairs among ≤ 33 drawn "
-        "nodes, never the whole wiki.",
+        "- *maps*: every concept's neighbourhood (1-hop up to 16: related concepts first, then "
+        "the most connected; 2-hop up to 16, the most connected neighbours of the shown 1-hop "
+        "nodes), layout, and the rendered SVG, key and list. Per concept this reads the first "
+        "16 entries of each shown node's ranked neighbour list and the pairs among ≤ 33 drawn "
+        "nodes, never the whole wiki; only counting the 2-hop nodes left out (a set union in C) "
+        "grows with the degree of the hubs next to a concept.",
         "- *graph page*: the 150 most connected concepts drawn (all of them below 150), the "
-        "filter, and every concept in a list by kind (that list is what grows with N: about "
-        "130 bytes a concept).",
+        "filter, and every concept in a list by kind: that list is what grows with N (about "
+        "120 bytes a concept).",
     ]
     return "\n".join(lines) + "\n"
 
