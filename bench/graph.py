@@ -38,6 +38,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "plugins"))
 
 import generate as gen  # noqa: E402
+from conceptwiki.graph import MAX_WIKI_NODES  # noqa: E402
 
 DEFAULT_SIZES = (1000, 5000)
 RESULTS_MD = HERE / "RESULTS.md"
@@ -162,7 +163,8 @@ def section(results: list[GraphResult], command: str) -> str:
         "16 entries of each shown node's ranked neighbour list and the pairs among ≤ 33 drawn "
         "nodes, never the whole wiki; only counting the 2-hop nodes left out (a set union in C) "
         "grows with the degree of the hubs next to a concept.",
-        "- *graph page*: the 150 most connected concepts drawn (all of them below 150), the "
+        f"- *graph page*: the {MAX_WIKI_NODES} most connected concepts drawn (all of them "
+        f"below {MAX_WIKI_NODES}), the "
         "filter, and every concept in a list by kind: that list is what grows with N (about "
         "120 bytes a concept).",
     ]

@@ -43,7 +43,8 @@ KIND_ORDER: list[str] = [k.value for k in Kind]
 MAX_FIRST = 16
 MAX_SECOND = 16
 #: The most concepts drawn on the whole-wiki graph (all of them are in the list below it).
-MAX_WIKI_NODES = 150
+#: 100 on one circle keeps labels readable at the page's width (~800 px without the TOC).
+MAX_WIKI_NODES = 100
 #: Labels longer than this are shortened with "…" (the full title is the node's tooltip).
 LABEL_CHARS = 20
 #: Rough advance of one character at the label font size, for sizing the drawing.
