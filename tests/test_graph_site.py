@@ -151,15 +151,21 @@ def test_graph_is_not_in_the_search_index(site: Path):
         assert "The concept map as a list" not in doc["text"]
 
 
-def test_cli_build_writes_the_graph_page(tmp_path: Path):
-    out = tmp_path / "out"
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"))
-    result = subprocess.run([str(BIN / "conceptwiki"), "--root", str(ROOT), "build", "--out", str(out)],
-                            capture_output=True, text=True, env=env, timeout=600)
-    assert result.returncode == 0, result.stderr
-    md = (out / "graph" / "index.md").read_text(encoding="utf-8")
+def test_cli_build_writes_the_graph_page_with_the_same_bytes_every_time(tmp_path: Path):
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"), SOURCE_DATE_EPOCH="1767225600")
+    outs = []
+    for name in ("one", "two"):
+        out = tmp_path / name
+        result = subprocess.run([str(BIN / "conceptwiki"), "--root", str(ROOT), "build", "--out",
+                                 str(out)], capture_output=True, text=True, env=env, timeout=600)
+        assert result.returncode == 0, result.stderr
+        outs.append(out)
+    md = (outs[0] / "graph" / "index.md").read_text(encoding="utf-8")
     assert "<svg" in md and "data-cw-graph-filter" in md
-    assert 'class="cw-graph cw-graph--concept"' in (out / "concepts" / "mesa-optimization.md").read_text()
+    assert 'class="cw-graph cw-graph--concept"' in (outs[0] / "concepts" / "mesa-optimization.md").read_text()
+    pages = ["graph/index.md", *(f"concepts/{s}.md" for s in entries())]
+    for page in pages:
+        assert (outs[0] / page).read_bytes() == (outs[1] / page).read_bytes(), page
 
 
 # -- in a browser ---------------------------------------------------------------------------
