@@ -310,3 +310,23 @@ def test_draw_escapes_data_attributes():
     assert '"><x' not in body and "&#34;&gt;&lt;x" in body
     assert 'href="../a/?q=&#34;&lt;&gt;"' in body
     assert str(draw(view["drawing"], "cw-graph-wiki")) == body
+
+
+def test_from_site_reads_the_builders_maps():
+    """The contract with SiteBuilder: entries, ``related`` (both ways) and ``backlinks``
+    (target -> linking sources; sources that are not entries, e.g. docs pages, are skipped)."""
+    from types import SimpleNamespace
+
+    def entry(title, kind, tags=()):
+        return SimpleNamespace(title=title, concept=SimpleNamespace(
+            kind=SimpleNamespace(value=kind), tags=list(tags)))
+
+    builder = SimpleNamespace(
+        entries={"a": entry("A", "risk", ["t"]), "b": entry("B", "method"), "c": entry("C", "concept")},
+        related={"a": ["b"], "b": ["a"], "c": []},
+        backlinks={"a": ["c", "docs/guide.md"], "b": [], "c": []},
+    )
+    g = ConceptGraph.from_site(builder)
+    assert g.nodes["a"] == GraphNode("a", "A", "risk", ("t",))
+    assert g.related["a"] == {"b"} and g.out["c"] == {"a"} and g.inc["a"] == {"c"}
+    assert "docs/guide.md" not in g.nodes and g.degree == {"a": 2, "b": 1, "c": 1}

@@ -88,6 +88,11 @@ def test_concept_page_shows_its_neighbourhood(site: Path):
     for a in nodes:
         s = resolve(page, a["href"]).parent.name
         assert f"cw-graph__node--{data[s]['kind']}" in a["class"]
+    # wikilinks are edges too: arrowheads on "links to" edges, the key explains both kinds
+    arrows = svg.select("path.cw-graph__edge[marker-end], path.cw-graph__edge[marker-start]")
+    assert arrows, "no wikilink drawn"
+    assert {"related", "links to"} <= {li.get_text(strip=True) for li in
+                                      figure.select(".cw-graph__legend li")}
     # the list is a text alternative with the same links
     listing = figure.select_one("details.cw-graph__list")
     assert listing.summary.get_text(strip=True) == "The concept map as a list"
