@@ -27,6 +27,8 @@ import yaml
 
 from .links import LinkIndex, WikiLink, _mask_code, find_wikilinks
 from .problems import Problems
+from .site import page_url as _url
+from .site import relative_url as _relative
 
 __all__ = ["DocPage", "DocsScan", "fix_wikilinks", "scan_docs_page", "scan_docs_dir",
            "docs_backlinks", "split_front_matter", "page_title", "DOCS_KIND"]
@@ -105,24 +107,6 @@ def page_title(text: str, src_uri: str, index: LinkIndex | None = None) -> str:
         if heading:
             return heading
     return _default_title(src_uri)
-
-
-def _url(src_uri: str, directory_urls: bool) -> str:
-    stem, _ = posixpath.splitext(src_uri)
-    if not directory_urls:
-        return stem + ".html"
-    if posixpath.basename(stem) in ("index", "README"):
-        d = posixpath.dirname(stem)
-        return d + "/" if d else ""
-    return stem + "/"
-
-
-def _relative(from_url: str, to_url: str) -> str:
-    base = posixpath.dirname(from_url) if not from_url.endswith("/") else from_url.rstrip("/")
-    rel = posixpath.relpath(to_url or ".", base or ".")
-    if to_url.endswith("/") and not rel.endswith("/"):
-        rel += "/"
-    return rel
 
 
 class _Lines:

@@ -105,8 +105,8 @@ def relative_url(from_url: str, to_url: str) -> str:
     to_path, _, frag = to_url.partition("#")
     base = posixpath.dirname(from_url) if not from_url.endswith("/") else from_url.rstrip("/")
     rel = posixpath.relpath(to_path or ".", base or ".")
-    if to_path.endswith("/") and not rel.endswith("/"):
-        rel += "/"
+    if (to_path.endswith("/") or not to_path) and not rel.endswith("/"):
+        rel += "/"  # a folder, or the site's root page
     if rel == "./":
         rel = "./"
     return rel + (f"#{frag}" if frag else "")
