@@ -32,6 +32,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/links.py
 
 clean:
 	rm -rf site .pytest_cache .hypothesis

@@ -132,7 +132,8 @@ def _self_slug(from_src: str) -> str | None:
 
 
 def _links(text: str, front_matter: bool) -> Iterator[WikiLink]:
-    start = split_front_matter(text)[1] if front_matter else 0
+    m = _FRONT_MATTER_RE.match(text) if front_matter else None
+    start = m.end() if m else 0
     for link in find_wikilinks(text):
         if link.start >= start:
             yield link
