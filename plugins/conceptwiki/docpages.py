@@ -131,12 +131,22 @@ def _self_slug(from_src: str) -> str | None:
     return m.group(1) if m and m.group(1) != "index" else None
 
 
+_COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+
+
 def _links(text: str, front_matter: bool) -> Iterator[WikiLink]:
+    """The wikilinks outside front matter, code and HTML comments."""
     m = _FRONT_MATTER_RE.match(text) if front_matter else None
     start = m.end() if m else 0
+    comments = [(c.start(), c.end()) for c in _COMMENT_RE.finditer(text)] if "<!--" in text else []
     for link in find_wikilinks(text):
-        if link.start >= start:
-            yield link
+        if link.start < start:
+            continue
+        if comments:
+            i = bisect.bisect_right(comments, (link.start, float("inf"))) - 1
+            if i >= 0 and comments[i][0] <= link.start < comments[i][1]:
+                continue
+        yield link
 
 
 def _walk(text: str, index: LinkIndex, src_uri: str, path: str, front_matter: bool,
