@@ -163,3 +163,22 @@ def test_build_out_writes_docs_pages_with_links_resolved(tmp_path: Path):
     other = (tmp_path / "out" / "concepts" / "other-concept.md").read_text(encoding="utf-8")
     assert "1 concept, 1 guide" in other and 'href="../../">Start</a>' in other
     assert json.loads((tmp_path / "out" / "assets" / "conceptwiki" / "previews.json").read_text())
+
+
+def test_properdocs_resolves_docs_page_wikilinks(tmp_path: Path):
+    from test_site_build import BIN
+
+    if not (BIN / "properdocs").exists():
+        pytest.skip("properdocs is not installed")
+    write(tmp_path / "mkdocs.yml", SMALL_MKDOCS)
+    write(tmp_path / "docs" / "index.md", "# Home\n\nSee [[Other Concept|the other one]].\n")
+    write(tmp_path / "bib" / "main.bib", SMALL_BIB)
+    write(tmp_path / "concepts" / "example-concept.yaml", SMALL_ENTRY)
+    write(tmp_path / "concepts" / "other-concept.yaml", OTHER_ENTRY)
+    result = run_build(tmp_path, tool="properdocs")
+    assert result.returncode == 0, result.stderr
+    assert [l for l in result.stderr.splitlines() if l.startswith(("WARNING", "ERROR"))] == []
+    link = soup(tmp_path / "site" / "index.html").select_one("article a.cw-wikilink")
+    assert (link["href"], link.get_text()) == ("concepts/other-concept/", "the other one")
+    other = soup(tmp_path / "site" / "concepts" / "other-concept" / "index.html")
+    assert [a.get_text() for a in other.select("ul.cw-backlinks a")] == ["Example concept", "Home"]
