@@ -278,7 +278,9 @@ class Citer:
         key = ("date", style, month, real_day >= 10)
         if key in self._cache:
             return self._cache[key]
-        day_re = re.compile(rf"(?<![\d.:/-])0?{d1}(?![\d.:/-]|st|nd|rd|th)")
+        # A day is a number on its own: not part of a longer number, a decimal or a numeric
+        # date ("1.28", "28/05"), and no ordinal; a full stop after it may end the sentence.
+        day_re = re.compile(rf"(?<!\d)(?<!\d[.:/-])0?{d1}(?!\d|[.:/-]\d|st|nd|rd|th)")
         year_re = re.compile(rf"(?<!\d){y1}(?!\d)")
 
         def substitute(part: str, year: int, day: int) -> str:
