@@ -25,6 +25,7 @@ from conceptwiki.graph import (
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "plugins" / "conceptwiki" / "templates"
 SVG = "{http://www.w3.org/2000/svg}"
+HREF = "{http://www.w3.org/1999/xlink}href"   # node links use xlink:href (see graph.draw)
 
 
 def env() -> jinja2.Environment:
@@ -242,9 +243,9 @@ def test_svg_is_labelled_and_nodes_are_links():
     assert set(root.get("aria-labelledby").split()) <= ids
     assert root.find(f"{SVG}title").text == "Concept map of A"
     links = root.findall(f".//{SVG}a")
-    assert {a.get("href") for a in links} == {url(s) for s in "abcdef"}
+    assert {a.get(HREF) for a in links} == {url(s) for s in "abcdef"}
     centre = [a for a in links if a.get("aria-current") == "page"]
-    assert [a.get("href") for a in centre] == [url("a")]
+    assert [a.get(HREF) for a in centre] == [url("a")]
     for a in links:
         assert a.find(f"{SVG}title").text and a.find(f"{SVG}text").text
     # arrowheads on links, none on related-only edges
@@ -272,10 +273,10 @@ def test_wiki_view_groups_filters_and_caps():
     html = env().get_template("graph.md.j2").render(view=view)
     root = _svg_root(html)
     nodes = root.findall(f".//{SVG}a")
-    slug_of = {a.get("data-n"): a.get("href").strip("./") for a in nodes}
+    slug_of = {a.get("data-n"): a.get(HREF).strip("./") for a in nodes}
     assert sorted(slug_of) == sorted(str(i) for i in range(8))
     assert set(slug_of.values()) == set("abcdefgh")
-    by_slug = {a.get("href").strip("./"): a for a in nodes}
+    by_slug = {a.get(HREF).strip("./"): a for a in nodes}
     assert {by_slug[s].get("data-kind") for s in "ac"} == {"risk"}
     assert by_slug["b"].get("data-tags") == "x y" and by_slug["h"].get("data-tags") == ""
     drawn_edges = {frozenset((slug_of[p.get("data-a")], slug_of[p.get("data-b")]))
@@ -308,7 +309,7 @@ def test_draw_escapes_data_attributes():
     view = wiki_view(g, lambda s: f'../{s}/?q="<>')
     body = str(view["drawing"]["body"])
     assert '"><x' not in body and "&#34;&gt;&lt;x" in body
-    assert 'href="../a/?q=&#34;&lt;&gt;"' in body
+    assert 'xlink:href="../a/?q=&#34;&lt;&gt;"' in body
     assert str(draw(view["drawing"], "cw-graph-wiki")) == body
 
 

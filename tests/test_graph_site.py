@@ -1,15 +1,13 @@
 """The graph on a real site: concept maps on concept pages and the whole-wiki graph page, built
-with MkDocs in a temporary folder and read with an HTML parser (and, for the filter, a browser)."""
+with MkDocs in a temporary folder and read with an HTML parser. In a browser:
+tests/browser/test_graph_browser.py."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -18,7 +16,6 @@ from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-CHROMIUM = Path("/usr/bin/chromium")
 
 pytestmark = pytest.mark.slow
 
@@ -66,18 +63,19 @@ def test_concept_page_shows_its_neighbourhood(site: Path):
     assert [svg.find(id=i).name for i in labels] == ["title", "desc"]
     assert svg.find("title").get_text() == f"Concept map of {data[slug]['title']}"
     nodes = svg.select("a.cw-graph__node")
-    hrefs = {a["href"] for a in nodes}
+    assert not [a for a in nodes if a.has_attr("href")]   # xlink:href only (see graph.draw)
+    hrefs = {a["xlink:href"] for a in nodes}
     # every node is a working relative link to a concept page, with the concept's title
     titles = {}
     for a in nodes:
-        target = resolve(page, a["href"])
-        assert target.is_file(), a["href"]
+        target = resolve(page, a["xlink:href"])
+        assert target.is_file(), a["xlink:href"]
         assert target.parent.parent == (site / "concepts").resolve()
         titles[target.parent.name] = a.find("title").get_text()
     for s, t in titles.items():
         assert t.startswith(data[s]["title"] + " ("), (s, t)
     centre = svg.select("a[aria-current=page]")
-    assert len(centre) == 1 and resolve(page, centre[0]["href"]) == page.resolve()
+    assert len(centre) == 1 and resolve(page, centre[0]["xlink:href"]) == page.resolve()
     assert "cw-graph__node--centre" in centre[0]["class"]
     # the related concepts (declared on either page) are all on the map, up to the cap
     related = set(data[slug].get("related", [])) | {
@@ -86,7 +84,7 @@ def test_concept_page_shows_its_neighbourhood(site: Path):
     assert len(related & drawn) == min(len(related), 16) or related <= drawn
     # kinds: a node's class names its kind, as in the YAML
     for a in nodes:
-        s = resolve(page, a["href"]).parent.name
+        s = resolve(page, a["xlink:href"]).parent.name
         assert f"cw-graph__node--{data[s]['kind']}" in a["class"]
     # wikilinks are edges too: arrowheads on "links to" edges, the key explains both kinds
     arrows = svg.select("path.cw-graph__edge[marker-end], path.cw-graph__edge[marker-start]")
@@ -96,7 +94,7 @@ def test_concept_page_shows_its_neighbourhood(site: Path):
     # the list is a text alternative with the same links
     listing = figure.select_one("details.cw-graph__list")
     assert listing.summary.get_text(strip=True) == "The concept map as a list"
-    assert {a["href"] for a in listing.select("a")} == hrefs - {centre[0]["href"]}
+    assert {a["href"] for a in listing.select("a")} == hrefs - {centre[0]["xlink:href"]}
 
 
 def test_every_connected_concept_has_a_map(site: Path):
@@ -125,7 +123,7 @@ def test_graph_page_in_nav_with_filters_and_full_list(site: Path):
     assert len(nodes) == len(data)                           # a small wiki is drawn whole
     index = {}
     for a in nodes:
-        target = resolve(page, a["href"])
+        target = resolve(page, a["xlink:href"])
         assert target.is_file()
         s = target.parent.name
         index[a["data-n"]] = s
@@ -171,109 +169,3 @@ def test_cli_build_writes_the_graph_page_with_the_same_bytes_every_time(tmp_path
     pages = ["graph/index.md", *(f"concepts/{s}.md" for s in entries())]
     for page in pages:
         assert (outs[0] / page).read_bytes() == (outs[1] / page).read_bytes(), page
-
-
-# -- in a browser ---------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def served(site: Path):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-@pytest.mark.browser
-def test_filter_by_kind_and_tag_in_a_browser(served: str, browser):
-    data = entries()
-    page = browser.new_page()
-    page.goto(served + "graph/")
-    form = page.locator("form[data-cw-graph-filter]")
-    form.wait_for(state="visible")
-    nodes = page.locator(".cw-graph--wiki a.cw-graph__node")
-    assert nodes.count() == len(data)
-
-    def visible(selector: str) -> list[str]:
-        return page.eval_on_selector_all(
-            selector, "els => els.filter(e => getComputedStyle(e).display !== 'none')"
-                      ".map(e => e.getAttribute('href'))")
-
-    page.select_option("select[name=kind]", "risk")
-    risks = {s for s, d in data.items() if d["kind"] == "risk"}
-    shown = visible(".cw-graph--wiki a.cw-graph__node")
-    assert {h.rstrip("/").split("/")[-1] for h in shown} == risks
-    listed = page.eval_on_selector_all(
-        ".cw-graph-list li", "els => els.filter(e => e.offsetParent !== null)"
-                             ".map(e => e.querySelector('a').getAttribute('href'))")
-    assert {h.rstrip("/").split("/")[-1] for h in listed} == risks
-    hidden_edges = page.eval_on_selector_all(
-        ".cw-graph--wiki path[data-a]",
-        "els => els.filter(e => getComputedStyle(e).display === 'none').length")
-    assert hidden_edges > 0
-    status = page.locator(".cw-graph-filter__status").inner_text()
-    assert status.startswith(f"{len(risks)} of {len(data)} concepts match")
-    assert "kind=risk" in page.url
-
-    page.select_option("select[name=kind]", "")
-    tag = "inner-alignment"
-    page.select_option("select[name=tag]", tag)
-    tagged = {s for s, d in data.items() if tag in d.get("tags", [])}
-    shown = visible(".cw-graph--wiki a.cw-graph__node")
-    assert {h.rstrip("/").split("/")[-1] for h in shown} == tagged
-
-    page.focus("form[data-cw-graph-filter] button[type=reset]")   # by keyboard, no mouse
-    page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelectorAll('.cw-graph .cw-is-hidden').length === 0")
-    assert len(visible(".cw-graph--wiki a.cw-graph__node")) == len(data)
-
-    # a filter in the address is applied on load
-    page.goto(served + "graph/#kind=risk")
-    page.locator("form[data-cw-graph-filter]").wait_for(state="visible")
-    assert {h.rstrip("/").split("/")[-1] for h in visible(".cw-graph--wiki a.cw-graph__node")} == risks
-    page.close()
-
-
-@pytest.mark.browser
-def test_concept_map_nodes_are_links_in_a_browser(served: str, browser):
-    page = browser.new_page()
-    page.goto(served + "concepts/mesa-optimization/")
-    node = page.locator("figure.cw-graph--concept a.cw-graph__node:not([aria-current])").first
-    box = node.bounding_box()
-    assert box and box["width"] > 0 and box["height"] > 0
-    href = node.get_attribute("href")
-    node.click()
-    slug = href.strip("./").split("/")[-1]
-    page.wait_for_url("**/concepts/" + slug + "/")
-    # the new page (swapped in by Material's instant navigation) has its own map
-    page.locator("figure.cw-graph--concept svg.cw-graph__svg").wait_for()
-    assert page.locator("svg.cw-graph__svg").count() == 1
-    title = page.locator("svg.cw-graph__svg > title").text_content()
-    assert title == "Concept map of " + page.locator("article h1").first.text_content().strip()
-    # keyboard: the nodes are links, so they take focus like any other link
-    first = page.locator("svg.cw-graph__svg a.cw-graph__node").first
-    first.focus()
-    assert page.evaluate("document.activeElement.classList.contains('cw-graph__node')")
-    page.close()

@@ -473,6 +473,11 @@ def draw(drawing: dict, gid: str) -> Markup:
 
     Written here rather than in a template because a wiki of 5,000 concepts draws ~200,000 of
     them per build; ``graph_svg.html.j2`` wraps them in the ``<svg>`` with title and key.
+
+    Node links use ``xlink:href``, not ``href``: Material's instant navigation rewrites every
+    ``[href]`` of a page it swaps in (``el.href = el.href``), which throws on an SVG ``<a>``
+    (its ``href`` is read-only) and makes every concept page load in full; link previews
+    likewise expect ``a[href]`` to be an HTML link. Browsers follow ``xlink:href`` alike.
     """
     filterable = drawing.get("filterable", False)
     arrow = f' marker-{{}}="url(#{escape(gid)}-arrow)"'
@@ -505,7 +510,7 @@ def draw(drawing: dict, gid: str) -> Markup:
             text_attrs += f' transform="{lab["rotate"]}"'
         out.append(
             f'<a class="cw-graph__node cw-graph__node--{escape(n["kind"])}'
-            f'{" cw-graph__node--centre" if centre else ""}" href="{escape(n["url"])}"{attrs}>'
+            f'{" cw-graph__node--centre" if centre else ""}" xlink:href="{escape(n["url"])}"{attrs}>'
             f'<title>{escape(n["title"])} ({escape(n["kind_label"])})</title>'
             f'<path transform="translate({n["x"]} {n["y"]})" d="{n["shape"]}"/>'
             f'<text{text_attrs}>{escape(n["text"])}</text></a>')

@@ -1,0 +1,151 @@
+"""The graph in Chromium: the kind/tag filter of the graph page (assets/conceptwiki/graph.js),
+concept-map nodes as links, and Material's instant navigation to a page with a map.
+
+The ``page`` fixture (conftest.py) fails a test on any JavaScript error and on any request to
+another host.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import Server, build_site, copy_project
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def entries() -> dict[str, dict]:
+    return {p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))
+            for p in sorted((ROOT / "concepts").glob("*.yaml"))}
+
+
+def _slugs(hrefs) -> set[str]:
+    return {h.rstrip("/").split("/")[-1] for h in hrefs}
+
+
+def _visible_nodes(page) -> set[str]:
+    return _slugs(page.eval_on_selector_all(
+        ".cw-graph--wiki a.cw-graph__node",
+        "els => els.filter(e => getComputedStyle(e).display !== 'none')"
+        ".map(e => e.getAttribute('xlink:href'))"))
+
+
+def _visible_list(page) -> set[str]:
+    return _slugs(page.eval_on_selector_all(
+        ".cw-graph-list li", "els => els.filter(e => e.offsetParent !== null)"
+                             ".map(e => e.querySelector('a').getAttribute('href'))"))
+
+
+def test_filter_by_kind_and_tag(page, server):
+    data = entries()
+    page.goto(server.url + "graph/")
+    page.locator("form[data-cw-graph-filter]").wait_for(state="visible")
+    assert page.locator(".cw-graph--wiki a.cw-graph__node").count() == len(data)
+
+    page.select_option("form[data-cw-graph-filter] select[name=kind]", "risk")
+    risks = {s for s, d in data.items() if d["kind"] == "risk"}
+    assert risks and _visible_nodes(page) == risks
+    assert _visible_list(page) == risks
+    hidden_edges = page.eval_on_selector_all(
+        ".cw-graph--wiki path[data-a]",
+        "els => els.filter(e => getComputedStyle(e).display === 'none').length")
+    assert hidden_edges > 0
+    status = page.locator(".cw-graph-filter__status").inner_text()
+    assert status.startswith(f"{len(risks)} of {len(data)} concepts match")
+    assert page.url.endswith("#kind=risk")
+
+    page.select_option("form[data-cw-graph-filter] select[name=kind]", "")
+    tag = "inner-alignment"
+    page.select_option("form[data-cw-graph-filter] select[name=tag]", tag)
+    tagged = {s for s, d in data.items() if tag in d.get("tags", [])}
+    assert tagged and _visible_nodes(page) == tagged and _visible_list(page) == tagged
+
+    page.focus("form[data-cw-graph-filter] button[type=reset]")   # by keyboard, no mouse
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelectorAll('.cw-graph .cw-is-hidden').length === 0")
+    assert len(_visible_nodes(page)) == len(data)
+    assert "#" not in page.url
+
+    # A filter in the address is applied, on load and when the address changes.
+    page.goto(server.url + "graph/#kind=risk")
+    page.locator("form[data-cw-graph-filter]").wait_for(state="visible")
+    assert _visible_nodes(page) == risks
+    page.goto(server.url + "graph/#tag=" + tag)
+    page.wait_for_function("document.querySelector('select[name=tag]').value === %r" % tag)
+    assert _visible_nodes(page) == tagged
+
+
+def test_concept_map_nodes_are_links(page, server):
+    page.goto(server.url + "concepts/mesa-optimization/")
+    node = page.locator("figure.cw-graph--concept a.cw-graph__node:not([aria-current])").first
+    box = node.bounding_box()
+    assert box and box["width"] > 0 and box["height"] > 0
+    slug = node.get_attribute("xlink:href").rstrip("/").split("/")[-1]
+    node.click()
+    page.wait_for_url("**/concepts/" + slug + "/")
+    page.locator("svg.cw-graph__svg").wait_for()
+    assert page.locator("svg.cw-graph__svg").count() == 1
+    title = page.locator("svg.cw-graph__svg > title").text_content()
+    assert title == "Concept map of " + page.locator("article h1").first.text_content().strip()
+    # keyboard: the nodes are links, so they take focus like any other link
+    page.locator("svg.cw-graph__svg a.cw-graph__node").first.focus()
+    assert page.evaluate("document.activeElement.classList.contains('cw-graph__node')")
+
+
+@pytest.fixture(scope="module")
+def instant_site(tmp_path_factory):
+    """The real site built for its own test server, so that Material's instant navigation
+    (which only takes links listed in sitemap.xml, with the port of ``site_url``) is used."""
+    project = copy_project(tmp_path_factory.mktemp("graph-instant") / "project")
+    srv = Server(project / "site")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    config = re.sub(r"(?m)^site_url:.*$", f"site_url: {srv.url}", config)
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    build_site(project)
+    yield srv
+    srv.close()
+
+
+def test_instant_navigation_to_pages_with_maps(browser, instant_site):
+    """Material swaps in a concept page with its map without a full load (its rewrite of every
+    [href] would throw on an SVG link: the map uses xlink:href), and hovering or focusing
+    map nodes raises no error (Material's, the link previews' or ours)."""
+    ctx = browser.new_context()
+    outside: list[str] = []
+
+    def guard(route):
+        if route.request.url.startswith(instant_site.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    ctx.route("**/*", guard)
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(instant_site.url + "concepts/")
+        page.wait_for_load_state("networkidle")
+        page.evaluate("window.__sameDocument = true")
+        page.locator("dl.cw-index a[href$='mesa-optimization/']").first.click()
+        page.wait_for_url("**/concepts/mesa-optimization/")
+        page.locator("svg.cw-graph__svg").wait_for()
+        assert page.evaluate("window.__sameDocument === true"), f"loaded in full: {errors}"
+        node = page.locator("svg.cw-graph__svg a.cw-graph__node:not([aria-current])").first
+        node.scroll_into_view_if_needed()
+        node.hover()
+        node.focus()
+        page.wait_for_timeout(600)
+        # and on to the graph page through the navigation, still without a full load
+        page.locator("nav.md-nav--primary a[href$='graph/']").first.click()
+        page.wait_for_url("**/graph/")
+        page.locator("form[data-cw-graph-filter]").wait_for(state="visible")  # graph.js ran again
+        assert page.evaluate("window.__sameDocument === true")
+        assert errors == [] and outside == []
+    finally:
+        ctx.close()
