@@ -124,8 +124,18 @@ def test_new_entry_passes_check_but_its_placeholder_is_flagged(tmp_path: Path):
     r = cw("check", "--root", str(tmp_path))
     assert r.returncode == 0, r.stdout
     lines = r.stdout.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("concepts/test-thing.yaml:")
-    assert ": warning: 'summary' still holds the placeholder 'TODO:' from `conceptwiki new`" in lines[0]
+    assert len(lines) == 2 and all(line.startswith("concepts/test-thing.yaml:") for line in lines)
+    assert ": warning: 'status.level' is 'established' with the TODO comment from `conceptwiki new`" in lines[0]
+    assert ": warning: 'summary' still holds the placeholder 'TODO:' from `conceptwiki new`" in lines[1]
+    # Neither may be published: the strict check (and the strict build) fail until both are done.
+    assert cw("check", "--strict", "--root", str(tmp_path)).returncode == 1
+    path = tmp_path / "concepts" / "test-thing.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("  level: established  # TODO: established, contested or speculative?",
+                        "  level: speculative\n  note: Nobody has tested it.")
+    path.write_text(text.replace("TODO: define Test thing", "Test thing is"), encoding="utf-8")
+    r = cw("check", "--strict", "--root", str(tmp_path))
+    assert r.returncode == 0 and r.stdout == "", r.stdout
 
 
 # --------------------------------------------------------------------------------------

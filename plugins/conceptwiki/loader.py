@@ -392,6 +392,7 @@ def _check_references(entries: dict[str, Entry], sources: dict[str, Source], ind
                 close = difflib.get_close_matches(key, list(sources), n=3, cutoff=0.6)
                 problems.error(entry.path, line, col, f"unknown BibTeX key '{key}'; add it to a "
                                f"file in {(bib_dir or 'bib').rstrip('/')}/" + _did_you_mean(close))
+        _check_level_chosen(entry, problems)
         for loc, text in entry.text_fields():
             start_line = entry.position(*loc)[0]
             todo = TODO_RE.search(text)
@@ -413,6 +414,25 @@ def _check_references(entries: dict[str, Entry], sources: dict[str, Source], ind
         if key not in used:
             problems.warning(source.path, source.line, 1, f"source '{key}' is not cited by any entry",
                              code="unused-source")
+
+
+#: A comment that holds TODO, e.g. the one `conceptwiki new` writes after ``status.level``.
+_TODO_COMMENT_RE = re.compile(r"#.*?\bTODO\b")
+
+
+def _check_level_chosen(entry: Entry, problems: Problems) -> None:
+    """Warn while ``status.level`` still carries the scaffold's TODO comment (not yet chosen)."""
+    line, col = entry.position("status", "level")
+    if not 0 < line <= len(entry.lines):
+        return
+    text = entry.lines[line - 1]
+    m = _TODO_COMMENT_RE.search(text, col - 1)
+    if m is None or text[:m.start()].count("#"):
+        return
+    level = entry.concept.status.level.value
+    problems.warning(entry.path, line, m.start() + 1, f"'status.level' is '{level}' with the "
+                     "TODO comment from `conceptwiki new`: choose established, contested or "
+                     "speculative (see CONTRIBUTING.md), then delete the comment", code="placeholder")
 
 
 def _did_you_mean(options: list[str]) -> str:
