@@ -245,3 +245,9 @@ def test_new_help_describes_every_option():
     for option, words in (("--title", "page title"), ("--kind", "default: concept"),
                           ("--source", "BibTeX key of the main source")):
         assert option in text and words in text
+
+
+def test_relative_root_reads_the_bib_files():
+    r = cw("--root", "tests/golden/entries/valid", "check")
+    assert "cannot read BibTeX file" not in r.stdout + r.stderr
+    assert r.returncode == 0, r.stdout
