@@ -1,0 +1,285 @@
+"""Pinpoint anchors and "cite this passage" for concept pages. Nothing here imports MkDocs.
+
+Every passage of an entry's ``details`` (each top-level paragraph, block quote and list item)
+and every key point gets an ``id`` derived from its own Markdown source, not from its
+position: ``p-<8 hex>`` for details passages and ``kp-<8 hex>`` for key points, the first 8
+hex digits of the SHA-256 of the normalised text (Unicode NFC, runs of white space as one
+space, trimmed). Editing, adding or moving other passages leaves an anchor unchanged; only
+editing the passage itself changes it. Identical passages in one entry get ``-2``, ``-3``…
+in document order.
+
+Passages are also numbered (details first, then key points, in one sequence, as judgments
+number every paragraph), and the number is what the citation's pinpoint says: "para. 3"
+(APA, Chicago), "para 3" (OSCOLA). The citation of the page with a pinpoint is rendered once
+per style with placeholder tokens (:data:`LOCATOR_TOKEN`, :data:`ANCHOR_TOKEN`) that the
+browser script replaces by the passage's number and anchor, so the page does not carry one
+rendered citation per passage and style.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import unicodedata
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+from typing import Iterable
+
+import markdown
+from markdown.treeprocessors import Treeprocessor
+
+__all__ = [
+    "normalise",
+    "passage_hash",
+    "anchor_ids",
+    "key_point_ids",
+    "PinpointExtension",
+    "Passage",
+    "add_cite_links",
+    "LOCATOR_TOKEN",
+    "ANCHOR_TOKEN",
+    "ANCHOR_RE",
+    "passage_templates",
+    "script_json",
+]
+
+#: Details passages and key points; ``-N`` is added to the second and later duplicates.
+ANCHOR_RE = re.compile(r"^(?:p|kp)-[0-9a-f]{8}(?:-[0-9]+)?$")
+#: Replaced by the passage number in the citation templates (digits, so that every style
+#: treats it as a single number: "para. 3", never "paras.").
+LOCATOR_TOKEN = "918273645"
+#: Replaced by the passage anchor in the URL of the citation templates.
+ANCHOR_TOKEN = "cwpinanchor"
+
+_WS_RE = re.compile(r"\s+")
+#: Python-Markdown's placeholder for stashed HTML (fenced code blocks).
+_STASH_RE = re.compile("\x02wzxhzdk:(\\d+)\x03")
+
+
+def normalise(text: str) -> str:
+    """The text a passage's anchor is computed from: NFC, white space collapsed, trimmed."""
+    return _WS_RE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def passage_hash(text: str) -> str:
+    """8 hex digits of the SHA-256 of the normalised text (UTF-8)."""
+    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()[:8]
+
+
+def anchor_ids(texts: Iterable[str], prefix: str = "p") -> list[str]:
+    """Stable ids for passages with the given source texts, in order; duplicates get -2, -3…"""
+    seen: dict[str, int] = {}
+    out = []
+    for text in texts:
+        base = f"{prefix}-{passage_hash(text)}"
+        n = seen.get(base, 0) + 1
+        seen[base] = n
+        out.append(base if n == 1 else f"{base}-{n}")
+    return out
+
+
+def key_point_ids(points: Iterable[str]) -> list[str]:
+    """Stable ids of key points (``kp-…``), from each point's Markdown source."""
+    return anchor_ids(points, "kp")
+
+
+# -- details: a Markdown tree processor ----------------------------------------------------
+
+#: Top-level block elements that are passages; list items of top-level lists are passages.
+_PASSAGE_TAGS = ("p", "blockquote")
+_LIST_TAGS = ("ul", "ol")
+
+
+class _PinpointTreeprocessor(Treeprocessor):
+    """Gives top-level passages an ``id`` from their Markdown source.
+
+    Runs before the inline processor, so the text of each element is still the Markdown
+    the author wrote (wikilinks unresolved, emphasis unparsed): anchors do not change when a
+    linked entry is renamed or retitled.
+    """
+
+    def __init__(self, md: markdown.Markdown, ext: "PinpointExtension"):
+        super().__init__(md)
+        self.ext = ext
+
+    def _source(self, el: etree.Element) -> str:
+        text = "".join(el.itertext())
+        stash = self.md.htmlStash.rawHtmlBlocks
+
+        def unstash(m: re.Match) -> str:
+            i = int(m.group(1))
+            return str(stash[i]) if i < len(stash) else ""
+
+        return _STASH_RE.sub(unstash, text)
+
+    def run(self, root: etree.Element) -> None:
+        if not self.ext.enabled:
+            return
+        elements: list[etree.Element] = []
+        for child in root:
+            if child.tag in _PASSAGE_TAGS:
+                raw = "".join(child.itertext())
+                if child.tag == "p" and not _STASH_RE.sub("", raw).strip():
+                    continue  # a fenced code block's placeholder: it replaces the <p> later
+                elements.append(child)
+            elif child.tag in _LIST_TAGS:
+                elements.extend(li for li in child if li.tag == "li")
+        ids = anchor_ids([self._source(el) for el in elements], "p")
+        for el, id_ in zip(elements, ids):
+            el.set("id", id_)
+        self.ext.ids = ids
+
+
+class PinpointExtension(markdown.Extension):
+    """Adds passage anchors while :attr:`enabled` (the renderer is shared by every field)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.enabled = False
+        self.ids: list[str] = []
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # Above "inline" (20): the elements still hold their Markdown source.
+        md.treeprocessors.register(_PinpointTreeprocessor(md, self), "cw_pinpoint", 25)
+
+
+# -- cite links ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One citable passage of a concept page."""
+
+    anchor: str
+    number: int
+    kind: str  # "paragraph" (details) or "key point"
+
+
+_OPEN_RE = re.compile(r'<(p|li|blockquote) id="((?:p|kp)-[0-9a-f]{8}(?:-[0-9]+)?)">')
+
+
+def cite_link(passage: Passage, title: str) -> str:
+    """The "cite this passage" link: a plain anchor link that works without JavaScript."""
+    what = "paragraph" if passage.kind == "paragraph" else "key point"
+    label = f"Cite this {what} (paragraph {passage.number}) of {title}"
+    return (f'<a class="cw-pin" href="#{passage.anchor}" data-cw-pin="{passage.number}" '
+            f'title="Cite this passage (paragraph {passage.number})" '
+            f'aria-label="{html.escape(label)}">¶\u00a0{passage.number}</a>')
+
+
+def add_cite_links(fragment: str, passages: dict[str, Passage], title: str) -> str:
+    """Mark each anchored element of sanitised HTML as a passage and add its cite link.
+
+    Only :class:`_PinpointTreeprocessor` (or :func:`render_key_points`) writes ``id`` on
+    ``p``/``li``/``blockquote``: entries cannot (raw HTML is escaped, no attribute syntax),
+    so the pattern only meets elements that are passages.
+    """
+
+    def repl(m: re.Match) -> str:
+        tag, anchor = m.group(1), m.group(2)
+        passage = passages.get(anchor)
+        if passage is None:
+            return m.group(0)
+        return f'<{tag} id="{anchor}" class="cw-passage">{cite_link(passage, title)} '
+
+    return _OPEN_RE.sub(repl, fragment)
+
+
+# -- citation templates ----------------------------------------------------------------------
+
+
+def passage_templates(citer, page_item: dict, fingerprint: str | None = None) -> list[dict]:
+    """For each configured style: the citation with a pinpoint and the reference entry, with
+    :data:`LOCATOR_TOKEN` and :data:`ANCHOR_TOKEN` where the passage's number and anchor go.
+
+    The URL is the page's, with ``?v=<fingerprint>`` (so a reader who follows it learns if
+    the entry changed since) and ``#<anchor>``. ``standalone`` is true when the citation
+    itself carries the URL (OSCOLA and Chicago full notes): the reference is then not needed.
+    """
+    from .cite import html_to_text, linkify
+
+    url = page_item["URL"]
+    if fingerprint:
+        url += f"?v={fingerprint}"
+    item = dict(page_item, URL=f"{url}#{ANCHOR_TOKEN}")
+    out = []
+    for style in citer.styles:
+        engine = citer.engine
+        note = engine.is_note_style(style)
+        cite_html = linkify(_note_marked(citer, item, style))
+        ref = citer.render(item, style, mark_accessed=True)
+        out.append({
+            "style": style,
+            "label": citer.label(style),
+            "form": "footnote" if note else "in-text",
+            "cite_html": cite_html,
+            "cite_text": html_to_text(cite_html),
+            "ref_html": ref.html,
+            "ref_text": ref.text,
+            "standalone": ANCHOR_TOKEN in cite_html,
+        })
+    return out
+
+
+def _note_marked(citer, item: dict, style: str) -> str:
+    """The first note / in-text citation with the pinpoint, its accessed date marked for the
+    browser to set to the reader's day (as :class:`~conceptwiki.cite.Citer` does)."""
+    from .cite import _SENTINEL, _SENTINEL_YEAR, _date_parts
+
+    def render(i: dict) -> str:
+        return citer.engine.note(i, style, "html", position="first", locator=LOCATOR_TOKEN,
+                                 label="paragraph")
+
+    if "accessed" not in item:
+        return render(item)
+    body, fmt = citer._mark(render(dict(item, accessed=_date_parts(_SENTINEL))))
+    if fmt is None and _SENTINEL_YEAR in body:
+        return render(item)
+    return body
+
+
+def script_json(data) -> str:
+    """JSON for a ``<script type="application/json">`` element: nothing in it can end the
+    element or open a comment, and it stays on one line (a Markdown raw HTML block)."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+# -- a concept page ----------------------------------------------------------------------------
+
+
+def page_context(builder, entry, src: str, fingerprint: str | None = None) -> dict:
+    """What ``concept.md.j2`` needs for passages: the details HTML with anchors and cite
+    links, the key points (id, number, HTML, cite link) and the JSON for ``pinpoint.js``."""
+    from markupsafe import Markup
+
+    c = entry.concept
+    number = 0
+    details = None
+    if c.details:
+        html_ = builder.renderer.render(c.details, resolver=builder._resolver(src), passages=True)
+        passages = {}
+        for anchor in builder.renderer.pinpoint.ids:
+            number += 1
+            passages[anchor] = Passage(anchor, number, "paragraph")
+        details = Markup(add_cite_links(html_, passages, c.title))
+    key_points = []
+    for anchor, point in zip(key_point_ids(c.key_points), c.key_points):
+        number += 1
+        key_points.append({
+            "id": anchor,
+            "number": number,
+            "html": builder.md(point, src, inline=True),
+            "cite": Markup(cite_link(Passage(anchor, number, "key point"), c.title)),
+        })
+    data = {
+        "locator": LOCATOR_TOKEN,
+        "anchor": ANCHOR_TOKEN,
+        "default": builder.site.default_style,
+        "styles": passage_templates(builder.citer, builder.page_item(entry), fingerprint),
+    } if number else None
+    return {"details": details, "key_points": key_points,
+            "pinpoint_json": Markup(script_json(data)) if data else None}
