@@ -3,8 +3,8 @@
 A fingerprint identifies what a reader saw when they cited an entry: the SHA-256 of the
 canonical JSON (sorted keys, no white space, UTF-8) of
 
-* the entry's YAML data, as parsed (so key order, comments, quoting and layout do not count,
-  every value does), and
+* the entry's YAML data, as parsed (so key order, comments, quoting, layout and white space
+  around a text do not count, every value does), and
 * every source the entry cites (``sources.primary`` and ``sources.further``): the BibTeX
   entry type and its fields as written (``@string`` macros resolved, white-space runs as
   one space), and the fields of its ``crossref`` parent if it has one.
@@ -57,7 +57,10 @@ _ZERO = "0" * 40
 
 
 def _plain(value: Any) -> Any:
-    """YAML values as JSON values: dates as ISO 8601 text, mapping keys as text."""
+    """YAML values as JSON values: dates as ISO 8601 text, mapping keys as text, text without
+    white space at either end (the schema strips it too, so ``|`` and ``|-`` are the same)."""
+    if isinstance(value, str):
+        return value.strip()
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

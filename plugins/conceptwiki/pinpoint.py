@@ -42,7 +42,7 @@ __all__ = [
     "ANCHOR_TOKEN",
     "ANCHOR_RE",
     "passage_templates",
-    "script_json",
+    "data_json",
 ]
 
 #: Details passages and key points; ``-N`` is added to the second and later duplicates.
@@ -105,7 +105,9 @@ class _PinpointTreeprocessor(Treeprocessor):
         self.ext = ext
 
     def _source(self, el: etree.Element) -> str:
-        text = "".join(el.itertext())
+        # Block children (paragraphs of a quote or a loose list item) are separate strings
+        # before inline processing: join them with a space, as normalising would anyway.
+        text = " ".join(el.itertext())
         stash = self.md.htmlStash.rawHtmlBlocks
 
         def unstash(m: re.Match) -> str:
@@ -240,12 +242,9 @@ def _note_marked(citer, item: dict, style: str) -> str:
     return body
 
 
-def script_json(data) -> str:
-    """JSON for a ``<script type="application/json">`` element: nothing in it can end the
-    element or open a comment, and it stays on one line (a Markdown raw HTML block)."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+def data_json(data) -> str:
+    """Compact JSON with sorted keys, for a data attribute (the template escapes it)."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 # -- a concept page ----------------------------------------------------------------------------
@@ -282,4 +281,4 @@ def page_context(builder, entry, src: str, fingerprint: str | None = None) -> di
         "styles": passage_templates(builder.citer, builder.page_item(entry), fingerprint),
     } if number else None
     return {"details": details, "key_points": key_points,
-            "pinpoint_json": Markup(script_json(data)) if data else None}
+            "pinpoint_json": data_json(data) if data else None}

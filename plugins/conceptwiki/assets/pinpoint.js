@@ -27,7 +27,7 @@
   function pinData() {
     var el = document.getElementById("cw-pinpoint-data");
     if (!el) return null;
-    try { return JSON.parse(el.textContent); } catch (e) { return null; }
+    try { return JSON.parse(el.getAttribute("data-cw-pinpoint")); } catch (e) { return null; }
   }
 
   /* The style of the tab the reader has chosen under "Cite this page" (BibTeX: the default). */
