@@ -182,6 +182,15 @@ def test_passage_templates_follow_each_style(citer, item):
     assert all(LOCATOR_TOKEN in s["cite_text"] for s in t.values())
 
 
+def test_reference_with_anchored_url_equals_rendering_it(citer, item):
+    # the reference is derived from the page's citation by replacing the URL; check that
+    # this is what the engine gives for the anchored URL in every style
+    for s in passage_templates(citer, item, "0123456789ab"):
+        direct = citer.render(dict(item, URL=item["URL"] + "?v=0123456789ab#" + ANCHOR_TOKEN),
+                              s["style"], mark_accessed=True)
+        assert (s["ref_html"], s["ref_text"]) == (direct.html, direct.text), s["style"]
+
+
 def test_chicago_note_styles_get_note_forms_and_distinct_labels(citer, item):
     full = citer.render(item, "chicago-notes-bibliography", mark_accessed=True)
     short = citer.render(item, "chicago-note-bibliography", mark_accessed=True)
@@ -192,3 +201,23 @@ def test_chicago_note_styles_get_note_forms_and_distinct_labels(citer, item):
     assert len(labels) == len(set(labels))
     assert citer.label("chicago-notes-bibliography") == "Chicago (notes)"
     assert citer.label("chicago-note-bibliography") == "Chicago (short notes)"
+
+
+def test_shared_in_text_renders_equal_rendering_each_page(citer, item):
+    # in-text citations are rendered once for pages that differ only in what they do not
+    # print (title, URL, month and day); check against rendering each page in full
+    import datetime as _dt
+
+    from conceptwiki.cite import linkify
+    from conceptwiki.pinpoint import _note_marked
+
+    others = [dict(item, title="Another page", URL="https://example.org/wiki/concepts/another/",
+                   issued={"date-parts": [[2025, 11, 30]]}),
+              dict(item, issued={"date-parts": [[2024, 1, 1]]})]
+    for other in [item, *others]:
+        for s in passage_templates(citer, other, None):
+            anchored = dict(other, URL=other["URL"] + "#" + ANCHOR_TOKEN)
+            fresh = Citer(citer.engine, [s["style"]], display_date=_dt.date(2026, 5, 6))
+            fresh.__dict__["_pinpoint_ignorable"] = {s["style"]: set()}  # render the full item
+            assert s["cite_html"] == linkify(_note_marked(fresh, anchored, s["style"])), s["style"]
+    assert "2024, para." in passage_templates(citer, others[1], None)[0]["cite_text"]

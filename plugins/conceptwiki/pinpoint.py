@@ -200,26 +200,31 @@ def passage_templates(citer, page_item: dict, fingerprint: str | None = None) ->
     the entry changed since) and ``#<anchor>``. ``standalone`` is true when the citation
     itself carries the URL (OSCOLA and Chicago full notes): the reference is then not needed.
     """
+    import time
+
     from .cite import html_to_text, linkify
 
-    url = page_item["URL"]
-    if fingerprint:
-        url += f"?v={fingerprint}"
-    item = dict(page_item, URL=f"{url}#{ANCHOR_TOKEN}")
+    page_url = page_item["URL"]
+    url = page_url + (f"?v={fingerprint}" if fingerprint else "") + f"#{ANCHOR_TOKEN}"
+    item = dict(page_item, URL=url)
     out = []
     for style in citer.styles:
-        engine = citer.engine
-        note = engine.is_note_style(style)
+        note = citer.engine.is_note_style(style)
+        t0 = time.perf_counter()
         cite_html = linkify(_note_marked(citer, item, style))
-        ref = citer.render(item, style, mark_accessed=True)
+        citer.seconds += time.perf_counter() - t0
+        # The reference is the page's own (already rendered for "Cite this page") with the
+        # anchored URL: CSL styles print URLs as given, so this equals rendering it again.
+        page = citer.render(page_item, style, mark_accessed=True)
+        ref_html = page.html.replace(html.escape(page_url), html.escape(url))
         out.append({
             "style": style,
             "label": citer.label(style),
             "form": "footnote" if note else "in-text",
             "cite_html": cite_html,
             "cite_text": html_to_text(cite_html),
-            "ref_html": ref.html,
-            "ref_text": ref.text,
+            "ref_html": ref_html,
+            "ref_text": page.text.replace(page_url, url),
             "standalone": ANCHOR_TOKEN in cite_html,
         })
     return out
@@ -231,8 +236,8 @@ def _note_marked(citer, item: dict, style: str) -> str:
     from .cite import _SENTINEL, _SENTINEL_YEAR, _date_parts
 
     def render(i: dict) -> str:
-        return citer.engine.note(i, style, "html", position="first", locator=LOCATOR_TOKEN,
-                                 label="paragraph")
+        return citer.engine.note(_reduced(citer, i, style), style, "html", position="first",
+                                 locator=LOCATOR_TOKEN, label="paragraph")
 
     if "accessed" not in item:
         return render(item)
@@ -240,6 +245,49 @@ def _note_marked(citer, item: dict, style: str) -> str:
     if fmt is None and _SENTINEL_YEAR in body:
         return render(item)
     return body
+
+
+def _render_plain(citer, item: dict, style: str) -> str:
+    return citer.engine.note(item, style, "html", position="first", locator=LOCATOR_TOKEN,
+                             label="paragraph")
+
+
+def _reduced(citer, item: dict, style: str) -> dict:
+    """``item`` without the parts the style's citation does not print, so that the engine's
+    cache serves every page that differs only in them.
+
+    In-text styles print "(Publisher, 2025, para. 3)" for every page: title, URL and the
+    month and day of the date do not show. Whether they do is found out once per style by
+    rendering the item with each of them changed; page items all have the same shape (one
+    corporate author, a title, a URL, a date), so what holds for one holds for all.
+    """
+    cache = citer.__dict__.setdefault("_pinpoint_ignorable", {})
+    ignorable = cache.get(style)
+    if ignorable is None:
+        base = _render_plain(citer, item, style)
+        ignorable = set()
+        probes = {"title": dict(item, title=item.get("title", "") + " Probe"),
+                  "URL": dict(item, URL=item.get("URL", "") + "probe/")}
+        parts = (item.get("issued") or {}).get("date-parts") or [[]]
+        if len(parts[0]) == 3:
+            y, m, d = parts[0]
+            probes["monthday"] = dict(item, issued={"date-parts": [[y, 1 if m != 1 else 2,
+                                                                    1 if d != 1 else 2]]})
+        for name, probe in probes.items():
+            if _render_plain(citer, probe, style) == base:
+                ignorable.add(name)
+        cache[style] = ignorable
+    if not ignorable:
+        return item
+    out = dict(item)
+    if "title" in ignorable:
+        out["title"] = "-"
+    if "URL" in ignorable:
+        out["URL"] = "-"
+    if "monthday" in ignorable and out.get("issued"):
+        y = out["issued"]["date-parts"][0][0]
+        out["issued"] = {"date-parts": [[y, 1, 1]]}
+    return out
 
 
 def data_json(data) -> str:
