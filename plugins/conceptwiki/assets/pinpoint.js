@@ -116,7 +116,8 @@
     var link = event.target.closest && event.target.closest("a.cw-pin[data-cw-pin]");
     if (!link) return;
     var data = pinData();
-    var anchor = link.getAttribute("href").slice(1);
+    /* link.hash, not the href attribute: Material's instant navigation makes hrefs absolute */
+    var anchor = decodeURIComponent((link.hash || "").slice(1));
     if (!data || !data.styles || !data.styles.length || !/^k?p-[0-9a-f]{8}(-[0-9]+)?$/.test(anchor)) return;
     event.preventDefault();
     var cite = passageCitation(data, link.getAttribute("data-cw-pin"), anchor);
