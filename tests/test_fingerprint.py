@@ -263,6 +263,28 @@ def test_merge_commits_count_along_the_first_parent(repo: Path):
         (merge, dt.date(2026, 3, 4)), (first, dt.date(2026, 1, 2))]
 
 
+def test_wiki_in_a_subfolder_of_the_repository(tmp_path: Path):
+    top = tmp_path / "big"
+    root = top / "wiki"
+    (root / "concepts").mkdir(parents=True)
+    (root / "bib").mkdir()
+    (root / "concepts" / "example-concept.yaml").write_text(ENTRY, encoding="utf-8")
+    (root / "bib" / "sources.bib").write_text(BIB, encoding="utf-8")
+    (top / "concepts").mkdir()  # a folder of the same name elsewhere in the repository
+    (top / "concepts" / "example-concept.yaml").write_text(OTHER, encoding="utf-8")
+    git(top, "init", "-q", "-b", "main")
+    first = commit(top, "first", "2026-01-02T10:00:00+00:00")
+    (root / "bib" / "sources.bib").write_text(BIB.replace("Example Press", "Other Press"), encoding="utf-8")
+    (top / "concepts" / "example-concept.yaml").write_text(OTHER.replace("other one", "other"),
+                                                           encoding="utf-8")
+    second = commit(top, "second", "2026-02-03T10:00:00+00:00")
+    (top / "concepts" / "example-concept.yaml").write_text(OTHER.replace("other one", "third"),
+                                                           encoding="utf-8")
+    commit(top, "third", "2026-03-04T10:00:00+00:00")
+    _, h = history(root)
+    assert [v.revision for v in h.versions["example-concept"]] == [second, first]
+
+
 def test_shallow_clone_records_only_the_current_fingerprint(repo: Path, tmp_path: Path):
     commit(repo, "first", "2026-01-02T10:00:00+00:00")
     (repo / "concepts" / "example-concept.yaml").write_text(ENTRY.replace("One point.", "A point."),

@@ -169,17 +169,45 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess | None:
 
 
 class _Blobs:
-    """Reads blobs through one ``git cat-file --batch`` process, each at most once."""
+    """Blob contents from git: :meth:`prefetch` reads many in one ``git cat-file --batch``
+    run; a blob not prefetched is read through one long-lived ``git cat-file --batch``."""
 
     def __init__(self, root: Path):
-        self.proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=root,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL)
+        self.root = root
+        self.proc: subprocess.Popen | None = None
         self.cache: dict[str, bytes | None] = {}
+
+    def prefetch(self, shas: Iterable[str]) -> None:
+        wanted = sorted({s for s in shas if s != _ZERO and s not in self.cache})
+        if not wanted:
+            return
+        try:
+            out = subprocess.run(["git", "cat-file", "--batch"], cwd=self.root,
+                                 input="".join(f"{s}\n" for s in wanted).encode(),
+                                 capture_output=True, timeout=600).stdout
+        except (OSError, subprocess.SubprocessError):
+            return
+        pos = 0
+        for sha in wanted:
+            end = out.find(b"\n", pos)
+            if end < 0:
+                break
+            header = out[pos:end].split()
+            pos = end + 1
+            if len(header) == 3 and header[1] == b"blob":
+                size = int(header[2])
+                self.cache[sha] = out[pos:pos + size]
+                pos += size + 1  # the content, then a newline
+            else:
+                self.cache[sha] = None
 
     def get(self, sha: str) -> bytes | None:
         if sha in self.cache:
             return self.cache[sha]
+        if self.proc is None:
+            self.proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.root,
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=subprocess.DEVNULL)
         assert self.proc.stdin and self.proc.stdout
         self.proc.stdin.write(sha.encode() + b"\n")
         self.proc.stdin.flush()
@@ -193,9 +221,15 @@ class _Blobs:
         return data
 
     def close(self) -> None:
-        if self.proc.stdin:
-            self.proc.stdin.close()
-        self.proc.wait(timeout=60)
+        if self.proc is not None:
+            if self.proc.stdin:
+                self.proc.stdin.close()
+            self.proc.wait(timeout=60)
+
+
+def _blob_id(data: bytes) -> str:
+    """The id git gives a blob with this content."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 class _State:
@@ -336,7 +370,7 @@ def published_versions(root: Path | str, wiki, *, concepts_dir: str = "concepts"
     cdir, bdir = concepts_dir.strip("/"), bib_dir.strip("/")
     tree = _git(root, "ls-tree", "-r", "-z", "HEAD", "--", cdir, bdir)
     log = _git(root, "log", "--first-parent", "--diff-merges=first-parent", "--no-renames",
-               "--raw", "-z", "--no-abbrev", "--format=%x01%H %cs", f"--max-count={max_commits + 1}",
+               "--raw", "-z", "--no-abbrev", "--relative", "--format=%x01%H %cs", f"--max-count={max_commits + 1}",
                "HEAD", "--", cdir, bdir)
     if tree is None or tree.returncode != 0 or log is None or log.returncode != 0:
         return _current_only(current, dates, "could not read the git history: version records "
@@ -372,6 +406,17 @@ def published_versions(root: Path | str, wiki, *, concepts_dir: str = "concepts"
     blobs = _Blobs(root)
     try:
         state = _State(blobs, entry_files, bib_files)
+        # Files unchanged since HEAD were parsed by the loader already: reuse them.
+        _seed_from_working_tree(state, wiki, root)
+        # Every blob the walk may read, in one git call.
+        needed = [sha for p, sha in entry_files.items() if p in path_slugs]
+        needed += bib_files.values()
+        for _sha, _date, changes in commits:
+            for old, new, path in changes:
+                if path in path_slugs or _is_bib(path, bdir):
+                    needed += (old, new)
+        blobs.prefetch(sha for sha in needed if sha not in state._yaml_parsed
+                       and sha not in state._bib_parsed)
         # The keys each entry cites in the state being walked, and the reverse index.
         cites: dict[str, set[str]] = {}
         citers: dict[str, set[str]] = {}
@@ -449,6 +494,31 @@ def published_versions(root: Path | str, wiki, *, concepts_dir: str = "concepts"
         note = (f"the git history is longer than {max_commits} commits: version records go "
                 f"back {max_commits} commits")
     return History(versions, status, note)
+
+
+def _seed_from_working_tree(state: _State, wiki, root: Path) -> None:
+    for entry in wiki.entries.values():
+        sha = state.entries.get(entry.path)
+        if sha is None:
+            continue
+        try:
+            raw = (root / entry.path).read_bytes()
+        except OSError:
+            continue
+        if _blob_id(raw) == sha:
+            state._yaml_parsed[sha] = (True, entry.located.data)
+    by_path: dict[str, dict] = {}
+    for source in wiki.sources.values():
+        by_path.setdefault(source.path, {})[source.key] = source
+    for path, sha in state.bibs.items():
+        if path not in by_path:
+            continue
+        try:
+            raw = (root / path).read_bytes()
+        except OSError:
+            continue
+        if _blob_id(raw) == sha:
+            state._bib_parsed[sha] = by_path[path]
 
 
 def _parse_log(out: str) -> list[tuple[str, _dt.date | None, list[tuple[str, str, str]]]]:
