@@ -370,8 +370,8 @@ def published_versions(root: Path | str, wiki, *, concepts_dir: str = "concepts"
     cdir, bdir = concepts_dir.strip("/"), bib_dir.strip("/")
     tree = _git(root, "ls-tree", "-r", "-z", "HEAD", "--", cdir, bdir)
     log = _git(root, "log", "--first-parent", "--diff-merges=first-parent", "--no-renames",
-               "--raw", "-z", "--no-abbrev", "--relative", "--format=%x01%H %cs", f"--max-count={max_commits + 1}",
-               "HEAD", "--", cdir, bdir)
+               "--raw", "-z", "--no-abbrev", "--relative", "--format=%x01%H %cs",
+               f"--max-count={max_commits + 1}", "HEAD", "--", cdir, bdir)
     if tree is None or tree.returncode != 0 or log is None or log.returncode != 0:
         return _current_only(current, dates, "could not read the git history: version records "
                              "hold only the current fingerprint of each entry", head)
