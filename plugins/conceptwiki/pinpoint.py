@@ -216,7 +216,9 @@ def passage_templates(citer, page_item: dict, fingerprint: str | None = None) ->
         citer.seconds += time.perf_counter() - t0
         # The reference is the page's own (already rendered for "Cite this page") with the
         # anchored URL: CSL styles print URLs as given, so this equals rendering it again.
-        page = citer.render(page_item, style, mark_accessed=True)
+        render_page = getattr(citer, "render_page", None)  # cached like "Cite this page"
+        page = (render_page(page_item, style) if render_page is not None
+                else citer.render(page_item, style, mark_accessed=True))
         ref_html = page.html.replace(html.escape(page_url), html.escape(url))
         out.append({
             "style": style,
