@@ -203,21 +203,19 @@ def test_chicago_note_styles_get_note_forms_and_distinct_labels(citer, item):
     assert citer.label("chicago-note-bibliography") == "Chicago (short notes)"
 
 
-def test_shared_in_text_renders_equal_rendering_each_page(citer, item):
-    # in-text citations are rendered once for pages that differ only in what they do not
-    # print (title, URL, month and day); check against rendering each page in full
-    import datetime as _dt
-
-    from conceptwiki.cite import linkify
-    from conceptwiki.pinpoint import _note_marked
-
-    others = [dict(item, title="Another page", URL="https://example.org/wiki/concepts/another/",
+def test_shared_renders_equal_rendering_each_page_in_full(citer, item):
+    # pinpoint citations are rendered once per style and month and shared between pages
+    # (title, URL and day put in, or left out where a style does not print them): check
+    # them against rendering each page in full with the engine
+    others = [item,
+              dict(item, title="Another page", URL="https://example.org/wiki/concepts/another/",
                    issued={"date-parts": [[2025, 11, 30]]}),
-              dict(item, issued={"date-parts": [[2024, 1, 1]]})]
-    for other in [item, *others]:
-        for s in passage_templates(citer, other, None):
-            anchored = dict(other, URL=other["URL"] + "#" + ANCHOR_TOKEN)
-            fresh = Citer(citer.engine, [s["style"]], display_date=_dt.date(2026, 5, 6))
-            fresh.__dict__["_pinpoint_ignorable"] = {s["style"]: set()}  # render the full item
-            assert s["cite_html"] == linkify(_note_marked(fresh, anchored, s["style"])), s["style"]
-    assert "2024, para." in passage_templates(citer, others[1], None)[0]["cite_text"]
+              dict(item, title="Goodhart's law (strong)", issued={"date-parts": [[2024, 1, 8]]}),
+              dict(item, issued={"date-parts": [[2024]]})]
+    for other in others:
+        for s in passage_templates(citer, other, "0123456789ab"):
+            anchored = dict(other, URL=other["URL"] + "?v=0123456789ab#" + ANCHOR_TOKEN)
+            full = citer.engine.note(anchored, s["style"], "text", position="first",
+                                     locator=LOCATOR_TOKEN, label="paragraph")
+            assert s["cite_text"] == full, (s["style"], other["title"])
+    assert "2024, para." in passage_templates(citer, others[2], None)[0]["cite_text"]

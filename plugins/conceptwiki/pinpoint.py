@@ -200,97 +200,137 @@ def passage_templates(citer, page_item: dict, fingerprint: str | None = None) ->
     The URL is the page's, with ``?v=<fingerprint>`` (so a reader who follows it learns if
     the entry changed since) and ``#<anchor>``. ``standalone`` is true when the citation
     itself carries the URL (OSCOLA and Chicago full notes): the reference is then not needed.
+
+    Both come from renderings of the page item with its plain URL, which is then replaced:
+    CSL styles print URLs as given. The reference is the page's own citation (rendered for
+    "Cite this page" already); the citation with the pinpoint goes through
+    :meth:`PinpointCiter.render_page`, which shares one rendering per style and month
+    between pages, as "Cite this page" does.
     """
-    import time
-
-    from .cite import html_to_text, linkify
-
     page_url = page_item["URL"]
     url = page_url + (f"?v={fingerprint}" if fingerprint else "") + f"#{ANCHOR_TOKEN}"
-    item = dict(page_item, URL=url)
+    pin = PinpointCiter.of(citer)
     out = []
     for style in citer.styles:
-        note = citer.engine.is_note_style(style)
-        t0 = time.perf_counter()
-        cite_html = linkify(_note_marked(citer, item, style))
-        citer.seconds += time.perf_counter() - t0
-        # The reference is the page's own (already rendered for "Cite this page") with the
-        # anchored URL: CSL styles print URLs as given, so this equals rendering it again.
-        render_page = getattr(citer, "render_page", None)  # cached like "Cite this page"
-        page = (render_page(page_item, style) if render_page is not None
-                else citer.render(page_item, style, mark_accessed=True))
-        ref_html = page.html.replace(html.escape(page_url), html.escape(url))
+        cite_html = pin.page(page_item, style).replace(html.escape(page_url), html.escape(url))
+        page = _page_citation(citer, page_item, style)
         out.append({
             "style": style,
             "label": citer.label(style),
-            "form": "footnote" if note else "in-text",
+            "form": "footnote" if citer.engine.is_note_style(style) else "in-text",
             "cite_html": cite_html,
-            "cite_text": html_to_text(cite_html),
-            "ref_html": ref_html,
+            "cite_text": _text(cite_html),
+            "ref_html": page.html.replace(html.escape(page_url), html.escape(url)),
             "ref_text": page.text.replace(page_url, url),
             "standalone": ANCHOR_TOKEN in cite_html,
         })
     return out
 
 
-def _note_marked(citer, item: dict, style: str) -> str:
-    """The first note / in-text citation with the pinpoint, its accessed date marked for the
-    browser to set to the reader's day (as :class:`~conceptwiki.cite.Citer` does)."""
-    from .cite import _SENTINEL, _SENTINEL_YEAR, _date_parts
+def _text(fragment: str) -> str:
+    from .cite import html_to_text
 
-    def render(i: dict) -> str:
-        return citer.engine.note(_reduced(citer, i, style), style, "html", position="first",
-                                 locator=LOCATOR_TOKEN, label="paragraph")
-
-    if "accessed" not in item:
-        return render(item)
-    body, fmt = citer._mark(render(dict(item, accessed=_date_parts(_SENTINEL))))
-    if fmt is None and _SENTINEL_YEAR in body:
-        return render(item)
-    return body
+    return html_to_text(fragment)
 
 
-def _render_plain(citer, item: dict, style: str) -> str:
-    return citer.engine.note(item, style, "html", position="first", locator=LOCATOR_TOKEN,
-                             label="paragraph")
+def _page_citation(citer, item: dict, style: str):
+    render_page = getattr(citer, "render_page", None)  # cached like "Cite this page"
+    return render_page(item, style) if render_page is not None else \
+        citer.render(item, style, mark_accessed=True)
 
 
-def _reduced(citer, item: dict, style: str) -> dict:
-    """``item`` without the parts the style's citation does not print, so that the engine's
-    cache serves every page that differs only in them.
+class _PinpointEngine:
+    """A citation engine whose "first note" is the citation with the pinpoint locator.
 
-    In-text styles print "(Publisher, 2025, para. 3)" for every page: title, URL and the
-    month and day of the date do not show. Whether they do is found out once per style by
-    rendering the item with each of them changed; page items all have the same shape (one
-    corporate author, a title, a URL, a date), so what holds for one holds for all.
+    Handed to a :class:`~conceptwiki.cite.Citer`, it makes the Citer's page templates,
+    accessed-date marking and links work for pinpoint citations unchanged. The other forms
+    are empty (they are not used). For in-text styles, the parts of an item that the
+    citation does not print (title, URL, month and day: "(Publisher, 2025, para. 3)") are
+    found once per style and left out, so that one rendering serves every page.
     """
-    cache = citer.__dict__.setdefault("_pinpoint_ignorable", {})
-    ignorable = cache.get(style)
-    if ignorable is None:
-        base = _render_plain(citer, item, style)
-        ignorable = set()
-        probes = {"title": dict(item, title=item.get("title", "") + " Probe"),
-                  "URL": dict(item, URL=item.get("URL", "") + "probe/")}
-        parts = (item.get("issued") or {}).get("date-parts") or [[]]
-        if len(parts[0]) == 3:
-            y, m, d = parts[0]
-            probes["monthday"] = dict(item, issued={"date-parts": [[y, 1 if m != 1 else 2,
-                                                                    1 if d != 1 else 2]]})
-        for name, probe in probes.items():
-            if _render_plain(citer, probe, style) == base:
-                ignorable.add(name)
-        cache[style] = ignorable
-    if not ignorable:
-        return item
-    out = dict(item)
-    if "title" in ignorable:
-        out["title"] = "-"
-    if "URL" in ignorable:
-        out["URL"] = "-"
-    if "monthday" in ignorable and out.get("issued"):
-        y = out["issued"]["date-parts"][0][0]
-        out["issued"] = {"date-parts": [[y, 1, 1]]}
-    return out
+
+    def __init__(self, engine):
+        self.engine = engine
+        self._ignorable: dict[str, set[str]] = {}
+
+    def style_title(self, style: str) -> str:
+        return self.engine.style_title(style)
+
+    def is_note_style(self, style: str) -> bool:
+        return True  # so that the Citer renders the "first note" form for every style
+
+    def bibliography_entry(self, item: dict, style: str, fmt: str = "text") -> str:
+        return ""
+
+    def note(self, item: dict, style: str, fmt: str = "text", *, position: str = "first",
+             **_kw) -> str:
+        if position != "first":
+            return ""
+        return self._cite(self._reduced(item, style), style, fmt)
+
+    def _cite(self, item: dict, style: str, fmt: str) -> str:
+        return self.engine.note(item, style, fmt, position="first", locator=LOCATOR_TOKEN,
+                                label="paragraph")
+
+    def _reduced(self, item: dict, style: str) -> dict:
+        """``item`` without what the style's citation does not print (see the class doc).
+
+        Page items all have one shape (one corporate author, a title, a URL, a date), so
+        what holds for the first page holds for all; a note style prints them all anyway.
+        """
+        ignorable = self._ignorable.get(style)
+        if ignorable is None:
+            ignorable = set()
+            if not self.engine.is_note_style(style):
+                base = self._cite(item, style, "html")
+                probes = {"title": dict(item, title=str(item.get("title", "")) + " Probe"),
+                          "URL": dict(item, URL=str(item.get("URL", "")) + "probe/")}
+                parts = (item.get("issued") or {}).get("date-parts") or [[]]
+                if len(parts[0]) == 3:
+                    y, m, d = parts[0]
+                    probes["monthday"] = dict(item, issued={"date-parts": [[y, 1 if m != 1 else 2,
+                                                                            1 if d != 1 else 2]]})
+                ignorable = {name for name, probe in probes.items()
+                             if self._cite(probe, style, "html") == base}
+            self._ignorable[style] = ignorable
+        if not ignorable:
+            return item
+        out = dict(item)
+        if "title" in ignorable:
+            out["title"] = "-"
+        if "URL" in ignorable:
+            out["URL"] = "-"
+        parts = (out.get("issued") or {}).get("date-parts") or [[]]
+        if "monthday" in ignorable and len(parts[0]) == 3:
+            out["issued"] = {"date-parts": [[parts[0][0], 1, 1]]}
+        return out
+
+
+class PinpointCiter:
+    """Renders the citation of a page with the pinpoint locator, for one site's Citer."""
+
+    def __init__(self, citer):
+        from .cite import Citer
+
+        self.citer = citer
+        self.inner = Citer(_PinpointEngine(citer.engine), citer.styles,
+                           display_date=citer.display_date)
+
+    @classmethod
+    def of(cls, citer) -> "PinpointCiter":
+        found = citer.__dict__.get("_pinpoint_citer")
+        if found is None:
+            found = citer.__dict__["_pinpoint_citer"] = cls(citer)
+        return found
+
+    def page(self, item: dict, style: str) -> str:
+        """The citation (HTML, links made, accessed date marked) with the locator token."""
+        import time
+
+        t0 = time.perf_counter()
+        rendered = _page_citation(self.inner, item, style)
+        self.citer.seconds += time.perf_counter() - t0
+        return rendered.note_first or ""
 
 
 def data_json(data) -> str:
