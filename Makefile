@@ -40,6 +40,7 @@ test: $(STAMP) chromium
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/links.py
 
 clean:
 	rm -rf site .pytest_cache .hypothesis

@@ -126,3 +126,9 @@ def test_new_entry_passes_check_but_its_placeholder_is_flagged(tmp_path: Path):
     lines = r.stdout.splitlines()
     assert len(lines) == 1 and lines[0].startswith("concepts/test-thing.yaml:")
     assert ": warning: 'summary' still holds the placeholder 'TODO:' from `conceptwiki new`" in lines[0]
+
+
+def test_relative_root_reads_the_bib_files():
+    r = cw("--root", "tests/golden/entries/valid", "check")
+    assert "cannot read BibTeX file" not in r.stdout + r.stderr
+    assert r.returncode == 0, r.stdout

@@ -8,6 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .docpages import scan_docs_dir
 from .loader import load_wiki
 from .problems import format_problems
 from .schema import json_schema_text
@@ -39,6 +40,8 @@ def _site_config(root: Path, args: argparse.Namespace) -> SiteConfig:
     cfg.directory_urls = data.get("use_directory_urls", True)
     cfg.repo_url = data.get("repo_url") or ""
     cfg.edit_uri = data.get("edit_uri") or ""
+    if isinstance(data.get("docs_dir"), str) and data["docs_dir"].strip():
+        cfg.docs_dir = data["docs_dir"].strip()
     for plugin in data.get("plugins") or []:
         if isinstance(plugin, dict) and "conceptwiki" in plugin:
             opts = plugin["conceptwiki"] or {}
@@ -61,6 +64,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     site = _site_config(root, args)
     wiki = load_wiki(root, site.concepts_dir, site.bib_dir)
     problems = wiki.problems
+    problems.extend(scan_docs_dir(root, site.docs_dir, wiki.index).problems)
     out = format_problems(problems, args.format)
     if out:
         print(out)
@@ -88,13 +92,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     root = Path(args.root)
     site = _site_config(root, args)
     wiki = load_wiki(root, site.concepts_dir, site.bib_dir)
+    docs = scan_docs_dir(root, site.docs_dir, wiki.index)
+    wiki.problems.extend(docs.problems)
     if wiki.problems:
         print(format_problems(wiki.problems), file=sys.stderr)
     if wiki.problems.errors:
         print("not building: fix the errors above first", file=sys.stderr)
         return 1
     out = Path(args.out)
-    protected = [(root / d).resolve() for d in (site.concepts_dir, site.bib_dir, "docs")]
+    protected = [(root / d).resolve() for d in (site.concepts_dir, site.bib_dir, "docs", site.docs_dir)]
     if any(out.resolve() == p or p in out.resolve().parents for p in protected):
         print(f"error: --out {out} is inside a source folder; choose another folder", file=sys.stderr)
         return 2
@@ -113,14 +119,28 @@ def cmd_build(args: argparse.Namespace) -> int:
     if site.versions.note:
         print(f"note: {site.versions.note}", file=sys.stderr)
     builder = SiteBuilder(wiki, site)
+    builder.add_doc_pages(docs.pages)
     pages = builder.pages()
     for page in pages:
         _write_atomic(out / page.src_uri, page.markdown)
+    # The hand-written pages, with their wikilinks resolved as the plugin resolves them.
+    generated = {page.src_uri for page in pages}
+    copied = 0
+    for doc in docs.pages:
+        if doc.src_uri in generated:
+            continue
+        text = (root / site.docs_dir / doc.src_uri).read_text(encoding="utf-8-sig")
+        fixed, _problems = builder.fix_doc_wikilinks(text, doc.src_uri, path=doc.path,
+                                                     front_matter=True)
+        _write_atomic(out / doc.src_uri, fixed)
+        copied += 1
     exports = builder.exports()
     exports.update(builder.redirects())
+    exports.update(builder.previews())
     for path, content in exports.items():
         _write_atomic(out / path, content)
-    print(f"wrote {len(pages)} pages and {len(exports)} citation files to {out}", file=sys.stderr)
+    print(f"wrote {len(pages)} pages, {copied} pages from {site.docs_dir}/ and {len(exports)} "
+          f"citation and data files to {out}", file=sys.stderr)
     return 0
 
 

@@ -254,7 +254,7 @@ def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "
     cdir = root / concepts_dir
     bdir = root / bib_dir
 
-    bib_files = sorted(bdir.glob("*.bib")) if bdir.is_dir() else []
+    bib_files = sorted(p.absolute() for p in bdir.glob("*.bib")) if bdir.is_dir() else []
     if not bdir.is_dir():
         problems.error(bib_dir, 0, 0, f"folder '{bib_dir}' not found; create it and add the "
                        "BibTeX sources, or set 'bib_dir' in mkdocs.yml")
