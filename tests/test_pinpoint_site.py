@@ -3,6 +3,7 @@ fingerprints and published-version records, read with BeautifulSoup."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -135,7 +136,8 @@ def test_anchors_cite_data_and_fingerprint_on_a_real_page(site_repo: Path):
 
     def cite(style: str, number: str, anchor: str) -> str:
         s = next(x for x in data["styles"] if x["style"] == style)
-        parts = [s["cite_text"]] + ([] if s["standalone"] else [s["ref_text"]])
+        parts = [s["cite_html"]] + ([] if s["standalone"] else [s["ref_html"]])
+        parts = [html.unescape(re.sub(r"<[^>]+>", "", p)) for p in parts]  # as textContent
         return "\n".join(parts).replace(data["locator"], number).replace(data["anchor"], anchor)
 
     url = f"https://example.org/wiki/concepts/example-concept/?v={fingerprint}#{ids[1]}"

@@ -369,7 +369,9 @@ def page_context(builder, entry, src: str, fingerprint: str | None = None) -> di
         "locator": LOCATOR_TOKEN,
         "anchor": ANCHOR_TOKEN,
         "default": builder.site.default_style,
-        "styles": passage_templates(builder.citer, builder.page_item(entry), fingerprint),
+        # The script takes plain text from the HTML (textContent): the page carries HTML only.
+        "styles": [{k: v for k, v in t.items() if k not in ("cite_text", "ref_text")}
+                   for t in passage_templates(builder.citer, builder.page_item(entry), fingerprint)],
     } if number else None
     return {"details": details, "key_points": key_points,
             "pinpoint_json": data_json(data) if data else None}
