@@ -230,3 +230,14 @@ def test_shallow_clone_builds_with_one_note(site_repo: Path, tmp_path: Path):
     record = json.loads((clone / "site" / "cite" / "example-concept.versions.json").read_text())
     assert record["history"] == "current-only"
     assert [v["revision"] for v in record["versions"]] == [head]
+
+
+def test_uncommitted_changes_are_shown_as_such(site_repo: Path):
+    first = commit(site_repo, "first", "2026-01-02T10:00:00+00:00")
+    write(site_repo / "concepts" / "example-concept.yaml", ENTRY.replace("One point.", "A point."))
+    doc = build(site_repo)
+    versions = doc.select("details#versions .cw-version-list > li")
+    assert len(versions) == 2
+    assert "not yet committed" in versions[0].get_text() and "(current)" in versions[0].get_text()
+    assert versions[1].select_one("a")["href"].endswith(first)
+    assert "(not yet committed)" in doc.select_one("aside.cw-glance .cw-version-current").get_text()

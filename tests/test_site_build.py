@@ -275,3 +275,4 @@ def test_passage_anchors_and_fingerprint_on_real_pages(real_site: Path):
     assert record["fingerprint"] == fingerprint
     # the test copy is not a git repository: only the current fingerprint, dated last-updated
     assert record["history"] == "current-only" and len(record["versions"]) == 1
+    assert "not yet committed" not in doc.select_one("details#versions").get_text()

@@ -573,11 +573,17 @@ def revision_url(repo_url: str, sha: str) -> str | None:
     return None
 
 
-def page_versions(versions: list[Version], repo_url: str, fallback_date: _dt.date | None) -> dict:
-    """What ``concept.md.j2`` shows: the current fingerprint and date, and every version."""
+def page_versions(versions: list[Version], repo_url: str, fallback_date: _dt.date | None,
+                  status: str = "complete") -> dict:
+    """What ``concept.md.j2`` shows: the current fingerprint and date, and every version.
+
+    A version without a revision is "not yet committed" when the history is known; without
+    a history (no git, shallow clone) its commit is simply not known.
+    """
     rows = []
     for i, v in enumerate(versions):
         rows.append({
+            "uncommitted": v.revision is None and status != "current-only",
             "fingerprint": v.short,
             "date": v.date,
             "revision": v.revision,
@@ -589,6 +595,6 @@ def page_versions(versions: list[Version], repo_url: str, fallback_date: _dt.dat
     return {
         "fingerprint": current.short,
         "date": current.date or fallback_date,
-        "committed": current.revision is not None,
+        "committed": current.revision is not None or status == "current-only",
         "versions": rows,
     }
