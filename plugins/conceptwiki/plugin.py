@@ -109,7 +109,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         for problem in sorted(self.wiki.problems):
             if problem.is_error:
                 log.error(str(problem))
-            elif problem.code == "unused-source":
+            elif not problem.fails_strict:  # informational (INFO_CODES): not for --strict
                 log.info(str(problem))
             else:
                 log.warning(str(problem))
