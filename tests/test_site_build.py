@@ -260,3 +260,19 @@ def test_cite_block_and_metadata(real_site: Path):
         assert (real_site / "cite" / f"all.{ext}").is_file()
     lib = bibtexparser.parse_string((real_site / "cite" / "all.bib").read_text(encoding="utf-8"))
     assert not lib.failed_blocks and len(lib.entries) >= len(concept_slugs())
+
+
+def test_passage_anchors_and_fingerprint_on_real_pages(real_site: Path):
+    doc = soup(real_site / "concepts" / "inner-alignment" / "index.html")
+    passages = doc.select("article .cw-passage")
+    assert len(passages) >= 5
+    assert all(p.select_one(":scope > a.cw-pin")["href"] == f"#{p['id']}" for p in passages)
+    assert doc.select("article .cw-key-points > li.cw-passage[id^=kp-]")
+    data = json.loads(doc.select_one("#cw-pinpoint-data")["data-cw-pinpoint"])
+    assert [s["label"] for s in data["styles"]] == ["APA", "Chicago", "Harvard", "OSCOLA"]
+    fingerprint = doc.select_one("aside.cw-glance .cw-fingerprint").get_text()
+    record = json.loads((real_site / "cite" / "inner-alignment.versions.json").read_text(encoding="utf-8"))
+    assert record["fingerprint"] == fingerprint
+    # the test copy is not a git repository: only the current fingerprint, dated last-updated
+    assert record["history"] == "current-only" and len(record["versions"]) == 1
+    assert "not yet committed" not in doc.select_one("details#versions").get_text()

@@ -154,7 +154,12 @@ class Citer:
         self._cache: dict[tuple[str, str], Rendered] = {}
 
     def label(self, style: str) -> str:
-        return {"apa": "APA", "chicago-author-date": "Chicago", "chicago-note-bibliography": "Chicago",
+        # Chicago's two note styles are told apart from each other and from author-date.
+        return {"apa": "APA", "chicago-author-date": "Chicago",
+                "chicago-notes-bibliography": "Chicago (notes)",
+                "chicago-fullnote-bibliography": "Chicago (notes)",
+                "chicago-note-bibliography": "Chicago (short notes)",
+                "chicago-shortened-notes-bibliography": "Chicago (short notes)",
                 "harvard-cite-them-right": "Harvard", "oscola": "OSCOLA", "mla": "MLA",
                 "ieee": "IEEE", "vancouver": "Vancouver"}.get(style) or self.engine.style_title(style)
 

@@ -128,6 +128,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     site.git_dates, note = last_commit_dates(root, site.concepts_dir)
     if note:
         print(f"note: {note}", file=sys.stderr)
+    from .fingerprint import published_versions
+
+    site.versions = published_versions(root, wiki, concepts_dir=site.concepts_dir,
+                                       bib_dir=site.bib_dir)
+    if site.versions.note:
+        print(f"note: {site.versions.note}", file=sys.stderr)
     builder = SiteBuilder(wiki, site)
     builder.add_doc_pages(docs.pages)
     pages = builder.pages()

@@ -16,6 +16,7 @@ import nh3
 from markdown.inlinepatterns import InlineProcessor
 
 from .links import WIKILINK_RE
+from .pinpoint import PinpointExtension
 
 __all__ = ["LinkTarget", "MarkdownRenderer", "sanitize", "ALLOWED_TAGS", "SAFE_SCHEMES", "safe_url"]
 
@@ -32,6 +33,8 @@ ALLOWED_ATTRIBUTES = {
     "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
     "td": {"align"}, "th": {"align"},
     "ol": {"start"},
+    # Passage anchors (pinpoint.py); entries cannot write attributes themselves.
+    "p": {"id"}, "li": {"id"}, "blockquote": {"id"},
 }
 ALLOWED_CLASSES = {
     "a": {"cw-wikilink"},
@@ -119,8 +122,10 @@ class MarkdownRenderer:
     def __init__(self, resolver: Resolver | None = None):
         self.resolver: Resolver | None = resolver
         self.links_seen: list[str] = []
+        self.pinpoint = PinpointExtension()
         self._md = markdown.Markdown(
-            extensions=["tables", "fenced_code", "sane_lists", "toc", _WikilinkExtension(self)],
+            extensions=["tables", "fenced_code", "sane_lists", "toc", _WikilinkExtension(self),
+                        self.pinpoint],
             extension_configs={"toc": {"permalink": False, "baselevel": 1}},
             output_format="html",
         )
@@ -128,11 +133,19 @@ class MarkdownRenderer:
         self._md.preprocessors.deregister("html_block")
         self._md.inlinePatterns.deregister("html")
 
-    def render(self, text: str, *, inline: bool = False, resolver: Resolver | None = None) -> str:
+    def render(self, text: str, *, inline: bool = False, resolver: Resolver | None = None,
+               passages: bool = False) -> str:
+        """Render ``text``; with ``passages``, top-level paragraphs, block quotes and list
+        items get stable anchors (their ids are then in ``self.pinpoint.ids``)."""
         if resolver is not None:
             self.resolver = resolver
         self._md.reset()
-        html = self._md.convert(text)
+        self.pinpoint.enabled = passages
+        self.pinpoint.ids = []
+        try:
+            html = self._md.convert(text)
+        finally:
+            self.pinpoint.enabled = False
         if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
             html = html[3:-4]
         return sanitize(html)

@@ -25,9 +25,9 @@ __all__ = ["ConceptWikiPlugin"]
 log = get_plugin_logger(__name__)
 
 ASSET_CSS = ["assets/conceptwiki/conceptwiki.css", "assets/conceptwiki/preview.css",
-             "assets/conceptwiki/graph.css"]
+             "assets/conceptwiki/graph.css", "assets/conceptwiki/pinpoint.css"]
 ASSET_JS = ["assets/conceptwiki/conceptwiki.js", "assets/conceptwiki/preview.js",
-            "assets/conceptwiki/graph.js"]
+            "assets/conceptwiki/graph.js", "assets/conceptwiki/pinpoint.js"]
 THEME_DIR = Path(__file__).parent / "theme"
 
 
@@ -43,6 +43,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self.heads: dict[str, str] = {}
         self._git_note: str | None = None
         self.generated: set[str] = set()
+        self._versions_note: str | None = None
 
     def _site_config(self, config) -> SiteConfig:
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
@@ -71,6 +72,18 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             log.info(note)
             self._git_note = note
 
+    def _versions(self) -> None:
+        from .fingerprint import published_versions
+
+        if self.wiki is None or self.wiki.problems.errors:
+            return
+        history = published_versions(self.root, self.wiki, concepts_dir=self.site.concepts_dir,
+                                     bib_dir=self.site.bib_dir)
+        self.site.versions = history
+        if history.note and history.note != self._versions_note:
+            log.info(history.note)
+            self._versions_note = history.note
+
     def on_config(self, config):
         self.site = self._site_config(config)
         theme = config.theme
@@ -91,6 +104,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         t0 = time.perf_counter()
         self._git_dates()
         self.wiki = load_wiki(self.root, self.site.concepts_dir, self.site.bib_dir)
+        self._versions()
         t1 = time.perf_counter()
         for problem in sorted(self.wiki.problems):
             if problem.is_error:

@@ -72,6 +72,9 @@ class SiteConfig:
     build_date: _dt.date = field(default_factory=lambda: _dt.date(2026, 1, 1))
     #: Last-commit date of each entry file (path relative to the project root), from git.
     git_dates: dict[str, _dt.date] = field(default_factory=dict)
+    #: The fingerprints each entry has published (fingerprint.published_versions); when
+    #: ``None`` only the current fingerprint is shown and recorded.
+    versions: "object | None" = None
 
 
 @dataclass(frozen=True)
@@ -336,11 +339,43 @@ class SiteBuilder:
         keys = dict.fromkeys([entry.concept.sources.primary, *entry.concept.sources.further])
         return [self.wiki.sources[k].csl() for k in keys if k in self.wiki.sources]
 
+    # -- fingerprints ----------------------------------------------------------------------
+
+    def fingerprint(self, entry: Entry) -> str:
+        """The entry's full fingerprint (its YAML data and the sources it cites)."""
+        from .fingerprint import entry_fingerprint
+
+        cache = self.__dict__.setdefault("_fingerprints", {})
+        if entry.slug not in cache:
+            cache[entry.slug] = entry_fingerprint(entry, self.wiki.sources)
+        return cache[entry.slug]
+
+    def versions(self, entry: Entry) -> list:
+        """The entry's published versions, newest first (just the current one without git)."""
+        from .fingerprint import Version
+
+        history = self.site.versions
+        found = history.versions.get(entry.slug) if history is not None else None
+        if found and found[0].fingerprint == self.fingerprint(entry):
+            if history.status == "current-only" and found[0].date is None:
+                return [Version(found[0].fingerprint, found[0].revision, self.last_updated(entry))]
+            return found
+        return [Version(self.fingerprint(entry), None, self.last_updated(entry))]
+
+    def export_item(self, entry: Entry) -> dict:
+        """The page's CSL-JSON item as exported: it carries the fingerprint as ``version``
+        (CSL-JSON) and as a note (BibTeX ``note``, RIS ``N1``)."""
+        from .fingerprint import SHORT
+
+        short = self.fingerprint(entry)[:SHORT]
+        return dict(self.page_item(entry), version=short, note=f"Version {short}")
+
     def citation_blocks(self, entry: Entry) -> dict:
         item = self.page_item(entry)
+        exported = self.export_item(entry)
         out = {
             "page": self.citer.all_styles(item, mark_accessed=True),
-            "page_bibtex": Markup(self.citer.bibtex_html(item, item["id"], mark_accessed=True)),
+            "page_bibtex": Markup(self.citer.bibtex_html(exported, item["id"], mark_accessed=True)),
             "primary": None,
             "primary_bibtex": None,
         }
@@ -441,12 +476,23 @@ class SiteBuilder:
     def exports(self) -> dict[str, str]:
         from .cite import export_files
 
-        return export_files([(slug, self.page_item(e), self.source_items(e))
-                             for slug, e in self.entries.items()])
+        from .fingerprint import History, versions_json
+
+        files = export_files([(slug, self.export_item(e), self.source_items(e))
+                              for slug, e in self.entries.items()])
+        history = self.site.versions if self.site.versions is not None else History()
+        for slug, e in self.entries.items():
+            record = History({slug: self.versions(e)}, history.status)
+            files[f"cite/{slug}.versions.json"] = versions_json(slug, record, self.fingerprint(e))
+        return files
 
     def concept_page(self, entry: Entry) -> Page:
+        from .fingerprint import SHORT, page_versions
+        from .pinpoint import page_context
+
         src = concept_src(entry.slug)
         c = entry.concept
+        pin = page_context(self, entry, src, self.fingerprint(entry)[:SHORT])
         ctx = {
             "site": self.site,
             "entry": entry,
@@ -456,8 +502,12 @@ class SiteBuilder:
             "status_note": self.md(c.status.note, src) if c.status.note else None,
             "summary": self.md(c.summary, src),
             "summary_text": _plain(self.md(c.summary, src, inline=True)),
-            "details": self.md(c.details, src) if c.details else None,
-            "key_points": [self.md(p, src, inline=True) for p in c.key_points],
+            "details": pin["details"],
+            "key_points": pin["key_points"],
+            "pinpoint_json": pin["pinpoint_json"],
+            "version": page_versions(self.versions(entry), self.site.repo_url, self.last_updated(entry),
+                                     self.site.versions.status if self.site.versions else "current-only"),
+            "versions_url": relative_url(self.url(src), f"cite/{entry.slug}.versions.json"),
             "tags": [(t, self.link(src, tag_src(t))) for t in c.tags],
             "related": [self._card(src, s) for s in self.related[entry.slug]],
             "backlinks": self._grouped(src, self.backlinks[entry.slug],
