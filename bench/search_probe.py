@@ -94,12 +94,12 @@ def probe(site: Path, queries: list[str], *, timeout_ms: int = 60_000) -> dict:
         fetched.clear()
         meta = ".cw-search__meta" if pagefind else ".md-search-result__meta"
         items = (".cw-search__list .md-search-result__item:not(.cw-search__more) h1" if pagefind
-                 else ".md-search-result__list > li .md-search-result__article--document h1")
+                 else ".md-search-result__list > li > a:first-child h1")
         for q in queries:
             fetched.clear()
             field.fill("")
             page.wait_for_timeout(200)
-            field.fill(q)
+            field.press_sequentially(q)  # Material's lunr box listens to key events, not "input"
             page.wait_for_function(
                 "([m, q]) => { const e = document.querySelector(m); return e && /matching|No matching/.test(e.textContent)"
                 " && document.activeElement && document.activeElement.value === q; }",
