@@ -59,12 +59,12 @@ def _queries(model) -> list[tuple[str, str]]:
     return out
 
 
-def measure(n: int, workdir: Path) -> dict:
+def measure(n: int, workdir: Path, backends: tuple[str, ...] = ("pagefind", "material")) -> dict:
     project = workdir / f"n{n}"
     model = gen.generate(project, n)
     queries = _queries(model)
     row: dict = {"n": n, "queries": [q for q, _ in queries]}
-    for backend in ("pagefind", "material"):
+    for backend in backends:
         _set_backend(project, backend)
         cache = workdir / f"cache-{n}-{backend}"
         cache.mkdir(parents=True, exist_ok=True)
@@ -101,6 +101,8 @@ def table(rows: list[dict]) -> str:
     lines = ["| " + " | ".join(head) + " |", "| " + " | ".join(["---:"] * 2 + ["---:"] * (len(head) - 2)) + " |"]
     for r in rows:
         for backend in ("pagefind", "material"):
+            if backend not in r:
+                continue
             m = r[backend]
             q = m["query_bytes"]
             lines.append("| " + " | ".join([
@@ -119,14 +121,18 @@ def main() -> None:
     ap.add_argument("--sizes", default="100,1000,5000")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--workdir", type=Path)
+    ap.add_argument("--backends", default="pagefind,material")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    backends = tuple(args.backends.split(","))
+    rows = []
     with tempfile.TemporaryDirectory(prefix="cw-search-bench-") as tmp:
         workdir = args.workdir or Path(tmp)
-        rows = [measure(n, workdir) for n in sizes]
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
+        for n in sizes:
+            rows.append(measure(n, workdir, backends))
+            if args.json:  # after each size, so that a long run keeps what it measured
+                args.json.parent.mkdir(parents=True, exist_ok=True)
+                args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
     print(table(rows))
 
 

@@ -98,6 +98,7 @@ def test_search_box_is_hidden_without_javascript(pagefind_site: Path):
     button = header.select_one("label.cw-search-button")
     assert button.has_attr("hidden") and button["for"] == "__search"
     box = header.select_one(".md-search.cw-search")
+    assert box.has_attr("hidden")
     assert box["data-cw-pagefind"] == "../../pagefind/"
     # Not Material's lunr component: its script would fetch search_index.json.
     assert not doc.select('[data-md-component="search"]')
@@ -221,9 +222,9 @@ def browser_page(pagefind_site: Path):
 
 def type_query(page, query: str) -> list[str]:
     field = page.locator(".cw-search__input")
-    if not field.is_visible():
+    if not page.locator("#__search").is_checked():
         page.keyboard.press("/")
-        field.wait_for(state="visible")
+    field.wait_for(state="visible")
     field.fill("")
     field.press_sequentially(query)
     page.wait_for_function(
@@ -244,16 +245,17 @@ def test_alias_finds_its_concept_first(browser_page, query: str):
 @pytest.mark.browser
 def test_search_opens_the_result_and_loads_only_this_site(browser_page):
     page = browser_page
-    before = set(page.requests)
     titles = type_query(page, "optimization daemon")
     assert titles[0] == "Mesa-optimization"
-    fetched = [u for u in page.requests if u not in before]
-    assert any(u.startswith("pagefind/") for u in fetched)
+    # Everything came from this server (other hosts are aborted by the fixture and search
+    # still works); Pagefind's own files, not Material's lunr index.
+    assert any(u.startswith("pagefind/pagefind.js") for u in page.requests)
+    assert any(u.endswith(".pf_fragment") for u in page.requests)
     assert not any("search_index.json" in u for u in page.requests)
     page.keyboard.press("Enter")
     page.wait_for_url(page.base + "concepts/mesa-optimization/")
     assert page.locator("article h1").first.inner_text() == "Mesa-optimization"
-    assert not page.locator(".cw-search__input").is_visible()
+    assert not page.locator("#__search").is_checked()
 
 
 @pytest.mark.browser
@@ -268,4 +270,4 @@ def test_every_title_and_alias_ranks_its_concept_first(browser_page):
             results = page.evaluate("q => window.conceptwikiSearch(q)", query)
             if not results or results[0]["url"] != f"/concepts/{path.stem}/":
                 wrong.append((query, path.stem, [r["url"] for r in results[:3]]))
-    assert wrong == []
+    assert wrong == [], "\n".join(map(repr, wrong))

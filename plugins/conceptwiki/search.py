@@ -78,14 +78,14 @@ def mark_page(output: str, box: str, *, index: bool = True) -> str:
 def search_box(bundle_url: str, icon_svg: str = "") -> str:
     """Header search in Material's markup and classes, driven by ``cw-search.js`` instead of lunr.
 
-    ``bundle_url`` is the page-relative URL of the ``pagefind/`` folder. The button is
-    ``hidden`` until the script runs, so without JavaScript there is no dead search box.
+    ``bundle_url`` is the page-relative URL of the ``pagefind/`` folder. The button and the box
+    are ``hidden`` until the script runs, so without JavaScript there is no dead search box.
     """
     url = html.escape(bundle_url, quote=True)
     return (
         f'<label class="md-header__button md-icon cw-search-button" for="__search" hidden '
         f'title="Search" aria-label="Search">{icon_svg}</label>'
-        f'<div class="md-search cw-search" role="dialog" aria-label="Search" data-cw-pagefind="{url}">'
+        f'<div class="md-search cw-search" role="dialog" aria-label="Search" hidden data-cw-pagefind="{url}">'
         '<label class="md-search__overlay" for="__search"></label>'
         '<div class="md-search__inner" role="search">'
         '<form class="md-search__form" name="cw-search" action="#">'

@@ -4,6 +4,10 @@
 (function () {
   "use strict";
   var PAGE = 10;
+  /* Results whose title or alias is exactly the query (ignoring case, hyphens, spaces and
+   * punctuation) are moved to the front of the first RERANK results: Pagefind scores words one
+   * by one, so "inner optimizer" would otherwise rank the "Inner alignment" page first. */
+  var RERANK = 20;
   /* BM25's length normalisation (Pagefind's default 0.75) lets short pages that merely mention a
    * term outrank the long concept page whose title or alias it is; 0.3 keeps titles first. */
   var RANKING = { pageLength: 0.3 };
@@ -24,7 +28,7 @@
   function list() { return $(".cw-search__list"); }
   function meta() { return $(".cw-search__meta"); }
 
-  document.querySelectorAll(".cw-search-button").forEach(function (b) { b.hidden = false; });
+  document.querySelectorAll(".cw-search-button, .cw-search").forEach(function (b) { b.hidden = false; });
 
   function load() {
     if (!pagefind) {
@@ -68,6 +72,26 @@
     return li;
   }
 
+  function norm(s) {
+    return String(s || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^a-z0-9]+/g, " ").trim();
+  }
+
+  /* Pagefind results with their data loaded for the first RERANK; exact title/alias hits first. */
+  function rerank(q, all) {
+    var head = all.slice(0, RERANK), key = norm(q);
+    return Promise.all(head.map(function (r) { return r.data(); })).then(function (datas) {
+      var exact = [], other = [];
+      head.forEach(function (r, i) {
+        var d = datas[i], names = [(d.meta && d.meta.title) || ""];
+        if (d.meta && d.meta.aliases) names = names.concat(d.meta.aliases.split(", "));
+        var item = { data: function () { return Promise.resolve(d); } };
+        (names.some(function (n) { return norm(n) === key; }) ? exact : other).push(item);
+      });
+      return exact.concat(other, all.slice(RERANK));
+    });
+  }
+
   function more(gen) {
     var next = results.slice(shown, shown + PAGE);
     shown += next.length;
@@ -100,8 +124,11 @@
       return;
     }
     load().then(function (pf) { return pf.search(q); }).then(function (search) {
-      if (gen !== generation || !search) return;
-      results = search.results;
+      if (!search) return null;
+      return rerank(q, search.results);
+    }).then(function (ranked) {
+      if (gen !== generation || !ranked) return;
+      results = ranked;
       shown = 0;
       list().textContent = "";
       var n = results.length;
@@ -116,7 +143,9 @@
   /* For tests and the console: result titles and URLs of a query, in the order the box shows them. */
   window.conceptwikiSearch = function (q) {
     return load().then(function (pf) { return pf.search(q); }).then(function (s) {
-      return Promise.all(s.results.slice(0, PAGE).map(function (r) { return r.data(); }));
+      return rerank(q, s.results);
+    }).then(function (ranked) {
+      return Promise.all(ranked.slice(0, PAGE).map(function (r) { return r.data(); }));
     }).then(function (ds) { return ds.map(function (d) { return { title: d.meta && d.meta.title, url: d.url }; }); });
   };
 
