@@ -25,3 +25,5 @@ class ConceptWikiConfig(Config):
     #: Site search: "pagefind" (index fragments loaded per query, built after the site) or
     #: "material" (Material's lunr search plugin, whose whole index every reader downloads).
     search = c.Choice(("pagefind", "material"), default="pagefind")
+    #: Also index with Pagefind in ``mkdocs serve`` (each rebuild then waits for the indexer).
+    serve_search = c.Type(bool, default=False)

@@ -43,6 +43,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self._git_note: str | None = None
         self._search_icon = ""
         self._unsearched: set[str] = set()
+        self._command = "build"
 
     def _site_config(self, config) -> SiteConfig:
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
@@ -70,6 +71,9 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         if note and note != self._git_note:
             log.info(note)
             self._git_note = note
+
+    def on_startup(self, *, command, dirty) -> None:
+        self._command = command
 
     def on_config(self, config):
         self.site = self._site_config(config)
@@ -159,7 +163,12 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         return output
 
     def on_post_build(self, *, config) -> None:
-        if self.config.search == "pagefind":
+        if self.config.search == "pagefind" and self._command == "serve" and not self.config.serve_search:
+            if not getattr(self, "_serve_note", False):
+                log.info("search: Pagefind does not index in `mkdocs serve` (it would delay every "
+                         "rebuild); `mkdocs build` does, or set `serve_search: true`")
+                self._serve_note = True
+        elif self.config.search == "pagefind":
             t0 = time.perf_counter()
             try:
                 run = run_pagefind(Path(config.site_dir))

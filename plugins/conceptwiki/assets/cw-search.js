@@ -136,7 +136,7 @@
         n === 1 ? "1 matching document" : n + " matching documents";
       return more(gen);
     }).catch(function () {
-      if (gen === generation) meta().textContent = "Search is not available (it needs this site served over http)";
+      if (gen === generation) meta().textContent = "Search is not available: the index is built by `mkdocs build` (not `mkdocs serve`) and needs the site served over http";
     });
   }
 
