@@ -59,7 +59,9 @@ def pagefind_executable() -> Path:
 
 
 _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset"')
-_HEADER_NAV_END = re.compile(r'(<header class="md-header[^"]*".*?)(</nav>)', re.DOTALL)
+# Where Material puts its own search: before the repository link, else at the end of the header.
+_HEADER_SLOT = re.compile(r'(<header class="md-header[^"]*".*?)(<div class="md-header__source">|</nav>)',
+                          re.DOTALL)
 
 
 def mark_page(output: str, box: str, *, index: bool = True) -> str:
@@ -71,7 +73,7 @@ def mark_page(output: str, box: str, *, index: bool = True) -> str:
     if index:
         output = _ARTICLE.sub(lambda m: m.group(0) + " data-pagefind-body", output, count=1)
     if "md-search cw-search" not in output:
-        output = _HEADER_NAV_END.sub(lambda m: m.group(1) + box + m.group(2), output, count=1)
+        output = _HEADER_SLOT.sub(lambda m: m.group(1) + box + m.group(2), output, count=1)
     return output
 
 
