@@ -6,7 +6,9 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build test check bench schema clean
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: install serve build test check bench schema clean chromium
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,7 +29,13 @@ check: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/conceptwiki schema > concepts/schema.json
 
-test: $(STAMP)
+# The browser tests use Debian's chromium package; Playwright never downloads a browser.
+chromium:
+	@test -x $(CHROMIUM) || { echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

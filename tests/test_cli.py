@@ -96,3 +96,33 @@ def test_build_out_writes_pages_and_refuses_source_folders(tmp_path: Path):
     assert (tmp_path / "out" / "cite" / "all.json").is_file()
     r = cw("build", "--out", "concepts/generated")
     assert r.returncode == 2 and not (ROOT / "concepts" / "generated").exists()
+
+
+def test_folder_options_work_before_and_after_the_subcommand():
+    before = cw("--root", str(GOLDEN / "wrong-type"), "check")
+    after = cw("check", "--root", str(GOLDEN / "wrong-type"))
+    assert before.returncode == after.returncode == 1
+    assert before.stdout == after.stdout != ""
+    r = cw("cite", "inner-alignment", "--root", str(ROOT), "--style", "apa", cwd=ROOT / "tests")
+    assert r.returncode == 0 and "Inner alignment" in r.stdout
+
+
+def test_missing_bib_folder_is_one_clear_error():
+    r = cw("check", "--bib", "no-such-folder")
+    assert r.returncode == 1
+    assert r.stdout.splitlines() == [
+        "no-such-folder: error: folder 'no-such-folder' not found; create it and add the BibTeX "
+        "sources, or set 'bib_dir' in mkdocs.yml"]
+
+
+def test_new_entry_passes_check_but_its_placeholder_is_flagged(tmp_path: Path):
+    for folder in ("concepts", "bib"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    r = cw("new", "test-thing", "--title", "Test thing", "--source", "hubinger2019risks",
+           "--root", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    r = cw("check", "--root", str(tmp_path))
+    assert r.returncode == 0, r.stdout
+    lines = r.stdout.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("concepts/test-thing.yaml:")
+    assert ": warning: 'summary' still holds the placeholder 'TODO:' from `conceptwiki new`" in lines[0]

@@ -131,7 +131,7 @@ def test_reserved_slug_is_refused(wiki: Path, slug: str) -> None:
 
 def test_reserved_slugs_match_the_loader() -> None:
     loader = pytest.importorskip("conceptwiki.loader")
-    assert scaffold.RESERVED_SLUGS == loader.RESERVED_SLUGS
+    assert scaffold.RESERVED_SLUGS is loader.RESERVED_SLUGS
 
 
 @pytest.mark.parametrize("suffix", [".yaml", ".yml"])

@@ -228,29 +228,36 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", default=".", help="project folder (default: current folder)")
     parser.add_argument("--concepts", default="concepts", help="entries folder, relative to --root")
     parser.add_argument("--bib", default="bib", help="BibTeX folder, relative to --root")
+    # The same options are accepted after the subcommand too ("conceptwiki check --root DIR").
+    # SUPPRESS keeps a subcommand from resetting what was given before it.
+    where = argparse.ArgumentParser(add_help=False)
+    where.add_argument("--root", default=argparse.SUPPRESS, help="project folder")
+    where.add_argument("--concepts", default=argparse.SUPPRESS, help="entries folder, relative to --root")
+    folders = argparse.ArgumentParser(add_help=False, parents=[where])
+    folders.add_argument("--bib", default=argparse.SUPPRESS, help="BibTeX folder, relative to --root")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("check", help="validate entries, sources and links")
+    p = sub.add_parser("check", parents=[folders], help="validate entries, sources and links")
     p.add_argument("--format", choices=["text", "json", "github"], default="text")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("build", help="write the generated Markdown pages into a folder")
+    p = sub.add_parser("build", parents=[folders], help="write the generated Markdown pages into a folder")
     p.add_argument("--out", required=True, help="output folder")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("new", help="create a new entry from a commented skeleton")
+    p = sub.add_parser("new", parents=[folders], help="create a new entry from a commented skeleton")
     p.add_argument("slug")
     p.add_argument("--title", required=True)
     p.add_argument("--kind", default="concept")
     p.add_argument("--source", help="BibTeX key of the primary source")
     p.set_defaults(func=cmd_new)
 
-    p = sub.add_parser("fmt", help="write entries in the canonical layout (keeps comments)")
+    p = sub.add_parser("fmt", parents=[folders], help="write entries in the canonical layout (keeps comments)")
     p.add_argument("paths", nargs="*", help="files or folders (default: every entry)")
     p.add_argument("--check", action="store_true", help="change nothing; show what would change")
     p.set_defaults(func=cmd_fmt)
 
-    p = sub.add_parser("cite", help="print a citation of a concept page or a BibTeX source")
+    p = sub.add_parser("cite", parents=[where], help="print a citation of a concept page or a BibTeX source")
     p.add_argument("slug", nargs="?", help="the concept to cite (its slug or an alias)")
     p.add_argument("--bib", dest="bib_file", help="a BibTeX file (default: every file in bib/)")
     p.add_argument("--key", help="the BibTeX key of the source to cite")
@@ -259,7 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "html"], default="text")
     p.set_defaults(func=cmd_cite)
 
-    p = sub.add_parser("schema", help="print the JSON Schema of concept entries")
+    p = sub.add_parser("schema", parents=[folders], help="print the JSON Schema of concept entries")
     p.set_defaults(func=cmd_schema)
     return parser
 

@@ -7,6 +7,7 @@ list of problems, each located at ``path:line:column``. Nothing here imports MkD
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,14 +18,14 @@ from . import schema
 from .bib import Source, load_bib_files
 from .links import LinkIndex, find_wikilinks, locate
 from .problems import Problems
-from .schema import SLUG_RE, Concept
+from .schema import RESERVED_SLUGS, SLUG_RE, Concept
 from .yamlsafe import Located, load_yaml
 
 __all__ = ["Entry", "Wiki", "load_wiki", "load_entry", "RESERVED_SLUGS", "TEXT_FIELDS"]
 
-#: Slugs that would clash with pages or folders the site generates itself.
-RESERVED_SLUGS = frozenset({"index", "tags", "tag", "graph", "brief", "cite", "search", "assets",
-                            "con", "prn", "aux", "nul", "com1", "lpt1"})
+
+#: The scaffold's placeholder text, which must not be published.
+TODO_RE = re.compile(r"\bTODO\b:?")
 
 #: Fields whose Markdown may contain wikilinks, as location paths.
 TEXT_FIELDS = ("summary", "details", "key_points", ("status", "note"))
@@ -254,6 +255,9 @@ def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "
     bdir = root / bib_dir
 
     bib_files = sorted(bdir.glob("*.bib")) if bdir.is_dir() else []
+    if not bdir.is_dir():
+        problems.error(bib_dir, 0, 0, f"folder '{bib_dir}' not found; create it and add the "
+                       "BibTeX sources, or set 'bib_dir' in mkdocs.yml")
     sources, bib_problems = load_bib_files(bib_files, root=root)
     problems.extend(bib_problems)
 
@@ -301,7 +305,8 @@ def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "
         problems.error(path, line, col, f"{what} '{name}' collides with {article} {prev_what} of {prev_path}; "
                        "names are compared ignoring case, hyphens and spaces, so remove or change one")
 
-    _check_references(entries, sources, index, problems, broken)
+    _check_references(entries, sources, index, problems, broken,
+                      bib_dir=bib_dir if bdir.is_dir() else None)
     return Wiki(root=root, entries=entries, sources=sources, index=index, problems=problems)
 
 
@@ -315,7 +320,7 @@ def _name_position(entry: Entry, name: str, what: str) -> tuple[int, int]:
 
 
 def _check_references(entries: dict[str, Entry], sources: dict[str, Source], index: LinkIndex,
-                      problems: Problems, broken: set[str] = frozenset()) -> None:
+                      problems: Problems, broken: set[str] = frozenset(), *, bib_dir: str | None = "bib") -> None:
     used: set[str] = set()
     for slug, entry in entries.items():
         c = entry.concept
@@ -336,13 +341,19 @@ def _check_references(entries: dict[str, Entry], sources: dict[str, Source], ind
         values = [c.sources.primary, *c.sources.further]
         for loc, key in zip(keys, values):
             used.add(key)
-            if key not in sources:
+            if key not in sources and bib_dir is not None:  # a missing folder is one error
                 line, col = entry.position(*loc)
                 close = difflib.get_close_matches(key, list(sources), n=3, cutoff=0.6)
                 problems.error(entry.path, line, col, f"unknown BibTeX key '{key}'; add it to a "
-                               "file in bib/" + _did_you_mean(close))
+                               f"file in {(bib_dir or 'bib').rstrip('/')}/" + _did_you_mean(close))
         for loc, text in entry.text_fields():
             start_line = entry.position(*loc)[0]
+            todo = TODO_RE.search(text)
+            if todo:
+                line, col = locate(entry.lines, start_line, todo.group(0))
+                problems.warning(entry.path, line, col, f"'{loc[0]}' still holds the placeholder "
+                                 f"'{todo.group(0)}' from `conceptwiki new`; replace it with the "
+                                 "entry's own text", code="placeholder")
             for link in find_wikilinks(text):
                 if index.resolve(link.target) is None and link.target not in broken:
                     line, col = locate(entry.lines, start_line, link.raw)

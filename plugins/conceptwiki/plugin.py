@@ -28,6 +28,7 @@ log = get_plugin_logger(__name__)
 ASSET_CSS = ["assets/conceptwiki/conceptwiki.css"]
 ASSET_JS = ["assets/conceptwiki/conceptwiki.js"]
 SEARCH_JS = "assets/conceptwiki/cw-search.js"
+THEME_DIR = Path(__file__).parent / "theme"
 
 
 class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
@@ -77,6 +78,12 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
 
     def on_config(self, config):
         self.site = self._site_config(config)
+        theme = config.theme
+        if theme.name == "material" and str(THEME_DIR) not in theme.dirs:
+            # After the site's own custom_dir, before the theme: partials that keep the
+            # built site from contacting other hosts (see theme/partials/).
+            custom = getattr(theme, "custom_dir", None)
+            theme.dirs.insert(1 if custom else 0, str(THEME_DIR))
         for name in ASSET_CSS:
             if name not in config.extra_css:
                 config.extra_css.append(name)

@@ -19,15 +19,8 @@ from pathlib import Path
 from .fmt import _inline, format_entry_text
 from .links import normalize
 from .problems import Problems
-from .schema import SLUG_RE, Concept, Kind
+from .schema import RESERVED_SLUGS, SLUG_RE, Concept, Kind
 from .yamlsafe import load_yaml
-
-try:
-    from .loader import RESERVED_SLUGS
-except ImportError:  # pragma: no cover - the loader needs conceptwiki.bib, which may be absent
-    # Keep in step with loader.RESERVED_SLUGS (tests/test_scaffold.py checks that it is).
-    RESERVED_SLUGS = frozenset({"index", "tags", "tag", "graph", "brief", "cite", "search", "assets",
-                                "con", "prn", "aux", "nul", "com1", "lpt1"})
 
 __all__ = ["new_entry", "bib_keys", "PLACEHOLDER_KEY"]
 

@@ -146,6 +146,7 @@ class SiteBuilder:
         self.citer = Citer(engine, site.styles, display_date=site.build_date)
         self.renderer = MarkdownRenderer()
         self._plain_summaries: dict[str, str] = {}
+        self._inline_cache: dict[tuple[str, str], Markup] = {}
         loaders: list[jinja2.BaseLoader] = []
         if site.templates_dir:
             loaders.append(jinja2.FileSystemLoader(site.templates_dir))
@@ -232,7 +233,22 @@ class SiteBuilder:
         return cached
 
     def md(self, text: str, from_src: str, *, inline: bool = False) -> Markup:
-        return Markup(self.renderer.render(text, inline=inline, resolver=self._resolver(from_src)))
+        if not inline:
+            return Markup(self.renderer.render(text, inline=False, resolver=self._resolver(from_src)))
+        # Summaries recur on many pages (cards, index, tags, metadata): render each once per
+        # folder its links are relative to. Concept pages (concepts/<slug>/) all link to other
+        # concepts as "../<other>/", so they share one rendering, made from a page that is no
+        # concept (a link back to the page itself reads "../<slug>/" on every page).
+        url = self.url(from_src)
+        base = url.rstrip("/") if url.endswith("/") else posixpath.dirname(url)
+        if self.site.directory_urls and posixpath.dirname(base) == "concepts":
+            base, from_src = "concepts/*", "concepts/ /index.md"
+        key = (text, base)
+        cached = self._inline_cache.get(key)
+        if cached is None:
+            cached = self._inline_cache[key] = Markup(
+                self.renderer.render(text, inline=True, resolver=self._resolver(from_src)))
+        return cached
 
     # -- pages ---------------------------------------------------------------------------
 

@@ -54,8 +54,10 @@
 
   function copyElement(el, button) {
     refreshAccessed(el);
-    var text = el.tagName === "PRE" ? el.textContent.replace(/\n$/, "") : plainText(el).replace(/\s+/g, " ");
-    var html = el.tagName === "PRE" ? null : el.innerHTML;
+    /* BibTeX sits in a <pre>, whose id the theme rewrites: copy its code, verbatim. */
+    var code = el.querySelector("pre code");
+    var text = code ? code.textContent.replace(/\n$/, "") : plainText(el).replace(/\s+/g, " ");
+    var html = code ? null : el.innerHTML;
     var done = function () { flash(button, "Copied"); };
     var fail = function () { if (copyFallback(text)) done(); else flash(button, "Copy failed"); };
     if (navigator.clipboard && window.ClipboardItem && html && navigator.clipboard.write) {
