@@ -1,32 +1,23 @@
 """Site search: Pagefind (default) and Material's lunr, on real site builds in tmp_path.
 
-The ranking tests run in headless Debian chromium against the built site served over http on
-127.0.0.1, typing into the header search box as a reader does.
+How it ranks, in a browser: tests/browser/test_search_browser.py.
 """
 
 from __future__ import annotations
 
 import filecmp
-import functools
 import json
-import http.server
 import os
 import shutil
 import subprocess
 import sys
-import threading
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 
 
 def run_build(project: Path, out: str = "site") -> subprocess.CompletedProcess:
@@ -168,108 +159,3 @@ def test_missing_pagefind_is_a_clear_error(tmp_path: Path, monkeypatch, caplog):
     errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
     assert errors == [f"mkdocs.yml: plugins.conceptwiki: {message}"]
     assert "Traceback" not in caplog.text
-
-
-# ------------------------------------------------------------------------------------------
-# In a browser
-# ------------------------------------------------------------------------------------------
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-@contextmanager
-def serve(site: Path):
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser_page(pagefind_site: Path):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
-    with serve(pagefind_site) as base, sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        requests: list[str] = []
-
-        def route(r):
-            # Nothing from another site: the theme's web font and repository facts are
-            # aborted here so that the test is offline; search must not need them.
-            if r.request.url.startswith(base):
-                requests.append(r.request.url[len(base):])
-                r.continue_()
-            else:
-                r.abort()
-
-        page.route("**/*", route)
-        page.goto(base + "concepts/inner-alignment/")
-        page.base = base  # type: ignore[attr-defined]
-        page.requests = requests  # type: ignore[attr-defined]
-        yield page
-        browser.close()
-
-
-def type_query(page, query: str) -> list[str]:
-    field = page.locator(".cw-search__input")
-    if not page.locator("#__search").is_checked():
-        page.keyboard.press("/")
-    field.wait_for(state="visible")
-    field.fill("")
-    field.press_sequentially(query)
-    page.wait_for_function(
-        "q => document.querySelector('.cw-search__input').value === q && "
-        "/matching/.test(document.querySelector('.cw-search__meta').textContent) && "
-        "document.querySelectorAll('.cw-search__list h1').length > 0", arg=query)
-    return page.locator(".cw-search__list .md-search-result__item h1").all_inner_texts()
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("query", ["mesa-optimiser", "optimization daemon", "mesa optimiser",
-                                   "Mesa-Optimization"])
-def test_alias_finds_its_concept_first(browser_page, query: str):
-    titles = type_query(browser_page, query)
-    assert titles[0] == "Mesa-optimization", titles
-
-
-@pytest.mark.browser
-def test_search_opens_the_result_and_loads_only_this_site(browser_page):
-    page = browser_page
-    titles = type_query(page, "optimization daemon")
-    assert titles[0] == "Mesa-optimization"
-    # Everything came from this server (other hosts are aborted by the fixture and search
-    # still works); Pagefind's own files, not Material's lunr index.
-    assert any(u.startswith("pagefind/pagefind.js") for u in page.requests)
-    assert any(u.endswith(".pf_fragment") for u in page.requests)
-    assert not any("search_index.json" in u for u in page.requests)
-    page.keyboard.press("Enter")
-    page.wait_for_url(page.base + "concepts/mesa-optimization/")
-    assert page.locator("article h1").first.inner_text() == "Mesa-optimization"
-    assert not page.locator("#__search").is_checked()
-    # Material's instant navigation swapped the page; the box in the header still searches.
-    assert type_query(page, "mesa-optimiser")[0] == "Mesa-optimization"
-
-
-@pytest.mark.browser
-def test_every_title_and_alias_ranks_its_concept_first(browser_page):
-    """A concept's title or alias outranks every page that merely mentions the term."""
-    page = browser_page
-    type_query(page, "inner alignment")  # loads Pagefind
-    wrong = []
-    for path in sorted((ROOT / "concepts").glob("*.yaml")):
-        entry = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for query in [entry["title"], *entry.get("aliases", [])]:
-            results = page.evaluate("q => window.conceptwikiSearch(q)", query)
-            if not results or results[0]["url"] != f"/concepts/{path.stem}/":
-                wrong.append((query, path.stem, [r["url"] for r in results[:3]]))
-    assert wrong == [], "\n".join(map(repr, wrong))
