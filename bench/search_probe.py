@@ -49,6 +49,11 @@ def _is_search_file(url: str) -> bool:
     return url.startswith("pagefind/") or "search_index.json" in url or "workers/search" in url
 
 
+def _is_query_file(url: str) -> bool:
+    """Pagefind files that depend on the query (index chunks, result fragments)."""
+    return url.endswith((".pf_index", ".pf_fragment"))
+
+
 def probe(site: Path, queries: list[str], *, timeout_ms: int = 60_000) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -86,20 +91,21 @@ def probe(site: Path, queries: list[str], *, timeout_ms: int = 60_000) -> dict:
         field.wait_for(state="visible", timeout=timeout_ms)
         page.wait_for_load_state("networkidle")
         page.wait_for_timeout(500)
-        search_files = [(u, s) for u, s in fetched if _is_search_file(u)]
         out["backend"] = "pagefind" if pagefind else "material"
         out["page_bytes"] = sum(s for u, s in fetched if not _is_search_file(u))
-        out["first_search_bytes"] = sum(s for _, s in search_files)
-        out["first_search_files"] = sorted(u for u, _ in search_files)
-        fetched.clear()
+        first: list[tuple[str, int]] = []
         meta = ".cw-search__meta" if pagefind else ".md-search-result__meta"
         items = (".cw-search__list .md-search-result__item:not(.cw-search__more) h1" if pagefind
                  else ".md-search-result__list > li > a:first-child h1")
         for q in queries:
+            first += [(u, s) for u, s in fetched if _is_search_file(u) and not _is_query_file(u)]
             fetched.clear()
             field.fill("")
             page.wait_for_timeout(200)
-            field.press_sequentially(q)  # Material's lunr box listens to key events, not "input"
+            if pagefind:
+                field.fill(q)  # one search of the whole query (typing also searches its prefixes)
+            else:
+                field.press_sequentially(q)  # Material's lunr box listens to key events, not "input"
             page.wait_for_function(
                 "([m, q]) => { const e = document.querySelector(m); return e && /matching|No matching/.test(e.textContent)"
                 " && document.activeElement && document.activeElement.value === q; }",
@@ -107,8 +113,14 @@ def probe(site: Path, queries: list[str], *, timeout_ms: int = 60_000) -> dict:
             page.wait_for_load_state("networkidle")
             page.wait_for_timeout(400)
             titles = page.locator(items).all_inner_texts()
+            # Files are classed by kind, not by when they arrived: on a busy machine the
+            # WebAssembly may still be loading when the first query starts.
+            query_files = [(u, s) for u, s in fetched if _is_query_file(u)]
             out["queries"].append({"query": q, "titles": titles, "meta": page.locator(meta).inner_text(),
-                                   "bytes": sum(s for _, s in fetched), "files": len(fetched)})
+                                   "bytes": sum(s for _, s in query_files), "files": len(query_files)})
+        first += [(u, s) for u, s in fetched if _is_search_file(u) and not _is_query_file(u)]
+        out["first_search_bytes"] = sum(s for _, s in first)
+        out["first_search_files"] = sorted(u.split("?")[0] for u, _ in first)
         out["foreign_requests"] = foreign
         browser.close()
     return out

@@ -154,7 +154,7 @@
   document.addEventListener("input", function (e) {
     if (!e.target.classList || !e.target.classList.contains("cw-search__input")) return;
     window.clearTimeout(timer);
-    timer = window.setTimeout(run, 120);
+    timer = window.setTimeout(run, 200);
   });
   document.addEventListener("submit", function (e) {
     if (e.target.getAttribute("name") !== "cw-search") return;
