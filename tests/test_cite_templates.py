@@ -101,16 +101,23 @@ def test_every_day_of_a_month(engine, style):
     assert templated.render_page(it, style) == full.render(it, style, mark_accessed=True)
 
 
-def test_templates_are_used(engine):
+@pytest.mark.parametrize("styles", [["apa", "oscola"], ["chicago-author-date", "harvard-cite-them-right"]])
+def test_templates_are_used(engine, styles):
     """A month of pages costs a handful of CSL runs per style, not one per page."""
-    citer = Citer(engine, ["apa", "oscola"], display_date=_dt.date(2026, 11, 23))
+    citer = Citer(engine, styles, display_date=_dt.date(2026, 11, 23))
     calls = []
     real = citer._render
     citer._render = lambda *a: calls.append(a) or real(*a)
-    full = Citer(engine, ["apa", "oscola"], display_date=_dt.date(2026, 11, 23))
+    full = Citer(engine, styles, display_date=_dt.date(2026, 11, 23))
     for day in range(1, 29):
-        for style in ("apa", "oscola"):
+        for style in styles:
             it = item(f"Page {day} of 8", _dt.date(2025, 3, day))
             assert citer.render_page(it, style) == full.render(it, style, mark_accessed=True)
-    # Per style: the title probe, the placeholder, and two sentinel days for each digit count.
-    assert len(calls) <= 2 * 6
+    # Per style: the title probe, the placeholder, and three sentinel dates for each digit
+    # count of the day; later years cost nothing more.
+    assert len(calls) <= 2 * 8
+    for year in range(1995, 2030):
+        for style in styles:
+            it = item("Page", _dt.date(year, 3, 15))
+            assert citer.render_page(it, style) == full.render(it, style, mark_accessed=True)
+    assert len(calls) <= 2 * 8

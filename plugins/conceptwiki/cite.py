@@ -135,6 +135,10 @@ def linkify(fragment: str) -> str:
     return "".join(out)
 
 
+def _forms(r: "Rendered") -> tuple:
+    return (r.html, r.text, r.note_first, r.note_subsequent)
+
+
 def html_to_text(fragment: str) -> str:
     return html.unescape(_TAG_RE.sub("", fragment))
 
@@ -233,15 +237,15 @@ class Citer:
         if day is None:
             template = self.render(base, style, mark_accessed=True)
         else:
-            template, day_re = day
+            template, substitute = day
         from .citations.citeproc_compat import text_case
 
         def fill(part: str | None, form: str) -> str | None:
             if part is None:
                 return None
             if day is not None:  # first, so that digits in the title are left alone
-                real = item["issued"]["date-parts"][0][2]
-                part = day_re.sub(lambda m: f"{real:0{len(m.group(0))}d}", part)
+                year, _month, real = item["issued"]["date-parts"][0]
+                part = substitute(part, year, real)
             case = cases[form]
             return (part.replace(text_case(self._PLACE_TITLE, case) if case else self._PLACE_TITLE,
                                  text_case(title, case) if case else title)
@@ -254,33 +258,49 @@ class Citer:
     #: Two days that print with the same number of digits, but whose ordinals differ
     #: ("8th"/"2nd", "28th"/"21st"), so a style that writes ordinals fails the check below.
     _DAYS = {False: (8, 2), True: (28, 21)}
+    _YEARS = (1902, 1903)
 
     def _day_template(self, base: dict, style: str):
-        """The template for ``base``'s year and month, with a sentinel day to be replaced.
+        """The template for ``base``'s month, with a sentinel year and day to be replaced.
 
-        Pages are updated on many different days; rendering once per month and putting the
-        day in keeps the number of CSL runs small. Returns ``(template, day pattern)``, None
-        when the item has no full date (render ``base`` as it is), or False when the style
-        prints days in a way a number cannot be swapped into (ordinals, words): render in full.
+        Pages are updated on many different days; rendering once per month of the year and
+        putting the year and day in keeps the number of CSL runs per style constant. Returns
+        ``(template, substitute)``, None when the item has no full date (render ``base`` as
+        it is), or False when the style prints years or days in a way a number cannot be
+        swapped into (ordinals, words, two-digit years): then pages are rendered in full.
         """
         parts = (base.get("issued") or {}).get("date-parts", [[]])[0]
-        if len(parts) != 3 or not all(isinstance(p, int) for p in parts):
+        if len(parts) != 3 or not all(isinstance(p, int) for p in parts) or not 1000 <= parts[0] <= 9999:
             return None
-        year, month, real = parts
-        first, second = self._DAYS[real >= 10]
-        key = ("day", style, year, month, real >= 10)
+        _year, month, real_day = parts
+        d1, d2 = self._DAYS[real_day >= 10]
+        y1, y2 = self._YEARS
+        key = ("date", style, month, real_day >= 10)
         if key in self._cache:
             return self._cache[key]
-        one = self.render(dict(base, issued={"date-parts": [[year, month, first]]}), style, mark_accessed=True)
-        two = self.render(dict(base, issued={"date-parts": [[year, month, second]]}), style, mark_accessed=True)
-        day_re = re.compile(rf"(?<![\d.:/-])0?{first}(?![\d.:/-]|st|nd|rd|th)")
-        result = (one, day_re)
-        for a, b in ((one.html, two.html), (one.text, two.text), (one.note_first, two.note_first),
-                     (one.note_subsequent, two.note_subsequent)):
-            if a is None and b is None:
+        # A day is a number on its own: not part of a longer number, a decimal or a numeric
+        # date ("1.28", "28/05"), and no ordinal; a full stop after it may end the sentence.
+        day_re = re.compile(rf"(?<!\d)(?<!\d[.:/-])0?{d1}(?!\d|[.:/-]\d|st|nd|rd|th)")
+        year_re = re.compile(rf"(?<!\d){y1}(?!\d)")
+
+        def substitute(part: str, year: int, day: int) -> str:
+            part = day_re.sub(lambda m: f"{day:0{len(m.group(0))}d}", part)
+            return year_re.sub(str(year), part)
+
+        def rendered(year: int, day: int) -> Rendered:
+            return self.render(dict(base, issued={"date-parts": [[year, month, day]]}), style,
+                               mark_accessed=True)
+
+        one, other_day, other_year = rendered(y1, d1), rendered(y1, d2), rendered(y2, d1)
+        result = (one, substitute)
+        for a, b, c in zip(_forms(one), _forms(other_day), _forms(other_year)):
+            if (a is None) != (b is None) or (a is None) != (c is None):
+                result = False
+                break
+            if a is None:
                 continue
-            if a is None or b is None or len(day_re.findall(a)) > 1 or \
-                    day_re.sub(lambda m: f"{second:0{len(m.group(0))}d}", a) != b:
+            if (len(day_re.findall(a)) > 1 or len(year_re.findall(a)) > 1
+                    or substitute(a, y1, d2) != b or substitute(a, y2, d1) != c):
                 result = False
                 break
         self._cache[key] = result
