@@ -783,6 +783,7 @@ def _entry_yaml(c: Concept, by_slug: dict[str, Concept]) -> str:
 MKDOCS_THEME = {
     "name": "material",
     "language": "en",
+    "font": False,  # as mkdocs.yml: system fonts, nothing fetched from Google Fonts
     "features": ["navigation.instant", "navigation.top", "search.suggest", "search.highlight",
                  "content.code.copy"],
     "palette": [{"scheme": "default", "primary": "indigo", "accent": "indigo"}],

@@ -8,7 +8,8 @@ For each size N (100, 1000 and 5000 by default) this generates, in a temporary f
 and runs ``mkdocs build -q -d site`` on each as a child process, cold (a freshly generated
 folder, no ``site/``, an empty ``XDG_CACHE_HOME``). It measures the wall time and the peak RSS
 of that one child (``os.wait4`` returns the child's own ``ru_maxrss``), the size of ``site/``
-and of ``site/search/search_index.json``, and reads the plugin's own phase timings from the
+and of the search index (``site/pagefind/`` or ``site/search/search_index.json``, and what a
+reader downloads before the first query: ``search_sizes``), and reads the plugin's own phase timings from the
 file named by ``CONCEPTWIKI_TIMINGS``. Then it edits one concept and builds again in the same
 folder (the warm rebuild), and does the same for the floor.
 
@@ -49,7 +50,7 @@ MIB = 1024 * 1024
 #: Columns of the main table (the test checks that all of them are printed).
 COLUMNS = ["N", "build s", "ms/concept", "plugin s (% of build)", "load s", "links s",
            "citations s", "render s", "floor s", "× floor", "peak RSS MiB", "site MiB",
-           "search index MiB"]
+           "search index MiB", "search first load KiB"]
 #: Columns of the second table: the floor on its own, and rebuilds after one edit.
 COLUMNS_2 = ["N", "warm rebuild s", "floor warm rebuild s", "warm × floor warm",
              "floor peak RSS MiB", "floor site MiB", "floor search index MiB", "warnings"]
@@ -72,6 +73,7 @@ class Build:
     warnings: list[str] = field(default_factory=list)
     site_mib: float = 0.0
     search_index_mib: float = 0.0
+    search_first_kib: float = 0.0     # what a reader downloads before the first query
     timings: dict[str, float] = field(default_factory=dict)
     load_before: float | None = None     # 1-minute load average when the build started
 
@@ -92,6 +94,31 @@ def _tree_size(path: Path) -> int:
             except OSError:
                 pass
     return total
+
+
+def search_sizes(site: Path) -> tuple[float, float]:
+    """(search index on disk in MiB, KiB a reader downloads before the first query).
+
+    Pagefind (``site/pagefind/``): the first load is pagefind.js, its worker, the WebAssembly
+    and metadata of the site's language and the entry file (the files a browser fetches on
+    opening search, checked by ``bench/search_probe.py``); each query then loads index chunks
+    and result fragments. Material's lunr: the worker script and the whole search_index.json,
+    fetched on every page load.
+    """
+    bundle = site / "pagefind"
+    if bundle.is_dir():
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        first = [bundle / "pagefind.js", bundle / "pagefind-worker.js", bundle / "pagefind-entry.json"]
+        for lang in entry.get("languages", {}).values():
+            first += [bundle / f"wasm.{lang['wasm']}.pagefind", bundle / f"pagefind.{lang['hash']}.pf_meta"]
+        return (_tree_size(bundle) / MIB,
+                sum(p.stat().st_size for p in first if p.is_file()) / 1024)
+    index = site / "search" / "search_index.json"
+    if not index.is_file():
+        return 0.0, 0.0
+    workers = list((site / "assets" / "javascripts" / "workers").glob("search*.js"))
+    size = index.stat().st_size
+    return size / MIB, (size + sum(p.stat().st_size for p in workers)) / 1024
 
 
 def run_build(project: Path, *, cache_dir: Path, timings: Path | None = None,
@@ -146,8 +173,7 @@ def run_build(project: Path, *, cache_dir: Path, timings: Path | None = None,
         raise RuntimeError(f"mkdocs build failed in {project} (exit {proc.returncode}):\n{tail}")
     site = project / "site"
     build.site_mib = _tree_size(site) / MIB
-    index = site / "search" / "search_index.json"
-    build.search_index_mib = index.stat().st_size / MIB if index.is_file() else 0.0
+    build.search_index_mib, build.search_first_kib = search_sizes(site)
     if timings is not None and timings.is_file():
         try:
             data = json.loads(timings.read_text(encoding="utf-8"))
@@ -279,6 +305,7 @@ def table(results: list[SizeResult]) -> str:
             *(_f(t.get(k)) for k in PHASES),
             _f(r.floor.seconds), f"{r.ratio:.2f}×", _f(r.plugin.max_rss_mib, 0),
             _f(r.plugin.site_mib, 1), _f(r.plugin.search_index_mib, 1),
+            _f(r.plugin.search_first_kib, 0),
         ]) + " |")
     return "\n".join(rows)
 

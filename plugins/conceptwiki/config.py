@@ -22,3 +22,8 @@ class ConceptWikiConfig(Config):
     default_style = c.Optional(c.Type(str))
     #: A folder with Jinja templates that override the built-in ones (concept.md.j2, ...).
     templates_dir = c.Optional(c.Type(str))
+    #: Site search: "pagefind" (index fragments loaded per query, built after the site) or
+    #: "material" (Material's lunr search plugin, whose whole index every reader downloads).
+    search = c.Choice(("pagefind", "material"), default="pagefind")
+    #: Also index with Pagefind in ``mkdocs serve`` (each rebuild then waits for the indexer).
+    serve_search = c.Type(bool, default=False)

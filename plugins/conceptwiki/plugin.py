@@ -18,6 +18,7 @@ from .citations.engine import UnknownStyleError
 from .config import ConceptWikiConfig
 from .gitinfo import last_commit_dates
 from .loader import Wiki, load_wiki
+from .search import PAGEFIND_DIR, SearchError, mark_page, pagefind_executable, run_pagefind, search_box
 from .site import ASSETS_DIR, SiteBuilder, SiteConfig, build_date, concept_src
 
 __all__ = ["ConceptWikiPlugin"]
@@ -28,6 +29,7 @@ ASSET_CSS = ["assets/conceptwiki/conceptwiki.css", "assets/conceptwiki/preview.c
              "assets/conceptwiki/graph.css", "assets/conceptwiki/pinpoint.css"]
 ASSET_JS = ["assets/conceptwiki/conceptwiki.js", "assets/conceptwiki/preview.js",
             "assets/conceptwiki/graph.js", "assets/conceptwiki/pinpoint.js"]
+SEARCH_JS = "assets/conceptwiki/cw-search.js"
 THEME_DIR = Path(__file__).parent / "theme"
 
 
@@ -42,6 +44,9 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self.timings: dict[str, float] = {}
         self.heads: dict[str, str] = {}
         self._git_note: str | None = None
+        self._search_icon = ""
+        self._unsearched: set[str] = set()
+        self._command = "build"
         self.generated: set[str] = set()
         self._versions_note: str | None = None
 
@@ -84,6 +89,9 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             log.info(history.note)
             self._versions_note = history.note
 
+    def on_startup(self, *, command, dirty) -> None:
+        self._command = command
+
     def on_config(self, config):
         self.site = self._site_config(config)
         theme = config.theme
@@ -98,7 +106,29 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         for name in ASSET_JS:
             if name not in [str(x) for x in config.extra_javascript]:
                 config.extra_javascript.append(name)
+        if self.config.search == "pagefind":
+            self._use_pagefind(config)
         return config
+
+    def _use_pagefind(self, config) -> None:
+        """Check Pagefind is there, switch Material's lunr index off and add our search script."""
+        try:
+            pagefind_executable()
+        except SearchError as exc:
+            raise PluginError(f"mkdocs.yml: plugins.conceptwiki: {exc}") from None
+        for name, plugin in config.plugins.items():
+            if type(plugin).__module__.startswith("material.plugins.search") and plugin.config.enabled:
+                plugin.config.enabled = False
+                log.debug(f"plugin {name!r}: its lunr index is not built; conceptwiki searches with Pagefind")
+        if SEARCH_JS not in [str(x) for x in config.extra_javascript]:
+            config.extra_javascript.append(SEARCH_JS)
+        icon = ""
+        for folder in config.theme.dirs:
+            path = Path(folder) / ".icons" / "material" / "magnify.svg"
+            if path.is_file():
+                icon = path.read_text(encoding="utf-8").strip()
+                break
+        self._search_icon = icon
 
     def on_files(self, files: Files, *, config) -> Files:
         t0 = time.perf_counter()
@@ -137,10 +167,13 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
                                         inclusion=inclusion))
         for path, content in exports.items():
             files.append(File.generated(config, path, content=content))
-        for name in ASSET_CSS + ASSET_JS:
+        for name in ASSET_CSS + ASSET_JS + [SEARCH_JS]:
             if files.get_file_from_path(name) is None:
                 files.append(File.generated(config, name, abs_src_path=str(ASSETS_DIR / Path(name).name)))
         self.heads = {concept_src(slug): builder.head_html(e) for slug, e in builder.entries.items()}
+        # Index and tag pages only repeat the concepts' titles and summaries: search finds the
+        # concept pages themselves, so these are left out of the Pagefind index.
+        self._unsearched = {page.src_uri for page in pages} - set(self.heads)
         t4 = time.perf_counter()
         self.timings = {"load": t1 - t0, "links": t2 - t1, "render": t3 - t2, "files": t4 - t3,
                         "citations": builder.citation_seconds, "total": t4 - t0}
@@ -183,9 +216,26 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         head = self.heads.get(page.file.src_uri)
         if head and "</head>" in output:
             output = output.replace("</head>", head + "</head>", 1)
+        if self.config.search == "pagefind":
+            depth = page.url.count("/") if config.use_directory_urls else page.file.dest_uri.count("/")
+            output = mark_page(output, search_box("../" * depth + PAGEFIND_DIR + "/", self._search_icon),
+                               index=page.file.src_uri not in self._unsearched)
         return output
 
     def on_post_build(self, *, config) -> None:
+        if self.config.search == "pagefind" and self._command == "serve" and not self.config.serve_search:
+            if not getattr(self, "_serve_note", False):
+                log.info("search: Pagefind does not index in `mkdocs serve` (it would delay every "
+                         "rebuild); `mkdocs build` does, or set `serve_search: true`")
+                self._serve_note = True
+        elif self.config.search == "pagefind":
+            t0 = time.perf_counter()
+            try:
+                run = run_pagefind(Path(config.site_dir))
+            except SearchError as exc:
+                raise PluginError(str(exc)) from None
+            self.timings["search"] = time.perf_counter() - t0
+            log.debug(f"Pagefind: {run.files} files, {run.bytes} bytes in {run.seconds:.2f} s")
         target = os.environ.get("CONCEPTWIKI_TIMINGS")
         if target:
             Path(target).write_text(json.dumps(self.timings, indent=2, sort_keys=True), encoding="utf-8")

@@ -1,0 +1,135 @@
+"""Site search with Pagefind: an index split into fragments, so a reader downloads only what a query needs.
+
+Material's lunr search ships the whole index (55 MB at 5,000 concepts, see bench/RESULTS.md) to
+every reader before the first search. Pagefind indexes the built HTML after the build and writes
+``pagefind/`` next to it; the browser loads a small entry file and WebAssembly, then per query
+only the index chunks of the query's words and the fragments of the results it shows.
+
+This module is engine-free (no MkDocs): it finds the Pagefind binary shipped by the
+``pagefind[extended]`` wheel, marks rendered pages for indexing, draws the header search box
+(Material's look, our own script) and runs the indexer. ``plugin.py`` calls it.
+
+Ranking: the page title (``h1``) and the "Also known as" aliases carry ``data-pagefind-weight``
+(templates), so a concept whose title or alias matches outranks pages that merely mention the
+term; "How to cite", "Referenced by" and related-concept cards carry ``data-pagefind-ignore``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "BACKENDS", "PAGEFIND_DIR", "SearchError", "PagefindRun", "pagefind_executable",
+    "mark_page", "run_pagefind", "search_box",
+]
+
+#: Values of the plugin's ``search`` option.
+BACKENDS = ("pagefind", "material")
+#: Folder of the search bundle inside the site.
+PAGEFIND_DIR = "pagefind"
+
+INSTALL_HINT = ("install it with `pip install 'pagefind[extended]==1.5.2'` (`make install` does), "
+                "or set `search: material` under `plugins: - conceptwiki:` in mkdocs.yml "
+                "to use Material's lunr search instead")
+
+
+class SearchError(Exception):
+    """Pagefind is missing or failed; the message says what to do."""
+
+
+def pagefind_executable() -> Path:
+    """The Pagefind binary: from the ``pagefind_bin_extended``/``pagefind_bin`` wheels, else ``PATH``."""
+    for module in ("pagefind_bin_extended", "pagefind_bin"):
+        try:
+            mod = __import__(module)
+            return Path(mod.get_executable())
+        except (ImportError, FileNotFoundError):
+            continue
+    for name in ("pagefind_extended", "pagefind"):
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    raise SearchError(f"search: Pagefind is not installed; {INSTALL_HINT}")
+
+
+_ARTICLE = re.compile(r'<article class="md-content__inner md-typeset"')
+# Where Material puts its own search: before the repository link, else at the end of the header.
+_HEADER_SLOT = re.compile(r'(<header class="md-header[^"]*".*?)(<div class="md-header__source">|</nav>)',
+                          re.DOTALL)
+
+
+def mark_page(output: str, box: str, *, index: bool = True) -> str:
+    """Mark a rendered Material page for Pagefind and put the search box into its header.
+
+    Only the article is indexed (``data-pagefind-body``): pages without it, such as the alias
+    redirect pages, stay out of the index, and so do the navigation, header and footer.
+    """
+    if index:
+        output = _ARTICLE.sub(lambda m: m.group(0) + " data-pagefind-body", output, count=1)
+    if "md-search cw-search" not in output:
+        output = _HEADER_SLOT.sub(lambda m: m.group(1) + box + m.group(2), output, count=1)
+    return output
+
+
+def search_box(bundle_url: str, icon_svg: str = "") -> str:
+    """Header search in Material's markup and classes, driven by ``cw-search.js`` instead of lunr.
+
+    ``bundle_url`` is the page-relative URL of the ``pagefind/`` folder. The button and the box
+    are ``hidden`` until the script runs, so without JavaScript there is no dead search box.
+    """
+    url = html.escape(bundle_url, quote=True)
+    return (
+        f'<label class="md-header__button md-icon cw-search-button" for="__search" hidden '
+        f'title="Search" aria-label="Search">{icon_svg}</label>'
+        f'<div class="md-search cw-search" role="dialog" aria-label="Search" hidden data-cw-pagefind="{url}">'
+        '<label class="md-search__overlay" for="__search"></label>'
+        '<div class="md-search__inner" role="search">'
+        '<form class="md-search__form" name="cw-search" action="#">'
+        '<input type="search" class="md-search__input cw-search__input" name="query" '
+        'aria-label="Search" placeholder="Search" autocapitalize="off" autocorrect="off" '
+        'autocomplete="off" spellcheck="false" required>'
+        f'<label class="md-search__icon md-icon" for="__search">{icon_svg}</label>'
+        '</form>'
+        '<div class="md-search__output"><div class="md-search__scrollwrap" tabindex="0">'
+        '<div class="md-search-result cw-search__result" aria-live="polite">'
+        '<div class="md-search-result__meta cw-search__meta">Type to start searching</div>'
+        '<ol class="md-search-result__list cw-search__list"></ol>'
+        '</div></div></div>'
+        '</div></div>'
+    )
+
+
+@dataclass(frozen=True)
+class PagefindRun:
+    seconds: float
+    files: int
+    bytes: int
+    output: str
+
+
+def run_pagefind(site_dir: Path, *, language: str = "en") -> PagefindRun:
+    """Index ``site_dir`` into ``site_dir/pagefind`` (replacing an older bundle)."""
+    exe = pagefind_executable()
+    bundle = site_dir / PAGEFIND_DIR
+    if bundle.exists():
+        shutil.rmtree(bundle)
+    cmd = [str(exe), "--site", str(site_dir), "--output-subdir", PAGEFIND_DIR,
+           "--force-language", language, "--quiet"]
+    t0 = time.perf_counter()
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise SearchError(f"search: could not run Pagefind ({exe}): {exc}; {INSTALL_HINT}") from None
+    seconds = time.perf_counter() - t0
+    out = (proc.stdout + proc.stderr).strip()
+    if proc.returncode != 0:
+        raise SearchError(f"search: Pagefind failed on {site_dir} (exit {proc.returncode}):\n{out}")
+    files = [p for p in bundle.rglob("*") if p.is_file()]
+    return PagefindRun(seconds=seconds, files=len(files),
+                       bytes=sum(p.stat().st_size for p in files), output=out)
