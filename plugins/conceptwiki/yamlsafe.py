@@ -66,6 +66,10 @@ class Located:
         return (1, 1)
 
 
+_TOO_DEEP = (f"nesting deeper than {MAX_DEPTH} levels; entries are flat, so this is almost "
+             "certainly a mistake")
+
+
 class _Reject(Exception):
     def __init__(self, line: int, column: int, message: str):
         super().__init__(message)
@@ -86,8 +90,7 @@ class _Builder:
     def build(self, node: yaml.Node, path: tuple, depth: int) -> Any:
         line, col = self._pos(node)
         if depth > MAX_DEPTH:
-            raise _Reject(line, col, f"nesting deeper than {MAX_DEPTH} levels; entries are flat, "
-                          "so this is almost certainly a mistake")
+            raise _Reject(line, col, _TOO_DEEP)
         if node.tag not in _ALLOWED_TAGS:
             raise _Reject(line, col, f"YAML tag '{node.tag}' is not allowed; remove the tag "
                           "(only plain strings, numbers, dates, lists and mappings are accepted)")
@@ -123,7 +126,9 @@ class _Builder:
 
 
 def _check_events(text: str) -> _Reject | None:
-    """Reject anchors and aliases before composing, so alias bombs cost nothing."""
+    """Reject anchors, aliases and deep nesting while streaming the parser's events, before
+    anything is composed, so alias bombs and ``[[[[...`` cost nothing."""
+    depth = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
             anchor = getattr(event, "anchor", None)
@@ -132,6 +137,14 @@ def _check_events(text: str) -> _Reject | None:
                 return _Reject(m.line + 1, m.column + 1,
                                f"YAML anchors and aliases ('&{anchor}' / '*{anchor}') are not "
                                "allowed in entries; write the value out in full")
+            # ``depth`` = collections around this node = its depth as ``_Builder`` counts it.
+            if isinstance(event, (yaml.CollectionStartEvent, yaml.ScalarEvent)) and depth > MAX_DEPTH:
+                m = event.start_mark
+                return _Reject(m.line + 1, m.column + 1, _TOO_DEEP)
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
     except yaml.MarkedYAMLError:
         return None  # reported with a better message by the composer
     return None
