@@ -1455,9 +1455,10 @@ def load_bib_files(paths: Iterable[Path | str], root: Path | str | None = None
             problems.error(shown, 0, 0, f"cannot read BibTeX file: {exc.strerror or exc}")
             continue
         if size > MAX_BIB_BYTES:
-            problems.error(shown, 0, 0,
-                           f"BibTeX file is {size} bytes, over the limit of "
-                           f"{MAX_BIB_BYTES // (1024 * 1024)} MB; it is not read")
+            problems.error(shown, 1, 1,
+                           f"BibTeX file is {size:,} bytes, over the limit of "
+                           f"{MAX_BIB_BYTES // (1024 * 1024)} MB; it is not read (split it "
+                           "into several files in bib/)")
             continue
         try:
             data = p.read_bytes()

@@ -92,7 +92,8 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise _Reject(line, col, _TOO_DEEP)
         if node.tag not in _ALLOWED_TAGS:
-            raise _Reject(line, col, f"YAML tag '{node.tag}' is not allowed; remove the tag "
+            shown = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
+            raise _Reject(line, col, f"YAML tag '{shown}' is not allowed; remove the tag "
                           "(only plain strings, numbers, dates, lists and mappings are accepted)")
         self.positions[path] = (line, col)
         if isinstance(node, yaml.MappingNode):
