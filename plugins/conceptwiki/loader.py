@@ -24,7 +24,8 @@ __all__ = ["Entry", "Wiki", "load_wiki", "load_entry", "RESERVED_SLUGS", "TEXT_F
 
 #: Slugs that would clash with pages or folders the site generates itself.
 RESERVED_SLUGS = frozenset({"index", "tags", "tag", "graph", "brief", "cite", "search", "assets",
-                            "con", "prn", "aux", "nul", "com1", "lpt1"})
+                            "con", "prn", "aux", "nul",
+                            *(f"{d}{i}" for d in ("com", "lpt") for i in range(1, 10))})
 
 #: Fields whose Markdown may contain wikilinks, as location paths.
 TEXT_FIELDS = ("summary", "details", "key_points", ("status", "note"))

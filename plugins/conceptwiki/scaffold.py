@@ -27,7 +27,8 @@ try:
 except ImportError:  # pragma: no cover - the loader needs conceptwiki.bib, which may be absent
     # Keep in step with loader.RESERVED_SLUGS (tests/test_scaffold.py checks that it is).
     RESERVED_SLUGS = frozenset({"index", "tags", "tag", "graph", "brief", "cite", "search", "assets",
-                                "con", "prn", "aux", "nul", "com1", "lpt1"})
+                                "con", "prn", "aux", "nul",
+                                *(f"{d}{i}" for d in ("com", "lpt") for i in range(1, 10))})
 
 __all__ = ["new_entry", "bib_keys", "PLACEHOLDER_KEY"]
 

@@ -30,7 +30,8 @@ __all__ = [
 
 #: A slug: lower-case ASCII letters and digits in groups joined by single hyphens.
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-SLUG_RE = re.compile(SLUG_PATTERN)
+#: For Python's ``re``: ``\Z``, because ``$`` also matches before a final newline ('abc\n').
+SLUG_RE = re.compile(SLUG_PATTERN[:-1] + r"\Z")
 #: A BibTeX citation key as BibTeX and biblatex both accept it.
 BIBKEY_PATTERN = r"^[A-Za-z0-9_:.+/-]+$"
 #: Only these URL schemes may appear in entries.

@@ -19,7 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from .links import WIKILINK_RE, find_wikilinks
-from .loader import Entry, Wiki
+from .loader import RESERVED_SLUGS, Entry, Wiki
 from .markup import LinkTarget, MarkdownRenderer, safe_url
 from .schema import KIND_PLURALS
 
@@ -388,7 +388,8 @@ class SiteBuilder:
         from markupsafe import escape
 
         out: dict[str, str] = {}
-        taken = set(self.entries)
+        # Never over a generated page (an alias 'Index' would replace concepts/index.html).
+        taken = set(self.entries) | RESERVED_SLUGS
         for slug, entry in self.entries.items():
             names = [*entry.concept.former_slugs, *entry.concept.aliases]
             for name in names:
