@@ -66,6 +66,7 @@ def bad_project(dest: Path) -> Path:
     w("concepts/latin-1.yaml", GOOD.replace("Fine.", "Caf\u00e9.").encode("latin-1"))
     w("concepts/utf-16.yaml", GOOD.encode("utf-16"))
     w("concepts/nul-byte.yaml", GOOD.replace("Fine.", "Fi\0ne."))
+    w("concepts/control-char.yaml", GOOD.replace("Fine.", "Fi\x1bne."))
     w("concepts/duplicate-key.yaml", GOOD + "summary: Again.\n")
     w("concepts/duplicate-nested-key.yaml", GOOD.replace("  level: established",
                                                          "  level: established\n  level: contested"))
@@ -103,7 +104,7 @@ def test_check_reports_each_bad_file_with_its_location(bad: Path):
     assert not (bad / "pwned").exists()
     # every bad file is named, each error line has path:line
     for name in ("python-object", "python-name", "custom-tag", "billion-laughs", "merge-key",
-                 "deep-nesting", "deep-mapping", "too-big", "latin-1", "utf-16", "nul-byte",
+                 "deep-nesting", "deep-mapping", "too-big", "latin-1", "utf-16", "nul-byte", "control-char",
                  "duplicate-key", "duplicate-nested-key", "tab-indent", "two-documents"):
         assert f"concepts/{name}.yaml:" in r.stdout, name
     for line in r.stdout.splitlines():

@@ -13,6 +13,7 @@ ourselves so that:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,9 @@ MAX_BYTES = 256 * 1024
 MAX_DEPTH = 20
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+#: Characters PyYAML's reader refuses (its ``Reader.NON_PRINTABLE``).
+_NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]")
 
 _ALLOWED_TAGS = {
     "tag:yaml.org,2002:str",
@@ -146,7 +150,7 @@ def _check_events(text: str) -> _Reject | None:
                 depth += 1
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.MarkedYAMLError:
+    except yaml.YAMLError:
         return None  # reported with a better message by the composer
     return None
 
@@ -186,6 +190,16 @@ def load_yaml(raw: bytes, path: str, problems: Problems) -> Located | None:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         problems.error(path, line, 1, "file contains a NUL character; save it as UTF-8 text")
+        return None
+    bad_char = _NON_PRINTABLE.search(text)
+    if bad_char:
+        # PyYAML's reader refuses these with an exception that has no line number.
+        i = bad_char.start()
+        line = text.count("\n", 0, i) + 1
+        col = i - (text.rfind("\n", 0, i) + 1) + 1
+        problems.error(path, line, col, f"file contains the control character "
+                       f"U+{ord(text[i]):04X}, which YAML does not allow; delete it (write "
+                       "'\\t', '\\x1f' etc. inside double quotes if it is meant)")
         return None
     bad = _check_events(text)
     if bad:
