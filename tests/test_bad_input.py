@@ -79,6 +79,11 @@ def bad_project(dest: Path) -> Path:
     w("bib/duplicate.bib", "@article{dup2020,\n  title = {One},\n  year = {2020}\n}\n"
       "@article{dup2020,\n  title = {Two},\n  year = {2020}\n}\n"
       "@article{good2020,\n  title = {Across files},\n  year = {2020}\n}\n")
+    lines = ['@string{s0 = "lollollollollollollollollol"}']
+    lines += [f"@string{{s{i} = " + " # ".join([f"s{i - 1}"] * 10) + "}" for i in range(1, 10)]
+    w("bib/string-bomb.bib", "\n".join(lines) + "\n@article{bomb2020,\n  title = s9,\n  year = {2020}\n}\n")
+    long = "@string{long = {" + "word {AI} \\'e " * 6000 + "}}\n"
+    w("bib/wide-bomb.bib", long + "".join(f"@misc{{wide{i}, title = long # {{{i}}}}}\n" for i in range(13)))
     w("bib/huge.bib", "@misc{huge,\n  note = {" + "x" * (MAX_BIB_BYTES + 1) + "}\n}\n")
     return dest
 
