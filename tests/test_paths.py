@@ -133,3 +133,21 @@ def test_every_generated_path_stays_inside_the_output(root: Path):
         assert not set(slugs) & RESERVED_SLUGS, sorted(redirects)
         assert {"abs", "con-txt", "etc-passwd", "win"} <= set(slugs), sorted(redirects)
         assert concept_src("x") in [p.src_uri for p in builder.pages()]
+
+
+def test_symbolic_links_out_of_the_project_are_refused(root: Path, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("outside")
+    secret = outside / "secret.yaml"
+    secret.write_text(ENTRY.format(title="Secret from the build machine", aliases=""), encoding="utf-8")
+    (outside / "secret.bib").write_text(BIB.replace("doe2020", "secret2020"), encoding="utf-8")
+    (root / "concepts" / "leak.yaml").symlink_to(secret)
+    (root / "bib" / "leak.bib").symlink_to(outside / "secret.bib")
+    (root / "concepts" / "inside.yaml").symlink_to(root / "concepts" / "good.yaml")
+    wiki = load_wiki(root)
+    assert set(wiki.entries) == {"good", "inside"}
+    assert "secret2020" not in wiki.sources
+    msgs = sorted(str(p) for p in wiki.problems.errors)
+    assert msgs == [
+        "bib/leak.bib:1:1: error: is a symbolic link to a file outside the project; replace it by the file itself",
+        "concepts/leak.yaml:1:1: error: is a symbolic link to a file outside the project; replace it by the file itself",
+    ]
