@@ -199,3 +199,23 @@ def test_rendered_markdown_is_inert(text: str, inline: bool):
 def test_sanitize_any_html_is_inert(html: str):
     _assert_inert(sanitize(html))
     assert sanitize(sanitize(html)) == sanitize(html)
+
+
+# -- page front matter ----------------------------------------------------------------------
+
+
+@FAST
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60))
+@example("a\x85b\u2028c\u2029d\x7f\x9f\ufffe")
+@example("x\n---\ntitle: pwned\n---")
+@example("</title><script>alert(1)</script>")
+def test_front_matter_reads_back_as_escaped_html(title: str):
+    """MkDocs reads the title and description back exactly, HTML-escaped for the theme."""
+    from markupsafe import escape
+    from mkdocs.utils.meta import get_data
+
+    from conceptwiki.site import front_matter_value
+
+    body, meta = get_data(f"---\ntitle: {front_matter_value(title)}\ndescription: x\n---\n\nBody\n")
+    assert meta == {"title": str(escape(title)), "description": "x"}
+    assert body.strip() == "Body"

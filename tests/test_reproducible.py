@@ -98,3 +98,17 @@ def test_no_build_day_in_a_git_checkout(tmp_path: Path):
     assert "<lastmod>2026-03-04</lastmod>" in sitemap  # other-concept: its 'updated:'
     newest = dt.datetime(2026, 3, 4, tzinfo=dt.timezone.utc).timestamp()
     assert _gzip_mtime(site / "sitemap.xml.gz") == int(newest)
+
+
+def test_conceptwiki_build_out_is_byte_identical(tmp_path: Path):
+    outs = []
+    for i, seed in enumerate(("3", "4")):
+        env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"), PYTHONHASHSEED=seed,
+                   SOURCE_DATE_EPOCH="1700000000")
+        out = tmp_path / f"out{i}"
+        r = subprocess.run([sys.executable, "-m", "conceptwiki.cli", "build", "--out", str(out)],
+                           cwd=ROOT, capture_output=True, text=True, env=env, timeout=300)
+        assert r.returncode == 0, r.stderr
+        outs.append(out)
+    assert_same(*outs)
+    assert len(snapshot(outs[0])) > 30
