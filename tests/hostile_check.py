@@ -151,6 +151,14 @@ def check_soup(doc: BeautifulSoup, name: str, *, allowed_inline: set[str], redir
                 bad("external stylesheet", str(el))
         if in_article and tag not in ARTICLE_TAGS:
             bad("unexpected element in content", str(el)[:300])
+    if not fragment:
+        # DOM clobbering: an id from an entry that the page's scripts look up by id.
+        ids: dict[str, int] = {}
+        for el in doc.find_all(id=True):
+            ids[el["id"]] = ids.get(el["id"], 0) + 1
+        for id_, n in ids.items():
+            if n > 1 and id_.startswith(("__", "cw-", "md-", "ref-")):
+                bad("duplicate id", id_)
     return out
 
 

@@ -68,6 +68,26 @@ def safe_url(url: str | None) -> str | None:
     return url
 
 
+#: Ids that the page templates, MkDocs' table of contents or the theme use. A heading in an
+#: entry must not take one: ``getElementById`` returns the first element with an id, so a
+#: heading "### cw-cite-page-apa" would make the "Copy" button copy the heading instead of the
+#: citation, and "### __config" would break the theme's script.
+RESERVED_IDS = frozenset({"details", "key-points", "references", "related-concepts",
+                          "referenced-by", "see-also", "how-to-cite", "cite-this-page",
+                          "cite-the-primary-source", "all-concepts", "tags", "tag"})
+RESERVED_ID_PREFIXES = ("_", "cw-", "cw_", "md-", "md_", "ref-", "letter-")
+
+
+def heading_id(value: str, separator: str) -> str:
+    """Python-Markdown's slug for a heading, kept clear of the ids the page itself uses."""
+    from markdown.extensions.toc import slugify
+
+    slug = slugify(value, separator)
+    if not slug or slug in RESERVED_IDS or slug.startswith(RESERVED_ID_PREFIXES):
+        slug = "h-" + slug.lstrip("_")
+    return slug
+
+
 class LinkTarget(NamedTuple):
     href: str
     text: str
@@ -121,7 +141,7 @@ class MarkdownRenderer:
         self.links_seen: list[str] = []
         self._md = markdown.Markdown(
             extensions=["tables", "fenced_code", "sane_lists", "toc", _WikilinkExtension(self)],
-            extension_configs={"toc": {"permalink": False, "baselevel": 1}},
+            extension_configs={"toc": {"permalink": False, "baselevel": 1, "slugify": heading_id}},
             output_format="html",
         )
         # Raw HTML in entries is escaped, not passed through: entries are Markdown only.
