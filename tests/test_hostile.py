@@ -237,3 +237,62 @@ def test_the_checker_finds_executable_content(html):
 
     frag = BeautifulSoup(f"<article>{html}</article>", "html.parser")
     assert check_soup(frag, "x", allowed_inline=set()), html
+
+
+# -- in a real browser ----------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_no_payload_runs_in_a_browser(hostile_site, request):
+    """Every hostile page, the index, the tag page and search results, opened in Chromium:
+    no dialog opens (every script payload calls alert), nothing is fetched from another site."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Debian's chromium is not installed")
+    import functools
+    import http.server
+    import threading
+
+    site, _ = hostile_site
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    dialogs: list[str] = []
+    foreign: list[str] = []
+    results = 0
+    searched: list[tuple[str, str]] = []
+    pages = ["", "concepts/", "tags/", "tags/hostile/", "concepts/anchor-concept/", "404.html",
+             *(f"concepts/hostile-{i:03d}/" for i in range(len(TEXT)))]
+    try:
+        with playwright.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+            page = browser.new_page()
+            page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
+            page.on("request", lambda r: foreign.append(r.url)
+                    if not r.url.startswith((base, "data:", "blob:", "about:")) else None)
+            for path in pages:
+                page.goto(base + path, wait_until="load")
+            # search results render titles and text as HTML
+            page.goto(base + "concepts/anchor-concept/", wait_until="load")
+            box = page.locator("input[data-md-component=search-query]")
+            for query in ("concept", "contested", "click", "heading", "pwned"):
+                box.fill("")
+                box.press_sequentially(query, delay=20)
+                page.wait_for_function("document.querySelector('.md-search-result__meta')"
+                                       ".textContent.includes('matching')", timeout=60000)
+                page.wait_for_timeout(200)
+                searched.append((query, page.locator(".md-search-result__meta").text_content().strip()))
+                results += page.locator(".md-search-result__item").count()
+            browser.close()
+    finally:
+        server.shutdown()
+    assert results > 0, searched
+    report = (f"browser: {len(pages)} pages and 5 searches ({results} results) opened in Chromium; "
+              f"{len(dialogs)} dialogs, {len(foreign)} requests to other sites")
+    request.config.stash.setdefault(REPORT_KEY, []).append(report)
+    assert dialogs == [] and foreign == [], (dialogs[:10], foreign[:10])
