@@ -13,6 +13,7 @@ Examples are few and there is no deadline, so ``make test`` stays fast on two co
 
 from __future__ import annotations
 
+import html as html_lib
 import warnings
 
 import yaml
@@ -219,3 +220,40 @@ def test_front_matter_reads_back_as_escaped_html(title: str):
     body, meta = get_data(f"---\ntitle: {front_matter_value(title)}\ndescription: x\n---\n\nBody\n")
     assert meta == {"title": str(escape(title)), "description": "x"}
     assert body.strip() == "Body"
+
+
+# -- pathological Markdown ------------------------------------------------------------------
+
+PATHOLOGICAL = ["[" * 30_000, "[a](" * 10_000, "![" * 20_000, "[[a|" * 10_000, "[a][" * 10_000,
+                "x [a](" * 5_000 + ")"]
+
+
+def test_pathological_markdown_falls_back_to_plain_text():
+    """Inputs that make Python-Markdown's link search quadratic (minutes for 20 KB) hit a
+    deterministic scanning budget and are shown as escaped plain text instead."""
+    renderer = MarkdownRenderer(_resolver)
+    for text in PATHOLOGICAL:
+        html = renderer.render(text)
+        assert renderer.too_complex[-1] == text
+        assert html == f"<p>{html_lib.escape(text.strip(), quote=False)}</p>"
+        _assert_inert(html)
+    assert len(renderer.too_complex) == len(PATHOLOGICAL)
+    # ordinary heavy Markdown is rendered as usual
+    normal = " ".join(f"[link {i}](https://example.org/{i}) and [[a|alias {i}]] [x]" for i in range(400))
+    html = renderer.render(normal)
+    assert len(renderer.too_complex) == len(PATHOLOGICAL)
+    assert html.count("<a ") == 800
+
+
+def test_pathological_entry_warns_in_a_strict_build(tmp_path):
+    from test_site_build import SMALL_BIB, SMALL_MKDOCS, OTHER_ENTRY, run_build, write
+
+    write(tmp_path / "mkdocs.yml", SMALL_MKDOCS)
+    write(tmp_path / "docs" / "index.md", "# Home\n")
+    write(tmp_path / "bib" / "main.bib", SMALL_BIB)
+    write(tmp_path / "concepts" / "other-concept.yaml",
+          OTHER_ENTRY + "details: '" + "[" * 30_000 + "'\n")
+    r = run_build(tmp_path)
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert ("concepts/other-concept.yaml:12:10: 'details' has too many unclosed '[' or '(' to render "
+            "as Markdown; it is shown as plain text") in r.stderr, r.stderr[-2000:]

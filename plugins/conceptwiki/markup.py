@@ -122,6 +122,56 @@ class _WikilinkInline(InlineProcessor):
         return el, m.start(0), m.end(0)
 
 
+class TooComplex(Exception):
+    """Raised inside a render that has used up its scanning budget."""
+
+
+#: How many characters Python-Markdown's link processors may scan in one render. They look
+#: for the ']' and ')' that close a link by scanning to the end of the paragraph, once for
+#: every '[': a field of 20,000 '[' took over 200 s. Real entries scan a few thousand.
+SCAN_BUDGET = 2_000_000
+
+
+class _BudgetedLinks:
+    """Charges every scan of a link processor to the renderer's budget (same results)."""
+
+    renderer: "MarkdownRenderer"
+
+    def _charge(self, n: int) -> None:
+        self.renderer.scan_left -= max(n, 1)
+        if self.renderer.scan_left < 0:
+            raise TooComplex
+
+    def getText(self, data: str, index: int) -> tuple[str, int, bool]:
+        text, end, handled = super().getText(data, index)  # type: ignore[misc]
+        self._charge(end - index)
+        return text, end, handled
+
+    def getLink(self, data: str, index: int):
+        href, title, end, handled = super().getLink(data, index)  # type: ignore[misc]
+        if handled:
+            self._charge(end - index)
+        elif data.startswith("(", index):  # no '(' right after ']': nothing was scanned
+            self._charge(len(data) - index)
+        return href, title, end, handled
+
+
+def _budget_links(md: markdown.Markdown, renderer: "MarkdownRenderer") -> None:
+    for name in ("link", "image_link", "reference", "image_reference", "short_reference",
+                 "short_image_ref"):
+        if name in md.inlinePatterns:
+            proc = md.inlinePatterns[name]
+            proc.__class__ = type("Budgeted" + type(proc).__name__, (_BudgetedLinks, type(proc)), {})
+            proc.renderer = renderer
+
+
+def _plain_paragraphs(text: str) -> str:
+    import html as _html
+
+    paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return "".join(f"<p>{_html.escape(p, quote=False)}</p>" for p in paras)
+
+
 class _WikilinkExtension(markdown.Extension):
     def __init__(self, renderer: "MarkdownRenderer"):
         super().__init__()
@@ -144,6 +194,10 @@ class MarkdownRenderer:
             extension_configs={"toc": {"permalink": False, "baselevel": 1, "slugify": heading_id}},
             output_format="html",
         )
+        self.scan_left = SCAN_BUDGET
+        #: Texts shown as plain paragraphs because their Markdown was too costly to render.
+        self.too_complex: list[str] = []
+        _budget_links(self._md, self)
         # Raw HTML in entries is escaped, not passed through: entries are Markdown only.
         self._md.preprocessors.deregister("html_block")
         self._md.inlinePatterns.deregister("html")
@@ -152,7 +206,14 @@ class MarkdownRenderer:
         if resolver is not None:
             self.resolver = resolver
         self._md.reset()
-        html = self._md.convert(text)
+        self.scan_left = SCAN_BUDGET
+        try:
+            html = self._md.convert(text)
+        except TooComplex:
+            # Deterministic (a count of characters, not a clock): the same text always
+            # falls back, and it reads the same, only without Markdown formatting.
+            self.too_complex.append(text)
+            html = _plain_paragraphs(text)
         if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
             html = html[3:-4]
         return sanitize(html)

@@ -96,6 +96,13 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self.builder = builder
         t2 = time.perf_counter()
         pages = builder.pages()
+        for slug, entry in builder.entries.items():
+            for loc, text in entry.text_fields():
+                if text in builder.renderer.too_complex:
+                    line, col = entry.position(*loc)
+                    log.warning(f"{entry.path}:{line}:{col}: '{'.'.join(map(str, loc))}' has too many "
+                                "unclosed '[' or '(' to render as Markdown; it is shown as plain text "
+                                "(escape literal brackets as '\\[')")
         exports = builder.exports()
         exports.update(builder.redirects())
         t3 = time.perf_counter()
