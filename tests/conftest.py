@@ -27,3 +27,14 @@ def project(tmp_path: Path):
         return dest
 
     return make
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Print what the hardening tests measured (payload counts) at the end of the run."""
+    from hostile_check import REPORT_KEY
+
+    lines = config.stash.get(REPORT_KEY, [])
+    if lines:
+        terminalreporter.section("hardening")
+        for line in lines:
+            terminalreporter.write_line(line)

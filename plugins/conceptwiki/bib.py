@@ -25,6 +25,7 @@ from .problems import Problems
 __all__ = [
     "Source",
     "MAX_BIB_BYTES",
+    "MAX_VALUE_CHARS",
     "KEY_RE",
     "KNOWN_ENTRY_TYPES",
     "VERBATIM_FIELDS",
@@ -1074,6 +1075,11 @@ class _ValueError(Exception):
 
 _MACRO_RE = re.compile(r"[^\s#,={}\"()]+")
 
+#: The longest field or @string value, after ``#`` concatenation and macro expansion, unless
+#: it is written out that long (the file size limit bounds those). Without
+#: it, ten lines of ``@string{s2 = s1 # s1 # ...}`` expand to gigabytes ("billion laughs").
+MAX_VALUE_CHARS = 100_000
+
 
 def _parse_value(raw: str, strings: Mapping[str, str]) -> tuple[str, list[str]]:
     """Resolve a raw field value (``{..}``, ``".."``, number, macro, ``#`` concatenation).
@@ -1084,6 +1090,7 @@ def _parse_value(raw: str, strings: Mapping[str, str]) -> tuple[str, list[str]]:
     undefined = []
     i = 0
     n = len(raw)
+    total = 0
     expect_part = True
     while True:
         while i < n and raw[i] in " \t\r\n":
@@ -1139,6 +1146,10 @@ def _parse_value(raw: str, strings: Mapping[str, str]) -> tuple[str, list[str]]:
                 out.append(word)
             i = m.end()
         expect_part = False
+        total += len(out[-1])
+        if total > MAX_VALUE_CHARS and total > n:  # longer than written: expanded macros
+            raise _ValueError(f"the value is over {MAX_VALUE_CHARS:,} characters once @string "
+                              "macros and '#' are expanded; shorten it")
     if expect_part and out:
         raise _ValueError("value ends with '#'")
     return "".join(out), undefined
@@ -1231,6 +1242,21 @@ def _load_text(text: str, path: str) -> tuple[list[Source], Problems]:
             lg.disabled = old
 
     strings: dict[str, str] = {}
+    broken_strings: set[str] = set()  # @string values that had an error
+    # Macro expansion may at most double a file (plus a little): many entries that each
+    # expand a long @string would otherwise cost minutes to decode.
+    budget = [len(text) + MAX_VALUE_CHARS * 10, False]
+
+    def over_budget(raw: str, value: str, line: int, what: str) -> bool:
+        budget[0] -= max(0, len(value) - len(raw))
+        if budget[0] >= 0:
+            return False
+        if not budget[1]:
+            budget[1] = True
+            problems.error(path, line, 0, f"{what}: @string macros in this file expand to more "
+                           "text than the file itself; this and later expanded values are "
+                           "ignored (write the text out, or use fewer and shorter macros)")
+        return True
     sources: list[Source] = []
     seen: dict[str, Source] = {}
     seen_lower: dict[str, Source] = {}
@@ -1257,9 +1283,14 @@ def _load_text(text: str, path: str) -> tuple[list[Source], Problems]:
                 value, undefined = _parse_value(block.value or "", strings)
             except _ValueError as exc:
                 problems.error(path, line, 0, f"@string '{name}': {exc}")
+                broken_strings.add(name.lower())
                 continue
-            for u in undefined:
-                problems.warning(path, line, 0, f"@string '{name}': undefined macro '{u}'")
+            if over_budget(block.value or "", value, line, f"@string '{name}'"):
+                broken_strings.add(name.lower())
+                continue
+            for u in dict.fromkeys(undefined):
+                if u.lower() not in broken_strings:  # already reported as an error
+                    problems.warning(path, line, 0, f"@string '{name}': undefined macro '{u}'")
             strings[name.lower()] = value
             continue
         if isinstance(block, model.ParsingFailedBlock):
@@ -1305,7 +1336,9 @@ def _load_text(text: str, path: str) -> tuple[list[Source], Problems]:
             except _ValueError as exc:
                 problems.error(path, fline, 0, f"entry '{key}': field '{fname}': {exc}")
                 continue
-            for u in undefined:
+            if over_budget(raw_value, value, fline, f"entry '{key}': field '{fname}'"):
+                continue
+            for u in dict.fromkeys(u for u in undefined if u.lower() not in broken_strings):
                 problems.warning(path, fline, 0,
                                  f"entry '{key}': field '{fname}': undefined macro '{u}' "
                                  "(put the value in braces, or define it with @string)")
@@ -1455,9 +1488,10 @@ def load_bib_files(paths: Iterable[Path | str], root: Path | str | None = None
             problems.error(shown, 0, 0, f"cannot read BibTeX file: {exc.strerror or exc}")
             continue
         if size > MAX_BIB_BYTES:
-            problems.error(shown, 0, 0,
-                           f"BibTeX file is {size} bytes, over the limit of "
-                           f"{MAX_BIB_BYTES // (1024 * 1024)} MB; it is not read")
+            problems.error(shown, 1, 1,
+                           f"BibTeX file is {size:,} bytes, over the limit of "
+                           f"{MAX_BIB_BYTES // (1024 * 1024)} MB; it is not read (split it "
+                           "into several files in bib/)")
             continue
         try:
             data = p.read_bytes()

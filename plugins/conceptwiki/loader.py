@@ -287,6 +287,24 @@ def _slug_problem(stem: str) -> str | None:
     return None
 
 
+def _inside(path: Path, root: Path, problems: Problems) -> bool:
+    """False (with an error) for a symbolic link that leads out of the project: a pull request
+    could otherwise publish, or print in CI logs, a file from the machine that builds it."""
+    if not path.is_symlink():
+        return True
+    try:
+        path.resolve(strict=True).relative_to(root.resolve())
+        return True
+    except (OSError, ValueError, RuntimeError):
+        try:
+            shown = (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
+        except ValueError:
+            shown = path.as_posix()
+        problems.error(shown, 1, 1,
+                       "is a symbolic link to a file outside the project; replace it by the file itself")
+        return False
+
+
 def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "bib") -> Wiki:
     """Load every entry and source under ``root``; check them and the links between them."""
     root = Path(root)
@@ -295,7 +313,8 @@ def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "
     bdir = root / bib_dir
 
     # Absolute, so that load_bib_files does not join a relative root to them a second time.
-    bib_files = sorted(p.absolute() for p in bdir.glob("*.bib")) if bdir.is_dir() else []
+    bib_files = ([p.absolute() for p in sorted(bdir.glob("*.bib")) if _inside(p, root, problems)]
+                 if bdir.is_dir() else [])
     if not bdir.is_dir():
         problems.error(bib_dir, 0, 0, f"folder '{bib_dir}' not found; create it and add the "
                        "BibTeX sources, or set 'bib_dir' in mkdocs.yml")
@@ -312,6 +331,7 @@ def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "
         problems.error(concepts_dir, 0, 0, f"folder '{concepts_dir}' not found; create it and add "
                        "entries, or set 'concepts_dir' in mkdocs.yml")
 
+    files = [f for f in files if _inside(f, root, problems)]
     entries: dict[str, Entry] = {}
     broken: set[str] = set()  # entries that exist but have errors: links to them are not dead
     cited_by_broken: set[str] = set()  # BibTeX keys named by those entries: not unused

@@ -71,6 +71,26 @@ def safe_url(url: str | None) -> str | None:
     return url
 
 
+#: Ids that the page templates, MkDocs' table of contents or the theme use. A heading in an
+#: entry must not take one: ``getElementById`` returns the first element with an id, so a
+#: heading "### cw-cite-page-apa" would make the "Copy" button copy the heading instead of the
+#: citation, and "### __config" would break the theme's script.
+RESERVED_IDS = frozenset({"details", "key-points", "references", "related-concepts",
+                          "referenced-by", "see-also", "how-to-cite", "cite-this-page",
+                          "cite-the-primary-source", "all-concepts", "tags", "tag"})
+RESERVED_ID_PREFIXES = ("_", "cw-", "cw_", "md-", "md_", "ref-", "letter-")
+
+
+def heading_id(value: str, separator: str) -> str:
+    """Python-Markdown's slug for a heading, kept clear of the ids the page itself uses."""
+    from markdown.extensions.toc import slugify
+
+    slug = slugify(value, separator)
+    if not slug or slug in RESERVED_IDS or slug.startswith(RESERVED_ID_PREFIXES):
+        slug = "h-" + slug.lstrip("_")
+    return slug
+
+
 class LinkTarget(NamedTuple):
     href: str
     text: str
@@ -105,6 +125,56 @@ class _WikilinkInline(InlineProcessor):
         return el, m.start(0), m.end(0)
 
 
+class TooComplex(Exception):
+    """Raised inside a render that has used up its scanning budget."""
+
+
+#: How many characters Python-Markdown's link processors may scan in one render. They look
+#: for the ']' and ')' that close a link by scanning to the end of the paragraph, once for
+#: every '[': a field of 20,000 '[' took over 200 s. Real entries scan a few thousand.
+SCAN_BUDGET = 2_000_000
+
+
+class _BudgetedLinks:
+    """Charges every scan of a link processor to the renderer's budget (same results)."""
+
+    renderer: "MarkdownRenderer"
+
+    def _charge(self, n: int) -> None:
+        self.renderer.scan_left -= max(n, 1)
+        if self.renderer.scan_left < 0:
+            raise TooComplex
+
+    def getText(self, data: str, index: int) -> tuple[str, int, bool]:
+        text, end, handled = super().getText(data, index)  # type: ignore[misc]
+        self._charge(end - index)
+        return text, end, handled
+
+    def getLink(self, data: str, index: int):
+        href, title, end, handled = super().getLink(data, index)  # type: ignore[misc]
+        if handled:
+            self._charge(end - index)
+        elif data.startswith("(", index):  # no '(' right after ']': nothing was scanned
+            self._charge(len(data) - index)
+        return href, title, end, handled
+
+
+def _budget_links(md: markdown.Markdown, renderer: "MarkdownRenderer") -> None:
+    for name in ("link", "image_link", "reference", "image_reference", "short_reference",
+                 "short_image_ref"):
+        if name in md.inlinePatterns:
+            proc = md.inlinePatterns[name]
+            proc.__class__ = type("Budgeted" + type(proc).__name__, (_BudgetedLinks, type(proc)), {})
+            proc.renderer = renderer
+
+
+def _plain_paragraphs(text: str) -> str:
+    import html as _html
+
+    paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return "".join(f"<p>{_html.escape(p, quote=False)}</p>" for p in paras)
+
+
 class _WikilinkExtension(markdown.Extension):
     def __init__(self, renderer: "MarkdownRenderer"):
         super().__init__()
@@ -126,9 +196,13 @@ class MarkdownRenderer:
         self._md = markdown.Markdown(
             extensions=["tables", "fenced_code", "sane_lists", "toc", _WikilinkExtension(self),
                         self.pinpoint],
-            extension_configs={"toc": {"permalink": False, "baselevel": 1}},
+            extension_configs={"toc": {"permalink": False, "baselevel": 1, "slugify": heading_id}},
             output_format="html",
         )
+        self.scan_left = SCAN_BUDGET
+        #: Texts shown as plain paragraphs because their Markdown was too costly to render.
+        self.too_complex: list[str] = []
+        _budget_links(self._md, self)
         # Raw HTML in entries is escaped, not passed through: entries are Markdown only.
         self._md.preprocessors.deregister("html_block")
         self._md.inlinePatterns.deregister("html")
@@ -142,8 +216,14 @@ class MarkdownRenderer:
         self._md.reset()
         self.pinpoint.enabled = passages
         self.pinpoint.ids = []
+        self.scan_left = SCAN_BUDGET
         try:
             html = self._md.convert(text)
+        except TooComplex:
+            # Deterministic (a count of characters, not a clock): the same text always
+            # falls back, and it reads the same, only without Markdown formatting.
+            self.too_complex.append(text)
+            html = _plain_paragraphs(text)
         finally:
             self.pinpoint.enabled = False
         if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:

@@ -151,6 +151,13 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self._scan_docs(files, config)
         t2 = time.perf_counter()
         pages = builder.pages()
+        for slug, entry in builder.entries.items():
+            for loc, text in entry.text_fields():
+                if text in builder.renderer.too_complex:
+                    line, col = entry.position(*loc)
+                    log.warning(f"{entry.path}:{line}:{col}: '{'.'.join(map(str, loc))}' has too many "
+                                "unclosed '[' or '(' to render as Markdown; it is shown as plain text "
+                                "(escape literal brackets as '\\[')")
         exports = builder.exports()
         exports.update(builder.redirects())
         exports.update(builder.previews())
@@ -211,6 +218,21 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             return markdown
         result, _problems = self.builder.fix_doc_wikilinks(markdown, page.file.src_uri)
         return result
+
+    def on_pre_page(self, page, *, config, files):
+        """Pin the page's date: MkDocs sets ``update_date`` to the day of the build, and it
+        becomes the sitemap's ``<lastmod>`` and the mtime in ``sitemap.xml.gz``. Use the
+        entry's last-updated date, or for other pages the build date (from
+        SOURCE_DATE_EPOCH or the last commit), so that a commit always builds the same bytes."""
+        builder = getattr(self, "builder", None)
+        if builder is None:
+            return page
+        src = page.file.src_uri
+        slug = src[len("concepts/"):-len(".md")] if src.startswith("concepts/") else ""
+        entry = builder.entries.get(slug) if concept_src(slug) == src else None
+        day = builder.last_updated(entry) if entry is not None else self.site.build_date
+        page.update_date = day.isoformat()
+        return page
 
     def on_post_page(self, output: str, *, page, config) -> str:
         head = self.heads.get(page.file.src_uri)

@@ -30,11 +30,13 @@ __all__ = ["RESERVED_SLUGS",
 
 #: A slug: lower-case ASCII letters and digits in groups joined by single hyphens.
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-SLUG_RE = re.compile(SLUG_PATTERN)
+#: For Python's ``re``: ``\Z``, because ``$`` also matches before a final newline ('abc\n').
+SLUG_RE = re.compile(SLUG_PATTERN[:-1] + r"\Z")
 #: Slugs that would clash with pages or folders the site generates itself, or that Windows
 #: cannot use as file names.
 RESERVED_SLUGS = frozenset({"index", "tags", "tag", "graph", "brief", "cite", "search", "assets",
-                            "con", "prn", "aux", "nul", "com1", "lpt1"})
+                            "con", "prn", "aux", "nul",
+                            *(f"{d}{i}" for d in ("com", "lpt") for i in range(1, 10))})
 #: A BibTeX citation key as BibTeX and biblatex both accept it.
 BIBKEY_PATTERN = r"^[A-Za-z0-9_:.+/-]+$"
 #: Only these URL schemes may appear in entries.

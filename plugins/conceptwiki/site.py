@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from .graph import ConceptGraph, neighbourhood_view, wiki_view
 from .links import WIKILINK_RE, find_wikilinks
-from .loader import Entry, Wiki
+from .loader import RESERVED_SLUGS, Entry, Wiki
 from .markup import LinkTarget, MarkdownRenderer, safe_url
 from .schema import KIND_PLURALS
 
@@ -131,6 +131,24 @@ def _plain(html: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+#: Characters PyYAML refuses in a document or reads as line breaks; written as \\u escapes.
+_YAML_UNSAFE_RE = re.compile("[\x7f-\x84\x86-\x9f\x85\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
+def front_matter_value(value: str) -> str:
+    """``value`` as a YAML front-matter scalar that MkDocs themes may print without escaping.
+
+    MkDocs and mkdocs-material treat ``page.meta.title`` and ``page.meta.description`` as
+    HTML (``<title>{{ page.meta.title }}</title>``, ``content="{{ page.meta.description }}"``),
+    so the text is HTML-escaped first, quotes included. The result is a JSON string (valid
+    YAML) with the characters YAML would reject or fold written as escapes.
+    """
+    from markupsafe import escape
+
+    text = json.dumps(str(escape(value)), ensure_ascii=False)
+    return _YAML_UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
 def _kind_label(kind: str, n: int = 1) -> str:
     one, many = KIND_PLURALS.get(kind, (kind, kind + "s"))
     return one if n == 1 else many
@@ -166,6 +184,7 @@ class SiteBuilder:
             undefined=jinja2.StrictUndefined,
         )
         self.env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True)
+        self.env.filters["front_matter"] = front_matter_value
         self.entries = dict(sorted(wiki.entries.items()))
         self.related = self._related_both_ways()
         self.backlinks = self._entry_backlinks()
@@ -448,7 +467,8 @@ class SiteBuilder:
         from markupsafe import escape
 
         out: dict[str, str] = {}
-        taken = set(self.entries)
+        # Never over a generated page (an alias 'Index' would replace concepts/index.html).
+        taken = set(self.entries) | RESERVED_SLUGS
         for slug, entry in self.entries.items():
             names = [*entry.concept.former_slugs, *entry.concept.aliases]
             for name in names:

@@ -28,6 +28,9 @@ MAX_DEPTH = 20
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+#: Characters PyYAML's reader refuses (its ``Reader.NON_PRINTABLE``).
+_NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]")
+
 _ALLOWED_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -70,6 +73,10 @@ class Located:
         return (1, 1)
 
 
+_TOO_DEEP = (f"nesting deeper than {MAX_DEPTH} levels; entries are flat, so this is almost "
+             "certainly a mistake")
+
+
 class _Reject(Exception):
     def __init__(self, line: int, column: int, message: str):
         super().__init__(message)
@@ -104,10 +111,10 @@ class _Builder:
     def build(self, node: yaml.Node, path: tuple, depth: int) -> Any:
         line, col = self._pos(node)
         if depth > MAX_DEPTH:
-            raise _Reject(line, col, f"nesting deeper than {MAX_DEPTH} levels; entries are flat, "
-                          "so this is almost certainly a mistake")
+            raise _Reject(line, col, _TOO_DEEP)
         if node.tag not in _ALLOWED_TAGS:
-            raise _Reject(line, col, f"YAML tag '{node.tag}' is not allowed; remove the tag "
+            shown = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
+            raise _Reject(line, col, f"YAML tag '{shown}' is not allowed; remove the tag "
                           "(only plain strings, numbers, dates, lists and mappings are accepted)")
         self.positions[path] = (line, col)
         if isinstance(node, yaml.MappingNode):
@@ -142,7 +149,9 @@ class _Builder:
 
 
 def _check_events(text: str) -> _Reject | None:
-    """Reject anchors and aliases before composing, so alias bombs cost nothing."""
+    """Reject anchors, aliases and deep nesting while streaming the parser's events, before
+    anything is composed, so alias bombs and ``[[[[...`` cost nothing."""
+    depth = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
             anchor = getattr(event, "anchor", None)
@@ -151,7 +160,15 @@ def _check_events(text: str) -> _Reject | None:
                 return _Reject(m.line + 1, m.column + 1,
                                f"YAML anchors and aliases ('&{anchor}' / '*{anchor}') are not "
                                "allowed in entries; write the value out in full")
-    except yaml.MarkedYAMLError:
+            # ``depth`` = collections around this node = its depth as ``_Builder`` counts it.
+            if isinstance(event, (yaml.CollectionStartEvent, yaml.ScalarEvent)) and depth > MAX_DEPTH:
+                m = event.start_mark
+                return _Reject(m.line + 1, m.column + 1, _TOO_DEEP)
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
         return None  # reported with a better message by the composer
     return None
 
@@ -237,6 +254,16 @@ def load_yaml(raw: bytes, path: str, problems: Problems) -> Located | None:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         problems.error(path, line, 1, "file contains a NUL character; save it as UTF-8 text")
+        return None
+    bad_char = _NON_PRINTABLE.search(text)
+    if bad_char:
+        # PyYAML's reader refuses these with an exception that has no line number.
+        i = bad_char.start()
+        line = text.count("\n", 0, i) + 1
+        col = i - (text.rfind("\n", 0, i) + 1) + 1
+        problems.error(path, line, col, f"file contains the control character "
+                       f"U+{ord(text[i]):04X}, which YAML does not allow; delete it (write "
+                       "'\\t', '\\x1f' etc. inside double quotes if it is meant)")
         return None
     bad = _check_events(text)
     if bad:

@@ -3,6 +3,25 @@
  * files, and per query only the index chunks and result fragments it needs, all from this site. */
 (function () {
   "use strict";
+
+  /* Pagefind's excerpt is the page text, HTML-escaped, with <mark> around the matches. It is
+     never handed to innerHTML: the text between the marks is decoded by an inert parser
+     (DOMParser runs no script) and added as text, the marks as <mark> elements. */
+  function appendExcerpt(el, excerpt) {
+    var parts = String(excerpt).split(/<mark>|<\/mark>/);
+    var parser = new DOMParser();
+    parts.forEach(function (part, i) {
+      var text = parser.parseFromString("<body>" + part, "text/html").body.textContent;
+      if (!text) return;
+      if (i % 2 === 1) {
+        var mark = document.createElement("mark");
+        mark.textContent = text;
+        el.appendChild(mark);
+      } else {
+        el.appendChild(document.createTextNode(text));
+      }
+    });
+  }
   var PAGE = 10;
   /* Results whose title or alias is exactly the query (ignoring case, hyphens, spaces and
    * punctuation) are moved to the front of the first RERANK results: Pagefind scores words one
@@ -62,8 +81,7 @@
     var h = document.createElement("h1");
     h.textContent = (data.meta && data.meta.title) || data.url;
     var p = document.createElement("p");
-    /* Pagefind's excerpt is the page text, HTML-escaped, with <mark> around the matches. */
-    p.innerHTML = data.excerpt;
+    appendExcerpt(p, data.excerpt || "");
     article.appendChild(h);
     article.appendChild(p);
     a.appendChild(article);

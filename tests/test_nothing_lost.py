@@ -1,0 +1,159 @@
+"""Nothing lost: builds never write into the sources, and the tools that write files write
+them atomically, so an interruption leaves the old file (or no file), never half of one."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from test_site_build import ROOT, run_build
+
+from conceptwiki import cli, fmt, scaffold
+from conceptwiki.fmt import fmt_paths
+from conceptwiki.scaffold import new_entry
+
+SOURCES = ("concepts", "bib", "docs", "mkdocs.yml")
+
+
+def tree_hash(root: Path) -> dict[str, str]:
+    """Every file and folder under the source folders: path -> sha256 of content and mode."""
+    out: dict[str, str] = {}
+    for name in SOURCES:
+        top = root / name
+        items = [top] + (sorted(top.rglob("*")) if top.is_dir() else [])
+        for p in items:
+            rel = p.relative_to(root).as_posix()
+            st = p.lstat()
+            data = p.read_bytes() if p.is_file() else b"<dir>"
+            out[rel] = hashlib.sha256(data + oct(st.st_mode).encode()).hexdigest()
+    return out
+
+
+def cw(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"))
+    return subprocess.run([sys.executable, "-m", "conceptwiki.cli", *args], cwd=cwd,
+                          capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_builds_and_checks_never_write_into_the_sources(project):
+    root = project()
+    before = tree_hash(root)
+    assert len(before) > 30
+    r = run_build(root)
+    assert r.returncode == 0, r.stderr
+    assert tree_hash(root) == before
+    for args in (("check",), ("build", "--out", "out"), ("fmt", "--check"), ("schema",)):
+        r = cw(*args, cwd=root)
+        assert r.returncode == 0, (args, r.stderr)
+        assert tree_hash(root) == before, args
+    assert (root / "out" / "concepts" / "index.md").is_file()
+    # only site/ and out/ are new
+    assert sorted(p.name for p in root.iterdir()) == sorted([*SOURCES, "site", "out"])
+
+
+@pytest.mark.parametrize("out", ["concepts", "concepts/sub", "bib", "docs", "docs/x/.."])
+def test_build_refuses_to_write_into_a_source_folder(project, out: str):
+    root = project()
+    before = tree_hash(root)
+    r = cw("build", "--out", out, cwd=root)
+    assert r.returncode == 2 and "inside a source folder" in r.stderr
+    assert tree_hash(root) == before
+
+
+# -- atomic writes ----------------------------------------------------------------------
+
+UNFORMATTED = """# A comment that must survive.
+kind: concept   # trailing comment
+title: Example
+"""
+
+
+class Boom(Exception):
+    pass
+
+
+def _failing_fdopen(after: int, exc: BaseException):
+    """``os.fdopen`` whose file object raises ``exc`` after ``after`` characters."""
+    real = os.fdopen
+
+    def fdopen(fd, *args, **kwargs):
+        fh = real(fd, *args, **kwargs)
+        real_write = fh.write
+
+        def write(text):
+            real_write(text[:after])
+            fh.flush()
+            raise exc
+        fh.write = write
+        return fh
+    return fdopen
+
+
+@pytest.mark.parametrize("where", ["write", "fsync", "chmod", "replace"])
+@pytest.mark.parametrize("exc", [OSError(28, "No space left on device"), KeyboardInterrupt()],
+                         ids=["disk-full", "interrupt"])
+def test_fmt_interrupted_leaves_the_old_file(tmp_path: Path, monkeypatch, where: str, exc: BaseException):
+    path = tmp_path / "example.yaml"
+    path.write_text(UNFORMATTED, encoding="utf-8")
+    before = path.read_bytes()
+
+    def fail(*args, **kwargs):
+        raise exc
+    if where == "write":
+        monkeypatch.setattr(fmt.os, "fdopen", _failing_fdopen(10, exc))
+    else:
+        monkeypatch.setattr(fmt.os, where, fail)
+    if isinstance(exc, KeyboardInterrupt):
+        with pytest.raises(KeyboardInterrupt):
+            fmt_paths([path], check=False, root=tmp_path)
+    else:
+        changed, problems = fmt_paths([path], check=False, root=tmp_path)
+        assert [str(p) for p in problems.errors] == ["example.yaml: error: cannot write file: No space left on device"]
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["example.yaml"]
+    monkeypatch.undo()
+    changed, problems = fmt_paths([path], check=False, root=tmp_path)
+    assert changed == [path] and not problems.errors
+    text = path.read_text(encoding="utf-8")
+    assert "# A comment that must survive." in text and "# trailing comment" in text
+    assert text.index("title:") < text.index("kind:")
+
+
+@pytest.mark.parametrize("where", ["write", "fsync", "link"])
+@pytest.mark.parametrize("exc", [OSError(28, "No space left on device"), KeyboardInterrupt()],
+                         ids=["disk-full", "interrupt"])
+def test_new_interrupted_leaves_no_file(tmp_path: Path, monkeypatch, where: str, exc: BaseException):
+    (tmp_path / "concepts").mkdir()
+    (tmp_path / "bib").mkdir()
+    (tmp_path / "bib" / "a.bib").write_text("@article{doe2020, title={T}, year={2020}}\n", encoding="utf-8")
+
+    def fail(*args, **kwargs):
+        raise exc
+    if where == "write":
+        monkeypatch.setattr(scaffold.os, "fdopen", _failing_fdopen(10, exc))
+    else:
+        monkeypatch.setattr(scaffold.os, where, fail)
+        if where == "link":  # the fallback for file systems without hard links must not run
+            monkeypatch.setattr(scaffold.os, "replace", fail)
+    if isinstance(exc, KeyboardInterrupt):
+        with pytest.raises(KeyboardInterrupt):
+            new_entry(tmp_path, "new-concept", "New concept", source="doe2020")
+    else:
+        path, problems = new_entry(tmp_path, "new-concept", "New concept", source="doe2020")
+        assert path is None and any("cannot write file" in p.message for p in problems.errors)
+    assert list((tmp_path / "concepts").iterdir()) == []
+
+
+def test_cli_build_output_is_written_atomically(tmp_path: Path, monkeypatch):
+    target = tmp_path / "out" / "page.md"
+    cli._write_atomic(target, "old\n")
+    monkeypatch.setattr(cli.os, "replace", lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))
+    with pytest.raises(KeyboardInterrupt):
+        cli._write_atomic(target, "new\n")
+    assert target.read_text() == "old\n"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["page.md"]
