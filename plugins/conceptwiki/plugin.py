@@ -24,8 +24,9 @@ __all__ = ["ConceptWikiPlugin"]
 
 log = get_plugin_logger(__name__)
 
-ASSET_CSS = ["assets/conceptwiki/conceptwiki.css"]
-ASSET_JS = ["assets/conceptwiki/conceptwiki.js"]
+ASSET_CSS = ["assets/conceptwiki/conceptwiki.css", "assets/conceptwiki/brief.css",
+             "assets/conceptwiki/print.css"]
+ASSET_JS = ["assets/conceptwiki/conceptwiki.js", "assets/conceptwiki/brief.js"]
 THEME_DIR = Path(__file__).parent / "theme"
 
 
