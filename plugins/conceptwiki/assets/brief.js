@@ -484,7 +484,20 @@
     if (app) renderBrief(app);
   });
 
+  /* Material's instant navigation makes the site's own links absolute: the print stylesheet
+     prints the address of external links only. */
+  function markInternalLinks(doc) {
+    doc.querySelectorAll(".md-content a[href]").forEach(function (a) {
+      try {
+        if (new URL(a.getAttribute("href"), window.location.href).origin === window.location.origin) {
+          a.classList.add("cw-internal");
+        }
+      } catch (e) { /* not a URL */ }
+    });
+  }
+
   function init() {
+    markInternalLinks(document);
     updateToggles(document);
     document.querySelectorAll(".cw-print").forEach(function (b) { b.hidden = !window.print; });
     var app = briefApp();
