@@ -15,6 +15,7 @@ may contribute -- the page itself, its primary source, its further sources -- as
   and ``names`` (compared with the previous entry's by subsequent-author-substitute), with
   the variants ``ys`` (year suffix, written as :data:`YEAR_SUFFIX`), ``sub`` (names
   substituted) and ``ys_sub`` where some other item of the wiki could make them needed.
+  Numeric styles get :data:`CITATION_NUMBER` where the item's number in the list goes.
 
 :func:`assemble` puts a bibliography together from these parts exactly as the engine's
 ``bibliography()`` does (sorted, de-duplicated by id, year suffixes, author substitution);
@@ -37,12 +38,14 @@ from markupsafe import Markup
 from .cite import _SENTINEL, _SENTINEL_YEAR, _date_parts, linkify
 from .exports import csl_to_bibtex, csl_to_ris
 
-__all__ = ["YEAR_SUFFIX", "BriefBuilder", "assemble", "compare_sort_keys", "year_suffix",
+__all__ = ["YEAR_SUFFIX", "CITATION_NUMBER", "BriefBuilder", "assemble", "compare_sort_keys", "year_suffix",
            "brief_src", "data_path"]
 
 #: Stands for the year suffix in the ``ys`` variants (a private-use character that the
 #: citation engine passes through untouched; the browser replaces it with "a", "b", ...).
 YEAR_SUFFIX = "\ue100"
+#: Stands for the item's number in the list (numeric styles such as IEEE).
+CITATION_NUMBER = "\ue101"
 FORMAT_VERSION = 1
 
 
@@ -139,7 +142,7 @@ def assemble(parts: Iterable[dict], style: str, descending: list[bool],
                 suffix[id(it)] = year_suffix(n)
     out: list[str] = []
     previous = None
-    for it in items:
+    for number, it in enumerate(items, start=1):
         s = dict(it["styles"][style])
         if "html" not in s and "ys" in s:
             s["html"] = s["ys"].replace(YEAR_SUFFIX, "")
@@ -151,7 +154,7 @@ def assemble(parts: Iterable[dict], style: str, descending: list[bool],
         body = s.get(variant, s["html"])
         if ys:
             body = body.replace(YEAR_SUFFIX, suffix[id(it)])
-        out.append(body)
+        out.append(body.replace(CITATION_NUMBER, str(number)))
         previous = s.get("names")
     return out
 
@@ -189,7 +192,8 @@ class BriefBuilder:
             return body
         marked, fmt = self.citer._mark(body)
         if fmt is None and _SENTINEL_YEAR in marked:
-            marked, _ = self.engine.bibliography_parts(item, style, "html", **variant)
+            marked, _ = self.engine.bibliography_parts(item, style, "html", citation_number=CITATION_NUMBER,
+                                                       **variant)
         return marked
 
     def _style_parts(self, item: dict, shown: dict, style: str, needs_ys: bool,
@@ -209,7 +213,7 @@ class BriefBuilder:
         if needs_ys and needs_sub:
             variants.append(("ys_sub", {"year_suffix": YEAR_SUFFIX, "substitute": True}))
         for name, kw in variants:
-            body, _ = self.engine.bibliography_parts(shown, style, "html", **kw)
+            body, _ = self.engine.bibliography_parts(shown, style, "html", citation_number=CITATION_NUMBER, **kw)
             out[name] = _finish(self._mark(body, item, shown, style, **kw))
         if "ys" in out and out["html"] is not None and out["ys"].replace(YEAR_SUFFIX, "") == out["html"]:
             del out["html"]  # the browser takes "ys" without the suffix (saves bytes)
@@ -231,7 +235,7 @@ class BriefBuilder:
                 "styles": {},
             }
         for style in self.styles:
-            plain = {iid: self.engine.bibliography_parts(shown, style, "html")
+            plain = {iid: self.engine.bibliography_parts(shown, style, "html", citation_number=CITATION_NUMBER)
                      for iid, (item, shown) in universe.items()}
             groups: dict[str, int] = {}
             names: dict[str, int] = {}

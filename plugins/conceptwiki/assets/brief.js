@@ -5,7 +5,7 @@
 (function () {
   "use strict";
   var PREFIX = "conceptwiki.brief";
-  var YEAR_SUFFIX = "\ue100";
+  var YEAR_SUFFIX = "\ue100", CITATION_NUMBER = "\ue101";
   var SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
   var SOURCE_FILE = /^sources\/[a-z0-9._-]+\.brief\.json$/;
 
@@ -172,7 +172,7 @@
       if (groups[g].length > 1) groups[g].forEach(function (it, n) { suffix.set(it, yearSuffix(n)); });
     });
     var out = [], previous = null;
-    list.forEach(function (it) {
+    list.forEach(function (it, index) {
       var s = it.styles[style.id];
       var plain = s.html !== undefined ? s.html : (s.ys !== undefined ? s.ys.split(YEAR_SUFFIX).join("") : null);
       if (plain === null || plain === undefined) return;
@@ -183,7 +183,7 @@
       else if (ys && s.ys !== undefined) body = s.ys;
       else if (sub && s.sub !== undefined) body = s.sub;
       if (ys) body = body.split(YEAR_SUFFIX).join(suffix.get(it));
-      out.push({ item: it, html: body });
+      out.push({ item: it, html: body.split(CITATION_NUMBER).join(String(index + 1)) });
       previous = s.names === undefined ? null : s.names;
     });
     return out;

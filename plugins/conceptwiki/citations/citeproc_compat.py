@@ -2476,6 +2476,12 @@ class _CiteItem(CitationItem):
     def has_locator(self):
         return dict.__contains__(self, "locator")
 
+    @property
+    def number(self):
+        # render_bibliography_entry may give the number the item has in a list
+        n = dict.get(self, "_compat_citation_number")
+        return n if n is not None else CitationItem.number.fget(self)
+
 
 def _cite_item(bib, key, locator=None, label="page"):
     ci = _CiteItem(key, **({"locator": Locator(label, str(locator))} if locator is not None else {}))
@@ -2780,14 +2786,16 @@ def subsequent_author_substitute(style: CompatStyle) -> str | None:
 
 def render_bibliography_entry(style: CompatStyle, item: dict, fmt: str = "text", *,
                               year_suffix: str | None = None,
-                              substitute: bool = False) -> tuple[str | None, str | None]:
+                              substitute: bool = False,
+                              citation_number: str | None = None) -> tuple[str | None, str | None]:
     """One bibliography entry as :func:`render_bibliography` renders it in a list.
 
     Returns ``(entry, names)``: ``entry`` is ``None`` when the style renders
     nothing for the item; ``names`` is what subsequent-author-substitute
     compares with the previous entry's. ``year_suffix`` is the suffix the
     item gets in the list; ``substitute`` renders it as if the previous entry
-    had the same names.
+    had the same names. ``citation_number`` is the item's number in the list
+    (numeric styles; 1 if not given).
     """
     bib_el = style.root.find("cs:bibliography", _NS)
     if bib_el is None:
@@ -2799,6 +2807,8 @@ def render_bibliography_entry(style: CompatStyle, item: dict, fmt: str = "text",
         bib, ci = _one(style, item)
         if year_suffix:
             ci["_compat_year_suffix"] = year_suffix
+        if citation_number is not None:
+            dict.__setitem__(ci, "_compat_citation_number", citation_number)
         state = _RenderState(style.root, area="bibliography")
         if replacement is not None:
             state.author_substitute = replacement

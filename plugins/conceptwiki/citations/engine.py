@@ -178,16 +178,19 @@ class CitationEngine:
         return entries[0][1] if entries else ""
 
     def bibliography_parts(self, item: dict, style: str, fmt: str = "text", *,
-                           year_suffix: str | None = None, substitute: bool = False) -> tuple[str | None, str | None]:
+                           year_suffix: str | None = None, substitute: bool = False,
+                           citation_number: str | None = None) -> tuple[str | None, str | None]:
         """One entry as it appears in a bibliography list, and the names the list compares.
 
         ``(entry, names)``: ``entry`` with ``year_suffix`` and, with ``substitute``, its
         names replaced by the style's subsequent-author-substitute; ``names`` is ``None``
-        when the entry has no names. See :mod:`conceptwiki.brief` for putting lists together.
+        when the entry has no names. ``citation_number``: the item's number in the list
+        (numeric styles). See :mod:`conceptwiki.brief` for putting lists together.
         """
-        key = ("bibparts", _item_key(item), year_suffix, bool(substitute))
+        key = ("bibparts", _item_key(item), year_suffix, bool(substitute), citation_number)
         return self._render(key, style, fmt, lambda s: compat.render_bibliography_entry(
-            s.csl, item, fmt, year_suffix=year_suffix, substitute=substitute))
+            s.csl, item, fmt, year_suffix=year_suffix, substitute=substitute,
+            citation_number=citation_number))
 
     def bibliography_sort_key(self, item: dict, style: str) -> list:
         """JSON-able values the style's bibliography sorts ``item`` by (see
