@@ -170,6 +170,14 @@ class BriefBuilder:
         self.engine = builder.citer.engine
         self.styles = list(builder.site.styles)
         self._items: dict[str, dict] | None = None
+        self._numeric: dict[str, bool] = {}
+
+    def _number(self, style: str) -> str | None:
+        """The citation number's placeholder in numeric styles (others render as the concept
+        pages do, so the engine's cache serves both)."""
+        if style not in self._numeric:
+            self._numeric[style] = self.engine.uses_citation_number(style)
+        return CITATION_NUMBER if self._numeric[style] else None
 
     # Items of the whole wiki: the concept pages and every source a concept cites.
     def _universe(self) -> tuple[dict[str, tuple[dict, dict]], dict[str, list[str]]]:
@@ -192,7 +200,7 @@ class BriefBuilder:
             return body
         marked, fmt = self.citer._mark(body)
         if fmt is None and _SENTINEL_YEAR in marked:
-            marked, _ = self.engine.bibliography_parts(item, style, "html", citation_number=CITATION_NUMBER,
+            marked, _ = self.engine.bibliography_parts(item, style, "html", citation_number=self._number(style),
                                                        **variant)
         return marked
 
@@ -213,7 +221,7 @@ class BriefBuilder:
         if needs_ys and needs_sub:
             variants.append(("ys_sub", {"year_suffix": YEAR_SUFFIX, "substitute": True}))
         for name, kw in variants:
-            body, _ = self.engine.bibliography_parts(shown, style, "html", citation_number=CITATION_NUMBER, **kw)
+            body, _ = self.engine.bibliography_parts(shown, style, "html", citation_number=self._number(style), **kw)
             out[name] = _finish(self._mark(body, item, shown, style, **kw))
         if "ys" in out and out["html"] is not None and out["ys"].replace(YEAR_SUFFIX, "") == out["html"]:
             del out["html"]  # the browser takes "ys" without the suffix (saves bytes)
@@ -235,7 +243,7 @@ class BriefBuilder:
                 "styles": {},
             }
         for style in self.styles:
-            plain = {iid: self.engine.bibliography_parts(shown, style, "html", citation_number=CITATION_NUMBER)
+            plain = {iid: self.engine.bibliography_parts(shown, style, "html", citation_number=self._number(style))
                      for iid, (item, shown) in universe.items()}
             groups: dict[str, int] = {}
             names: dict[str, int] = {}

@@ -124,6 +124,7 @@ __all__ = [
     "bibliography_sort_descending",
     "year_suffix_group",
     "subsequent_author_substitute",
+    "uses_citation_number",
     "render_citation",
     "style_info",
     "style_title",
@@ -2773,6 +2774,11 @@ def year_suffix_group(style: CompatStyle, item: dict) -> str | None:
     return repr((text, _names_signature(ci) if by_names else None))
 
 
+def uses_citation_number(style: CompatStyle) -> bool:
+    """Whether the style renders the citation number anywhere (numeric styles)."""
+    return any("citation-number" in (el.get("variable") or "").split() for el in style.root.iter())
+
+
 def subsequent_author_substitute(style: CompatStyle) -> str | None:
     """The text that replaces names equal to the previous entry's (None: no substitution)."""
     bib_el = style.root.find("cs:bibliography", _NS)
@@ -2787,7 +2793,8 @@ def subsequent_author_substitute(style: CompatStyle) -> str | None:
 def render_bibliography_entry(style: CompatStyle, item: dict, fmt: str = "text", *,
                               year_suffix: str | None = None,
                               substitute: bool = False,
-                              citation_number: str | None = None) -> tuple[str | None, str | None]:
+                              citation_number: str | None = None,
+                              previous_names: str | None = None) -> tuple[str | None, str | None]:
     """One bibliography entry as :func:`render_bibliography` renders it in a list.
 
     Returns ``(entry, names)``: ``entry`` is ``None`` when the style renders
@@ -2795,7 +2802,8 @@ def render_bibliography_entry(style: CompatStyle, item: dict, fmt: str = "text",
     compares with the previous entry's. ``year_suffix`` is the suffix the
     item gets in the list; ``substitute`` renders it as if the previous entry
     had the same names. ``citation_number`` is the item's number in the list
-    (numeric styles; 1 if not given).
+    (numeric styles; 1 if not given). ``previous_names``: the item's own names
+    if known (saves rendering it twice to learn them).
     """
     bib_el = style.root.find("cs:bibliography", _NS)
     if bib_el is None:
@@ -2816,9 +2824,12 @@ def render_bibliography_entry(style: CompatStyle, item: dict, fmt: str = "text",
         text = _run(style, state, lambda: layout.render_item(ci))
         return text, state.first_names_key
 
-    text, names = render(None)
-    if replacement is not None and names is not None:
-        text, names = render(names)
+    if replacement is not None and previous_names is not None:
+        text, names = render(previous_names)
+    else:
+        text, names = render(None)
+        if replacement is not None and names is not None:
+            text, names = render(names)
     if text is None:
         return None, names
     return style.finalize(text, fmt), names
