@@ -204,7 +204,7 @@ def test_source_options_global_and_per_concept(page, server, builder):
         expected_bibliography(builder, BASKET, "apa", further=False))
 
     # Per concept: the further sources of mesa-optimization only.
-    page.check(".cw-brief-item-further[data-slug=mesa-optimization]")
+    page.get_by_role("checkbox", name="Include the further sources of Mesa-optimization").check()
     page.wait_for_function("() => JSON.parse(localStorage.getItem('conceptwiki.brief:/'))"
                            ".per['mesa-optimization'].further === true")
     page.uncheck(".cw-brief-primary")

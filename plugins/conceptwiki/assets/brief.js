@@ -362,9 +362,9 @@
     return e;
   }
 
-  function checkbox(cls, label, checked, disabled, slug) {
+  function checkbox(cls, label, checked, disabled, slug, name) {
     var wrap = el("label", { "class": "cw-brief-item-option" });
-    var box = el("input", { type: "checkbox", "class": cls, "data-slug": slug });
+    var box = el("input", { type: "checkbox", "class": cls, "data-slug": slug, "aria-label": name });
     box.checked = checked;
     box.disabled = disabled;
     wrap.appendChild(box);
@@ -396,8 +396,10 @@
           li.appendChild(el("a", { href: new URL(c.data.path, root).href, "class": "cw-brief-title" }, title));
           var further = (c.data.further || []).length;
           var opts = el("span", { "class": "cw-brief-item-options" });
-          opts.appendChild(checkbox("cw-brief-item-primary", "primary source", !!c.data.primary && include(state, c.slug, "primary"), !c.data.primary, c.slug));
-          opts.appendChild(checkbox("cw-brief-item-further", further === 1 ? "1 further source" : further + " further sources", further > 0 && include(state, c.slug, "further"), further === 0, c.slug));
+          opts.appendChild(checkbox("cw-brief-item-primary", "primary source", !!c.data.primary && include(state, c.slug, "primary"), !c.data.primary, c.slug,
+            "Include the primary source of " + title));
+          opts.appendChild(checkbox("cw-brief-item-further", further === 1 ? "1 further source" : further + " further sources", further > 0 && include(state, c.slug, "further"), further === 0, c.slug,
+            "Include the further sources of " + title));
           li.appendChild(opts);
         } else {
           li.appendChild(el("span", { "class": "cw-brief-title" }, title));
