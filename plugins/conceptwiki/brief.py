@@ -27,13 +27,10 @@ Nothing here imports MkDocs.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import re
 from functools import cmp_to_key
 from typing import Iterable
-
-from markupsafe import Markup
 
 from .cite import _SENTINEL, _SENTINEL_YEAR, _date_parts, linkify
 from .exports import csl_to_bibtex, csl_to_ris
@@ -333,7 +330,3 @@ def _finish(body: str | None) -> str | None:
     """Clickable URLs, as on the concept pages."""
     return None if body is None else linkify(body)
 
-
-def data_markup(value) -> Markup:
-    """JSON for an HTML attribute value (quoted by the template)."""
-    return Markup(html.escape(json.dumps(value, ensure_ascii=False, sort_keys=True), quote=True))
