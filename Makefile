@@ -1,4 +1,5 @@
 # Two commands set everything up on a fresh machine: `make serve` and `make test`.
+# `make install` only sets up .venv; every other target runs it first when needed.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -7,6 +8,8 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 export NO_MKDOCS_2_WARNING := 1
 
 CHROMIUM ?= /usr/bin/chromium
+# The path part of site_url in mkdocs.yml (e.g. /wiki/): `mkdocs serve` serves the site there.
+SITE_PATH := $(or $(shell sed -n 's|^site_url:[[:space:]]*["'"'"']*https\{0,1\}://[^/]*\(/[^"'"'"'[:space:]]*\).*|\1|p' mkdocs.yml),/)
 
 .PHONY: install serve build test check bench schema clean chromium
 
@@ -18,13 +21,15 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 serve: $(STAMP)
+	@echo "Serving on http://127.0.0.1:8000$(SITE_PATH) (concept pages at $(SITE_PATH)concepts/<slug>/); Ctrl+C stops"
 	$(BIN)/mkdocs serve -a 127.0.0.1:8000
 
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict -d site
 
+# --strict: fails on the warnings the strict build fails on too.
 check: $(STAMP)
-	$(BIN)/conceptwiki check
+	$(BIN)/conceptwiki check --strict
 
 schema: $(STAMP)
 	$(BIN)/conceptwiki schema > concepts/schema.json
@@ -40,6 +45,7 @@ test: $(STAMP) chromium
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/links.py
 
 clean:
 	rm -rf site .pytest_cache .hypothesis

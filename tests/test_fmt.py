@@ -283,6 +283,17 @@ def test_fmt_paths_reports_missing_and_non_utf8(tmp_path: Path) -> None:
     assert bad.read_bytes() == b"title: caf\xe9\n"
 
 
+def test_fmt_paths_leaves_bibtex_alone(tmp_path: Path) -> None:
+    bib = tmp_path / "bib" / "main.bib"
+    bib.parent.mkdir()
+    bib.write_text("@misc{a2020b,\n title={T}}\n", encoding="utf-8")
+    changed, problems = fmt_paths([bib], check=False, root=tmp_path)
+    assert changed == []
+    (problem,) = problems
+    assert problem.path == "bib/main.bib" and "fmt formats entries (concepts/*.yaml) only" in problem.message
+    assert bib.read_text(encoding="utf-8") == "@misc{a2020b,\n title={T}}\n"
+
+
 def test_diff_for(tmp_path: Path) -> None:
     f = tmp_path / "a.yaml"
     f.write_text("kind: concept\ntitle: A\n", encoding="utf-8")

@@ -131,7 +131,7 @@ def test_reserved_slug_is_refused(wiki: Path, slug: str) -> None:
 
 def test_reserved_slugs_match_the_loader() -> None:
     loader = pytest.importorskip("conceptwiki.loader")
-    assert scaffold.RESERVED_SLUGS == loader.RESERVED_SLUGS
+    assert scaffold.RESERVED_SLUGS is loader.RESERVED_SLUGS
 
 
 @pytest.mark.parametrize("suffix", [".yaml", ".yml"])
@@ -227,3 +227,21 @@ def test_bib_keys_finds_every_real_key() -> None:
     bib = pytest.importorskip("conceptwiki.bib")
     sources, _ = bib.load_bib_files(sorted((ROOT / "bib").glob("*.bib")), root=ROOT)
     assert sorted(bib_keys(ROOT)) == sorted(sources)
+
+
+def test_level_must_be_chosen_before_publishing(project) -> None:
+    """The skeleton's level carries a TODO comment; check warns at it until it is deleted."""
+    loader = pytest.importorskip("conceptwiki.loader")
+    root = project()
+    path, _ = new_entry(root, "brand-new-concept", "Brand new", source=KEY, today=TODAY)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(lines, 1) if line.startswith("  level: "))
+    assert lines[row - 1] == f"  level: established  {scaffold.LEVEL_TODO}"
+    for level in ("established", "contested", "speculative"):
+        assert any(line.startswith(f"#   {level}: ") for line in lines[:row])
+    (warning,) = [p for p in loader.load_wiki(root).problems if "'status.level'" in p.message]
+    assert (warning.path, warning.line, warning.column) == ("concepts/brand-new-concept.yaml", row,
+                                                             lines[row - 1].index("#") + 1)
+    assert not warning.is_error and warning.fails_strict
+    path.write_text("\n".join(lines).replace(f"  {scaffold.LEVEL_TODO}", "") + "\n", encoding="utf-8")
+    assert not [p for p in loader.load_wiki(root).problems if "'status.level'" in p.message]

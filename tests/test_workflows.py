@@ -114,7 +114,7 @@ def test_ci_runs_the_project_checks_in_order() -> None:
     ci = _load(ROOT / ".github" / "workflows" / "ci.yml")
     assert set(ci["on"]) >= {"pull_request", "push"}
     runs = [step.get("run", "") for _, step in _steps(ci)]
-    wanted = [".venv/bin/conceptwiki check --format github", ".venv/bin/conceptwiki fmt --check",
+    wanted = [".venv/bin/conceptwiki check --strict --format github", ".venv/bin/conceptwiki fmt --check",
               "make build", "make test"]
     positions = [next(i for i, r in enumerate(runs) if w in r) for w in wanted]
     assert positions == sorted(positions)
@@ -151,7 +151,7 @@ def test_pre_commit_hooks() -> None:
     assert repo["repo"] == "local"
     hooks = {h["id"]: h for h in repo["hooks"]}
     assert hooks["conceptwiki-fmt"]["entry"] == ".venv/bin/conceptwiki fmt"
-    assert hooks["conceptwiki-check"]["entry"] == ".venv/bin/conceptwiki check"
+    assert hooks["conceptwiki-check"]["entry"] == ".venv/bin/conceptwiki check --strict"
     assert hooks["conceptwiki-check"]["pass_filenames"] is False
     assert re.search(hooks["conceptwiki-fmt"]["files"], "concepts/mesa-optimization.yaml")
     assert not re.search(hooks["conceptwiki-fmt"]["files"], "concepts/schema.json")

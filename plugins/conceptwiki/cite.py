@@ -135,6 +135,10 @@ def linkify(fragment: str) -> str:
     return "".join(out)
 
 
+def _forms(r: "Rendered") -> tuple:
+    return (r.html, r.text, r.note_first, r.note_subsequent)
+
+
 def html_to_text(fragment: str) -> str:
     return html.unescape(_TAG_RE.sub("", fragment))
 
@@ -197,7 +201,145 @@ class Citer:
         return body, None
 
     def all_styles(self, item: dict, *, mark_accessed: bool = False) -> list[Rendered]:
+        if mark_accessed:
+            return [self.render_page(item, style) for style in self.styles]
         return [self.render(item, style, mark_accessed=mark_accessed) for style in self.styles]
+
+    # -- citations of the wiki's own pages, from one template per style and date ------------
+    #
+    # Every concept page cites itself in every style; the items differ only in title, URL and
+    # issued date. So each style renders once per issued date, with a placeholder title and
+    # URL, and the page's own title (cased as the style cases titles) and URL are put in.
+    # Only titles and URLs that no style can treat differently from the placeholders take
+    # this path (letters, digits, spaces, hyphens, commas, colons); the rest are rendered in
+    # full. tests/test_cite_templates.py checks both paths give the same bytes.
+
+    _PLACE_TITLE = "zqztitlezqz"
+    _PLACE_URL = "https://placeholder.invalid/zqzurlzqz/"
+    _PROBE_TITLE = "xqa of the Xqb: an xqc-xqd XQE"  # distinct under each text-case
+    _SIMPLE_TITLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,:-]*[A-Za-z0-9]|[A-Za-z0-9]")
+    _SIMPLE_URL = re.compile(r"https?://[A-Za-z0-9._~/%:-]+")
+    _CASES = (None, "title", "capitalize-first", "capitalize-all", "sentence", "lowercase", "uppercase")
+
+    def render_page(self, item: dict, style: str) -> Rendered:
+        """``render(item, style, mark_accessed=True)`` for a page item, via a template."""
+        title, url = item.get("title", ""), item.get("URL", "")
+        if (not self._SIMPLE_TITLE.fullmatch(title) or "  " in title or not self._SIMPLE_URL.fullmatch(url)
+                or set(item) - {"id", "type", "author", "title", "container-title", "URL", "issued", "accessed"}):
+            return self.render(item, style, mark_accessed=True)
+        cases = self._title_cases(item, style)
+        if cases is None:
+            return self.render(item, style, mark_accessed=True)
+        base = dict(item, id="zqzpage", title=self._PLACE_TITLE, URL=self._PLACE_URL)
+        day = self._day_template(base, style)
+        if day is False:
+            return self.render(item, style, mark_accessed=True)
+        if day is None:
+            template = self.render(base, style, mark_accessed=True)
+        else:
+            template, substitute = day
+        from .citations.citeproc_compat import text_case
+
+        def fill(part: str | None, form: str) -> str | None:
+            if part is None:
+                return None
+            if day is not None:  # first, so that digits in the title are left alone
+                year, _month, real = item["issued"]["date-parts"][0]
+                part = substitute(part, year, real)
+            case = cases[form]
+            return (part.replace(text_case(self._PLACE_TITLE, case) if case else self._PLACE_TITLE,
+                                 text_case(title, case) if case else title)
+                    .replace(self._PLACE_URL, url))
+
+        return Rendered(style=style, label=template.label, html=fill(template.html, "bib"),
+                        text=fill(template.text, "bib"), note_first=fill(template.note_first, "first"),
+                        note_subsequent=fill(template.note_subsequent, "subsequent"))
+
+    #: Two days that print with the same number of digits, but whose ordinals differ
+    #: ("8th"/"2nd", "28th"/"21st"), so a style that writes ordinals fails the check below.
+    _DAYS = {False: (8, 2), True: (28, 21)}
+    _YEARS = (1902, 1903)
+
+    def _day_template(self, base: dict, style: str):
+        """The template for ``base``'s month, with a sentinel year and day to be replaced.
+
+        Pages are updated on many different days; rendering once per month of the year and
+        putting the year and day in keeps the number of CSL runs per style constant. Returns
+        ``(template, substitute)``, None when the item has no full date (render ``base`` as
+        it is), or False when the style prints years or days in a way a number cannot be
+        swapped into (ordinals, words, two-digit years): then pages are rendered in full.
+        """
+        parts = (base.get("issued") or {}).get("date-parts", [[]])[0]
+        if len(parts) != 3 or not all(isinstance(p, int) for p in parts) or not 1000 <= parts[0] <= 9999:
+            return None
+        _year, month, real_day = parts
+        d1, d2 = self._DAYS[real_day >= 10]
+        y1, y2 = self._YEARS
+        key = ("date", style, month, real_day >= 10)
+        if key in self._cache:
+            return self._cache[key]
+        # A day is a number on its own: not part of a longer number, a decimal or a numeric
+        # date ("1.28", "28/05"), and no ordinal; a full stop after it may end the sentence.
+        day_re = re.compile(rf"(?<!\d)(?<!\d[.:/-])0?{d1}(?!\d|[.:/-]\d|st|nd|rd|th)")
+        year_re = re.compile(rf"(?<!\d){y1}(?!\d)")
+
+        def substitute(part: str, year: int, day: int) -> str:
+            part = day_re.sub(lambda m: f"{day:0{len(m.group(0))}d}", part)
+            return year_re.sub(str(year), part)
+
+        def rendered(year: int, day: int) -> Rendered:
+            return self.render(dict(base, issued={"date-parts": [[year, month, day]]}), style,
+                               mark_accessed=True)
+
+        one, other_day, other_year = rendered(y1, d1), rendered(y1, d2), rendered(y2, d1)
+        result = (one, substitute)
+        for a, b, c in zip(_forms(one), _forms(other_day), _forms(other_year)):
+            if (a is None) != (b is None) or (a is None) != (c is None):
+                result = False
+                break
+            if a is None:
+                continue
+            if (len(day_re.findall(a)) > 1 or len(year_re.findall(a)) > 1
+                    or substitute(a, y1, d2) != b or substitute(a, y2, d1) != c):
+                result = False
+                break
+        self._cache[key] = result
+        return result
+
+    def _title_cases(self, item: dict, style: str) -> dict[str, str | None] | None:
+        """How ``style`` cases a page title in each form, found once with a probe title.
+
+        None if it cannot be told for certain (then every page is rendered in full)."""
+        key = ("cases", style)
+        if key in self._cache:
+            return self._cache[key]  # type: ignore[return-value]
+        from .citations.citeproc_compat import text_case
+
+        probe = self.render(dict(item, id="zqzprobe", title=self._PROBE_TITLE, URL=self._PLACE_URL),
+                            style, mark_accessed=True)
+        place = self.render(dict(item, id="zqzpage", title=self._PLACE_TITLE, URL=self._PLACE_URL),
+                            style, mark_accessed=True)
+        def cased(text: str, case: str | None) -> str:
+            return text_case(text, case) if case else text
+
+        out: dict[str, str | None] | None = {}
+        for form, probed, placed in (("bib", probe.html, place.html),
+                                     ("first", probe.note_first, place.note_first),
+                                     ("subsequent", probe.note_subsequent, place.note_subsequent)):
+            if probed is None or placed is None:
+                out[form] = None
+                continue
+            # The probe comes out differently under each text-case, so at most one matches.
+            matches = [c for c in self._CASES if cased(self._PROBE_TITLE, c) in probed]
+            if not matches and self._PLACE_TITLE not in placed.lower():
+                out[form] = None  # this form does not print the title (e.g. a short note)
+                continue
+            if len(matches) != 1 or placed.count(cased(self._PLACE_TITLE, matches[0])) != 1:
+                out = None
+                break
+            out[form] = matches[0]
+        self._cache[key] = out  # type: ignore[assignment]
+        return out
 
     def bibtex_html(self, item: dict, key: str | None = None, *, mark_accessed: bool = False) -> str:
         """BibTeX of ``item`` as escaped HTML; its ``urldate`` marked like accessed dates."""

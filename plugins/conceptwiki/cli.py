@@ -8,9 +8,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .docpages import scan_docs_dir
 from .loader import load_wiki
 from .problems import format_problems
-from .schema import json_schema_text
+from .schema import Kind, json_schema_text
 from .site import SiteBuilder, SiteConfig
 
 __all__ = ["main"]
@@ -39,6 +40,8 @@ def _site_config(root: Path, args: argparse.Namespace) -> SiteConfig:
     cfg.directory_urls = data.get("use_directory_urls", True)
     cfg.repo_url = data.get("repo_url") or ""
     cfg.edit_uri = data.get("edit_uri") or ""
+    if isinstance(data.get("docs_dir"), str) and data["docs_dir"].strip():
+        cfg.docs_dir = data["docs_dir"].strip()
     for plugin in data.get("plugins") or []:
         if isinstance(plugin, dict) and "conceptwiki" in plugin:
             opts = plugin["conceptwiki"] or {}
@@ -61,15 +64,32 @@ def cmd_check(args: argparse.Namespace) -> int:
     site = _site_config(root, args)
     wiki = load_wiki(root, site.concepts_dir, site.bib_dir)
     problems = wiki.problems
+    problems.extend(scan_docs_dir(root, site.docs_dir, wiki.index).problems)
     out = format_problems(problems, args.format)
     if out:
         print(out)
+    n_err, n_warn = len(problems.errors), len(problems.warnings)
+    # Warnings a strict build (`make build`) fails on; informational ones (INFO_CODES) do not.
+    n_strict = len(problems.strict_failures) - n_err
     if args.format == "text":
-        n_err, n_warn = len(problems.errors), len(problems.warnings)
-        summary = (f"{len(wiki.entries)} entries, {len(wiki.sources)} sources: "
-                   f"{n_err} error{'s' if n_err != 1 else ''}, {n_warn} warning{'s' if n_warn != 1 else ''}")
+        summary = (f"{_plural(len(wiki.entries), 'entry')}, {_plural(len(wiki.sources), 'source')}: "
+                   f"{_plural(n_err, 'error')}, {_plural(n_warn, 'warning')}")
         print(summary, file=sys.stderr)
-    return 1 if problems.errors else 0
+    if n_strict and args.strict:
+        print(f"--strict: failing on {_plural(n_strict, 'warning')}, as the strict build "
+              "(`make build`) does; fix them", file=sys.stderr)
+    elif n_strict and args.format == "text":
+        print(f"note: {'this warning fails' if n_strict == 1 else f'{n_strict} of the warnings fail'} "
+              "the strict build (`make build`); `conceptwiki check --strict` fails on them too",
+              file=sys.stderr)
+    failing = problems.strict_failures if args.strict else problems.errors
+    return 1 if failing else 0
+
+
+def _plural(n: int, word: str) -> str:
+    if n == 1:
+        return f"1 {word}"
+    return f"{n} {word[:-1] + 'ies' if word.endswith('y') else word + 's'}"
 
 
 def _write_atomic(path: Path, data: str) -> None:
@@ -88,13 +108,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     root = Path(args.root)
     site = _site_config(root, args)
     wiki = load_wiki(root, site.concepts_dir, site.bib_dir)
+    docs = scan_docs_dir(root, site.docs_dir, wiki.index)
+    wiki.problems.extend(docs.problems)
     if wiki.problems:
         print(format_problems(wiki.problems), file=sys.stderr)
     if wiki.problems.errors:
         print("not building: fix the errors above first", file=sys.stderr)
         return 1
     out = Path(args.out)
-    protected = [(root / d).resolve() for d in (site.concepts_dir, site.bib_dir, "docs")]
+    protected = [(root / d).resolve() for d in (site.concepts_dir, site.bib_dir, "docs", site.docs_dir)]
     if any(out.resolve() == p or p in out.resolve().parents for p in protected):
         print(f"error: --out {out} is inside a source folder; choose another folder", file=sys.stderr)
         return 2
@@ -107,14 +129,28 @@ def cmd_build(args: argparse.Namespace) -> int:
     if note:
         print(f"note: {note}", file=sys.stderr)
     builder = SiteBuilder(wiki, site)
+    builder.add_doc_pages(docs.pages)
     pages = builder.pages()
     for page in pages:
         _write_atomic(out / page.src_uri, page.markdown)
+    # The hand-written pages, with their wikilinks resolved as the plugin resolves them.
+    generated = {page.src_uri for page in pages}
+    copied = 0
+    for doc in docs.pages:
+        if doc.src_uri in generated:
+            continue
+        text = (root / site.docs_dir / doc.src_uri).read_text(encoding="utf-8-sig")
+        fixed, _problems = builder.fix_doc_wikilinks(text, doc.src_uri, path=doc.path,
+                                                     front_matter=True)
+        _write_atomic(out / doc.src_uri, fixed)
+        copied += 1
     exports = builder.exports()
     exports.update(builder.redirects())
+    exports.update(builder.previews())
     for path, content in exports.items():
         _write_atomic(out / path, content)
-    print(f"wrote {len(pages)} pages and {len(exports)} citation files to {out}", file=sys.stderr)
+    print(f"wrote {len(pages)} pages, {copied} pages from {site.docs_dir}/ and {len(exports)} "
+          f"citation and data files to {out}", file=sys.stderr)
     return 0
 
 
@@ -228,29 +264,54 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", default=".", help="project folder (default: current folder)")
     parser.add_argument("--concepts", default="concepts", help="entries folder, relative to --root")
     parser.add_argument("--bib", default="bib", help="BibTeX folder, relative to --root")
+    # The same options are accepted after the subcommand too ("conceptwiki check --root DIR").
+    # SUPPRESS keeps a subcommand from resetting what was given before it.
+    where = argparse.ArgumentParser(add_help=False)
+    where.add_argument("--root", default=argparse.SUPPRESS, help="project folder")
+    where.add_argument("--concepts", default=argparse.SUPPRESS, help="entries folder, relative to --root")
+    folders = argparse.ArgumentParser(add_help=False, parents=[where])
+    folders.add_argument("--bib", default=argparse.SUPPRESS, help="BibTeX folder, relative to --root")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("check", help="validate entries, sources and links")
-    p.add_argument("--format", choices=["text", "json", "github"], default="text")
+    p = sub.add_parser("check", parents=[folders], help="validate entries, sources and links")
+    p.add_argument("--format", choices=["text", "json", "github"], default="text",
+                   help="text (path:line:column: severity: message), json, or github "
+                   "(GitHub Actions annotations)")
+    p.add_argument("--strict", action="store_true",
+                   help="exit 1 on warnings too, as the strict build (make build) does; the "
+                   "informational warning about sources no entry cites does not fail")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("build", help="write the generated Markdown pages into a folder")
+    p = sub.add_parser("build", parents=[folders], help="write the generated Markdown pages into a folder")
     p.add_argument("--out", required=True, help="output folder")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("new", help="create a new entry from a commented skeleton")
-    p.add_argument("slug")
-    p.add_argument("--title", required=True)
-    p.add_argument("--kind", default="concept")
-    p.add_argument("--source", help="BibTeX key of the primary source")
+    kinds = [k.value for k in Kind]
+    p = sub.add_parser(
+        "new", parents=[folders], help="create a new entry from a commented skeleton",
+        description="Write concepts/SLUG.yaml, a commented skeleton of a new entry. It never "
+        "overwrites a file and refuses a slug that another entry already uses as a slug, alias "
+        "or former slug. Then edit the file and run 'conceptwiki check --strict'.",
+        epilog="example: conceptwiki new reward-tampering --title 'Reward tampering' "
+        "--kind failure-mode --source everitt2021reward")
+    p.add_argument("slug", help="the file name and URL of the entry: lower-case letters, digits "
+                   "and single hyphens, e.g. inner-alignment")
+    p.add_argument("--title", required=True, help="the concept's name as the page title, e.g. "
+                   "'Inner alignment' (quote it if it has spaces)")
+    p.add_argument("--kind", default="concept", metavar="KIND",
+                   help=f"what the entry describes: {', '.join(kinds)} (default: concept; "
+                   "CONTRIBUTING.md defines each)")
+    p.add_argument("--source", metavar="KEY", help="the BibTeX key of the main source, from "
+                   "bib/*.bib (add the source first); without it the skeleton cites REPLACE-ME "
+                   "and 'check' fails until you replace it")
     p.set_defaults(func=cmd_new)
 
-    p = sub.add_parser("fmt", help="write entries in the canonical layout (keeps comments)")
+    p = sub.add_parser("fmt", parents=[folders], help="write entries in the canonical layout (keeps comments)")
     p.add_argument("paths", nargs="*", help="files or folders (default: every entry)")
     p.add_argument("--check", action="store_true", help="change nothing; show what would change")
     p.set_defaults(func=cmd_fmt)
 
-    p = sub.add_parser("cite", help="print a citation of a concept page or a BibTeX source")
+    p = sub.add_parser("cite", parents=[where], help="print a citation of a concept page or a BibTeX source")
     p.add_argument("slug", nargs="?", help="the concept to cite (its slug or an alias)")
     p.add_argument("--bib", dest="bib_file", help="a BibTeX file (default: every file in bib/)")
     p.add_argument("--key", help="the BibTeX key of the source to cite")
@@ -259,7 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "html"], default="text")
     p.set_defaults(func=cmd_cite)
 
-    p = sub.add_parser("schema", help="print the JSON Schema of concept entries")
+    p = sub.add_parser("schema", parents=[folders], help="print the JSON Schema of concept entries")
     p.set_defaults(func=cmd_schema)
     return parser
 

@@ -542,6 +542,11 @@ def fmt_paths(paths: Iterable[Path], *, check: bool, root: Path | None = None) -
     changed: list[Path] = []
     problems = Problems()
     for path in _expand(paths):
+        if path.suffix not in (".yaml", ".yml"):
+            problems.error(_rel(path, root), 0, 0, "not an entry: fmt formats entries "
+                           "(concepts/*.yaml) only, and leaves other files, such as BibTeX "
+                           "sources, as they are")
+            continue
         old, new, probs = format_file(path, root=root)
         problems.extend(probs)
         if new is None or new == old:

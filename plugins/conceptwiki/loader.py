@@ -7,6 +7,7 @@ list of problems, each located at ``path:line:column``. Nothing here imports MkD
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,14 +18,17 @@ from . import schema
 from .bib import Source, load_bib_files
 from .links import LinkIndex, find_wikilinks, locate
 from .problems import Problems
-from .schema import SLUG_RE, Concept
-from .yamlsafe import Located, load_yaml
+from .schema import RESERVED_SLUGS, SLUG_RE, Concept
+from .yamlsafe import MAX_BYTES, Located, load_yaml
 
 __all__ = ["Entry", "Wiki", "load_wiki", "load_entry", "RESERVED_SLUGS", "TEXT_FIELDS"]
 
-#: Slugs that would clash with pages or folders the site generates itself.
-RESERVED_SLUGS = frozenset({"index", "tags", "tag", "graph", "brief", "cite", "search", "assets",
-                            "con", "prn", "aux", "nul", "com1", "lpt1"})
+
+#: The scaffold's placeholder text, which must not be published.
+TODO_RE = re.compile(r"\bTODO\b:?")
+
+#: A word that could be a BibTeX key (see schema.BIBKEY_PATTERN).
+_BIBKEY_WORD_RE = re.compile(r"[A-Za-z0-9_:.+/-]+")
 
 #: Fields whose Markdown may contain wikilinks, as location paths.
 TEXT_FIELDS = ("summary", "details", "key_points", ("status", "note"))
@@ -155,6 +159,14 @@ def _message(err: dict, located: Located) -> tuple[tuple, bool, str]:
             shown = raw if raw is not None else value
             return loc, False, (f"'{name}' must be text, but YAML reads {shown} as {_yaml_type(value)}; "
                                 f"put it in quotes: '{shown}'")
+        pair = located.pairs.get(loc) if isinstance(value, dict) else None
+        if pair is not None:
+            quoted = (f'"{pair}"' if "'" in pair and not any(c in pair for c in '"\\')
+                      else "'" + pair.replace("'", "''") + "'")
+            why = ("a key with an empty value because it ends in ':'" if pair.endswith(":")
+                   else "a key and a value because of the ': '")
+            return loc, False, (f"'{name}' must be text, not a mapping: YAML reads '{pair}' as "
+                                f"{why}; put it in quotes: {quoted}")
         return loc, False, f"'{name}' must be text, not {_yaml_type(value)}"
     if kind == "list_type":
         return loc, False, f"'{name}' must be a list, not {_yaml_type(value)}, e.g. [a, b] or one '- item' per line"
@@ -203,8 +215,33 @@ def validate_entry(located: Located, path: str, problems: Problems) -> Concept |
         return None
 
 
-def load_entry(file: Path, rel: str, problems: Problems) -> Entry | None:
-    """Load and validate one entry file; problems are appended to ``problems``."""
+def raw_source_keys(data: Any) -> set[str]:
+    """The BibTeX keys named under ``sources`` in an entry's raw data, however malformed.
+
+    Used for entries that failed validation: the sources they cite are still in use, so that
+    they do not also get a misleading "not cited by any entry" warning.
+    """
+    if not isinstance(data, dict):
+        return set()
+    sources = data.get("sources")
+    if not isinstance(sources, dict):
+        return set()
+    keys: set[str] = set()
+    for name in ("primary", "further"):
+        value = sources.get(name)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and item.strip():
+                keys.add(item.strip())
+    return keys
+
+
+def load_entry(file: Path, rel: str, problems: Problems, *, cited: set[str] | None = None) -> Entry | None:
+    """Load and validate one entry file; problems are appended to ``problems``.
+
+    If the file is not a valid entry, the BibTeX keys it names are added to ``cited`` (when
+    given): those under ``sources`` in its raw data, or, if it is not even valid YAML, every
+    word of the file that could be a key (so none of its sources is reported as unused).
+    """
     slug = file.stem
     try:
         raw = file.read_bytes()
@@ -213,9 +250,13 @@ def load_entry(file: Path, rel: str, problems: Problems) -> Entry | None:
         return None
     located = load_yaml(raw, rel, problems)
     if located is None:
+        if cited is not None:
+            cited.update(_BIBKEY_WORD_RE.findall(raw[:MAX_BYTES].decode("utf-8", "replace")))
         return None
     concept = validate_entry(located, rel, problems)
     if concept is None:
+        if cited is not None:
+            cited |= raw_source_keys(located.data)
         return None
     lines = raw.decode("utf-8", "replace").splitlines()
     return Entry(slug=slug, path=rel, concept=concept, located=located, lines=lines)
@@ -253,7 +294,11 @@ def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "
     cdir = root / concepts_dir
     bdir = root / bib_dir
 
-    bib_files = sorted(bdir.glob("*.bib")) if bdir.is_dir() else []
+    # Absolute, so that load_bib_files does not join a relative root to them a second time.
+    bib_files = sorted(p.absolute() for p in bdir.glob("*.bib")) if bdir.is_dir() else []
+    if not bdir.is_dir():
+        problems.error(bib_dir, 0, 0, f"folder '{bib_dir}' not found; create it and add the "
+                       "BibTeX sources, or set 'bib_dir' in mkdocs.yml")
     sources, bib_problems = load_bib_files(bib_files, root=root)
     problems.extend(bib_problems)
 
@@ -269,6 +314,7 @@ def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "
 
     entries: dict[str, Entry] = {}
     broken: set[str] = set()  # entries that exist but have errors: links to them are not dead
+    cited_by_broken: set[str] = set()  # BibTeX keys named by those entries: not unused
     by_folded: dict[str, str] = {}
     for file in files:
         rel = _rel(file, root)
@@ -282,11 +328,14 @@ def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "
                            "it (slugs are compared ignoring case); rename or merge one of them")
             continue
         by_folded[folded] = rel
-        entry = load_entry(file, rel, problems)
+        entry = load_entry(file, rel, problems, cited=cited_by_broken)
         if entry is not None and not bad:
             entries[stem] = entry
-        elif not bad:
-            broken.add(stem)
+        else:
+            if entry is not None:  # valid, but its file name is not a slug
+                cited_by_broken.update([entry.concept.sources.primary, *entry.concept.sources.further])
+            if not bad:
+                broken.add(stem)
 
     index = LinkIndex()
     for slug, entry in entries.items():
@@ -301,7 +350,8 @@ def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "
         problems.error(path, line, col, f"{what} '{name}' collides with {article} {prev_what} of {prev_path}; "
                        "names are compared ignoring case, hyphens and spaces, so remove or change one")
 
-    _check_references(entries, sources, index, problems, broken)
+    _check_references(entries, sources, index, problems, broken,
+                      bib_dir=bib_dir if bdir.is_dir() else None, cited=cited_by_broken)
     return Wiki(root=root, entries=entries, sources=sources, index=index, problems=problems)
 
 
@@ -315,8 +365,9 @@ def _name_position(entry: Entry, name: str, what: str) -> tuple[int, int]:
 
 
 def _check_references(entries: dict[str, Entry], sources: dict[str, Source], index: LinkIndex,
-                      problems: Problems, broken: set[str] = frozenset()) -> None:
-    used: set[str] = set()
+                      problems: Problems, broken: set[str] = frozenset(), *, bib_dir: str | None = "bib",
+                      cited: set[str] = frozenset()) -> None:
+    used: set[str] = set(cited)
     for slug, entry in entries.items():
         c = entry.concept
         for i, rel in enumerate(c.related):
@@ -336,13 +387,20 @@ def _check_references(entries: dict[str, Entry], sources: dict[str, Source], ind
         values = [c.sources.primary, *c.sources.further]
         for loc, key in zip(keys, values):
             used.add(key)
-            if key not in sources:
+            if key not in sources and bib_dir is not None:  # a missing folder is one error
                 line, col = entry.position(*loc)
                 close = difflib.get_close_matches(key, list(sources), n=3, cutoff=0.6)
                 problems.error(entry.path, line, col, f"unknown BibTeX key '{key}'; add it to a "
-                               "file in bib/" + _did_you_mean(close))
+                               f"file in {(bib_dir or 'bib').rstrip('/')}/" + _did_you_mean(close))
+        _check_level_chosen(entry, problems)
         for loc, text in entry.text_fields():
             start_line = entry.position(*loc)[0]
+            todo = TODO_RE.search(text)
+            if todo:
+                line, col = locate(entry.lines, start_line, todo.group(0))
+                problems.warning(entry.path, line, col, f"'{loc[0]}' still holds the placeholder "
+                                 f"'{todo.group(0)}' from `conceptwiki new`; replace it with the "
+                                 "entry's own text", code="placeholder")
             for link in find_wikilinks(text):
                 if index.resolve(link.target) is None and link.target not in broken:
                     line, col = locate(entry.lines, start_line, link.raw)
@@ -356,6 +414,25 @@ def _check_references(entries: dict[str, Entry], sources: dict[str, Source], ind
         if key not in used:
             problems.warning(source.path, source.line, 1, f"source '{key}' is not cited by any entry",
                              code="unused-source")
+
+
+#: A comment that holds TODO, e.g. the one `conceptwiki new` writes after ``status.level``.
+_TODO_COMMENT_RE = re.compile(r"#.*?\bTODO\b")
+
+
+def _check_level_chosen(entry: Entry, problems: Problems) -> None:
+    """Warn while ``status.level`` still carries the scaffold's TODO comment (not yet chosen)."""
+    line, col = entry.position("status", "level")
+    if not 0 < line <= len(entry.lines):
+        return
+    text = entry.lines[line - 1]
+    m = _TODO_COMMENT_RE.search(text, col - 1)
+    if m is None or text[:m.start()].count("#"):
+        return
+    level = entry.concept.status.level.value
+    problems.warning(entry.path, line, m.start() + 1, f"'status.level' is '{level}' with the "
+                     "TODO comment from `conceptwiki new`: choose established, contested or "
+                     "speculative (see CONTRIBUTING.md), then delete the comment", code="placeholder")
 
 
 def _did_you_mean(options: list[str]) -> str:

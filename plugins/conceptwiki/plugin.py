@@ -24,9 +24,10 @@ __all__ = ["ConceptWikiPlugin"]
 
 log = get_plugin_logger(__name__)
 
-ASSET_CSS = ["assets/conceptwiki/conceptwiki.css", "assets/conceptwiki/brief.css",
-             "assets/conceptwiki/print.css"]
-ASSET_JS = ["assets/conceptwiki/conceptwiki.js", "assets/conceptwiki/brief.js"]
+ASSET_CSS = ["assets/conceptwiki/conceptwiki.css", "assets/conceptwiki/preview.css",
+             "assets/conceptwiki/brief.css", "assets/conceptwiki/print.css"]
+ASSET_JS = ["assets/conceptwiki/conceptwiki.js", "assets/conceptwiki/preview.js",
+            "assets/conceptwiki/brief.js"]
 THEME_DIR = Path(__file__).parent / "theme"
 
 
@@ -41,6 +42,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self.timings: dict[str, float] = {}
         self.heads: dict[str, str] = {}
         self._git_note: str | None = None
+        self.generated: set[str] = set()
 
     def _site_config(self, config) -> SiteConfig:
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
@@ -93,7 +95,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         for problem in sorted(self.wiki.problems):
             if problem.is_error:
                 log.error(str(problem))
-            elif problem.code == "unused-source":
+            elif not problem.fails_strict:  # informational (INFO_CODES): not for --strict
                 log.info(str(problem))
             else:
                 log.warning(str(problem))
@@ -102,11 +104,14 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         except UnknownStyleError as exc:
             raise PluginError(f"mkdocs.yml: plugins.conceptwiki.styles: {exc}") from None
         self.builder = builder
+        self._scan_docs(files, config)
         t2 = time.perf_counter()
         pages = builder.pages()
         exports = builder.exports()
         exports.update(builder.redirects())
+        exports.update(builder.previews())
         t3 = time.perf_counter()
+        self.generated = {page.src_uri for page in pages}
         for page in pages:
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
@@ -126,6 +131,39 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self.timings = {"load": t1 - t0, "links": t2 - t1, "render": t3 - t2, "files": t4 - t3,
                         "citations": builder.citation_seconds, "total": t4 - t0}
         return files
+
+    def _scan_docs(self, files: Files, config) -> None:
+        """Read the hand-written pages once: their wikilinks' problems and backlinks."""
+        from .docpages import scan_docs_page
+
+        docs_dir = Path(config.docs_dir)
+        try:
+            prefix = docs_dir.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            prefix = docs_dir.as_posix()
+        scanned = []
+        for file in files.documentation_pages():
+            if file.abs_src_path is None or not file.src_uri.endswith(".md"):
+                continue
+            try:
+                text = file.content_string
+            except (OSError, UnicodeDecodeError) as exc:
+                log.warning(f"{prefix}/{file.src_uri}: cannot read file: {exc}")
+                continue
+            page, problems = scan_docs_page(text, file.src_uri, self.wiki.index,
+                                            path=f"{prefix}/{file.src_uri}")
+            scanned.append(page)
+            for problem in sorted(problems):
+                (log.error if problem.is_error else log.warning)(str(problem))
+        self.builder.add_doc_pages(scanned)
+
+    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        """Resolve wikilinks in hand-written pages (generated pages are resolved already).
+        Problems were reported with their file positions in ``on_files``."""
+        if page.file.src_uri in self.generated or self.wiki is None or "[[" not in markdown:
+            return markdown
+        result, _problems = self.builder.fix_doc_wikilinks(markdown, page.file.src_uri)
+        return result
 
     def on_post_page(self, output: str, *, page, config) -> str:
         head = self.heads.get(page.file.src_uri)

@@ -10,10 +10,15 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Literal
 
-__all__ = ["Problem", "Problems", "ERROR", "WARNING", "format_problems"]
+__all__ = ["Problem", "Problems", "ERROR", "WARNING", "INFO_CODES", "format_problems"]
 
 ERROR: Literal["error"] = "error"
 WARNING: Literal["warning"] = "warning"
+
+#: Warnings that are only informational: the MkDocs plugin logs them at info level, so they
+#: do not fail a strict build (``mkdocs build --strict``), and ``conceptwiki check --strict``
+#: does not fail on them either. Every other warning fails both.
+INFO_CODES = frozenset({"unused-source"})
 
 
 @dataclass(frozen=True, order=True)
@@ -34,6 +39,11 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.severity == ERROR
+
+    @property
+    def fails_strict(self) -> bool:
+        """True if a strict build (and ``check --strict``) fails on this problem."""
+        return self.is_error or self.code not in INFO_CODES
 
     def location(self) -> str:
         loc = self.path
@@ -91,6 +101,11 @@ class Problems(list):
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self if not p.is_error]
+
+    @property
+    def strict_failures(self) -> list[Problem]:
+        """Errors, and the warnings a strict build fails on (all but :data:`INFO_CODES`)."""
+        return [p for p in self if p.fails_strict]
 
     def sorted(self) -> list[Problem]:
         return sorted(self)

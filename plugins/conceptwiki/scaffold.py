@@ -14,29 +14,27 @@ import difflib
 import os
 import re
 import tempfile
+import textwrap
 from pathlib import Path
 
 from .fmt import _inline, format_entry_text
 from .links import normalize
 from .problems import Problems
-from .schema import SLUG_RE, Concept, Kind
+from .schema import RESERVED_SLUGS, SLUG_RE, Concept, Kind
 from .yamlsafe import load_yaml
 
-try:
-    from .loader import RESERVED_SLUGS
-except ImportError:  # pragma: no cover - the loader needs conceptwiki.bib, which may be absent
-    # Keep in step with loader.RESERVED_SLUGS (tests/test_scaffold.py checks that it is).
-    RESERVED_SLUGS = frozenset({"index", "tags", "tag", "graph", "brief", "cite", "search", "assets",
-                                "con", "prn", "aux", "nul", "com1", "lpt1"})
-
-__all__ = ["new_entry", "bib_keys", "PLACEHOLDER_KEY"]
+__all__ = ["new_entry", "bib_keys", "PLACEHOLDER_KEY", "LEVEL_TODO"]
 
 #: Written as ``sources.primary`` when no source is given; ``check`` reports it until replaced.
 PLACEHOLDER_KEY = "REPLACE-ME"
+#: The comment after the skeleton's ``status.level``: ``check`` warns (and a strict build
+#: fails) until the contributor has chosen the level and deleted it.
+LEVEL_TODO = "# TODO: established, contested or speculative?"
 
 _ENTRY_RE = re.compile(r"@\s*([A-Za-z]+)\s*[{(]\s*([^,\s{}()]+)\s*,")
 _NOT_ENTRIES = {"comment", "string", "preamble"}
 _MAX_KEYS_SHOWN = 12
+_KINDS_TEXT = ", ".join(k.value for k in list(Kind)[:-1]) + f" or {list(Kind)[-1].value}"
 
 
 def bib_keys(root: Path, bib_dir: str = "bib") -> list[str]:
@@ -68,18 +66,25 @@ def _skeleton(title: str, kind: str, source: str | None, today: _dt.date) -> str
     summary = f"TODO: define {title} in one paragraph, citing the primary source."
     lines = [
         "# yaml-language-server: $schema=schema.json",
+        "# Keep the line above. When the entry is done, delete these help comments and the",
+        "# fields you left empty ([]); see CONTRIBUTING.md.",
         "# The concept's name, as the page title.",
         f"title: {_inline(title)}",
         "# Other names and spellings readers may look for, e.g. [mesa-optimiser].",
         "aliases: []",
-        "# concept, risk, failure-mode, method, proposal, problem, argument or phenomenon.",
+        *("# " + line for line in textwrap.wrap(
+            f"What the entry describes: {_KINDS_TEXT} (CONTRIBUTING.md defines each).", 88)),
         f"kind: {kind}",
         "# Lower-case, hyphenated tags, e.g. [inner-alignment].",
         "tags: []",
-        "# How settled the concept is: established, contested or speculative. Contested and",
-        "# speculative entries need a 'note:' under 'level:' saying what is disputed and by whom.",
+        "# How settled the concept is. Choose the level, then delete the TODO comment:",
+        "#   established: broadly accepted in the literature;",
+        "#   contested: argued for in the literature, but disputed by named authors;",
+        "#   speculative: proposed or hypothetical, with little or no evidence so far.",
+        "# Contested and speculative entries need a 'note:' under 'level:' (same column)",
+        "# saying what is disputed and by whom.",
         "status:",
-        "  level: established",
+        f"  level: established  {LEVEL_TODO}",
         "# One paragraph that defines the concept (Markdown; link other entries as [[slug]]).",
         f"summary: {_inline(summary)}",
         "# Optional: the body of the entry in Markdown, as a 'details: |' block.",

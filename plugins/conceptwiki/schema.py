@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-__all__ = [
+__all__ = ["RESERVED_SLUGS", 
     "SLUG_RE",
     "Kind",
     "Level",
@@ -31,6 +31,10 @@ __all__ = [
 #: A slug: lower-case ASCII letters and digits in groups joined by single hyphens.
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SLUG_RE = re.compile(SLUG_PATTERN)
+#: Slugs that would clash with pages or folders the site generates itself, or that Windows
+#: cannot use as file names.
+RESERVED_SLUGS = frozenset({"index", "tags", "tag", "graph", "brief", "cite", "search", "assets",
+                            "con", "prn", "aux", "nul", "com1", "lpt1"})
 #: A BibTeX citation key as BibTeX and biblatex both accept it.
 BIBKEY_PATTERN = r"^[A-Za-z0-9_:.+/-]+$"
 #: Only these URL schemes may appear in entries.

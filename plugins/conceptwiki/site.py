@@ -64,6 +64,8 @@ class SiteConfig:
                                                         "harvard-cite-them-right", "oscola"])
     repo_url: str = ""
     edit_uri: str = ""
+    #: Folder of hand-written pages, relative to the project root (``docs_dir`` in mkdocs.yml).
+    docs_dir: str = "docs"
     #: The date shown as "accessed" before the browser replaces it with today's date. Derived
     #: from SOURCE_DATE_EPOCH or the last commit, so that a commit always builds the same bytes.
     build_date: _dt.date = field(default_factory=lambda: _dt.date(2026, 1, 1))
@@ -103,8 +105,8 @@ def relative_url(from_url: str, to_url: str) -> str:
     to_path, _, frag = to_url.partition("#")
     base = posixpath.dirname(from_url) if not from_url.endswith("/") else from_url.rstrip("/")
     rel = posixpath.relpath(to_path or ".", base or ".")
-    if to_path.endswith("/") and not rel.endswith("/"):
-        rel += "/"
+    if (to_path.endswith("/") or not to_path) and not rel.endswith("/"):
+        rel += "/"  # a folder, or the site's root page
     if rel == "./":
         rel = "./"
     return rel + (f"#{frag}" if frag else "")
@@ -146,6 +148,7 @@ class SiteBuilder:
         self.citer = Citer(engine, site.styles, display_date=site.build_date)
         self.renderer = MarkdownRenderer()
         self._plain_summaries: dict[str, str] = {}
+        self._inline_cache: dict[tuple[str, str], Markup] = {}
         loaders: list[jinja2.BaseLoader] = []
         if site.templates_dir:
             loaders.append(jinja2.FileSystemLoader(site.templates_dir))
@@ -162,6 +165,8 @@ class SiteBuilder:
         self.entries = dict(sorted(wiki.entries.items()))
         self.related = self._related_both_ways()
         self.backlinks = self._entry_backlinks()
+        #: slug -> docs pages linking to it; set with :meth:`add_doc_pages` before rendering.
+        self.doc_backlinks: dict = {}
         self.tags = self._tags()
 
     # -- graph ---------------------------------------------------------------------------
@@ -185,6 +190,28 @@ class SiteBuilder:
                     if target and target != slug:
                         out[target].add(slug)
         return {slug: sorted(s) for slug, s in out.items()}
+
+    def add_doc_pages(self, pages) -> None:
+        """Hand-written pages (:class:`~conceptwiki.docpages.DocPage`) whose wikilinks count
+        as backlinks ("1 guide") on the concept pages they link to."""
+        from .docpages import docs_backlinks
+
+        self.doc_backlinks = docs_backlinks(pages)
+
+    def fix_doc_wikilinks(self, markdown: str, src_uri: str, *, path: str | None = None,
+                          front_matter: bool = False):
+        """``(markdown, problems)`` with the wikilinks of a docs page resolved."""
+        from .docpages import fix_wikilinks
+
+        return fix_wikilinks(markdown, self.wiki.index, src_uri, path=path,
+                             directory_urls=self.site.directory_urls, describe=self.plain_summary,
+                             front_matter=front_matter)
+
+    def previews(self) -> dict[str, str]:
+        """The data file of hover previews: ``{path: text}``."""
+        from .previews import PREVIEWS_PATH, previews_json
+
+        return {PREVIEWS_PATH: previews_json(self)}
 
     def _tags(self) -> dict[str, list[str]]:
         tags: dict[str, list[str]] = {}
@@ -232,7 +259,22 @@ class SiteBuilder:
         return cached
 
     def md(self, text: str, from_src: str, *, inline: bool = False) -> Markup:
-        return Markup(self.renderer.render(text, inline=inline, resolver=self._resolver(from_src)))
+        if not inline:
+            return Markup(self.renderer.render(text, inline=False, resolver=self._resolver(from_src)))
+        # Summaries recur on many pages (cards, index, tags, metadata): render each once per
+        # folder its links are relative to. Concept pages (concepts/<slug>/) all link to other
+        # concepts as "../<other>/", so they share one rendering, made from a page that is no
+        # concept (a link back to the page itself reads "../<slug>/" on every page).
+        url = self.url(from_src)
+        base = url.rstrip("/") if url.endswith("/") else posixpath.dirname(url)
+        if self.site.directory_urls and posixpath.dirname(base) == "concepts":
+            base, from_src = "concepts/*", "concepts/ /index.md"
+        key = (text, base)
+        cached = self._inline_cache.get(key)
+        if cached is None:
+            cached = self._inline_cache[key] = Markup(
+                self.renderer.render(text, inline=True, resolver=self._resolver(from_src)))
+        return cached
 
     # -- pages ---------------------------------------------------------------------------
 
@@ -427,7 +469,8 @@ class SiteBuilder:
             "key_points": [self.md(p, src, inline=True) for p in c.key_points],
             "tags": [(t, self.link(src, tag_src(t))) for t in c.tags],
             "related": [self._card(src, s) for s in self.related[entry.slug]],
-            "backlinks": self._grouped(src, self.backlinks[entry.slug]),
+            "backlinks": self._grouped(src, self.backlinks[entry.slug],
+                                       self.doc_backlinks.get(entry.slug, ())),
             "references": self.references(entry),
             "see_also": [(l.title, safe_url(l.url)) for l in c.see_also if safe_url(l.url)],
             "updated": self.last_updated(entry),
@@ -455,8 +498,16 @@ class SiteBuilder:
             "summary": self.md(e.concept.summary, from_src, inline=True),
         }
 
-    def _grouped(self, from_src: str, slugs: Iterable[str]) -> dict:
+    def _doc_card(self, from_src: str, page) -> dict:
+        from .docpages import DOCS_KIND
+
+        return {"slug": None, "title": page.title, "url": self.link(from_src, page.src_uri),
+                "kind": DOCS_KIND, "kind_label": _kind_label(DOCS_KIND), "status": None,
+                "summary": ""}
+
+    def _grouped(self, from_src: str, slugs: Iterable[str], docs: Iterable = ()) -> dict:
         cards = [self._card(from_src, s) for s in slugs]
+        cards += [self._doc_card(from_src, p) for p in docs]
         groups: dict[str, list[dict]] = {}
         for card in cards:
             groups.setdefault(card["kind"], []).append(card)

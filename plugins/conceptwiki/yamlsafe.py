@@ -13,6 +13,7 @@ ourselves so that:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,6 +53,9 @@ class Located:
     key_positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
     #: The source text of scalars that YAML turned into something else (numbers, booleans).
     raw: dict[tuple, str] = field(default_factory=dict)
+    #: One-key mappings written without braces, as their text (``wireheading: the problem``):
+    #: most likely text that contains ': ' and was meant to be one string.
+    pairs: dict[tuple, str] = field(default_factory=dict)
 
     def where(self, loc: tuple, *, key: bool = False) -> tuple[int, int]:
         """The best known position for ``loc``: the nearest enclosing value that has one."""
@@ -73,11 +77,25 @@ class _Reject(Exception):
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, text: str = "") -> None:
         self.constructor = yaml.constructor.SafeConstructor()
         self.positions: dict[tuple, tuple[int, int]] = {}
         self.key_positions: dict[tuple, tuple[int, int]] = {}
         self.raw: dict[tuple, str] = {}
+        self.pairs: dict[tuple, str] = {}
+        self.lines = text.splitlines()
+
+    def _note_pair(self, node: yaml.MappingNode, path: tuple) -> None:
+        """Remember ``key: value`` written without braces, for a "put it in quotes" hint."""
+        if len(node.value) != 1:
+            return
+        key, value = node.value[0]
+        if not all(isinstance(n, yaml.ScalarNode) and not n.style for n in (key, value)):
+            return
+        row, col = node.start_mark.line, node.start_mark.column
+        if row < len(self.lines) and self.lines[row][col:col + 1] == "{":
+            return  # an explicit mapping
+        self.pairs[path] = f"{key.value}: {value.value}" if value.value else f"{key.value}:"
 
     @staticmethod
     def _pos(node: yaml.Node) -> tuple[int, int]:
@@ -93,6 +111,7 @@ class _Builder:
                           "(only plain strings, numbers, dates, lists and mappings are accepted)")
         self.positions[path] = (line, col)
         if isinstance(node, yaml.MappingNode):
+            self._note_pair(node, path)
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
@@ -137,20 +156,66 @@ def _check_events(text: str) -> _Reject | None:
     return None
 
 
-def _yaml_error_message(exc: yaml.MarkedYAMLError, text: str) -> str:
+_KEY_LINE_RE = re.compile(r"^( *)(?:- +)?([^\s#:'\"\[\]{}][^#:]*?):(?:\s|$)")
+_QUOTE_HINT = " (a value that contains ': ' must be quoted, or written as a '>-' block)"
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _mapping_value_hint(lines: list[str], row: int, column: int) -> tuple[str, int | None]:
+    """The hint for "mapping values are not allowed": quoting, or indentation.
+
+    The parser stops at a ': ' it cannot use. If some ': ' comes before it on the same line
+    (``key: text: more text``), the value needs quotes. If it is the line's first ': ', the
+    line starts with a key that is indented differently from the key above it; then the
+    1-based column of that key is returned too, to report the problem there.
+    """
+    line = lines[row] if row < len(lines) else ""
+    before = line[:column].lstrip(" ")
+    if before.startswith("- "):
+        before = before[2:].lstrip(" ")
+    m = _KEY_LINE_RE.match(line)
+    if ": " in before or m is None:
+        return _QUOTE_HINT, None
+    key = m.group(2).strip()
+    key_column = m.start(2) + 1
+    spaces = _indent(line)
+    above = next((i for i in range(row - 1, -1, -1)
+                  if lines[i].strip() and not lines[i].lstrip().startswith("#")), None)
+    prev = _KEY_LINE_RE.match(lines[above]) if above is not None else None
+    if prev is not None and _indent(lines[above]) != spaces:
+        prev_spaces = _indent(lines[above])
+        return (f" (check the indentation: '{key}:' is indented {_spaces(spaces)}, but "
+                f"'{prev.group(2).strip()}:' on line {above + 1} is indented {_spaces(prev_spaces)}; "
+                "the keys of one mapping must start in the same column)"), key_column
+    return (f" (check the indentation of '{key}:': the keys of one mapping must start in the "
+            "same column)"), key_column
+
+
+def _spaces(n: int) -> str:
+    return "1 space" if n == 1 else f"{n} spaces"
+
+
+def _yaml_error_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, int | None]:
+    """The message for a YAML syntax error, and a better 1-based column for it if there is one."""
+    column = None
     parts = [p for p in (exc.context, exc.problem) if p]
     msg = "invalid YAML: " + ", ".join(parts) if parts else "invalid YAML"
     mark = exc.problem_mark
-    line_text = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+    lines = text.splitlines()
+    line_text = lines[mark.line] if mark and mark.line < len(lines) else ""
     if "\t" in line_text[: mark.column + 1 if mark else 0]:
         msg += " (use spaces, not tabs, for indentation)"
     elif exc.problem and "mapping values are not allowed" in exc.problem:
-        msg += " (a value that contains ': ' must be quoted, or written as a '>-' block)"
+        hint, column = _mapping_value_hint(lines, mark.line, mark.column) if mark else (_QUOTE_HINT, None)
+        msg += hint
     elif exc.problem and "did not find expected key" in exc.problem:
         msg += " (check the indentation of this line against the keys above it)"
     elif exc.problem and "could not find expected ':'" in exc.problem:
         msg += " (check the indentation and that every key ends with ':')"
-    return msg
+    return msg, column
 
 
 def load_yaml(raw: bytes, path: str, problems: Problems) -> Located | None:
@@ -182,7 +247,8 @@ def load_yaml(raw: bytes, path: str, problems: Problems) -> Located | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problems.error(path, line, col, _yaml_error_message(exc, text))
+        message, better_col = _yaml_error_message(exc, text)
+        problems.error(path, line, better_col or col, message)
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - e.g. reader errors without marks
         problems.error(path, 1, 1, f"invalid YAML: {exc}")
@@ -195,10 +261,10 @@ def load_yaml(raw: bytes, path: str, problems: Problems) -> Located | None:
         problems.error(path, 1, 1, "file is empty; copy an existing entry or run "
                        "'conceptwiki new SLUG --title ...'")
         return None
-    builder = _Builder()
+    builder = _Builder(text)
     try:
         data = builder.build(nodes[0], (), 0)
     except _Reject as exc:
         problems.error(path, exc.line, exc.column, exc.message)
         return None
-    return Located(data, builder.positions, builder.key_positions, builder.raw)
+    return Located(data, builder.positions, builder.key_positions, builder.raw, builder.pairs)

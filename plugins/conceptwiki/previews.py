@@ -1,0 +1,44 @@
+"""Data for hover previews of links to concept pages: one small JSON file for the whole wiki.
+
+``assets/conceptwiki/previews.json`` maps each slug to ``[title, kind, status, summary]``
+(the summary as plain text of at most ~200 characters), plus the kinds' labels. The page
+script ``assets/preview.js`` fetches it from the same site on the first hover or focus of a
+concept link and renders it with ``textContent`` only. At 5,000 concepts it is about 1.5 MB
+(see bench/RESULTS.md, "Links"); the browser caches it, and pages work without it.
+Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from .schema import KIND_PLURALS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .site import SiteBuilder
+
+__all__ = ["PREVIEWS_PATH", "PREVIEWS_VERSION", "previews_data", "previews_json"]
+
+PREVIEWS_PATH = "assets/conceptwiki/previews.json"
+PREVIEWS_VERSION = 1
+
+
+def previews_data(builder: "SiteBuilder") -> dict:
+    concepts = {}
+    for slug, entry in builder.entries.items():
+        c = entry.concept
+        concepts[slug] = [entry.title, c.kind.value, c.status.level.value, builder.plain_summary(slug)]
+    kinds = sorted({v[1] for v in concepts.values()})
+    return {
+        "version": PREVIEWS_VERSION,
+        "kinds": {k: KIND_PLURALS.get(k, (k, k + "s"))[0] for k in kinds},
+        "concepts": concepts,
+    }
+
+
+def previews_json(builder: "SiteBuilder") -> str:
+    """The file's text: compact, sorted, deterministic. ``json.dumps`` escapes what JSON needs;
+    the script never puts any of it into HTML as markup."""
+    return json.dumps(previews_data(builder), ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":")) + "\n"

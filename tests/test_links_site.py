@@ -1,0 +1,184 @@
+"""Wikilinks in docs pages, their backlinks and hover-preview data, in real site builds
+(built in a temporary folder, read with BeautifulSoup, failing on any unexpected warning)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from test_site_build import OTHER_ENTRY, SMALL_BIB, SMALL_ENTRY, SMALL_MKDOCS, ROOT, run_build, write
+from test_cli import cw
+
+GUIDE = """---
+title: A reading guide
+---
+
+# Reading order (the heading is not the title)
+
+Start with [[mesa-optimization]], then read [[Inner Alignment|the inner alignment problem]]
+and the [[mesa-optimiser#key-points|key points]] again. [[mesa-optimization]] is linked twice.
+
+Written as code, `[[not-a-concept]]` stays as it is.
+"""
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def _resolves(page: Path, href: str) -> bool:
+    target = (page.parent / href.split("#")[0]).resolve()
+    if target.is_dir():
+        target = target / "index.html"
+    return target.is_file()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    dest = tmp_path_factory.mktemp("links") / "project"
+    dest.mkdir()
+    for folder in ("docs", "concepts", "bib"):
+        shutil.copytree(ROOT / folder, dest / folder)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "  - About: about.md\n" in config
+    write(dest / "mkdocs.yml", config.replace("  - About: about.md\n",
+                                              "  - About: about.md\n  - Reading: guides/reading.md\n"))
+    write(dest / "docs" / "guides" / "reading.md", GUIDE)
+    result = run_build(dest)
+    assert result.returncode == 0, result.stderr
+    bad = [l for l in result.stderr.splitlines() if l.startswith(("WARNING", "ERROR"))]
+    assert bad == []
+    return dest / "site"
+
+
+def test_docs_page_wikilinks_resolve(site: Path):
+    page = site / "guides" / "reading" / "index.html"
+    art = soup(page).select_one("article")
+    links = [(a["href"], a.get_text()) for a in art.select("a.cw-wikilink")]
+    assert links == [
+        ("../../concepts/mesa-optimization/", "Mesa-optimization"),
+        ("../../concepts/inner-alignment/", "the inner alignment problem"),
+        ("../../concepts/mesa-optimization/#key-points", "key points"),
+        ("../../concepts/mesa-optimization/", "Mesa-optimization"),
+    ]
+    for href, _ in links:
+        assert _resolves(page, href), href
+    assert art.select_one("a.cw-wikilink")["title"].startswith("Mesa-optimization is")
+    assert [c.get_text() for c in art.select("code")] == ["[[not-a-concept]]"]
+    assert "[[" not in art.get_text().replace("[[not-a-concept]]", "")
+    # The anchor exists on the target page.
+    target = soup(site / "concepts" / "mesa-optimization" / "index.html")
+    assert target.select_one("#key-points") is not None
+
+
+def test_real_docs_pages_use_wikilinks(site: Path):
+    for name in ("index.html", "about/index.html"):
+        page = site / name
+        links = soup(page).select("article a.cw-wikilink")
+        assert links, name
+        for a in links:
+            assert _resolves(page, a["href"]), (name, a["href"])
+        assert not soup(page).select("article .cw-broken-link")
+
+
+def test_docs_pages_are_backlinks_grouped_as_guides(site: Path):
+    doc = soup(site / "concepts" / "mesa-optimization" / "index.html")
+    items = doc.select("ul.cw-backlinks > li")
+    guides = [(li.a.get_text(), li.a["href"]) for li in items
+              if li.select_one(".cw-kind--guide") is not None]
+    # Front-matter title, then first heading; each page once although linked twice.
+    assert guides == [("A reading guide", "../../guides/reading/"),
+                      ("AI Safety Concept Wiki", "../../")]
+    titles = [li.a.get_text() for li in items]
+    assert len(titles) == len(set(titles))
+    summary = doc.select_one(".cw-backlinks-summary").get_text()
+    assert "2 guides" in summary
+    # Counts in the summary add up to the listed cards.
+    assert sum(int(n) for n in re.findall(r"(\d+) ", summary)) == len(items)
+    inner = soup(site / "concepts" / "inner-alignment" / "index.html")
+    inner_guides = [li.a.get_text() for li in inner.select("ul.cw-backlinks > li")
+                    if li.select_one(".cw-kind--guide") is not None]
+    assert inner_guides == ["A reading guide", "About this wiki", "AI Safety Concept Wiki"]
+    assert "3 guides" in inner.select_one(".cw-backlinks-summary").get_text()
+
+
+def test_preview_data_for_real_concepts(site: Path):
+    data = json.loads((site / "assets" / "conceptwiki" / "previews.json").read_text(encoding="utf-8"))
+    assert data["version"] == 1
+    slugs = sorted(p.stem for p in (ROOT / "concepts").glob("*.yaml"))
+    assert sorted(data["concepts"]) == slugs
+    for slug in slugs:
+        entry = yaml.safe_load((ROOT / "concepts" / f"{slug}.yaml").read_text(encoding="utf-8"))
+        title, kind, status, summary = data["concepts"][slug]
+        assert (title, kind, status) == (entry["title"], entry["kind"], entry["status"]["level"])
+        assert 20 < len(summary) <= 200 and "[[" not in summary and "\n" not in summary
+        assert kind in data["kinds"]
+    assert data["kinds"]["failure-mode"] == "failure mode"
+    # Script and style are on every page, including hand-written ones; no other site is used.
+    for page in ("index.html", "guides/reading/index.html", "concepts/inner-alignment/index.html"):
+        doc = soup(site / page)
+        scripts = [s["src"] for s in doc.select("script[src]")]
+        assert any(s.endswith("assets/conceptwiki/preview.js") for s in scripts), page
+        assert any(l["href"].endswith("assets/conceptwiki/preview.css")
+                   for l in doc.select('link[rel="stylesheet"]')), page
+    js = (site / "assets" / "conceptwiki" / "preview.js").read_text(encoding="utf-8")
+    assert "innerHTML" not in js and "http" not in js.replace("https://", "").split("*/", 1)[1]
+
+
+def test_dead_link_in_docs_page_fails_strict_build_with_location(tmp_path: Path):
+    write(tmp_path / "mkdocs.yml", SMALL_MKDOCS)
+    write(tmp_path / "docs" / "index.md", "# Home\n\nSee [[other-concept]] and\n  [[exampel-concept|the example]].\n")
+    write(tmp_path / "bib" / "main.bib", SMALL_BIB)
+    write(tmp_path / "concepts" / "example-concept.yaml", SMALL_ENTRY)
+    write(tmp_path / "concepts" / "other-concept.yaml", OTHER_ENTRY)
+    result = run_build(tmp_path)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    message = ("docs/index.md:4:3: error: wikilink '[[exampel-concept|the example]]' points to no "
+               "concept; did you mean 'example-concept'?")
+    assert message in result.stderr
+    check = cw("--root", str(tmp_path), "check")
+    assert check.returncode == 1 and check.stdout.strip() == message
+    out = cw("--root", str(tmp_path), "build", "--out", str(tmp_path / "out"))
+    assert out.returncode == 1 and message in out.stderr
+
+
+def test_build_out_writes_docs_pages_with_links_resolved(tmp_path: Path):
+    write(tmp_path / "mkdocs.yml", SMALL_MKDOCS.replace("site_name:", "docs_dir: pages\nsite_name:"))
+    write(tmp_path / "pages" / "index.md", "---\ntitle: Start\n---\n# Home\n\nSee [[Other Concept]].\n")
+    write(tmp_path / "bib" / "main.bib", SMALL_BIB)
+    write(tmp_path / "concepts" / "example-concept.yaml", SMALL_ENTRY)
+    write(tmp_path / "concepts" / "other-concept.yaml", OTHER_ENTRY)
+    r = cw("--root", str(tmp_path), "build", "--out", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    text = (tmp_path / "out" / "index.md").read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle: Start\n---\n")
+    assert '<a class="cw-wikilink" href="concepts/other-concept/" title="The other one.">Other concept</a>' in text
+    other = (tmp_path / "out" / "concepts" / "other-concept.md").read_text(encoding="utf-8")
+    assert "1 concept, 1 guide" in other and 'href="../../">Start</a>' in other
+    assert json.loads((tmp_path / "out" / "assets" / "conceptwiki" / "previews.json").read_text())
+
+
+def test_properdocs_resolves_docs_page_wikilinks(tmp_path: Path):
+    from test_site_build import BIN
+
+    if not (BIN / "properdocs").exists():
+        pytest.skip("properdocs is not installed")
+    write(tmp_path / "mkdocs.yml", SMALL_MKDOCS)
+    write(tmp_path / "docs" / "index.md", "# Home\n\nSee [[Other Concept|the other one]].\n")
+    write(tmp_path / "bib" / "main.bib", SMALL_BIB)
+    write(tmp_path / "concepts" / "example-concept.yaml", SMALL_ENTRY)
+    write(tmp_path / "concepts" / "other-concept.yaml", OTHER_ENTRY)
+    result = run_build(tmp_path, tool="properdocs")
+    assert result.returncode == 0, result.stderr
+    assert [l for l in result.stderr.splitlines() if l.startswith(("WARNING", "ERROR"))] == []
+    link = soup(tmp_path / "site" / "index.html").select_one("article a.cw-wikilink")
+    assert (link["href"], link.get_text()) == ("concepts/other-concept/", "the other one")
+    other = soup(tmp_path / "site" / "concepts" / "other-concept" / "index.html")
+    assert [a.get_text() for a in other.select("ul.cw-backlinks a")] == ["Example concept", "Home"]
