@@ -39,6 +39,7 @@ ARTICLE_TAGS = {
     "tbody", "td", "tfoot", "th", "thead", "time", "tr", "ul",
     # Concept maps, version lists, the graph filter.
     "figure", "figcaption", "details", "summary", "section", "form", "select", "option", "output",
+    "fieldset", "legend",
 }
 #: The SVG of concept maps (drawn by plugins/conceptwiki/graph.py), allowed only inside
 #: <figure class="cw-graph">; icons are <svg aria-hidden> from the theme. SVG anywhere else in

@@ -280,6 +280,21 @@ def test_no_payload_runs_in_a_browser(hostile_site, request):
                     if not r.url.startswith((base, "data:", "blob:", "about:")) else None)
             for path in pages:
                 page.goto(base + path, wait_until="load")
+            # Every hostile concept in the brief basket: the Brief page renders their
+            # citations, titles and sources in every style.
+            items = [{"slug": f"hostile-{i:03d}", "title": f"hostile {i}"} for i in range(len(TEXT))]
+            state = {"version": 1, "items": items, "style": None, "primary": True, "further": True, "per": {}}
+            page.goto(base + "brief/", wait_until="load")
+            page.evaluate("s => localStorage.setItem('conceptwiki.brief:' + new URL('./', location.href).pathname"
+                          ".replace(/brief\\/$/, ''), JSON.stringify(s))", state)
+            for style in ("apa", "chicago-author-date", "harvard-cite-them-right", "oscola"):
+                page.goto(base + "brief/", wait_until="load")
+                page.wait_for_selector(".cw-brief-item", timeout=30000)
+                select = page.locator("select")
+                if select.count():
+                    select.first.select_option(style)
+                page.wait_for_timeout(300)
+            pages.append("brief/")
             # search results render titles and text as HTML
             page.goto(base + "concepts/anchor-concept/", wait_until="load")
             box = page.locator("input[data-md-component=search-query]")

@@ -26,9 +26,11 @@ __all__ = ["ConceptWikiPlugin"]
 log = get_plugin_logger(__name__)
 
 ASSET_CSS = ["assets/conceptwiki/conceptwiki.css", "assets/conceptwiki/preview.css",
-             "assets/conceptwiki/graph.css", "assets/conceptwiki/pinpoint.css"]
+             "assets/conceptwiki/graph.css", "assets/conceptwiki/pinpoint.css",
+             "assets/conceptwiki/brief.css", "assets/conceptwiki/print.css"]
 ASSET_JS = ["assets/conceptwiki/conceptwiki.js", "assets/conceptwiki/preview.js",
-            "assets/conceptwiki/graph.js", "assets/conceptwiki/pinpoint.js"]
+            "assets/conceptwiki/graph.js", "assets/conceptwiki/pinpoint.js",
+            "assets/conceptwiki/brief.js"]
 SEARCH_JS = "assets/conceptwiki/cw-search.js"
 THEME_DIR = Path(__file__).parent / "theme"
 

@@ -493,6 +493,15 @@ class SiteBuilder:
                 )
         return out
 
+    @property
+    def brief(self):
+        """The brief basket's page and data (:mod:`conceptwiki.brief`)."""
+        if getattr(self, "_brief", None) is None:
+            from .brief import BriefBuilder
+
+            self._brief = BriefBuilder(self)
+        return self._brief
+
     def exports(self) -> dict[str, str]:
         from .cite import export_files
 
@@ -504,6 +513,7 @@ class SiteBuilder:
         for slug, e in self.entries.items():
             record = History({slug: self.versions(e)}, history.status)
             files[f"cite/{slug}.versions.json"] = versions_json(slug, record, self.fingerprint(e))
+        files.update(self.brief.files())
         return files
 
     def concept_page(self, entry: Entry) -> Page:
@@ -544,6 +554,7 @@ class SiteBuilder:
                           for ext in ("bib", "ris", "json")],
             "download_all": [(ext, relative_url(self.url(src), f"cite/all.{ext}"))
                              for ext in ("bib", "ris", "json")],
+            "brief": self.brief.button_context(entry, src),
         }
         md = self.env.get_template("concept.md.j2").render(**ctx)
         return Page(src, md, in_nav=False, title=c.title)
@@ -614,4 +625,5 @@ class SiteBuilder:
         """Every generated page, in a stable order."""
         out = [self.index_page(), *self.tag_pages(), self.graph_page()]
         out.extend(self.concept_page(e) for e in self.entries.values())
+        out.append(self.brief.page())
         return out

@@ -126,6 +126,9 @@
     if (link && download(link)) event.preventDefault();
   });
 
+  /* For brief.js (the Brief page sets the accessed dates of what it puts together). */
+  window.conceptwiki = { formatDate: formatDate, refreshAccessed: refreshAccessed };
+
   function init() { refreshAccessed(document); }
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(init);  /* Material's instant navigation swaps pages */

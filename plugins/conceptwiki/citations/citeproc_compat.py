@@ -119,6 +119,12 @@ __all__ = [
     "load_style",
     "parse_raw_date",
     "render_bibliography",
+    "render_bibliography_entry",
+    "bibliography_sort_values",
+    "bibliography_sort_descending",
+    "year_suffix_group",
+    "subsequent_author_substitute",
+    "uses_citation_number",
     "render_citation",
     "style_info",
     "style_title",
@@ -2471,6 +2477,12 @@ class _CiteItem(CitationItem):
     def has_locator(self):
         return dict.__contains__(self, "locator")
 
+    @property
+    def number(self):
+        # render_bibliography_entry may give the number the item has in a list
+        n = dict.get(self, "_compat_citation_number")
+        return n if n is not None else CitationItem.number.fget(self)
+
 
 def _cite_item(bib, key, locator=None, label="page"):
     ci = _CiteItem(key, **({"locator": Locator(label, str(locator))} if locator is not None else {}))
@@ -2685,3 +2697,139 @@ def _year_suffix(n: int) -> str:
         n, r = divmod(n - 1, 26)
         out = letters[r] + out
     return out
+
+
+# ---------------------------------------------------------------------------
+# A bibliography assembled from parts rendered one item at a time
+# ---------------------------------------------------------------------------
+# render_bibliography() needs every item of the list at once. A client that
+# assembles bibliographies of any subset of a known set of items (the brief
+# basket of the wiki, in the browser) gets, per item, what the list-level steps
+# use: the sort values, the year-suffix group and the names compared by
+# subsequent-author-substitute, plus the entry rendered with and without a
+# year suffix and with and without its names substituted. Sorting, grouping
+# and choosing the variants as render_bibliography() does then gives the same
+# list (see conceptwiki.brief.assemble).
+
+
+def _one(style: CompatStyle, item: dict):
+    source = CompatSource([item])
+    bib = _Bib(source)
+    key = str(item["id"]).lower()
+    bib.keys = [key]
+    return bib, _cite_item(bib, key)
+
+
+def _collation_tokens(s: str) -> list:
+    """The form of a sort string that :func:`_collate` compares (JSON-able)."""
+    s = re.sub(r"[^\w\s]|_", "", s)
+    s = re.sub(r"\s+", " ", s).strip()
+    return [[0, int(t)] if t.isdigit() else [1, t] for t in re.findall(r"\d+|\D+", s)]
+
+
+def _json_sort_value(value):
+    if value is None or value == "":
+        return value
+    if isinstance(value, tuple):
+        return {"t": list(value)}
+    return {"c": _collation_tokens(value)}
+
+
+def bibliography_sort_descending(style: CompatStyle) -> list[bool]:
+    """For each key of the bibliography's cs:sort, whether it sorts descending."""
+    bib_el = style.root.find("cs:bibliography", _NS)
+    sort_el = bib_el.find("cs:sort", _NS) if bib_el is not None else None
+    if sort_el is None:
+        return []
+    return [k.get("sort", "ascending") == "descending" for k in sort_el.findall("cs:key", _NS)]
+
+
+def bibliography_sort_values(style: CompatStyle, item: dict) -> list:
+    """The values the bibliography's cs:sort compares for ``item``, as JSON.
+
+    Each is ``None`` (no value), ``""`` (empty), ``{"t": [...]}`` (a date or
+    number, compared element by element) or ``{"c": [[0, n] | [1, text], ...]}``
+    (text as the collation compares it: numbers numerically, before text).
+    """
+    bib_el = style.root.find("cs:bibliography", _NS)
+    sort_el = bib_el.find("cs:sort", _NS) if bib_el is not None else None
+    if sort_el is None:
+        return []
+    _bib, ci = _one(style, item)
+    return [_json_sort_value(_sort_value(style, key_el, ci, "bibliography"))
+            for key_el in sort_el.findall("cs:key", _NS)]
+
+
+def year_suffix_group(style: CompatStyle, item: dict) -> str | None:
+    """Items of one bibliography with the same group get year suffixes (a, b, ...)
+    in bibliography order; ``None`` if the style adds no year suffixes."""
+    citation_el = style.root.find("cs:citation", _NS)
+    if citation_el is None or citation_el.get("disambiguate-add-year-suffix", "false") != "true":
+        return None
+    by_names = citation_el.get("disambiguate-add-names", "false") == "true" or (
+        citation_el.get("disambiguate-add-givenname", "false") == "true"
+    )
+    bib, ci = _one(style, item)
+    text = strip_markers(str(_render_cite(style, bib, ci) or ""))
+    return repr((text, _names_signature(ci) if by_names else None))
+
+
+def uses_citation_number(style: CompatStyle) -> bool:
+    """Whether the style renders the citation number anywhere (numeric styles)."""
+    return any("citation-number" in (el.get("variable") or "").split() for el in style.root.iter())
+
+
+def subsequent_author_substitute(style: CompatStyle) -> str | None:
+    """The text that replaces names equal to the previous entry's (None: no substitution)."""
+    bib_el = style.root.find("cs:bibliography", _NS)
+    if bib_el is None:
+        return None
+    rule = bib_el.get("subsequent-author-substitute-rule", "complete-all")
+    if rule not in ("complete-all", "complete-each"):
+        return None
+    return bib_el.get("subsequent-author-substitute")
+
+
+def render_bibliography_entry(style: CompatStyle, item: dict, fmt: str = "text", *,
+                              year_suffix: str | None = None,
+                              substitute: bool = False,
+                              citation_number: str | None = None,
+                              previous_names: str | None = None) -> tuple[str | None, str | None]:
+    """One bibliography entry as :func:`render_bibliography` renders it in a list.
+
+    Returns ``(entry, names)``: ``entry`` is ``None`` when the style renders
+    nothing for the item; ``names`` is what subsequent-author-substitute
+    compares with the previous entry's. ``year_suffix`` is the suffix the
+    item gets in the list; ``substitute`` renders it as if the previous entry
+    had the same names. ``citation_number`` is the item's number in the list
+    (numeric styles; 1 if not given). ``previous_names``: the item's own names
+    if known (saves rendering it twice to learn them).
+    """
+    bib_el = style.root.find("cs:bibliography", _NS)
+    if bib_el is None:
+        return None, None
+    layout = bib_el.find("cs:layout", _NS)
+    replacement = subsequent_author_substitute(style) if substitute else None
+
+    def render(previous):
+        bib, ci = _one(style, item)
+        if year_suffix:
+            ci["_compat_year_suffix"] = year_suffix
+        if citation_number is not None:
+            dict.__setitem__(ci, "_compat_citation_number", citation_number)
+        state = _RenderState(style.root, area="bibliography")
+        if replacement is not None:
+            state.author_substitute = replacement
+            state.previous_names_key = previous
+        text = _run(style, state, lambda: layout.render_item(ci))
+        return text, state.first_names_key
+
+    if replacement is not None and previous_names is not None:
+        text, names = render(previous_names)
+    else:
+        text, names = render(None)
+        if replacement is not None and names is not None:
+            text, names = render(names)
+    if text is None:
+        return None, names
+    return style.finalize(text, fmt), names

@@ -174,8 +174,46 @@ class CitationEngine:
 
     # -- rendering ----------------------------------------------------------
     def bibliography_entry(self, item: dict, style: str, fmt: str = "text") -> str:
-        entries = self._render(("bib", _item_key(item)), style, fmt, lambda s: compat.render_bibliography(s.csl, [item], fmt))
-        return entries[0][1] if entries else ""
+        return self.bibliography_parts(item, style, fmt)[0] or ""
+
+    def bibliography_parts(self, item: dict, style: str, fmt: str = "text", *,
+                           year_suffix: str | None = None, substitute: bool = False,
+                           citation_number: str | None = None) -> tuple[str | None, str | None]:
+        """One entry as it appears in a bibliography list, and the names the list compares.
+
+        ``(entry, names)``: ``entry`` with ``year_suffix`` and, with ``substitute``, its
+        names replaced by the style's subsequent-author-substitute; ``names`` is ``None``
+        when the entry has no names. ``citation_number``: the item's number in the list
+        (numeric styles). See :mod:`conceptwiki.brief` for putting lists together.
+        """
+        key = ("bibparts", _item_key(item), year_suffix, bool(substitute), citation_number)
+        names = None
+        if substitute:  # the item's names, from the cache if rendered already
+            names = self.bibliography_parts(item, style, fmt, year_suffix=year_suffix,
+                                            citation_number=citation_number)[1]
+        return self._render(key, style, fmt, lambda s: compat.render_bibliography_entry(
+            s.csl, item, fmt, year_suffix=year_suffix, substitute=substitute,
+            citation_number=citation_number, previous_names=names))
+
+    def bibliography_sort_key(self, item: dict, style: str) -> list:
+        """JSON-able values the style's bibliography sorts ``item`` by (see
+        :func:`conceptwiki.citations.citeproc_compat.bibliography_sort_values`)."""
+        return self._render(("sortkey", _item_key(item)), style, "text",
+                            lambda s: compat.bibliography_sort_values(s.csl, item))
+
+    def year_suffix_group(self, item: dict, style: str) -> str | None:
+        """Items with the same group in one bibliography get year suffixes; ``None``: never."""
+        return self._render(("ysgroup", _item_key(item)), style, "text",
+                            lambda s: compat.year_suffix_group(s.csl, item))
+
+    def bibliography_sort_descending(self, style: str) -> list[bool]:
+        return compat.bibliography_sort_descending(self._style(style).csl)
+
+    def uses_citation_number(self, style: str) -> bool:
+        return compat.uses_citation_number(self._style(style).csl)
+
+    def subsequent_author_substitute(self, style: str) -> str | None:
+        return compat.subsequent_author_substitute(self._style(style).csl)
 
     def bibliography(self, items: list[dict], style: str, fmt: str = "text") -> list[str]:
         key = ("biblist", tuple(_item_key(i) for i in items))

@@ -1,0 +1,332 @@
+"""The brief basket: what the Brief page needs to cite any set of concepts together.
+
+A reader collects concepts in the browser (``assets/brief.js``) and copies or downloads one
+bibliography of them and, if they choose, of their primary and further sources. There is no
+citation engine in the browser, so the build writes, for each concept, a small file
+``cite/<slug>.brief.json`` (fetched only for the concepts in the basket) with each item it
+may contribute -- the page itself, its primary source, its further sources -- as:
+
+* ``csl``, ``bibtex``, ``ris``: the CSL-JSON item and its BibTeX and RIS entries (what the
+  downloads are made of; the page's accessed date is the build's, the browser sets today's);
+* ``styles.<style>``: the entry in each configured style, rendered at build time as it
+  appears *in a list* (HTML, with the page's accessed date marked as on concept pages), and
+  what the list-level steps of CSL need: ``sort`` (the values the style's ``cs:sort``
+  compares), ``group`` (items of one list with the same group get year suffixes a, b, ...)
+  and ``names`` (compared with the previous entry's by subsequent-author-substitute), with
+  the variants ``ys`` (year suffix, written as :data:`YEAR_SUFFIX`), ``sub`` (names
+  substituted) and ``ys_sub`` where some other item of the wiki could make them needed.
+  Numeric styles get :data:`CITATION_NUMBER` where the item's number in the list goes.
+
+:func:`assemble` puts a bibliography together from these parts exactly as the engine's
+``bibliography()`` does (sorted, de-duplicated by id, year suffixes, author substitution);
+``brief.js`` does the same in the browser. ``group`` and ``names`` are short hashes.
+
+Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from functools import cmp_to_key
+from typing import Iterable
+
+from .cite import _SENTINEL, _SENTINEL_YEAR, _date_parts, linkify
+from .exports import csl_to_bibtex, csl_to_ris
+
+__all__ = ["YEAR_SUFFIX", "CITATION_NUMBER", "BriefBuilder", "assemble", "compare_sort_keys", "year_suffix",
+           "brief_src", "data_path"]
+
+#: Stands for the year suffix in the ``ys`` variants (a private-use character that the
+#: citation engine passes through untouched; the browser replaces it with "a", "b", ...).
+YEAR_SUFFIX = "\ue100"
+#: Stands for the item's number in the list (numeric styles such as IEEE).
+CITATION_NUMBER = "\ue101"
+FORMAT_VERSION = 1
+
+
+def brief_src() -> str:
+    return "brief/index.md"
+
+
+def data_path(slug: str) -> str:
+    return f"cite/{slug}.brief.json"
+
+
+def source_file(item_id: str) -> str:
+    """The file (relative to ``cite/``) of a source's brief data, named after its id: lower
+    case (the engine compares ids so), other characters than ``a-z0-9._-`` replaced and a
+    short hash added so that different ids never share a file."""
+    low = item_id.lower()
+    name = re.sub(r"[^a-z0-9._-]", "_", low).strip(".") or "source"
+    if name != low:
+        name += "-" + hashlib.sha256(low.encode("utf-8")).hexdigest()[:8]
+    return f"sources/{name}.brief.json"
+
+
+def root_of(url: str) -> str:
+    """The relative path from the page served at site-relative ``url`` to the site root."""
+    return "../" * url.count("/") or "./"
+
+
+def _short_hash(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
+
+
+def year_suffix(n: int) -> str:
+    """The n-th year suffix (0 → "a", 25 → "z", 26 → "aa"), as the engine assigns them."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = letters[r] + out
+    return out
+
+
+# -- ordering (mirrored by brief.js) ------------------------------------------------------
+
+def _cmp_tokens(a: list, b: list) -> int:
+    for x, y in zip(a, b):
+        if x != y:
+            if x[0] != y[0]:
+                return -1 if x[0] < y[0] else 1
+            return -1 if x[1] < y[1] else 1
+    return (len(a) > len(b)) - (len(a) < len(b))
+
+
+def compare_sort_keys(a: list, b: list, descending: list[bool]) -> int:
+    """Compare two items' ``sort`` values as the engine's bibliography sort does."""
+    for ka, kb, desc in zip(a, b, descending):
+        if ka == kb:
+            continue
+        if ka is None or ka == "":
+            return 1
+        if kb is None or kb == "":
+            return -1
+        if "t" in ka:
+            ta, tb = ka["t"], kb["t"]
+            r = (ta > tb) - (ta < tb)
+        else:
+            r = _cmp_tokens(ka["c"], kb["c"])
+        if r:
+            return -r if desc else r
+    return 0
+
+
+def assemble(parts: Iterable[dict], style: str, descending: list[bool],
+             substitute: str | None) -> list[str]:
+    """The bibliography of ``parts`` (items of the brief data, in the reader's order) in
+    ``style``: the entries' HTML, with year suffixes filled in."""
+    seen: dict[str, dict] = {}
+    for part in parts:
+        seen.setdefault(part["id"].lower(), part)
+    items = list(seen.values())
+    items.sort(key=cmp_to_key(lambda x, y: compare_sort_keys(
+        x["styles"][style]["sort"], y["styles"][style]["sort"], descending)))
+    groups: dict[str, list[dict]] = {}
+    for it in items:
+        group = it["styles"][style].get("group")
+        if group is not None:
+            groups.setdefault(group, []).append(it)
+    suffix: dict[int, str] = {}
+    for members in groups.values():
+        if len(members) > 1:
+            for n, it in enumerate(members):
+                suffix[id(it)] = year_suffix(n)
+    out: list[str] = []
+    previous = None
+    for number, it in enumerate(items, start=1):
+        s = dict(it["styles"][style])
+        if "html" not in s and "ys" in s:
+            s["html"] = s["ys"].replace(YEAR_SUFFIX, "")
+        if s.get("html") is None:
+            continue
+        ys = id(it) in suffix
+        sub = substitute is not None and s.get("names") is not None and s["names"] == previous
+        variant = "ys_sub" if ys and sub else "ys" if ys else "sub" if sub else "html"
+        body = s.get(variant, s["html"])
+        if ys:
+            body = body.replace(YEAR_SUFFIX, suffix[id(it)])
+        out.append(body.replace(CITATION_NUMBER, str(number)))
+        previous = s.get("names")
+    return out
+
+
+# -- build --------------------------------------------------------------------------------
+
+class BriefBuilder:
+    """Writes the Brief page and the per-concept brief data of a :class:`SiteBuilder`."""
+
+    def __init__(self, builder):
+        self.b = builder
+        self.citer = builder.citer
+        self.engine = builder.citer.engine
+        self.styles = list(builder.site.styles)
+        self._items: dict[str, dict] | None = None
+        self._numeric: dict[str, bool] = {}
+
+    def _number(self, style: str) -> str | None:
+        """The citation number's placeholder in numeric styles (others render as the concept
+        pages do, so the engine's cache serves both)."""
+        if style not in self._numeric:
+            self._numeric[style] = self.engine.uses_citation_number(style)
+        return CITATION_NUMBER if self._numeric[style] else None
+
+    # Items of the whole wiki: the concept pages and every source a concept cites.
+    def _universe(self) -> tuple[dict[str, tuple[dict, dict]], dict[str, list[str]]]:
+        items: dict[str, tuple[dict, dict]] = {}   # id -> (item, item as rendered)
+        per_concept: dict[str, list[str]] = {}
+        for slug, entry in self.b.entries.items():
+            page = self.b.page_item(entry)
+            shown = dict(page, accessed=_date_parts(_SENTINEL)) if "accessed" in page else page
+            items.setdefault(page["id"], (page, shown))
+            ids = [page["id"]]
+            for src in self.b.source_items(entry):
+                items.setdefault(src["id"], (src, src))
+                ids.append(src["id"])
+            per_concept[slug] = ids
+        return items, per_concept
+
+    def _mark(self, body: str | None, item: dict, shown: dict, style: str, **variant) -> str | None:
+        """Mark the page's accessed date for the browser, as the concept pages do."""
+        if body is None or shown is item:
+            return body
+        marked, fmt = self.citer._mark(body)
+        if fmt is None and _SENTINEL_YEAR in marked:
+            marked, _ = self.engine.bibliography_parts(item, style, "html", citation_number=self._number(style),
+                                                       **variant)
+        return marked
+
+    def _style_parts(self, item: dict, shown: dict, style: str, needs_ys: bool,
+                     needs_sub: bool, plain: tuple[str | None, str | None]) -> dict:
+        html_, names = plain
+        out: dict = {
+            "sort": self.engine.bibliography_sort_key(item, style),
+            "group": _short_hash(self.engine.year_suffix_group(item, style)),
+            "names": _short_hash(names),
+            "html": _finish(self._mark(html_, item, shown, style)),
+        }
+        variants = []
+        if needs_ys:
+            variants.append(("ys", {"year_suffix": YEAR_SUFFIX}))
+        if needs_sub:
+            variants.append(("sub", {"substitute": True}))
+        if needs_ys and needs_sub:
+            variants.append(("ys_sub", {"year_suffix": YEAR_SUFFIX, "substitute": True}))
+        for name, kw in variants:
+            body, _ = self.engine.bibliography_parts(shown, style, "html", citation_number=self._number(style), **kw)
+            out[name] = _finish(self._mark(body, item, shown, style, **kw))
+        if "ys" in out and out["html"] is not None and out["ys"].replace(YEAR_SUFFIX, "") == out["html"]:
+            del out["html"]  # the browser takes "ys" without the suffix (saves bytes)
+        return out
+
+    def items(self) -> dict[str, dict]:
+        """Every item's brief data, by id."""
+        if self._items is not None:
+            return self._items
+        universe, _ = self._universe()
+        out: dict[str, dict] = {}
+        for iid, (item, shown) in universe.items():
+            out[iid] = {
+                "id": iid,
+                "page": shown is not item,
+                "csl": item,
+                "bibtex": csl_to_bibtex(item, iid),
+                "ris": csl_to_ris(item),
+                "styles": {},
+            }
+        for style in self.styles:
+            plain = {iid: self.engine.bibliography_parts(shown, style, "html", citation_number=self._number(style))
+                     for iid, (item, shown) in universe.items()}
+            groups: dict[str, int] = {}
+            names: dict[str, int] = {}
+            substitute = self.engine.subsequent_author_substitute(style)
+            for iid, (item, _shown) in universe.items():
+                g = self.engine.year_suffix_group(item, style)
+                if g is not None:
+                    groups[g] = groups.get(g, 0) + 1
+                n = plain[iid][1]
+                if substitute is not None and n is not None:
+                    names[n] = names.get(n, 0) + 1
+            for iid, (item, shown) in universe.items():
+                g = self.engine.year_suffix_group(item, style)
+                n = plain[iid][1]
+                out[iid]["styles"][style] = self._style_parts(
+                    item, shown, style,
+                    needs_ys=g is not None and groups[g] > 1,
+                    needs_sub=substitute is not None and n is not None and names[n] > 1,
+                    plain=plain[iid])
+        self._items = out
+        return out
+
+    def concept_data(self, slug: str) -> dict:
+        entry = self.b.entries[slug]
+        items = self.items()
+        page = self.b.page_item(entry)
+        c = entry.concept
+        further = [k for k in dict.fromkeys(c.sources.further)
+                   if k in self.b.wiki.sources and k != c.sources.primary]
+        primary = c.sources.primary if c.sources.primary in self.b.wiki.sources else None
+        return {
+            "version": FORMAT_VERSION,
+            "slug": slug,
+            "title": entry.title,
+            "path": self.b.url(f"concepts/{slug}.md"),
+            "build_date": self.b.site.build_date.isoformat(),
+            "page": items[page["id"]],
+            "primary": self._ref(primary),
+            "further": [self._ref(k) for k in further],
+        }
+
+    def _ref(self, key: str | None) -> dict | None:
+        if key is None:
+            return None
+        iid = self.b.wiki.sources[key].csl()["id"]
+        return {"id": iid, "file": source_file(iid)}
+
+    def files(self) -> dict[str, str]:
+        """``cite/<slug>.brief.json`` for every concept (the page's item and which sources
+        it cites) and ``cite/sources/<id>.brief.json`` for every source, written once
+        however many concepts cite it."""
+        def dump(value) -> str:
+            return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+
+        out = {data_path(slug): dump(self.concept_data(slug)) for slug in self.b.entries}
+        for iid, item in self.items().items():
+            if not item["page"]:
+                out["cite/" + source_file(iid)] = dump(item)
+        return out
+
+    def styles_config(self) -> list[dict]:
+        return [{"id": s, "label": self.citer.label(s), "title": self.engine.style_title(s),
+                 "descending": self.engine.bibliography_sort_descending(s),
+                 "substitute": self.engine.subsequent_author_substitute(s)}
+                for s in self.styles]
+
+    def page(self):
+        from .site import Page
+
+        src = brief_src()
+        url = self.b.url(src)
+        config = {"styles": self.styles_config(), "default_style": self.b.site.default_style
+                  if self.b.site.default_style in self.styles else (self.styles[0] if self.styles else ""),
+                  "version": FORMAT_VERSION}
+        md = self.b.env.get_template("brief.md.j2").render(
+            site=self.b.site, root=root_of(url), config=config, styles=config["styles"],
+            index_url=self.b.link(src, "concepts/index.md"), count=len(self.b.entries))
+        return Page(src, md, in_nav=True, title="Brief")
+
+    def button_context(self, entry, src: str) -> dict:
+        """What concept.md.j2 needs for the "Add to brief" and "Print" buttons."""
+        return {"root": root_of(self.b.url(src)), "slug": entry.slug, "title": entry.title,
+                "brief_url": self.b.link(src, brief_src())}
+
+
+def _finish(body: str | None) -> str | None:
+    """Clickable URLs, as on the concept pages."""
+    return None if body is None else linkify(body)
+
