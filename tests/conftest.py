@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -38,3 +39,24 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.section("hardening")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+#: Debian's chromium, driven by Playwright in the browser tests (never a downloaded browser).
+CHROMIUM = os.environ.get("CONCEPTWIKI_CHROMIUM", "/usr/bin/chromium")
+# Flags as for any sandboxed CI: no first-run UI, no background calls to Google's hosts.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole run (Playwright's sync API allows one instance per thread)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (`apt-get install chromium`; "
+                    "`make test` does this) or set CONCEPTWIKI_CHROMIUM")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -246,12 +246,9 @@ def test_the_checker_finds_executable_content(html):
 
 
 @pytest.mark.browser
-def test_no_payload_runs_in_a_browser(hostile_site, request):
+def test_no_payload_runs_in_a_browser(hostile_site, request, browser):
     """Every hostile page, the index, the tag page and search results, opened in Chromium:
     no dialog opens (every script payload calls alert), nothing is fetched from another site."""
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian's chromium is not installed")
     import functools
     import http.server
     import threading
@@ -271,43 +268,42 @@ def test_no_payload_runs_in_a_browser(hostile_site, request):
     searched: list[tuple[str, str]] = []
     pages = ["", "concepts/", "tags/", "tags/hostile/", "concepts/anchor-concept/", "404.html",
              *(f"concepts/hostile-{i:03d}/" for i in range(len(TEXT)))]
+    context = browser.new_context()  # the run's one Chromium (tests/conftest.py)
     try:
-        with playwright.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-            page = browser.new_page()
-            page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
-            page.on("request", lambda r: foreign.append(r.url)
-                    if not r.url.startswith((base, "data:", "blob:", "about:")) else None)
-            for path in pages:
-                page.goto(base + path, wait_until="load")
-            # Every hostile concept in the brief basket: the Brief page renders their
-            # citations, titles and sources in every style.
-            items = [{"slug": f"hostile-{i:03d}", "title": f"hostile {i}"} for i in range(len(TEXT))]
-            state = {"version": 1, "items": items, "style": None, "primary": True, "further": True, "per": {}}
+        page = context.new_page()
+        page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
+        page.on("request", lambda r: foreign.append(r.url)
+                if not r.url.startswith((base, "data:", "blob:", "about:")) else None)
+        for path in pages:
+            page.goto(base + path, wait_until="load")
+        # Every hostile concept in the brief basket: the Brief page renders their
+        # citations, titles and sources in every style.
+        items = [{"slug": f"hostile-{i:03d}", "title": f"hostile {i}"} for i in range(len(TEXT))]
+        state = {"version": 1, "items": items, "style": None, "primary": True, "further": True, "per": {}}
+        page.goto(base + "brief/", wait_until="load")
+        page.evaluate("s => localStorage.setItem('conceptwiki.brief:' + new URL('./', location.href).pathname"
+                      ".replace(/brief\\/$/, ''), JSON.stringify(s))", state)
+        for style in ("apa", "chicago-author-date", "harvard-cite-them-right", "oscola"):
             page.goto(base + "brief/", wait_until="load")
-            page.evaluate("s => localStorage.setItem('conceptwiki.brief:' + new URL('./', location.href).pathname"
-                          ".replace(/brief\\/$/, ''), JSON.stringify(s))", state)
-            for style in ("apa", "chicago-author-date", "harvard-cite-them-right", "oscola"):
-                page.goto(base + "brief/", wait_until="load")
-                page.wait_for_selector(".cw-brief-item", timeout=30000)
-                select = page.locator("select")
-                if select.count():
-                    select.first.select_option(style)
-                page.wait_for_timeout(300)
-            pages.append("brief/")
-            # search results render titles and text as HTML
-            page.goto(base + "concepts/anchor-concept/", wait_until="load")
-            box = page.locator("input[data-md-component=search-query]")
-            for query in ("concept", "contested", "click", "heading", "pwned"):
-                box.fill("")
-                box.press_sequentially(query, delay=20)
-                page.wait_for_function("document.querySelector('.md-search-result__meta')"
-                                       ".textContent.includes('matching')", timeout=60000)
-                page.wait_for_timeout(200)
-                searched.append((query, page.locator(".md-search-result__meta").text_content().strip()))
-                results += page.locator(".md-search-result__item").count()
-            browser.close()
+            page.wait_for_selector(".cw-brief-item", timeout=30000)
+            select = page.locator("select")
+            if select.count():
+                select.first.select_option(style)
+            page.wait_for_timeout(300)
+        pages.append("brief/")
+        # search results render titles and text as HTML
+        page.goto(base + "concepts/anchor-concept/", wait_until="load")
+        box = page.locator("input[data-md-component=search-query]")
+        for query in ("concept", "contested", "click", "heading", "pwned"):
+            box.fill("")
+            box.press_sequentially(query, delay=20)
+            page.wait_for_function("document.querySelector('.md-search-result__meta')"
+                                   ".textContent.includes('matching')", timeout=60000)
+            page.wait_for_timeout(200)
+            searched.append((query, page.locator(".md-search-result__meta").text_content().strip()))
+            results += page.locator(".md-search-result__item").count()
     finally:
+        context.close()
         server.shutdown()
     assert results > 0, searched
     report = (f"browser: {len(pages)} pages and 5 searches ({results} results) opened in Chromium; "

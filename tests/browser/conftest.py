@@ -20,10 +20,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 BUILD_EPOCH = 1704153600  # 2024-01-02
-CHROMIUM = os.environ.get("CONCEPTWIKI_CHROMIUM", "/usr/bin/chromium")
-# Flags as for any sandboxed CI: no first-run UI, no background calls to Google's hosts.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def pytest_collection_modifyitems(items):
@@ -82,19 +78,6 @@ def server(built_site):
     srv = Server(built_site)
     yield srv
     srv.close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (`apt-get install chromium`; "
-                    "`make test` does this) or set CONCEPTWIKI_CHROMIUM")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
