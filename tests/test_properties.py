@@ -58,6 +58,7 @@ YAML_DOCS = st.one_of(
 @example("a: " + "[" * 100 + "]" * 100, "utf-8")
 @example('title: "\\ud800"', "utf-8")
 @example("a: &a [1]\nb: *a", "utf-8")
+@example("[", "utf-8")  # an error at the end of a file with no final newline
 def test_loader_never_raises_and_locates_every_problem(text: str, encoding: str):
     raw = text.encode(encoding, errors="replace")
     problems = Problems()

@@ -235,6 +235,15 @@ def _yaml_error_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, int 
     return msg, column
 
 
+def _in_file(text: str, line: int, column: int) -> tuple[int, int]:
+    """A position PyYAML reports at the end of the stream (after the last character of a file
+    with no final newline, on a line that does not exist): the end of the last line instead."""
+    lines = text.split("\n")
+    if line > len(lines):
+        return len(lines), len(lines[-1]) + 1
+    return line, column
+
+
 def load_yaml(raw: bytes, path: str, problems: Problems) -> Located | None:
     """Parse one YAML document. On any problem, add it to ``problems`` and return ``None``."""
     if len(raw) > MAX_BYTES:
@@ -267,7 +276,7 @@ def load_yaml(raw: bytes, path: str, problems: Problems) -> Located | None:
         return None
     bad = _check_events(text)
     if bad:
-        problems.error(path, bad.line, bad.column, bad.message)
+        problems.error(path, *_in_file(text, bad.line, bad.column), bad.message)
         return None
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
@@ -275,7 +284,7 @@ def load_yaml(raw: bytes, path: str, problems: Problems) -> Located | None:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message, better_col = _yaml_error_message(exc, text)
-        problems.error(path, line, better_col or col, message)
+        problems.error(path, *_in_file(text, line, better_col or col), message)
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - e.g. reader errors without marks
         problems.error(path, 1, 1, f"invalid YAML: {exc}")
