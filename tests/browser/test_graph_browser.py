@@ -72,7 +72,10 @@ def test_filter_by_kind_and_tag(page, server):
 
     # A filter in the address is applied, on load and when the address changes.
     page.goto(server.url + "graph/#kind=risk")
-    page.locator("form[data-cw-graph-filter]").wait_for(state="visible")
+    # Same page, new hash: the filter is applied by the hashchange handler, after goto returns.
+    page.wait_for_function("document.querySelector('select[name=kind]').value === 'risk'")
+    page.wait_for_function("s => document.querySelector('.cw-graph-filter__status').textContent"
+                           ".trim().startsWith(s)", arg=f"{len(risks)} of {len(data)} concepts match")
     assert _visible_nodes(page) == risks
     page.goto(server.url + "graph/#tag=" + tag)
     page.wait_for_function("document.querySelector('select[name=tag]').value === %r" % tag)
