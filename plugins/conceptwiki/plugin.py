@@ -18,7 +18,8 @@ from .citations.engine import UnknownStyleError
 from .config import ConceptWikiConfig
 from .gitinfo import last_commit_dates
 from .loader import Wiki, load_wiki
-from .search import PAGEFIND_DIR, SearchError, mark_page, pagefind_executable, run_pagefind, search_box
+from .search import PAGEFIND_DIR, SearchError, mark_page, pagefind_executable, search_box
+from .search_stream import PagefindStream, finish_search, stream_enabled
 from .site import ASSETS_DIR, SiteBuilder, SiteConfig, build_date, concept_src
 
 __all__ = ["ConceptWikiPlugin"]
@@ -51,6 +52,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self._command = "build"
         self.generated: set[str] = set()
         self._versions_note: str | None = None
+        self._stream: PagefindStream | None = None
 
     def _site_config(self, config) -> SiteConfig:
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
@@ -244,6 +246,10 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             depth = page.url.count("/") if config.use_directory_urls else page.file.dest_uri.count("/")
             output = mark_page(output, search_box("../" * depth + PAGEFIND_DIR + "/", self._search_icon),
                                index=page.file.src_uri not in self._unsearched)
+            if stream_enabled() and (self._command != "serve" or self.config.serve_search):
+                # Pagefind indexes this page on the other core while the next ones render.
+                self._stream = self._stream or PagefindStream(Path(config.site_dir))
+                self._stream.add(page.file.dest_uri, output)
         return output
 
     def on_post_build(self, *, config) -> None:
@@ -255,14 +261,21 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         elif self.config.search == "pagefind":
             t0 = time.perf_counter()
             try:
-                run = run_pagefind(Path(config.site_dir))
+                run = finish_search(self._stream, Path(config.site_dir), note=log.info)
             except SearchError as exc:
                 raise PluginError(str(exc)) from None
+            finally:
+                self._stream = None
             self.timings["search"] = time.perf_counter() - t0
-            log.debug(f"Pagefind: {run.files} files, {run.bytes} bytes in {run.seconds:.2f} s")
+            log.debug(f"Pagefind ({run.indexer}): {run.files} files, {run.bytes} bytes in {run.seconds:.2f} s")
         target = os.environ.get("CONCEPTWIKI_TIMINGS")
         if target:
             Path(target).write_text(json.dumps(self.timings, indent=2, sort_keys=True), encoding="utf-8")
+
+    def on_build_error(self, *, error) -> None:
+        if self._stream is not None:  # no Pagefind child outlives a failed build
+            self._stream.abort()
+            self._stream = None
 
     def on_serve(self, server, *, config, builder):
         for folder in (self.site.concepts_dir, self.site.bib_dir):

@@ -107,10 +107,16 @@ def search_box(bundle_url: str, icon_svg: str = "") -> str:
 
 @dataclass(frozen=True)
 class PagefindRun:
+    #: Seconds the build waited for Pagefind (for a stream: only its final step).
     seconds: float
     files: int
     bytes: int
     output: str
+    #: "cli": the finished site was indexed by the CLI; "stream": pages were handed over
+    #: while the site was built (``search_stream.py``).
+    indexer: str = "cli"
+    #: HTML files handed to Pagefind (streaming only; 0 for the CLI).
+    pages: int = 0
 
 
 def run_pagefind(site_dir: Path, *, language: str = "en") -> PagefindRun:

@@ -1,0 +1,436 @@
+"""Index pages for Pagefind while the site builds, instead of after it.
+
+The Pagefind CLI (``search.run_pagefind``) reads the finished site and indexes it after every
+other step of the build. This module runs Pagefind's *service* mode (``pagefind --service``,
+the protocol the ``pagefind`` Python package speaks) in a child process and hands it each page
+as soon as the build has rendered it: Pagefind parses the pages on the second core while the
+build renders the next ones, and only the final step (building the index chunks and writing
+``pagefind/``) is left for the end.
+
+Engine-free: no MkDocs import. ``plugin.py`` creates a :class:`PagefindStream`, calls
+:meth:`PagefindStream.add` with each rendered page and :func:`finish_search` at the end.
+
+Why not ``pagefind.index.PagefindIndex`` itself: its reader sleeps 0.1 s before each response
+(200 s for the 2,000 pages of a 1,000-concept site), it caps a response at 2 MiB and merges the
+binary's stderr into the protocol stream. The protocol is small (base64 JSON messages ended by
+a comma, answered in order), so this module speaks it over plain pipes with two threads.
+
+Determinism: Pagefind numbers the pages in the order they are added and the bundle's bytes
+depend on that order (checked: adding the same pages reversed changes the index chunks and
+``pagefind-entry.json``). The service handles one message at a time, in the order received, so
+the order is the order of :meth:`~PagefindStream.add` calls -- MkDocs renders its pages in a
+fixed order (its sorted file list) -- followed by any other HTML file of the site (``404.html``,
+HTML copied from ``docs/``) in sorted path order. The CLI walks the folder in the file system's
+own order instead, so the two bundles hold the same pages and fragments but number them
+differently (tests/test_search_stream.py checks that, added in the CLI's order, the bytes match).
+
+Cleanup: the bundle is written into a hidden temporary folder inside the site and renamed to
+``pagefind/`` only when complete; on any error, Ctrl+C or interpreter exit the child is killed
+and the temporary folder removed, so a site never has a half-written bundle.
+"""
+
+from __future__ import annotations
+
+import atexit
+import base64
+import json
+import os
+import queue
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from pathlib import Path
+
+from .search import INSTALL_HINT, PAGEFIND_DIR, PagefindRun, SearchError, pagefind_executable, run_pagefind
+
+__all__ = ["PagefindStream", "StreamMismatch", "finish_search", "page_url", "stream_enabled"]
+
+#: Environment variable: ``cli`` indexes the finished site with the Pagefind CLI after the build
+#: (the path used before streaming), anything else or unset streams.
+INDEXER_ENV = "CONCEPTWIKI_PAGEFIND"
+#: Seconds without any answer from Pagefind, while it still has work, before giving up.
+STALL_SECONDS = 600.0
+_STOP = object()
+_LIVE: "weakref.WeakSet[PagefindStream]" = weakref.WeakSet()
+
+
+def stream_enabled() -> bool:
+    """Whether pages are streamed to Pagefind (default) or the CLI indexes the finished site."""
+    return os.environ.get(INDEXER_ENV, "").strip().lower() != "cli"
+
+
+def page_url(dest_path: str, *, keep_index_url: bool = False) -> str:
+    """The URL Pagefind's CLI gives the file at ``dest_path`` (relative to the site): a leading
+    ``/``, and ``index.html`` dropped (``concepts/x/index.html`` -> ``/concepts/x/``)."""
+    rel = dest_path.replace("\\", "/").lstrip("/")
+    if not keep_index_url and (rel == "index.html" or rel.endswith("/index.html")):
+        rel = rel[: -len("index.html")]
+    return "/" + rel
+
+
+class StreamMismatch(SearchError):
+    """A page on disk is not the page that was handed over (a later plugin rewrote it)."""
+
+
+class PagefindStream:
+    """A Pagefind service fed with pages while the site is built.
+
+    ``add(dest_path, html)`` only queues the page and returns; a writer thread sends it to the
+    Pagefind child and a reader thread collects the answers. ``finish()`` adds the site's other
+    HTML files, writes the bundle to ``<site_dir>/pagefind/`` atomically and returns a
+    :class:`~conceptwiki.search.PagefindRun`; ``abort()`` stops everything and leaves no trace.
+    Any failure of the child surfaces as :class:`~conceptwiki.search.SearchError` from
+    ``finish()`` (``add`` never raises, so a failing index does not interrupt the build).
+    """
+
+    def __init__(self, site_dir: Path | str, *, language: str = "en",
+                 executable: Path | str | None = None) -> None:
+        self.site_dir = Path(site_dir)
+        self.language = language
+        self._exe = Path(executable) if executable is not None else None
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._sizes: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._sent: dict[int, str] = {}       # message id -> what it was (for error messages)
+        self._answers: dict[int, dict] = {}   # message id -> payload, for the ones we wait on
+        self._answered = threading.Condition(self._lock)
+        self._last_answer = time.monotonic()
+        self._next_id = 0
+        self._index_id: int | None = None
+        self._error: str | None = None
+        self._reader_done = False
+        self._proc: subprocess.Popen | None = None
+        self._stderr = None
+        self._writer: threading.Thread | None = None
+        self._reader: threading.Thread | None = None
+        self._tmp_bundle: Path | None = None
+        self._closed = False
+        self._t0 = time.perf_counter()
+        self._busy = 0.0
+
+    # -- life cycle ---------------------------------------------------------------------------
+
+    def start(self) -> "PagefindStream":
+        """Launch the child and create the index (``add`` starts it if needed)."""
+        if self._proc is not None:
+            return self
+        exe = self._exe or pagefind_executable()
+        self._exe = exe
+        self._stderr = tempfile.TemporaryFile()
+        try:
+            self._proc = subprocess.Popen([str(exe), "--service"], stdin=subprocess.PIPE,
+                                          stdout=subprocess.PIPE, stderr=self._stderr)
+        except OSError as exc:
+            self._stderr.close()
+            raise SearchError(f"search: could not run Pagefind ({exe}): {exc}; {INSTALL_HINT}") from None
+        _LIVE.add(self)
+        self._reader = threading.Thread(target=self._read, name="pagefind-reader", daemon=True)
+        self._writer = threading.Thread(target=self._write, name="pagefind-writer", daemon=True)
+        self._reader.start()
+        self._writer.start()
+        self._queue.put(("NewIndex", {"type": "NewIndex", "config": {"force_language": self.language}}))
+        return self
+
+    def add(self, dest_path: str, html: str) -> None:
+        """Queue one finished page: its path inside the site (``concepts/x/index.html``) and
+        the HTML exactly as it is written there. Returns at once."""
+        if self._closed:
+            raise RuntimeError("PagefindStream.add after finish() or abort()")
+        if self._proc is None:
+            try:
+                self.start()
+            except SearchError as exc:
+                self._fail(str(exc))
+                self._closed = True
+                return
+        rel = dest_path.replace("\\", "/").lstrip("/")
+        # As MkDocs writes it: characters UTF-8 cannot hold become character references.
+        data = html.encode("utf-8", "xmlcharrefreplace")
+        self._sizes[rel] = len(data)
+        self._queue.put(("page", rel, data))
+
+    def finish(self, *, check_disk: bool = True) -> PagefindRun:
+        """Add the site's other HTML files, write ``<site_dir>/pagefind/`` and stop the child."""
+        try:
+            return self._finish(check_disk)
+        except BaseException:
+            self.abort()
+            raise
+
+    def abort(self) -> None:
+        """Stop the child and remove any partial bundle. Safe to call more than once."""
+        self._closed = True
+        self._queue.put(_STOP)
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+        if proc is not None:
+            for pipe in (proc.stdin, proc.stdout):
+                try:
+                    if pipe:
+                        pipe.close()
+                except OSError:
+                    pass
+        if self._tmp_bundle is not None:
+            shutil.rmtree(self._tmp_bundle, ignore_errors=True)
+            self._tmp_bundle = None
+        if self._stderr is not None:
+            self._stderr.close()
+            self._stderr = None
+        _LIVE.discard(self)
+
+    def __enter__(self) -> "PagefindStream":
+        return self.start()
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.abort()
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _fail(self, message: str) -> None:
+        with self._lock:
+            if self._error is None:
+                self._error = message
+            self._answered.notify_all()
+
+    def _stderr_tail(self) -> str:
+        if self._stderr is None:
+            return ""
+        try:
+            self._stderr.seek(0)
+            text = self._stderr.read().decode("utf-8", "replace").strip()
+        except (OSError, ValueError):
+            return ""
+        return text[-2000:]
+
+    def _send(self, what: str, payload: dict) -> int:
+        with self._lock:
+            self._next_id += 1
+            mid = self._next_id
+            self._sent[mid] = what
+        body = json.dumps({"message_id": mid, "payload": payload}, ensure_ascii=False).encode("utf-8")
+        assert self._proc is not None and self._proc.stdin is not None
+        self._proc.stdin.write(base64.b64encode(body) + b",")
+        return mid
+
+    def _write(self) -> None:
+        """Writer thread: encode queued pages and send them; flush when the queue runs dry."""
+        proc = self._proc
+        assert proc is not None and proc.stdin is not None
+        try:
+            while True:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    proc.stdin.flush()
+                    item = self._queue.get()
+                if item is _STOP:
+                    proc.stdin.flush()
+                    return
+                if item[0] == "NewIndex":
+                    self._send("creating the index", item[1])
+                    proc.stdin.flush()
+                    with self._lock:
+                        while self._index_id is None and self._error is None and not self._reader_done:
+                            self._answered.wait(0.5)
+                        if self._index_id is None:
+                            return
+                    continue
+                if item[0] == "call":
+                    _, what, payload, box = item
+                    box.append(self._send(what, {**payload, "index_id": self._index_id}))
+                    proc.stdin.flush()
+                    continue
+                _, rel, data = item
+                if self._error is not None:
+                    continue
+                self._send(rel, {"type": "AddFile", "index_id": self._index_id, "url": page_url(rel),
+                                 "file_path": None, "file_contents": data.decode("utf-8")})
+        except (BrokenPipeError, OSError, ValueError) as exc:
+            if not self._closed:
+                self._fail(self._died(f"could not send it a page ({exc})"))
+
+    def _died(self, what: str) -> str:
+        proc = self._proc
+        code = proc.poll() if proc is not None else None
+        if proc is not None and code is None:
+            try:
+                code = proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                code = None
+        status = f"exit {code}" if code is not None else "still running"
+        tail = self._stderr_tail()
+        return (f"search: Pagefind ({self._exe} --service) stopped while indexing: {what}, {status}"
+                + (f":\n{tail}" if tail else "")
+                + f"\nRun the build again; if it fails again, reinstall Pagefind ({INSTALL_HINT}), "
+                  f"or set {INDEXER_ENV}=cli to index the finished site with the Pagefind CLI instead")
+
+    def _read(self) -> None:
+        """Reader thread: split the child's stdout at commas and record every answer."""
+        proc = self._proc
+        assert proc is not None and proc.stdout is not None
+        buf = b""
+        try:
+            while True:
+                chunk = proc.stdout.read1(1 << 16)
+                if not chunk:
+                    break
+                buf += chunk
+                *messages, buf = buf.split(b",")
+                for raw in messages:
+                    self._answer(raw)
+        except (OSError, ValueError) as exc:
+            if not self._closed:
+                self._fail(self._died(f"its answers could not be read ({exc})"))
+        finally:
+            with self._lock:
+                self._reader_done = True
+                pending = len(self._sent)
+                self._answered.notify_all()
+            if pending and not self._closed:
+                self._fail(self._died("it closed its output with work left"))
+
+    def _answer(self, raw: bytes) -> None:
+        try:
+            message = json.loads(base64.b64decode(raw, validate=True))
+        except (ValueError, TypeError):
+            text = raw[:500].decode("utf-8", "replace")
+            self._fail(f"search: Pagefind answered something that is not its protocol: {text!r}; "
+                       f"is {self._exe} the Pagefind binary? {INSTALL_HINT}")
+            return
+        payload = message.get("payload") or {}
+        mid = message.get("message_id")
+        if mid is None and payload.get("original_message"):
+            try:
+                mid = json.loads(payload["original_message"]).get("message_id")
+            except (ValueError, AttributeError):
+                mid = None
+        with self._lock:
+            self._last_answer = time.monotonic()
+            what = self._sent.pop(mid, "a request") if mid is not None else "a request"
+            if payload.get("type") == "Error":
+                if self._error is None:
+                    self._error = (f"search: Pagefind could not index {what}: "
+                                   f"{payload.get('message', 'no reason given')}")
+            elif payload.get("type") == "NewIndex":
+                self._index_id = payload.get("index_id")
+            elif payload.get("type") != "IndexedFile":
+                self._answers[mid] = payload
+            self._answered.notify_all()
+
+    def _call(self, what: str, payload: dict) -> dict:
+        """Send one request after every queued page and wait for its answer."""
+        box: list[int] = []
+        self._queue.put(("call", what, payload, box))
+        with self._lock:
+            while True:
+                if self._error is not None:
+                    raise SearchError(self._error)
+                if box and box[0] in self._answers:
+                    return self._answers.pop(box[0])
+                if self._reader_done:
+                    break
+                if time.monotonic() - self._last_answer > STALL_SECONDS:
+                    raise SearchError(f"search: Pagefind did not answer for {STALL_SECONDS:.0f} s "
+                                      f"while {what}; it was stopped. Run the build again, or set "
+                                      f"{INDEXER_ENV}=cli to index with the Pagefind CLI instead")
+                self._answered.wait(0.5)
+        raise SearchError(self._error or self._died(f"no answer to {what}"))
+
+    def _finish(self, check_disk: bool) -> PagefindRun:
+        if self._closed:
+            raise SearchError(self._error or "search: the Pagefind stream was already closed")
+        self._closed = True
+        busy_from = time.perf_counter()
+        if self._proc is None:
+            self.start()
+        if check_disk:
+            self._check_disk()
+        for rel in self._other_pages():
+            data = (self.site_dir / rel).read_bytes()
+            self._sizes[rel] = len(data)
+            self._queue.put(("page", rel, data))
+        final = self.site_dir / PAGEFIND_DIR
+        self._tmp_bundle = Path(tempfile.mkdtemp(prefix=".pagefind-partial-", dir=self.site_dir))
+        self._call("writing the bundle", {"type": "WriteFiles", "output_path": str(self._tmp_bundle)})
+        self._queue.put(_STOP)
+        if self._writer is not None:
+            self._writer.join()
+        if self._error is not None:
+            raise SearchError(self._error)
+        # The service exits when its input closes.
+        assert self._proc is not None and self._proc.stdin is not None
+        self._proc.stdin.close()
+        try:
+            self._proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
+        # Swap the finished bundle in: never a half-written pagefind/.
+        old = None
+        if final.exists():
+            old = self.site_dir / f".pagefind-old-{os.getpid()}"
+            shutil.rmtree(old, ignore_errors=True)
+            final.rename(old)
+        self._tmp_bundle.rename(final)
+        self._tmp_bundle = None
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        files = [p for p in final.rglob("*") if p.is_file()]
+        tail = self._stderr_tail()
+        self.abort()  # closes pipes and the stderr file; the child has exited
+        return PagefindRun(seconds=time.perf_counter() - busy_from, files=len(files),
+                           bytes=sum(p.stat().st_size for p in files), output=tail,
+                           indexer="stream", pages=len(self._sizes))
+
+    def _check_disk(self) -> None:
+        """Every handed-over page must be on disk with the size it was handed over with."""
+        for rel, size in sorted(self._sizes.items()):
+            path = self.site_dir / rel
+            try:
+                actual = path.stat().st_size
+            except OSError:
+                actual = None
+            if actual != size:
+                raise StreamMismatch(f"search: {path} is not the page that was indexed "
+                                     f"({actual} bytes on disk, {size} handed over): a later plugin "
+                                     "changed it")
+
+    def _other_pages(self) -> list[str]:
+        """HTML files of the site that were not handed over (``404.html``, copied HTML), sorted."""
+        out = []
+        for path in self.site_dir.rglob("*.html"):
+            rel = path.relative_to(self.site_dir).as_posix()
+            top = rel.split("/", 1)[0]
+            if top == PAGEFIND_DIR or top.startswith((".pagefind-partial-", ".pagefind-old-")):
+                continue
+            if rel not in self._sizes and path.is_file():
+                out.append(rel)
+        return sorted(out)
+
+
+@atexit.register
+def _kill_leftovers() -> None:
+    for stream in list(_LIVE):
+        stream.abort()
+
+
+def finish_search(stream: PagefindStream | None, site_dir: Path, *, language: str = "en",
+                  note: Callable[[str], None] | None = None) -> PagefindRun:
+    """Finish a stream, or index the finished site with the CLI when there is no stream or it
+    failed (``note`` is told why). Raises :class:`SearchError` only when the CLI fails too."""
+    if stream is not None:
+        try:
+            return stream.finish()
+        except SearchError as exc:
+            if note is not None:
+                note(f"{exc}\nsearch: indexing the finished site with the Pagefind CLI instead")
+    return run_pagefind(site_dir, language=language)
