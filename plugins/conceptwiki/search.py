@@ -115,7 +115,7 @@ class PagefindRun:
     #: "cli": the finished site was indexed by the CLI; "stream": pages were handed over
     #: while the site was built (``search_stream.py``).
     indexer: str = "cli"
-    #: HTML files handed to Pagefind (streaming only; 0 for the CLI).
+    #: HTML pages sent to Pagefind to parse (streaming only; 0 for the CLI).
     pages: int = 0
 
 

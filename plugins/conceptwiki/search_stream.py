@@ -24,6 +24,12 @@ HTML copied from ``docs/``) in sorted path order. The CLI walks the folder in th
 own order instead, so the two bundles hold the same pages and fragments but number them
 differently (tests/test_search_stream.py checks that, added in the CLI's order, the bytes match).
 
+Only what Pagefind keeps is sent: once any page has a ``data-pagefind-body`` element, Pagefind
+drops every page without one (``mark_page`` marks the article of every searchable page), so
+those pages -- listings, tag pages and the ~1,000 alias redirects of a 1,000-concept site -- are
+not sent at all. Pages are dropped before Pagefind numbers them, so this changes no byte of the
+bundle (checked against the CLI's bundle in tests/test_search_stream.py).
+
 Cleanup: the bundle is written into a hidden temporary folder inside the site and renamed to
 ``pagefind/`` only when complete; on any error, Ctrl+C or interpreter exit the child is killed
 and the temporary folder removed, so a site never has a half-written bundle.
@@ -55,6 +61,9 @@ INDEXER_ENV = "CONCEPTWIKI_PAGEFIND"
 #: Seconds without any answer from Pagefind, while it still has work, before giving up.
 STALL_SECONDS = 600.0
 _STOP = object()
+#: Pagefind indexes only pages with this attribute once any page has it (attributes are
+#: case-insensitive; a page merely mentioning it in its text is sent and Pagefind decides).
+_MARK = b"data-pagefind-body"
 _LIVE: "weakref.WeakSet[PagefindStream]" = weakref.WeakSet()
 
 
@@ -93,7 +102,9 @@ class PagefindStream:
         self.language = language
         self._exe = Path(executable) if executable is not None else None
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
-        self._sizes: dict[str, int] = {}
+        self._sizes: dict[str, int] = {}      # every page handed over -> its size in bytes
+        self._held: list[tuple[str, bytes]] | None = []  # unmarked pages, until a marked one comes
+        self._sent_pages = 0
         self._lock = threading.Lock()
         self._sent: dict[int, str] = {}       # message id -> what it was (for error messages)
         self._answers: dict[int, dict] = {}   # message id -> payload, for the ones we wait on
@@ -151,7 +162,16 @@ class PagefindStream:
         # As MkDocs writes it: characters UTF-8 cannot hold become character references.
         data = html.encode("utf-8", "xmlcharrefreplace")
         self._sizes[rel] = len(data)
-        self._queue.put(("page", rel, data))
+        self._offer(rel, data)
+
+    def _offer(self, rel: str, data: bytes) -> None:
+        """Send a page Pagefind will keep; hold an unmarked one until a marked one is seen."""
+        if _MARK in data.lower():
+            self._held = None
+            self._sent_pages += 1
+            self._queue.put(("page", rel, data))
+        elif self._held is not None:
+            self._held.append((rel, data))
 
     def finish(self, *, check_disk: bool = True) -> PagefindRun:
         """Add the site's other HTML files, write ``<site_dir>/pagefind/`` and stop the child."""
@@ -355,9 +375,12 @@ class PagefindStream:
         if check_disk:
             self._check_disk()
         for rel in self._other_pages():
-            data = (self.site_dir / rel).read_bytes()
-            self._sizes[rel] = len(data)
-            self._queue.put(("page", rel, data))
+            self._offer(rel, (self.site_dir / rel).read_bytes())
+        if self._held is not None:  # no page has data-pagefind-body: Pagefind indexes every <body>
+            for rel, data in self._held:
+                self._sent_pages += 1
+                self._queue.put(("page", rel, data))
+            self._held = None
         final = self.site_dir / PAGEFIND_DIR
         self._tmp_bundle = Path(tempfile.mkdtemp(prefix=".pagefind-partial-", dir=self.site_dir))
         self._call("writing the bundle", {"type": "WriteFiles", "output_path": str(self._tmp_bundle)})
@@ -389,7 +412,7 @@ class PagefindStream:
         self.abort()  # closes pipes and the stderr file; the child has exited
         return PagefindRun(seconds=time.perf_counter() - busy_from, files=len(files),
                            bytes=sum(p.stat().st_size for p in files), output=tail,
-                           indexer="stream", pages=len(self._sizes))
+                           indexer="stream", pages=self._sent_pages)
 
     def _check_disk(self) -> None:
         """Every handed-over page must be on disk with the size it was handed over with."""
