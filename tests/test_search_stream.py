@@ -282,6 +282,7 @@ def test_a_missing_binary_is_a_clear_error(tmp_path: Path):
     site = small_site(tmp_path)
     stream = PagefindStream(site, executable=tmp_path / "no-such-pagefind")
     stream.add("p0/index.html", "<html><body>x</body></html>")  # never raises
+    stream.add("p1/index.html", "<html><body>y</body></html>")
     with pytest.raises(SearchError) as info:
         stream.finish()
     assert "could not run Pagefind" in str(info.value) and "no-such-pagefind" in str(info.value)

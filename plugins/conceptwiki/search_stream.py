@@ -120,8 +120,6 @@ class PagefindStream:
         self._reader: threading.Thread | None = None
         self._tmp_bundle: Path | None = None
         self._closed = False
-        self._t0 = time.perf_counter()
-        self._busy = 0.0
 
     # -- life cycle ---------------------------------------------------------------------------
 
@@ -151,12 +149,13 @@ class PagefindStream:
         the HTML exactly as it is written there. Returns at once."""
         if self._closed:
             raise RuntimeError("PagefindStream.add after finish() or abort()")
+        if self._error is not None:
+            return  # finish() reports it
         if self._proc is None:
             try:
                 self.start()
             except SearchError as exc:
                 self._fail(str(exc))
-                self._closed = True
                 return
         rel = dest_path.replace("\\", "/").lstrip("/")
         # As MkDocs writes it: characters UTF-8 cannot hold become character references.
@@ -370,6 +369,8 @@ class PagefindStream:
             raise SearchError(self._error or "search: the Pagefind stream was already closed")
         self._closed = True
         busy_from = time.perf_counter()
+        if self._error is not None:
+            raise SearchError(self._error)
         if self._proc is None:
             self.start()
         if check_disk:
