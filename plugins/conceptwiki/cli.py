@@ -12,7 +12,7 @@ from .docpages import scan_docs_dir
 from .loader import load_wiki
 from .problems import format_problems
 from .schema import Kind, json_schema_text
-from .site import SiteBuilder, SiteConfig
+from .site import HeadingLinks, SiteBuilder, SiteConfig
 
 __all__ = ["main"]
 
@@ -40,6 +40,9 @@ def _site_config(root: Path, args: argparse.Namespace) -> SiteConfig:
     cfg.directory_urls = data.get("use_directory_urls", True)
     cfg.repo_url = data.get("repo_url") or ""
     cfg.edit_uri = data.get("edit_uri") or ""
+    for ext in data.get("markdown_extensions") or []:
+        if isinstance(ext, dict) and "toc" in ext:
+            cfg.heading_links = HeadingLinks.from_toc_config(ext["toc"])
     if isinstance(data.get("docs_dir"), str) and data["docs_dir"].strip():
         cfg.docs_dir = data["docs_dir"].strip()
     for plugin in data.get("plugins") or []:

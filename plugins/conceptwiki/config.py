@@ -20,7 +20,7 @@ class ConceptWikiConfig(Config):
                                                  "harvard-cite-them-right", "oscola"])
     #: Style of the references list on each page (defaults to the first of ``styles``).
     default_style = c.Optional(c.Type(str))
-    #: A folder with Jinja templates that override the built-in ones (concept.md.j2, ...).
+    #: A folder with Jinja templates that override the built-in ones (concept.html.j2, ...).
     templates_dir = c.Optional(c.Type(str))
     #: Site search: "pagefind" (index fragments loaded per query, built after the site) or
     #: "material" (Material's lunr search plugin, whose whole index every reader downloads).
