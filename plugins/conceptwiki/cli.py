@@ -141,7 +141,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     builder.add_doc_pages(docs.pages)
     pages = builder.pages()
     for page in pages:
-        _write_atomic(out / page.src_uri, page.markdown)
+        if page.is_html:
+            body = page.render()
+            text, warnings = page.front_matter() + "\n" + body.html, body.warnings
+        else:
+            text, warnings = page.markdown, page.warnings
+        for warning in warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        _write_atomic(out / page.src_uri, text)
     # The hand-written pages, with their wikilinks resolved as the plugin resolves them.
     generated = {page.src_uri for page in pages}
     copied = 0

@@ -176,13 +176,9 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self._scan_docs(files, config)
         t2 = time.perf_counter()
         pages = builder.pages()
-        for slug, entry in builder.entries.items():
-            for loc, text in entry.text_fields():
-                if text in builder.renderer.too_complex:
-                    line, col = entry.position(*loc)
-                    log.warning(f"{entry.path}:{line}:{col}: '{'.'.join(map(str, loc))}' has too many "
-                                "unclosed '[' or '(' to render as Markdown; it is shown as plain text "
-                                "(escape literal brackets as '\\[')")
+        for page in pages:
+            for warning in page.warnings:
+                log.warning(warning)
         exports = builder.exports()
         exports.update(builder.redirects())
         exports.update(builder.previews())
@@ -275,6 +271,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             page.content = body.html
             page.toc = _toc(body)
             page.present_anchor_ids = set(_ID_RE.findall(body.html))
+            for warning in body.warnings:
+                log.warning(warning)
             self.timings["pages"] += time.perf_counter() - t0
         return context
 

@@ -121,6 +121,8 @@ class Heading:
 class HtmlBody:
     html: str
     toc: tuple[Heading, ...] = ()
+    #: Problems found while rendering (``path:line:col: message``), for the build's log.
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,8 @@ class Page:
     title: str = ""
     description: str = ""
     render: Callable[[], HtmlBody] | None = field(default=None, compare=False, repr=False)
+    #: Problems found while rendering a Markdown page (pre-rendered pages: ``HtmlBody``).
+    warnings: tuple[str, ...] = ()
 
     @property
     def is_html(self) -> bool:
@@ -596,7 +600,7 @@ class SiteBuilder:
             ctx = self._concept_context(entry)
             ctx["summary_text"] = self._description(entry)
             md = self.env.get_template("concept.md.j2").render(**ctx)
-            return Page(src, md, in_nav=False, title=c.title)
+            return Page(src, md, in_nav=False, title=c.title, warnings=self.render_warnings(entry))
         return Page(src, in_nav=False, title=c.title, description=self._description(entry),
                     render=lambda: self.concept_body(entry))
 
@@ -628,7 +632,21 @@ class SiteBuilder:
 
         ctx = self._concept_context(entry)
         html = self.env.get_template("concept.html.j2").render(heading=heading, **ctx)
-        return HtmlBody(html, tuple(toc))
+        return HtmlBody(html, tuple(toc), self.render_warnings(entry))
+
+    def render_warnings(self, entry: Entry) -> tuple[str, ...]:
+        """Fields of ``entry`` shown as plain text because they are too complex to render as
+        Markdown (call after rendering its page, which renders every such field)."""
+        if not self.renderer.too_complex:
+            return ()
+        out = []
+        for loc, text in entry.text_fields():
+            if text in self.renderer.too_complex:
+                line, col = entry.position(*loc)
+                out.append(f"{entry.path}:{line}:{col}: '{'.'.join(map(str, loc))}' has too many "
+                           "unclosed '[' or '(' to render as Markdown; it is shown as plain text "
+                           "(escape literal brackets as '\\[')")
+        return tuple(out)
 
     def _concept_context(self, entry: Entry) -> dict:
         from .fingerprint import SHORT, page_versions
