@@ -140,15 +140,23 @@ def cmd_build(args: argparse.Namespace) -> int:
     builder = SiteBuilder(wiki, site)
     builder.add_doc_pages(docs.pages)
     pages = builder.pages()
-    for page in pages:
-        if page.is_html:
-            body = page.render()
-            text, warnings = page.front_matter() + "\n" + body.html, body.warnings
-        else:
-            text, warnings = page.markdown, page.warnings
-        for warning in warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-        _write_atomic(out / page.src_uri, text)
+    from .parallel import PageRenderer
+
+    # Worker processes render the concept pages (the same bytes as rendering them here)
+    # while this process makes the citation exports.
+    with PageRenderer(pages) as renderer:
+        exports = builder.exports()
+        exports.update(builder.redirects())
+        exports.update(builder.previews())
+        for page in pages:
+            if page.is_html:
+                body = renderer.body(page)
+                text, warnings = page.front_matter() + "\n" + body.html, body.warnings
+            else:
+                text, warnings = page.markdown, page.warnings
+            for warning in warnings:
+                print(f"warning: {warning}", file=sys.stderr)
+            _write_atomic(out / page.src_uri, text)
     # The hand-written pages, with their wikilinks resolved as the plugin resolves them.
     generated = {page.src_uri for page in pages}
     copied = 0
@@ -160,9 +168,6 @@ def cmd_build(args: argparse.Namespace) -> int:
                                                      front_matter=True)
         _write_atomic(out / doc.src_uri, fixed)
         copied += 1
-    exports = builder.exports()
-    exports.update(builder.redirects())
-    exports.update(builder.previews())
     for path, content in exports.items():
         _write_atomic(out / path, content)
     print(f"wrote {len(pages)} pages, {copied} pages from {site.docs_dir}/ and {len(exports)} "

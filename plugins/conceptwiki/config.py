@@ -27,3 +27,7 @@ class ConceptWikiConfig(Config):
     search = c.Choice(("pagefind", "material"), default="pagefind")
     #: Also index with Pagefind in ``mkdocs serve`` (each rebuild then waits for the indexer).
     serve_search = c.Type(bool, default=False)
+    #: Worker processes that render concept pages while MkDocs writes the others: "auto"
+    #: (one fewer than the CPUs, at most 4; none outside Linux) or a number (0: render in
+    #: the MkDocs process). The pages are the same bytes either way.
+    workers = c.Type((str, int), default="auto")

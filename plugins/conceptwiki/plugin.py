@@ -72,6 +72,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self.generated: set[str] = set()
         #: Pre-rendered pages (src_uri -> Page), rendered when MkDocs writes them.
         self.html_pages: dict = {}
+        self.renderer = None
         self._versions_note: str | None = None
 
     def _site_config(self, config) -> SiteConfig:
@@ -179,6 +180,9 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         for page in pages:
             for warning in page.warnings:
                 log.warning(warning)
+        # From here on, worker processes render the concept pages while this process makes
+        # the citation exports and MkDocs does its own work.
+        self._start_renderer(pages)
         exports = builder.exports()
         exports.update(builder.redirects())
         exports.update(builder.previews())
@@ -209,6 +213,38 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self.timings = {"load": t1 - t0, "links": t2 - t1, "render": t3 - t2, "files": t4 - t3,
                         "pages": 0.0, "post_page": 0.0, "search": 0.0}
         return files
+
+    def _workers(self) -> int | None:
+        value = self.config.workers
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        if value == "auto":
+            return None
+        raise PluginError(f"mkdocs.yml: plugins.conceptwiki.workers: {value!r} is neither 'auto' "
+                          "nor a number of processes (0 or more)")
+
+    def _start_renderer(self, pages) -> None:
+        """Concept pages are rendered by worker processes from here on (``parallel.py``)."""
+        from .parallel import PageRenderer
+
+        self._stop_renderer()
+        self.renderer = PageRenderer([p for p in pages if p.is_html], workers=self._workers())
+
+    def _stop_renderer(self) -> None:
+        renderer, self.renderer = self.renderer, None
+        if renderer is not None:
+            self.timings["pages_wait"] = renderer.wait_seconds
+            self.timings["pages_local"] = renderer.local_seconds
+            self.timings["pages_worker_cpu"] = renderer.worker_cpu_seconds
+            renderer.close()
+            if renderer.fallbacks:
+                log.debug(f"{renderer.fallbacks} concept pages were rendered in the MkDocs process")
+
+    def on_build_error(self, *, error) -> None:
+        self._stop_renderer()
+
+    def on_shutdown(self) -> None:
+        self._stop_renderer()
 
     def _scan_docs(self, files: Files, config) -> None:
         """Read the hand-written pages once: their wikilinks' problems and backlinks."""
@@ -267,7 +303,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         generated = self.html_pages.get(page.file.src_uri)
         if generated is not None:
             t0 = time.perf_counter()
-            body = generated.render()
+            body = self.renderer.body(generated) if self.renderer else generated.render()
             page.content = body.html
             page.toc = _toc(body)
             page.present_anchor_ids = set(_ID_RE.findall(body.html))
@@ -305,6 +341,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
                 raise PluginError(str(exc)) from None
             self.timings["search"] += time.perf_counter() - t0
             log.debug(f"Pagefind: {run.files} files, {run.bytes} bytes in {run.seconds:.2f} s")
+        self._stop_renderer()
         builder = getattr(self, "builder", None)
         if builder is not None and self.timings:
             t = self.timings
