@@ -131,3 +131,12 @@ def test_a_bad_workers_option_is_a_clear_error(tmp_path: Path):
     result = run_build(root)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "plugins.conceptwiki.workers: 'many' is neither 'auto' nor a number" in result.stderr
+
+
+def test_workers_report_their_cpu_and_stats():
+    ps = pages(20)
+    with PageRenderer(ps, workers=2, stats=lambda: {"citations": 1.5}) as r:
+        for p in ps:
+            r.body(p)
+    stats = r.worker_stats()
+    assert stats["citations"] == 3.0 and stats["cpu"] >= 0.0

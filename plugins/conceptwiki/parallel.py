@@ -42,8 +42,9 @@ def default_workers() -> int:
     return max(0, min(cpus - 1, 4))
 
 
-def _work(pages: Sequence[Page], indices: Sequence[int], conn, credits) -> None:
-    """A worker: render ``pages[i]`` for each ``i`` in order and send the bodies back."""
+def _work(pages: Sequence[Page], indices: Sequence[int], conn, credits, stats) -> None:
+    """A worker: render ``pages[i]`` for each ``i`` in order and send the bodies back, then
+    its CPU seconds and ``stats()``."""
     cpu = 0.0
     try:
         for i in indices:
@@ -55,7 +56,7 @@ def _work(pages: Sequence[Page], indices: Sequence[int], conn, credits) -> None:
                 message = ("error", i, f"{type(exc).__name__}: {exc}")
             cpu += time.process_time() - t0
             conn.send(message)
-        conn.send(("done", -1, cpu))
+        conn.send(("done", -1, {"cpu": cpu, **(stats() if stats is not None else {})}))
     except (BrokenPipeError, EOFError, OSError, KeyboardInterrupt):
         pass  # the caller stopped listening: nothing left to do
     finally:
@@ -63,19 +64,19 @@ def _work(pages: Sequence[Page], indices: Sequence[int], conn, credits) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx, pages: Sequence[Page], indices: list[int], window: int):
+    def __init__(self, ctx, pages: Sequence[Page], indices: list[int], window: int, stats):
         self.indices = indices
         self.window = window
         self.credits = ctx.Semaphore(window)
         receive, send = ctx.Pipe(duplex=False)
-        self.process = ctx.Process(target=_work, args=(pages, indices, send, self.credits),
+        self.process = ctx.Process(target=_work, args=(pages, indices, send, self.credits, stats),
                                    daemon=True, name="conceptwiki-pages")
         self.process.start()
         send.close()  # the worker holds the sending end
         self.conn = receive
         self.results: dict[int, tuple[str, object]] = {}
         self.finished = False
-        self.cpu_seconds = 0.0
+        self.stats: dict[str, float] = {}
         self.lock = threading.Condition()
         self.reader = threading.Thread(target=self._read, daemon=True, name="conceptwiki-pages-reader")
 
@@ -88,7 +89,7 @@ class _Worker:
                 kind, i, value = self.conn.recv()
                 with self.lock:
                     if kind == "done":
-                        self.cpu_seconds = float(value)  # type: ignore[arg-type]
+                        self.stats = dict(value)  # type: ignore[arg-type]
                     else:
                         self.results[i] = (kind, value)
                     self.lock.notify_all()
@@ -137,14 +138,17 @@ class PageRenderer:
     """Bodies of pre-rendered pages, made by worker processes ahead of time.
 
     ``pages`` are in the order the build will ask for them (:meth:`body`); with
-    ``workers=0`` every body is rendered when asked for, in the calling process.
+    ``workers=0`` every body is rendered when asked for, in the calling process. ``stats``
+    is called in each worker when it has rendered its pages (:meth:`worker_stats`).
     Use as a context manager, or call :meth:`close`, so that no worker outlives the build.
     """
 
-    def __init__(self, pages: Sequence[Page], *, workers: int | None = None, window: int = WINDOW):
+    def __init__(self, pages: Sequence[Page], *, workers: int | None = None, window: int = WINDOW,
+                 stats: Callable[[], dict[str, float]] | None = None):
         self.pages = [p for p in pages if p.is_html]
         self.position = {p.src_uri: i for i, p in enumerate(self.pages)}
         self.workers: list[_Worker] = []
+        self._reports: list[dict[str, float]] = []
         self.local_seconds = 0.0
         self.wait_seconds = 0.0
         self.fallbacks = 0
@@ -162,7 +166,7 @@ class PageRenderer:
             # Every worker is forked before any reader thread starts.
             for k in range(n):
                 self.workers.append(_Worker(ctx, self.pages, list(range(k, len(self.pages), n)),
-                                            max(1, window)))
+                                            max(1, window), stats))
             for w in self.workers:
                 w.start_reading()
 
@@ -182,13 +186,19 @@ class PageRenderer:
         finally:
             self.local_seconds += time.perf_counter() - t0
 
-    @property
-    def worker_cpu_seconds(self) -> float:
-        return sum(w.cpu_seconds for w in self.workers)
+    def worker_stats(self) -> dict[str, float]:
+        """Summed over the workers that finished: ``cpu`` seconds and whatever ``stats()``
+        returned in each (a worker stopped early reports nothing)."""
+        out: dict[str, float] = {}
+        for stats in [*self._reports, *(w.stats for w in self.workers)]:
+            for k, v in stats.items():
+                out[k] = out.get(k, 0.0) + float(v)
+        return out
 
     def close(self) -> None:
         for w in self.workers:
             w.stop()
+            self._reports.append(w.stats)
         self.workers = []
 
     def __enter__(self) -> "PageRenderer":

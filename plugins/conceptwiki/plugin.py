@@ -55,6 +55,16 @@ def _toc(body: HtmlBody) -> TableOfContents:
     return get_toc(tokens)
 
 
+def _max_rss_mib() -> float:
+    """This process's peak resident memory (for the benchmark's timings file)."""
+    try:
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    except (ImportError, OSError):
+        return 0.0
+
+
 class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
     """Generates one page per concept, the concept index and tag pages as virtual files."""
 
@@ -228,15 +238,21 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         from .parallel import PageRenderer
 
         self._stop_renderer()
-        self.renderer = PageRenderer([p for p in pages if p.is_html], workers=self._workers())
+        builder = self.builder
+        self.renderer = PageRenderer([p for p in pages if p.is_html], workers=self._workers(),
+                                     stats=lambda: {"citations": builder.citation_seconds,
+                                                    "max_rss_mib": _max_rss_mib()})
 
     def _stop_renderer(self) -> None:
         renderer, self.renderer = self.renderer, None
         if renderer is not None:
             self.timings["pages_wait"] = renderer.wait_seconds
             self.timings["pages_local"] = renderer.local_seconds
-            self.timings["pages_worker_cpu"] = renderer.worker_cpu_seconds
-            renderer.close()
+            renderer.close()  # the workers have finished: their reports are in
+            stats = renderer.worker_stats()
+            self.timings["workers_cpu"] = stats.get("cpu", 0.0)
+            self.timings["workers_citations"] = stats.get("citations", 0.0)
+            self.timings["workers_max_rss_mib"] = stats.get("max_rss_mib", 0.0)
             if renderer.fallbacks:
                 log.debug(f"{renderer.fallbacks} concept pages were rendered in the MkDocs process")
 
@@ -345,7 +361,9 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         builder = getattr(self, "builder", None)
         if builder is not None and self.timings:
             t = self.timings
-            t["citations"] = builder.citation_seconds
+            # Citations rendered here and, for the concept pages, in the workers.
+            t["citations"] = builder.citation_seconds + t.get("workers_citations", 0.0)
+            t["max_rss_mib"] = _max_rss_mib()
             t["total"] = sum(t[k] for k in ("load", "links", "render", "files", "pages", "post_page", "search"))
         target = os.environ.get("CONCEPTWIKI_TIMINGS")
         if target:
