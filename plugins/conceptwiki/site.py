@@ -365,8 +365,11 @@ class SiteBuilder:
         # concept (a link back to the page itself reads "../<slug>/" on every page).
         url = self.url(from_src)
         base = url.rstrip("/") if url.endswith("/") else posixpath.dirname(url)
-        if self.site.directory_urls and posixpath.dirname(base) == "concepts":
-            base, from_src = "concepts/*", "concepts/ /index.md"
+        if self.site.directory_urls and posixpath.dirname(base) in ("concepts", "tags"):
+            # Tag pages (tags/<tag>/) likewise share one rendering: summaries link to
+            # concepts only, never to a tag page.
+            folder = posixpath.dirname(base)
+            base, from_src = f"{folder}/*", f"{folder}/ /index.md"
         key = (text, base)
         cached = self._inline_cache.get(key)
         if cached is None:
