@@ -607,11 +607,26 @@ class SiteBuilder:
         return Page(src, in_nav=False, title=c.title, description=self._description(entry),
                     render=lambda: self.concept_body(entry))
 
+    def _as_html(self, page: Page, template: str) -> Page:
+        """``page``, rendered from a template that writes only raw HTML after its front
+        matter, as a pre-rendered page (MkDocs need not parse its HTML). A site's own
+        version of the template may hold Markdown: its pages stay Markdown."""
+        if self._overridden(template):
+            return page
+        head, sep, body = page.text.partition("\n---\n")
+        if not head.startswith("---\n") or not sep:
+            return page
+        html = body.lstrip("\n")
+        return Page(page.src_uri, in_nav=page.in_nav, title=page.title,
+                    render=lambda: HtmlBody(html))
+
+    def _overridden(self, template: str) -> bool:
+        folder = self.site.templates_dir
+        return bool(folder) and (Path(folder) / template).is_file()
+
     def _markdown_concept_template(self) -> bool:
         if "_md_template" not in self.__dict__:
-            folder = self.site.templates_dir
-            self._md_template = bool(folder) and (Path(folder) / "concept.md.j2").is_file() \
-                and not (Path(folder) / "concept.html.j2").is_file()
+            self._md_template = self._overridden("concept.md.j2") and not self._overridden("concept.html.j2")
         return self._md_template
 
     def _description(self, entry: Entry) -> str:
@@ -731,20 +746,20 @@ class SiteBuilder:
         md = self.env.get_template("index.md.j2").render(
             site=self.site, letters=letters, count=len(self.entries),
             tags_url=self.link(src, "tags/index.md"))
-        return Page(src, md, in_nav=True, title="All concepts")
+        return self._as_html(Page(src, md, in_nav=True, title="All concepts"), "index.md.j2")
 
     def tag_pages(self) -> list[Page]:
         pages = []
         src_index = "tags/index.md"
         tags = [(t, self.link(src_index, tag_src(t)), len(v)) for t, v in self.tags.items()]
-        pages.append(Page(src_index, self.env.get_template("tags.md.j2").render(site=self.site, tags=tags),
-                          in_nav=True, title="Tags"))
+        pages.append(self._as_html(Page(src_index, self.env.get_template("tags.md.j2").render(
+            site=self.site, tags=tags), in_nav=True, title="Tags"), "tags.md.j2"))
         for tag, slugs in self.tags.items():
             src = tag_src(tag)
             md = self.env.get_template("tag.md.j2").render(
                 site=self.site, tag=tag, cards=[self._card(src, s) for s in slugs],
                 tags_url=self.link(src, src_index))
-            pages.append(Page(src, md, in_nav=False, title=f"Tag: {tag}"))
+            pages.append(self._as_html(Page(src, md, in_nav=False, title=f"Tag: {tag}"), "tag.md.j2"))
         return pages
 
     def graph_page(self) -> Page:
