@@ -49,12 +49,12 @@ MIB = 1024 * 1024
 
 #: Columns of the main table (the test checks that all of them are printed).
 COLUMNS = ["N", "build s", "ms/concept", "plugin s (% of build)", "load s", "links s",
-           "citations s", "render s", "floor s", "× floor", "peak RSS MiB", "site MiB",
+           "citations s", "render s", "pages s", "search s", "workers CPU s", "floor s", "× floor", "peak RSS MiB", "site MiB",
            "search index MiB", "search first load KiB"]
 #: Columns of the second table: the floor on its own, and rebuilds after one edit.
 COLUMNS_2 = ["N", "warm rebuild s", "floor warm rebuild s", "warm × floor warm",
              "floor peak RSS MiB", "floor site MiB", "floor search index MiB", "warnings"]
-PHASES = ("load", "links", "citations", "render")
+PHASES = ("load", "links", "citations", "render", "pages", "search", "workers_cpu")
 
 RESULTS_MD = HERE / "RESULTS.md"
 NOTES_MARKER = "<!-- Everything below this line is kept when run.py rewrites this file. -->"

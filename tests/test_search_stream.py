@@ -201,6 +201,13 @@ while True:
         continue
     elif mode == "hang":
         continue
+    elif mode == "empty" and kind == "GetFiles":
+        payload = {"type": "GetFiles", "files": []}
+    elif mode == "nobuild" and kind == "GetFiles":
+        payload = {"type": "Error", "message": "Pagefind wasn't able to build an index"}
+    elif mode == "escape" and kind == "GetFiles":
+        payload = {"type": "GetFiles", "files": [{"path": "pagefind.js", "content": ""},
+                                                 {"path": "../index.html", "content": ""}]}
     else:
         payload = {"type": "IndexedFile", "page_word_count": 1, "page_url": "/", "page_meta": {}}
     out = {"message_id": msg["message_id"], "payload": payload}
@@ -257,6 +264,9 @@ def assert_clean(stream: PagefindStream, site: Path) -> None:
     ("crash", ["stopped while indexing", "exit 101", "panicked at src/fossick/mod.rs: simulated crash"]),
     ("error", ["could not index p0/index.html: Failed to add file"]),
     ("garbage", ["answered something that is not its protocol", "'not the protocol'"]),
+    ("empty", ["returned no search bundle (0 files, no pagefind.js)"]),
+    ("nobuild", ["could not finish building the bundle: Pagefind wasn't able to build an index"]),
+    ("escape", ["returned a file outside its bundle: '../index.html'"]),
 ])
 def test_a_failing_pagefind_is_a_clear_error_and_leaves_nothing(tmp_path: Path, mode: str,
                                                                expected: list[str]):

@@ -365,16 +365,41 @@ def export_files(pages: list[tuple[str, dict, list[dict]]]) -> dict[str, str]:
     files: dict[str, str] = {}
     all_pages: list[dict] = []
     all_sources: dict[str, dict] = {}
+    # A source cited by many pages is converted once (sources have unique ids).
+    source_bib: dict[str, str] = {}
+    source_ris: dict[str, str] = {}
+
+    def bib(i: dict, source: bool) -> str:
+        if not source:
+            return csl_to_bibtex(i, i["id"])
+        found = source_bib.get(i["id"])
+        if found is None:
+            found = source_bib[i["id"]] = csl_to_bibtex(i, i["id"])
+        return found
+
+    def ris(i: dict, source: bool) -> str:
+        if not source:
+            return csl_to_ris(i)
+        found = source_ris.get(i["id"])
+        if found is None:
+            found = source_ris[i["id"]] = csl_to_ris(i)
+        return found
+
+    page_bib: dict[str, str] = {}
+    page_ris: dict[str, str] = {}
     for slug, item, sources in pages:
-        items = [item, *sources]
-        files[f"cite/{slug}.bib"] = "\n".join(csl_to_bibtex(i, i["id"]) for i in items)
-        files[f"cite/{slug}.ris"] = "".join(csl_to_ris(i) for i in items)
-        files[f"cite/{slug}.json"] = csl_json(items)
-        all_pages.append(item)
         for s in sources:
             all_sources.setdefault(s["id"], s)
-    every = sorted(all_pages, key=lambda i: i["id"]) + [all_sources[k] for k in sorted(all_sources)]
-    files["cite/all.bib"] = "\n".join(csl_to_bibtex(i, i["id"]) for i in every)
-    files["cite/all.ris"] = "".join(csl_to_ris(i) for i in every)
+        page_bib[slug], page_ris[slug] = bib(item, False), ris(item, False)
+        files[f"cite/{slug}.bib"] = "\n".join([page_bib[slug], *(bib(s, True) for s in sources)])
+        files[f"cite/{slug}.ris"] = "".join([page_ris[slug], *(ris(s, True) for s in sources)])
+        files[f"cite/{slug}.json"] = csl_json([item, *sources])
+        all_pages.append((item["id"], slug, item))
+    all_pages.sort(key=lambda x: x[0])
+    every = [i for _, _, i in all_pages] + [all_sources[k] for k in sorted(all_sources)]
+    files["cite/all.bib"] = "\n".join([*(page_bib[slug] for _, slug, _ in all_pages),
+                                       *(bib(all_sources[k], True) for k in sorted(all_sources))])
+    files["cite/all.ris"] = "".join([*(page_ris[slug] for _, slug, _ in all_pages),
+                                    *(ris(all_sources[k], True) for k in sorted(all_sources))])
     files["cite/all.json"] = csl_json(every)
     return files

@@ -12,7 +12,7 @@ from .docpages import scan_docs_dir
 from .loader import load_wiki
 from .problems import format_problems
 from .schema import Kind, json_schema_text
-from .site import SiteBuilder, SiteConfig
+from .site import HeadingLinks, SiteBuilder, SiteConfig
 
 __all__ = ["main"]
 
@@ -40,6 +40,9 @@ def _site_config(root: Path, args: argparse.Namespace) -> SiteConfig:
     cfg.directory_urls = data.get("use_directory_urls", True)
     cfg.repo_url = data.get("repo_url") or ""
     cfg.edit_uri = data.get("edit_uri") or ""
+    for ext in data.get("markdown_extensions") or []:
+        if isinstance(ext, dict) and "toc" in ext:
+            cfg.heading_links = HeadingLinks.from_toc_config(ext["toc"])
     if isinstance(data.get("docs_dir"), str) and data["docs_dir"].strip():
         cfg.docs_dir = data["docs_dir"].strip()
     for plugin in data.get("plugins") or []:
@@ -137,8 +140,23 @@ def cmd_build(args: argparse.Namespace) -> int:
     builder = SiteBuilder(wiki, site)
     builder.add_doc_pages(docs.pages)
     pages = builder.pages()
-    for page in pages:
-        _write_atomic(out / page.src_uri, page.markdown)
+    from .parallel import PageRenderer
+
+    # Worker processes render the concept pages (the same bytes as rendering them here)
+    # while this process makes the citation exports.
+    with PageRenderer(pages) as renderer:
+        exports = builder.exports()
+        exports.update(builder.redirects())
+        exports.update(builder.previews())
+        for page in pages:
+            if page.is_html:
+                body = renderer.body(page)
+                text, warnings = page.front_matter() + "\n" + body.html, body.warnings
+            else:
+                text, warnings = page.markdown, page.warnings
+            for warning in warnings:
+                print(f"warning: {warning}", file=sys.stderr)
+            _write_atomic(out / page.src_uri, text)
     # The hand-written pages, with their wikilinks resolved as the plugin resolves them.
     generated = {page.src_uri for page in pages}
     copied = 0
@@ -150,9 +168,6 @@ def cmd_build(args: argparse.Namespace) -> int:
                                                      front_matter=True)
         _write_atomic(out / doc.src_uri, fixed)
         copied += 1
-    exports = builder.exports()
-    exports.update(builder.redirects())
-    exports.update(builder.previews())
     for path, content in exports.items():
         _write_atomic(out / path, content)
     print(f"wrote {len(pages)} pages, {copied} pages from {site.docs_dir}/ and {len(exports)} "

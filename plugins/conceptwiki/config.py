@@ -20,10 +20,14 @@ class ConceptWikiConfig(Config):
                                                  "harvard-cite-them-right", "oscola"])
     #: Style of the references list on each page (defaults to the first of ``styles``).
     default_style = c.Optional(c.Type(str))
-    #: A folder with Jinja templates that override the built-in ones (concept.md.j2, ...).
+    #: A folder with Jinja templates that override the built-in ones (concept.html.j2, ...).
     templates_dir = c.Optional(c.Type(str))
     #: Site search: "pagefind" (index fragments loaded per query, built after the site) or
     #: "material" (Material's lunr search plugin, whose whole index every reader downloads).
     search = c.Choice(("pagefind", "material"), default="pagefind")
     #: Also index with Pagefind in ``mkdocs serve`` (each rebuild then waits for the indexer).
     serve_search = c.Type(bool, default=False)
+    #: Worker processes that render concept pages while MkDocs writes the others: "auto"
+    #: (one fewer than the CPUs, at most 4; none outside Linux) or a number (0: render in
+    #: the MkDocs process). The pages are the same bytes either way.
+    workers = c.Type((str, int), default="auto")

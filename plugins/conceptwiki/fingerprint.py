@@ -575,7 +575,7 @@ def revision_url(repo_url: str, sha: str) -> str | None:
 
 def page_versions(versions: list[Version], repo_url: str, fallback_date: _dt.date | None,
                   status: str = "complete") -> dict:
-    """What ``concept.md.j2`` shows: the current fingerprint and date, and every version.
+    """What ``concept.html.j2`` shows: the current fingerprint and date, and every version.
 
     A version without a revision is "not yet committed" when the history is known; without
     a history (no git, shallow clone) its commit is simply not known.

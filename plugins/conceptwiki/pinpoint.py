@@ -342,7 +342,7 @@ def data_json(data) -> str:
 
 
 def page_context(builder, entry, src: str, fingerprint: str | None = None) -> dict:
-    """What ``concept.md.j2`` needs for passages: the details HTML with anchors and cite
+    """What ``concept.html.j2`` needs for passages: the details HTML with anchors and cite
     links, the key points (id, number, HTML, cite link) and the JSON for ``pinpoint.js``."""
     from markupsafe import Markup
 

@@ -5,14 +5,17 @@ This is the only module besides ``config.py`` that imports MkDocs.
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import time
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.toc import TableOfContents, get_toc
 
 from .citations.engine import UnknownStyleError
 from .config import ConceptWikiConfig
@@ -20,7 +23,7 @@ from .gitinfo import last_commit_dates
 from .loader import Wiki, load_wiki
 from .search import PAGEFIND_DIR, SearchError, mark_page, pagefind_executable, search_box
 from .search_stream import PagefindStream, finish_search, stream_enabled
-from .site import ASSETS_DIR, SiteBuilder, SiteConfig, build_date, concept_src
+from .site import ASSETS_DIR, HeadingLinks, HtmlBody, SiteBuilder, SiteConfig, build_date, concept_src
 
 __all__ = ["ConceptWikiPlugin"]
 
@@ -34,6 +37,33 @@ ASSET_JS = ["assets/conceptwiki/conceptwiki.js", "assets/conceptwiki/preview.js"
             "assets/conceptwiki/brief.js"]
 SEARCH_JS = "assets/conceptwiki/cw-search.js"
 THEME_DIR = Path(__file__).parent / "theme"
+
+
+_ID_RE = re.compile(r'\sid="([^"<>]*)"')
+
+
+def _toc(body: HtmlBody) -> TableOfContents:
+    """MkDocs' table of contents of a pre-rendered page (deeper headings nest under the
+    nearest shallower one, as the ``toc`` extension nests them)."""
+    tokens: list[dict] = []
+    stack: list[dict] = []
+    for h in body.toc:
+        token = {"level": h.level, "id": h.id, "name": html.escape(h.title), "children": []}
+        while stack and stack[-1]["level"] >= h.level:
+            stack.pop()
+        (stack[-1]["children"] if stack else tokens).append(token)
+        stack.append(token)
+    return get_toc(tokens)
+
+
+def _max_rss_mib() -> float:
+    """This process's peak resident memory (for the benchmark's timings file)."""
+    try:
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    except (ImportError, OSError):
+        return 0.0
 
 
 class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
@@ -51,6 +81,9 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self._unsearched: set[str] = set()
         self._command = "build"
         self.generated: set[str] = set()
+        #: Pre-rendered pages (src_uri -> Page), rendered when MkDocs writes them.
+        self.html_pages: dict = {}
+        self.renderer = None
         self._versions_note: str | None = None
         self._stream: PagefindStream | None = None
 
@@ -72,6 +105,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             repo_url=config.repo_url or "",
             edit_uri=config.edit_uri or "",
             build_date=build_date(root),
+            heading_links=HeadingLinks.from_toc_config((config.mdx_configs or {}).get("toc")),
         )
 
     def _git_dates(self) -> None:
@@ -155,18 +189,18 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self._scan_docs(files, config)
         t2 = time.perf_counter()
         pages = builder.pages()
-        for slug, entry in builder.entries.items():
-            for loc, text in entry.text_fields():
-                if text in builder.renderer.too_complex:
-                    line, col = entry.position(*loc)
-                    log.warning(f"{entry.path}:{line}:{col}: '{'.'.join(map(str, loc))}' has too many "
-                                "unclosed '[' or '(' to render as Markdown; it is shown as plain text "
-                                "(escape literal brackets as '\\[')")
+        for page in pages:
+            for warning in page.warnings:
+                log.warning(warning)
+        # From here on, worker processes render the concept pages while this process makes
+        # the citation exports and MkDocs does its own work.
+        self._start_renderer(pages)
         exports = builder.exports()
         exports.update(builder.redirects())
         exports.update(builder.previews())
         t3 = time.perf_counter()
         self.generated = {page.src_uri for page in pages}
+        self.html_pages = {page.src_uri: page for page in pages if page.is_html}
         for page in pages:
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
@@ -174,21 +208,64 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
                             "remove or rename it")
                 files.remove(existing)
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.src_uri, content=page.markdown,
-                                        inclusion=inclusion))
+            # A pre-rendered page gives MkDocs only its front matter; its HTML is put in
+            # when the page is written (on_page_context) and dropped once it is written.
+            content = page.front_matter() if page.is_html else page.markdown
+            files.append(File.generated(config, page.src_uri, content=content, inclusion=inclusion))
         for path, content in exports.items():
             files.append(File.generated(config, path, content=content))
         for name in ASSET_CSS + ASSET_JS + [SEARCH_JS]:
             if files.get_file_from_path(name) is None:
                 files.append(File.generated(config, name, abs_src_path=str(ASSETS_DIR / Path(name).name)))
-        self.heads = {concept_src(slug): builder.head_html(e) for slug, e in builder.entries.items()}
+        self.heads = {concept_src(slug): e for slug, e in builder.entries.items()}
         # Index and tag pages only repeat the concepts' titles and summaries: search finds the
         # concept pages themselves, so these are left out of the Pagefind index.
         self._unsearched = {page.src_uri for page in pages} - set(self.heads)
         t4 = time.perf_counter()
         self.timings = {"load": t1 - t0, "links": t2 - t1, "render": t3 - t2, "files": t4 - t3,
-                        "citations": builder.citation_seconds, "total": t4 - t0}
+                        "pages": 0.0, "post_page": 0.0, "search": 0.0}
         return files
+
+    def _workers(self) -> int | None:
+        value = self.config.workers
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        if value == "auto":
+            return None
+        raise PluginError(f"mkdocs.yml: plugins.conceptwiki.workers: {value!r} is neither 'auto' "
+                          "nor a number of processes (0 or more)")
+
+    def _start_renderer(self, pages) -> None:
+        """Concept pages are rendered by worker processes from here on (``parallel.py``)."""
+        from .parallel import PageRenderer
+
+        self._stop_renderer()
+        builder = self.builder
+        self.renderer = PageRenderer([p for p in pages if p.is_html], workers=self._workers(),
+                                     stats=lambda: {"citations": builder.citation_seconds,
+                                                    "max_rss_mib": _max_rss_mib()})
+
+    def _stop_renderer(self) -> None:
+        renderer, self.renderer = self.renderer, None
+        if renderer is not None:
+            self.timings["pages_wait"] = renderer.wait_seconds
+            self.timings["pages_local"] = renderer.local_seconds
+            renderer.close()  # the workers have finished: their reports are in
+            stats = renderer.worker_stats()
+            self.timings["workers_cpu"] = stats.get("cpu", 0.0)
+            self.timings["workers_citations"] = stats.get("citations", 0.0)
+            self.timings["workers_max_rss_mib"] = stats.get("max_rss_mib", 0.0)
+            if renderer.fallbacks:
+                log.debug(f"{renderer.fallbacks} concept pages were rendered in the MkDocs process")
+
+    def on_build_error(self, *, error) -> None:
+        self._stop_renderer()
+        if self._stream is not None:  # no Pagefind child outlives a failed build
+            self._stream.abort()
+            self._stream = None
+
+    def on_shutdown(self) -> None:
+        self._stop_renderer()
 
     def _scan_docs(self, files: Files, config) -> None:
         """Read the hand-written pages once: their wikilinks' problems and backlinks."""
@@ -238,18 +315,41 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         page.update_date = day.isoformat()
         return page
 
+    def on_page_content(self, html: str, *, page, config, files) -> str:
+        if page.file.src_uri in self.html_pages:
+            return ""  # rendered in on_page_context, just before the theme writes the page
+        return html
+
+    def on_page_context(self, context, *, page, config, nav):
+        generated = self.html_pages.get(page.file.src_uri)
+        if generated is not None:
+            t0 = time.perf_counter()
+            body = self.renderer.body(generated) if self.renderer else generated.render()
+            page.content = body.html
+            page.toc = _toc(body)
+            page.present_anchor_ids = set(_ID_RE.findall(body.html))
+            for warning in body.warnings:
+                log.warning(warning)
+            self.timings["pages"] += time.perf_counter() - t0
+        return context
+
     def on_post_page(self, output: str, *, page, config) -> str:
-        head = self.heads.get(page.file.src_uri)
-        if head and "</head>" in output:
-            output = output.replace("</head>", head + "</head>", 1)
+        t0 = time.perf_counter()
+        src = page.file.src_uri
+        entry = self.heads.get(src)
+        if entry is not None and "</head>" in output:
+            output = output.replace("</head>", self.builder.head_html(entry) + "</head>", 1)
         if self.config.search == "pagefind":
             depth = page.url.count("/") if config.use_directory_urls else page.file.dest_uri.count("/")
             output = mark_page(output, search_box("../" * depth + PAGEFIND_DIR + "/", self._search_icon),
-                               index=page.file.src_uri not in self._unsearched)
+                               index=src not in self._unsearched)
             if stream_enabled() and (self._command != "serve" or self.config.serve_search):
                 # Pagefind indexes this page on the other core while the next ones render.
                 self._stream = self._stream or PagefindStream(Path(config.site_dir))
                 self._stream.add(page.file.dest_uri, output)
+        if src in self.html_pages:
+            page.content = None  # written next; nothing later needs it
+        self.timings["post_page"] += time.perf_counter() - t0
         return output
 
     def on_post_build(self, *, config) -> None:
@@ -266,16 +366,19 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
                 raise PluginError(str(exc)) from None
             finally:
                 self._stream = None
-            self.timings["search"] = time.perf_counter() - t0
+            self.timings["search"] += time.perf_counter() - t0
             log.debug(f"Pagefind ({run.indexer}): {run.files} files, {run.bytes} bytes in {run.seconds:.2f} s")
+        self._stop_renderer()
+        builder = getattr(self, "builder", None)
+        if builder is not None and self.timings:
+            t = self.timings
+            # Citations rendered here and, for the concept pages, in the workers.
+            t["citations"] = builder.citation_seconds + t.get("workers_citations", 0.0)
+            t["max_rss_mib"] = _max_rss_mib()
+            t["total"] = sum(t[k] for k in ("load", "links", "render", "files", "pages", "post_page", "search"))
         target = os.environ.get("CONCEPTWIKI_TIMINGS")
         if target:
             Path(target).write_text(json.dumps(self.timings, indent=2, sort_keys=True), encoding="utf-8")
-
-    def on_build_error(self, *, error) -> None:
-        if self._stream is not None:  # no Pagefind child outlives a failed build
-            self._stream.abort()
-            self._stream = None
 
     def on_serve(self, server, *, config, builder):
         for folder in (self.site.concepts_dir, self.site.bib_dir):

@@ -107,7 +107,8 @@ class PagefindStream:
         self._sent_pages = 0
         self._lock = threading.Lock()
         self._sent: dict[int, str] = {}       # message id -> what it was (for error messages)
-        self._answers: dict[int, dict] = {}   # message id -> payload, for the ones we wait on
+        self._awaited: set[int] = set()       # message ids of calls whose answer is waited for
+        self._answers: dict[int, dict] = {}   # their answers
         self._answered = threading.Condition(self._lock)
         self._last_answer = time.monotonic()
         self._next_id = 0
@@ -265,6 +266,8 @@ class PagefindStream:
                     continue
                 if item[0] == "call":
                     _, what, payload, box = item
+                    with self._lock:
+                        self._awaited.add(self._next_id + 1)  # the id _send gives it
                     box.append(self._send(what, {**payload, "index_id": self._index_id}))
                     proc.stdin.flush()
                     continue
@@ -296,16 +299,19 @@ class PagefindStream:
         """Reader thread: split the child's stdout at commas and record every answer."""
         proc = self._proc
         assert proc is not None and proc.stdout is not None
-        buf = b""
+        buf = bytearray()  # the bundle comes as one large answer: no quadratic copying
         try:
             while True:
-                chunk = proc.stdout.read1(1 << 16)
+                chunk = proc.stdout.read1(1 << 20)
                 if not chunk:
                     break
+                start = len(buf)
                 buf += chunk
-                *messages, buf = buf.split(b",")
-                for raw in messages:
-                    self._answer(raw)
+                end = buf.find(b",", start)
+                while end != -1:
+                    self._answer(bytes(buf[:end]))
+                    del buf[:end + 1]
+                    end = buf.find(b",")
         except (OSError, ValueError) as exc:
             if not self._closed:
                 self._fail(self._died(f"its answers could not be read ({exc})"))
@@ -335,14 +341,14 @@ class PagefindStream:
         with self._lock:
             self._last_answer = time.monotonic()
             what = self._sent.pop(mid, "a request") if mid is not None else "a request"
-            if payload.get("type") == "Error":
+            if mid in self._awaited:
+                self._answers[mid] = payload
+            elif payload.get("type") == "Error":
                 if self._error is None:
                     self._error = (f"search: Pagefind could not index {what}: "
                                    f"{payload.get('message', 'no reason given')}")
             elif payload.get("type") == "NewIndex":
                 self._index_id = payload.get("index_id")
-            elif payload.get("type") != "IndexedFile":
-                self._answers[mid] = payload
             self._answered.notify_all()
 
     def _call(self, what: str, payload: dict) -> dict:
@@ -354,7 +360,11 @@ class PagefindStream:
                 if self._error is not None:
                     raise SearchError(self._error)
                 if box and box[0] in self._answers:
-                    return self._answers.pop(box[0])
+                    answer = self._answers.pop(box[0])
+                    if answer.get("type") != payload["type"]:
+                        raise SearchError(f"search: Pagefind could not finish {what}: "
+                                          f"{answer.get('message') or answer}")
+                    return answer
                 if self._reader_done:
                     break
                 if time.monotonic() - self._last_answer > STALL_SECONDS:
@@ -384,15 +394,18 @@ class PagefindStream:
             self._held = None
         final = self.site_dir / PAGEFIND_DIR
         self._tmp_bundle = Path(tempfile.mkdtemp(prefix=".pagefind-partial-", dir=self.site_dir))
-        self._call("writing the bundle", {"type": "WriteFiles", "output_path": str(self._tmp_bundle)})
+        # The bundle comes back in the answer and is written here. Pagefind's own WriteFiles
+        # answers before its writes reach the disk (tokio files, never flushed), and the service
+        # exits as soon as its input closes: files of the bundle went missing that way.
+        answer = self._call("building the bundle", {"type": "GetFiles"})
         self._queue.put(_STOP)
         if self._writer is not None:
             self._writer.join()
         if self._error is not None:
             raise SearchError(self._error)
-        # The service exits when its input closes.
+        self._write_bundle(answer.get("files") or [], self._tmp_bundle)
         assert self._proc is not None and self._proc.stdin is not None
-        self._proc.stdin.close()
+        self._proc.stdin.close()  # the service exits when its input closes
         try:
             self._proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
@@ -414,6 +427,19 @@ class PagefindStream:
         return PagefindRun(seconds=time.perf_counter() - busy_from, files=len(files),
                            bytes=sum(p.stat().st_size for p in files), output=tail,
                            indexer="stream", pages=self._sent_pages)
+
+    def _write_bundle(self, files: list[dict], folder: Path) -> None:
+        if not any(f.get("path") == "pagefind.js" for f in files):
+            raise SearchError(f"search: Pagefind returned no search bundle ({len(files)} files, no "
+                              "pagefind.js); run the build again, or set "
+                              f"{INDEXER_ENV}=cli to index with the Pagefind CLI instead")
+        for item in sorted(files, key=lambda f: f["path"]):
+            rel = Path(item["path"])
+            if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+                raise SearchError(f"search: Pagefind returned a file outside its bundle: {item['path']!r}")
+            path = folder / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(base64.b64decode(item["content"]))
 
     def _check_disk(self) -> None:
         """Every handed-over page must be on disk with the size it was handed over with."""

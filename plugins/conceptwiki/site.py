@@ -13,7 +13,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import jinja2
 from markupsafe import Markup
@@ -24,7 +24,7 @@ from .loader import RESERVED_SLUGS, Entry, Wiki
 from .markup import LinkTarget, MarkdownRenderer, safe_url
 from .schema import KIND_PLURALS
 
-__all__ = ["SiteConfig", "Page", "SiteBuilder", "build_date", "ASSETS_DIR", "concept_src", "tag_src", "page_url", "relative_url"]
+__all__ = ["SiteConfig", "Page", "HtmlBody", "Heading", "HeadingLinks", "SiteBuilder", "build_date", "ASSETS_DIR", "concept_src", "tag_src", "page_url", "relative_url"]
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 ASSETS_DIR = Path(__file__).parent / "assets"
@@ -75,14 +75,88 @@ class SiteConfig:
     #: The fingerprints each entry has published (fingerprint.published_versions); when
     #: ``None`` only the current fingerprint is shown and recorded.
     versions: "object | None" = None
+    #: Permalinks on the headings of pre-rendered pages (as the ``toc`` extension's).
+    heading_links: HeadingLinks | None = None
+
+
+@dataclass(frozen=True)
+class HeadingLinks:
+    """The permalink Python-Markdown's ``toc`` extension adds to each heading (``permalink``,
+    ``permalink_class``, ``permalink_title``, ``permalink_leading`` in ``mkdocs.yml``), so
+    that headings of pre-rendered pages look like those of Markdown pages."""
+
+    text: Markup = Markup("&para;")
+    css_class: str = "headerlink"
+    title: str = "Permanent link"
+    leading: bool = False
+
+    @classmethod
+    def from_toc_config(cls, options: object) -> "HeadingLinks | None":
+        """From the ``toc`` extension's options; None when it adds no permalinks."""
+        from markupsafe import escape
+
+        if not isinstance(options, dict):
+            return None
+        permalink = options.get("permalink")
+        if not permalink:
+            return None
+        text = Markup("&para;") if permalink is True else escape(str(permalink))
+        css = options.get("permalink_class")
+        title = options.get("permalink_title")
+        return cls(text=text, css_class=str(css) if isinstance(css, str) else "headerlink",
+                   title=str(title) if isinstance(title, str) else "Permanent link",
+                   leading=bool(options.get("permalink_leading", False)))
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading of a pre-rendered page, for its table of contents."""
+
+    level: int
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class HtmlBody:
+    html: str
+    toc: tuple[Heading, ...] = ()
+    #: Problems found while rendering (``path:line:col: message``), for the build's log.
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Page:
+    """A generated page: Markdown (``text``, with its front matter), or a pre-rendered HTML
+    body made on demand by ``render`` (concept pages: MkDocs need not parse their HTML
+    again, and no page's HTML is held longer than it takes to write it)."""
+
     src_uri: str            # e.g. "concepts/inner-alignment.md"
-    markdown: str
+    text: str = ""
     in_nav: bool = False
     title: str = ""
+    description: str = ""
+    render: Callable[[], HtmlBody] | None = field(default=None, compare=False, repr=False)
+    #: Problems found while rendering a Markdown page (pre-rendered pages: ``HtmlBody``).
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def is_html(self) -> bool:
+        return self.render is not None
+
+    def front_matter(self) -> str:
+        """The YAML front matter of a pre-rendered page (title and description)."""
+        lines = [f"title: {front_matter_value(self.title)}"]
+        if self.description:
+            lines.append(f"description: {front_matter_value(self.description)}")
+        return "---\n" + "\n".join(lines) + "\n---\n"
+
+    @property
+    def markdown(self) -> str:
+        """The page as Markdown: pre-rendered pages are their front matter and HTML body."""
+        if self.render is None:
+            return self.text
+        return self.front_matter() + "\n" + self.render().html
 
 
 def concept_src(slug: str) -> str:
@@ -291,8 +365,11 @@ class SiteBuilder:
         # concept (a link back to the page itself reads "../<slug>/" on every page).
         url = self.url(from_src)
         base = url.rstrip("/") if url.endswith("/") else posixpath.dirname(url)
-        if self.site.directory_urls and posixpath.dirname(base) == "concepts":
-            base, from_src = "concepts/*", "concepts/ /index.md"
+        if self.site.directory_urls and posixpath.dirname(base) in ("concepts", "tags"):
+            # Tag pages (tags/<tag>/) likewise share one rendering: summaries link to
+            # concepts only, never to a tag page.
+            folder = posixpath.dirname(base)
+            base, from_src = f"{folder}/*", f"{folder}/ /index.md"
         key = (text, base)
         cached = self._inline_cache.get(key)
         if cached is None:
@@ -517,6 +594,79 @@ class SiteBuilder:
         return files
 
     def concept_page(self, entry: Entry) -> Page:
+        """The entry's page. Its body is rendered when the page is written (``Page.render``):
+        as HTML from ``concept.html.j2``, or, if the site overrides ``concept.md.j2``, as
+        Markdown from that template (the layout of earlier versions)."""
+        c = entry.concept
+        src = concept_src(entry.slug)
+        if self._markdown_concept_template():
+            ctx = self._concept_context(entry)
+            ctx["summary_text"] = self._description(entry)
+            md = self.env.get_template("concept.md.j2").render(**ctx)
+            return Page(src, md, in_nav=False, title=c.title, warnings=self.render_warnings(entry))
+        return Page(src, in_nav=False, title=c.title, description=self._description(entry),
+                    render=lambda: self.concept_body(entry))
+
+    def _as_html(self, page: Page, template: str) -> Page:
+        """``page``, rendered from a template that writes only raw HTML after its front
+        matter, as a pre-rendered page (MkDocs need not parse its HTML). A site's own
+        version of the template may hold Markdown: its pages stay Markdown."""
+        if self._overridden(template):
+            return page
+        head, sep, body = page.text.partition("\n---\n")
+        if not head.startswith("---\n") or not sep:
+            return page
+        html = body.lstrip("\n")
+        return Page(page.src_uri, in_nav=page.in_nav, title=page.title,
+                    render=lambda: HtmlBody(html))
+
+    def _overridden(self, template: str) -> bool:
+        folder = self.site.templates_dir
+        return bool(folder) and (Path(folder) / template).is_file()
+
+    def _markdown_concept_template(self) -> bool:
+        if "_md_template" not in self.__dict__:
+            self._md_template = self._overridden("concept.md.j2") and not self._overridden("concept.html.j2")
+        return self._md_template
+
+    def _description(self, entry: Entry) -> str:
+        return _plain(self.md(entry.concept.summary, concept_src(entry.slug), inline=True))
+
+    def concept_body(self, entry: Entry) -> HtmlBody:
+        """The HTML body of the entry's page and its table of contents."""
+        toc: list[Heading] = []
+        links = self.site.heading_links
+
+        def heading(level: int, hid: str, text: str) -> Markup:
+            from markupsafe import escape
+
+            toc.append(Heading(level, hid, text))
+            inner = escape(text)
+            if links is not None:
+                anchor = Markup('<a class="{}" href="#{}" title="{}">{}</a>').format(
+                    links.css_class, hid, links.title, links.text)
+                inner = anchor + inner if links.leading else inner + anchor
+            return Markup('<h{0} id="{1}">{2}</h{0}>').format(int(level), hid, inner)
+
+        ctx = self._concept_context(entry)
+        html = self.env.get_template("concept.html.j2").render(heading=heading, **ctx)
+        return HtmlBody(html, tuple(toc), self.render_warnings(entry))
+
+    def render_warnings(self, entry: Entry) -> tuple[str, ...]:
+        """Fields of ``entry`` shown as plain text because they are too complex to render as
+        Markdown (call after rendering its page, which renders every such field)."""
+        if not self.renderer.too_complex:
+            return ()
+        out = []
+        for loc, text in entry.text_fields():
+            if text in self.renderer.too_complex:
+                line, col = entry.position(*loc)
+                out.append(f"{entry.path}:{line}:{col}: '{'.'.join(map(str, loc))}' has too many "
+                           "unclosed '[' or '(' to render as Markdown; it is shown as plain text "
+                           "(escape literal brackets as '\\[')")
+        return tuple(out)
+
+    def _concept_context(self, entry: Entry) -> dict:
         from .fingerprint import SHORT, page_versions
         from .pinpoint import page_context
 
@@ -531,7 +681,6 @@ class SiteBuilder:
             "kind_label": _kind_label(c.kind.value),
             "status_note": self.md(c.status.note, src) if c.status.note else None,
             "summary": self.md(c.summary, src),
-            "summary_text": _plain(self.md(c.summary, src, inline=True)),
             "details": pin["details"],
             "key_points": pin["key_points"],
             "pinpoint_json": pin["pinpoint_json"],
@@ -556,8 +705,7 @@ class SiteBuilder:
                              for ext in ("bib", "ris", "json")],
             "brief": self.brief.button_context(entry, src),
         }
-        md = self.env.get_template("concept.md.j2").render(**ctx)
-        return Page(src, md, in_nav=False, title=c.title)
+        return ctx
 
     def _card(self, from_src: str, slug: str) -> dict:
         e = self.entries[slug]
@@ -598,20 +746,20 @@ class SiteBuilder:
         md = self.env.get_template("index.md.j2").render(
             site=self.site, letters=letters, count=len(self.entries),
             tags_url=self.link(src, "tags/index.md"))
-        return Page(src, md, in_nav=True, title="All concepts")
+        return self._as_html(Page(src, md, in_nav=True, title="All concepts"), "index.md.j2")
 
     def tag_pages(self) -> list[Page]:
         pages = []
         src_index = "tags/index.md"
         tags = [(t, self.link(src_index, tag_src(t)), len(v)) for t, v in self.tags.items()]
-        pages.append(Page(src_index, self.env.get_template("tags.md.j2").render(site=self.site, tags=tags),
-                          in_nav=True, title="Tags"))
+        pages.append(self._as_html(Page(src_index, self.env.get_template("tags.md.j2").render(
+            site=self.site, tags=tags), in_nav=True, title="Tags"), "tags.md.j2"))
         for tag, slugs in self.tags.items():
             src = tag_src(tag)
             md = self.env.get_template("tag.md.j2").render(
                 site=self.site, tag=tag, cards=[self._card(src, s) for s in slugs],
                 tags_url=self.link(src, src_index))
-            pages.append(Page(src, md, in_nav=False, title=f"Tag: {tag}"))
+            pages.append(self._as_html(Page(src, md, in_nav=False, title=f"Tag: {tag}"), "tag.md.j2"))
         return pages
 
     def graph_page(self) -> Page:

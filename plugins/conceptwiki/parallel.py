@@ -1,0 +1,222 @@
+"""Render pre-rendered pages in worker processes while the build goes on.
+
+MkDocs writes pages one after another on one core. Concept pages are the plugin's largest
+cost (citations, Markdown, concept maps), and none depends on another's output, so
+:class:`PageRenderer` forks worker processes that render the pages' bodies in the order the
+build will ask for them, while the calling process does everything else (the citation
+exports, MkDocs' own work). Nothing is pickled on the way in: a forked worker inherits the
+:class:`~conceptwiki.site.SiteBuilder` as it is. Each rendered body comes back through a
+pipe; a reader thread keeps at most ``window`` bodies per worker waiting, so memory stays
+bounded however far ahead the workers get.
+
+The output is the same bytes as rendering in the calling process (``workers=0``), which is
+also what happens where ``fork`` is not available (outside Linux), when a worker fails, or
+for a page asked for out of order. Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from typing import Callable, Sequence
+
+from .site import HtmlBody, Page
+
+__all__ = ["PageRenderer", "default_workers"]
+
+#: How many rendered bodies a worker may have waiting to be taken, at most.
+WINDOW = 64
+
+
+def default_workers() -> int:
+    """Worker processes for this machine: one fewer than the usable CPUs, at most 4 (the
+    calling process keeps one CPU busy too), and none where ``fork`` cannot be used."""
+    if not sys.platform.startswith("linux"):
+        return 0
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return max(0, min(cpus - 1, 4))
+
+
+def _work(pages: Sequence[Page], indices: Sequence[int], conn, credits, stats) -> None:
+    """A worker: render ``pages[i]`` for each ``i`` in order and send the bodies back, then
+    its CPU seconds and ``stats()``."""
+    cpu = 0.0
+    try:
+        for i in indices:
+            credits.acquire()
+            t0 = time.process_time()
+            try:
+                message = ("ok", i, pages[i].render())
+            except BaseException as exc:  # the caller renders it again and sees the error
+                message = ("error", i, f"{type(exc).__name__}: {exc}")
+            cpu += time.process_time() - t0
+            conn.send(message)
+        conn.send(("done", -1, {"cpu": cpu, **(stats() if stats is not None else {})}))
+    except (BrokenPipeError, EOFError, OSError, KeyboardInterrupt):
+        pass  # the caller stopped listening: nothing left to do
+    finally:
+        conn.close()
+
+
+class _Worker:
+    def __init__(self, ctx, pages: Sequence[Page], indices: list[int], window: int, stats):
+        self.indices = indices
+        self.window = window
+        self.credits = ctx.Semaphore(window)
+        receive, send = ctx.Pipe(duplex=False)
+        self.process = ctx.Process(target=_work, args=(pages, indices, send, self.credits, stats),
+                                   daemon=True, name="conceptwiki-pages")
+        self.process.start()
+        send.close()  # the worker holds the sending end
+        self.conn = receive
+        self.results: dict[int, tuple[str, object]] = {}
+        self.finished = False
+        self.stats: dict[str, float] = {}
+        self.lock = threading.Condition()
+        self.reader = threading.Thread(target=self._read, daemon=True, name="conceptwiki-pages-reader")
+
+    def start_reading(self) -> None:
+        self.reader.start()
+
+    def _read(self) -> None:
+        try:
+            while True:
+                kind, i, value = self.conn.recv()
+                with self.lock:
+                    if kind == "done":
+                        self.stats = dict(value)  # type: ignore[arg-type]
+                    else:
+                        self.results[i] = (kind, value)
+                    self.lock.notify_all()
+        except (EOFError, OSError, TypeError, ValueError):
+            pass  # the worker ended (or the pipe was closed under the reader)
+        finally:
+            with self.lock:
+                self.finished = True
+                self.lock.notify_all()
+
+    def take(self, i: int) -> HtmlBody | None:
+        """The body of page ``i`` once the worker sends it, or None if it never will."""
+        with self.lock:
+            while i not in self.results and not self.finished:
+                if len(self.results) >= self.window:
+                    break  # the worker waits for pages asked for later: render this one here
+                self.lock.wait(0.5)
+                if not self.process.is_alive() and i not in self.results:
+                    # Died without closing its pipe cleanly (killed, out of memory).
+                    self.lock.wait(0.1)
+                    if i not in self.results:
+                        break
+            found = self.results.pop(i, None)
+        if found is None:
+            return None
+        self.credits.release()
+        kind, value = found
+        return value if kind == "ok" else None  # type: ignore[return-value]
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(timeout=5)
+        if self.reader.is_alive():
+            self.reader.join(timeout=5)  # the pipe's writer is gone: the reader sees its end
+        try:
+            self.conn.close()
+        except OSError:
+            pass
+
+
+class PageRenderer:
+    """Bodies of pre-rendered pages, made by worker processes ahead of time.
+
+    ``pages`` are in the order the build will ask for them (:meth:`body`); with
+    ``workers=0`` every body is rendered when asked for, in the calling process. ``stats``
+    is called in each worker when it has rendered its pages (:meth:`worker_stats`).
+    Use as a context manager, or call :meth:`close`, so that no worker outlives the build.
+    """
+
+    def __init__(self, pages: Sequence[Page], *, workers: int | None = None, window: int = WINDOW,
+                 stats: Callable[[], dict[str, float]] | None = None):
+        self.pages = [p for p in pages if p.is_html]
+        self.position = {p.src_uri: i for i, p in enumerate(self.pages)}
+        self.workers: list[_Worker] = []
+        self._reports: list[dict[str, float]] = []
+        self.local_seconds = 0.0
+        self.wait_seconds = 0.0
+        self.fallbacks = 0
+        n = default_workers() if workers is None else max(0, workers)
+        n = min(n, len(self.pages))
+        if n:
+            import multiprocessing
+
+            ctx = multiprocessing.get_context("fork")
+            for stream in (sys.stdout, sys.stderr):  # or a worker would write it out again
+                try:
+                    stream.flush()
+                except (AttributeError, OSError, ValueError):
+                    pass
+            # Every worker is forked before any reader thread starts.
+            for k in range(n):
+                self.workers.append(_Worker(ctx, self.pages, list(range(k, len(self.pages), n)),
+                                            max(1, window), stats))
+            for w in self.workers:
+                w.start_reading()
+
+    def body(self, page: Page) -> HtmlBody:
+        """``page.render()``, from a worker if one has it (waiting for it if need be)."""
+        i = self.position.get(page.src_uri)
+        if i is not None and self.workers:
+            t0 = time.perf_counter()
+            got = self.workers[i % len(self.workers)].take(i)
+            self.wait_seconds += time.perf_counter() - t0
+            if got is not None:
+                return got
+            self.fallbacks += 1
+        t0 = time.perf_counter()
+        try:
+            return page.render()
+        finally:
+            self.local_seconds += time.perf_counter() - t0
+
+    def worker_stats(self) -> dict[str, float]:
+        """Summed over the workers that finished: ``cpu`` seconds and whatever ``stats()``
+        returned in each (a worker stopped early reports nothing)."""
+        out: dict[str, float] = {}
+        for stats in [*self._reports, *(w.stats for w in self.workers)]:
+            for k, v in stats.items():
+                out[k] = out.get(k, 0.0) + float(v)
+        return out
+
+    def close(self) -> None:
+        for w in self.workers:
+            w.stop()
+            self._reports.append(w.stats)
+        self.workers = []
+
+    def __enter__(self) -> "PageRenderer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __del__(self) -> None:  # a build that stopped half-way: no worker left behind
+        try:
+            self.close()
+        except Exception:
+            pass
+
+
+def render_all(pages: Sequence[Page], write: Callable[[Page, HtmlBody], None], *,
+               workers: int | None = None) -> None:
+    """Render every pre-rendered page of ``pages`` (in order) and hand it to ``write``."""
+    with PageRenderer(pages, workers=workers) as renderer:
+        for page in renderer.pages:
+            write(page, renderer.body(page))

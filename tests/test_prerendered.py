@@ -1,0 +1,125 @@
+"""Concept pages reach MkDocs pre-rendered: MkDocs gets only their front matter and the plugin
+puts the HTML body, table of contents and anchors in when the page is written. These tests
+build real sites and check that what a reader gets is what a Markdown page would give:
+headings with the site's permalinks, the table of contents, anchors that links from
+hand-written pages are checked against, and a site's own ``concept.md.j2`` still honoured."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_site_build import OTHER_ENTRY, SMALL_BIB, SMALL_ENTRY, SMALL_MKDOCS, run_build, soup, write
+
+from conceptwiki.site import HeadingLinks, Page
+
+
+def project(tmp_path: Path, mkdocs: str = SMALL_MKDOCS) -> Path:
+    write(tmp_path / "mkdocs.yml", mkdocs)
+    write(tmp_path / "docs" / "index.md", "# Home\n")
+    write(tmp_path / "bib" / "main.bib", SMALL_BIB)
+    write(tmp_path / "concepts" / "example-concept.yaml", SMALL_ENTRY)
+    write(tmp_path / "concepts" / "other-concept.yaml", OTHER_ENTRY)
+    return tmp_path
+
+
+def warnings(result) -> list[str]:
+    return [l for l in result.stderr.splitlines() if l.startswith(("WARNING", "ERROR"))]
+
+
+def page(root: Path, slug: str):
+    return soup(root / "site" / "concepts" / slug / "index.html")
+
+
+def test_headings_and_table_of_contents(tmp_path: Path):
+    root = project(tmp_path, SMALL_MKDOCS + "markdown_extensions:\n  - toc:\n      permalink: true\n")
+    result = run_build(root)
+    assert result.returncode == 0, result.stderr
+    assert warnings(result) == []
+    doc = page(root, "example-concept")
+    art = doc.select_one("article")
+    h2 = {h["id"]: h for h in art.select("h2[id]")}
+    for hid in ("key-points", "references", "related-concepts", "how-to-cite"):
+        link = h2[hid].select_one("a.headerlink")
+        assert link is not None and link["href"] == f"#{hid}" and link["title"] == "Permanent link"
+        assert link.get_text() == "¶"
+    assert [h.get_text(strip=True) for h in art.select("h1")] == ["Example concept"]
+    # The theme's "Table of contents" lists the page's sections, in order, like a Markdown page's.
+    toc = doc.select_one("nav.md-nav--secondary")
+    assert toc is not None
+    listed = [(a["href"], a.get_text(strip=True)) for a in toc.select("a.md-nav__link")]
+    assert listed[0] == ("#details", "Details")
+    assert ("#how-to-cite", "How to cite") in listed
+    assert [href for href, _ in listed] == [f"#{h['id']}" for h in art.select("h2[id]")]
+    # The title and description come from the stub's front matter.
+    assert doc.title.get_text().startswith("Example concept")
+    assert doc.select_one('meta[name="description"]')["content"] == "An example that links to Other concept."
+
+
+def test_permalink_options_are_followed(tmp_path: Path):
+    root = project(tmp_path, SMALL_MKDOCS + (
+        "markdown_extensions:\n  - toc:\n      permalink: '#'\n"
+        "      permalink_title: Link to this section\n      permalink_class: my-anchor\n"))
+    result = run_build(root)
+    assert result.returncode == 0, result.stderr
+    h2 = page(root, "example-concept").select_one("article h2#references")
+    link = h2.select_one("a.my-anchor")
+    assert link.get_text() == "#" and link["title"] == "Link to this section"
+
+
+def test_no_permalinks_unless_configured(tmp_path: Path):
+    root = project(tmp_path)
+    result = run_build(root)
+    assert result.returncode == 0, result.stderr
+    h2 = page(root, "example-concept").select_one("article h2#references")
+    assert h2.select_one("a") is None and h2.get_text() == "References"
+
+
+def test_links_to_anchors_of_concept_pages_are_checked(tmp_path: Path):
+    root = project(tmp_path, SMALL_MKDOCS + "validation:\n  anchors: warn\n")
+    write(root / "docs" / "index.md",
+          "# Home\n\nSee [the sources](concepts/example-concept.md#references), "
+          "[a reference](concepts/example-concept.md#ref-smith2020example) and "
+          "[nothing](concepts/example-concept.md#no-such-section).\n")
+    result = run_build(root)
+    bad = warnings(result)
+    assert len(bad) == 1, result.stderr
+    assert "no-such-section" in bad[0] and "index.md" in bad[0]
+    assert "#references" not in result.stderr and "ref-smith2020example" not in result.stderr
+
+
+def test_a_sites_own_markdown_template_is_still_used(tmp_path: Path):
+    root = project(tmp_path, SMALL_MKDOCS.replace(
+        "publisher: Test Publisher", "publisher: Test Publisher\n      templates_dir: overrides"))
+    write(root / "overrides" / "concept.md.j2",
+          "---\ntitle: {{ concept.title | front_matter | safe }}\n"
+          "description: {{ summary_text | front_matter | safe }}\n---\n\n"
+          "# {{ concept.title }}\n\n## Overview\n\n<div class=\"mine\">\n{{ summary }}\n</div>\n")
+    result = run_build(root)
+    assert result.returncode == 0, result.stderr
+    doc = page(root, "example-concept")
+    assert doc.select_one("article h2#overview") is not None
+    assert doc.select_one("article div.mine a.cw-wikilink")["href"] == "../other-concept/"
+
+
+def test_heading_links_from_toc_options():
+    assert HeadingLinks.from_toc_config(None) is None
+    assert HeadingLinks.from_toc_config({"permalink": False}) is None
+    assert HeadingLinks.from_toc_config({"permalink": True}).text == "&para;"
+    link = HeadingLinks.from_toc_config({"permalink": "<§>", "permalink_leading": True})
+    assert link.text == "&lt;§&gt;" and link.leading
+
+
+def test_cli_page_markdown_is_front_matter_and_body():
+    body_calls = []
+
+    def render():
+        from conceptwiki.site import Heading, HtmlBody
+
+        body_calls.append(1)
+        return HtmlBody("<h2 id=\"a\">A</h2>\n", (Heading(2, "a", "A"),))
+
+    p = Page("concepts/x.md", in_nav=False, title='Say "hi"', description="d", render=render)
+    assert body_calls == []  # nothing is rendered before it is asked for
+    assert p.is_html
+    assert p.markdown == ('---\ntitle: "Say &#34;hi&#34;"\ndescription: "d"\n---\n\n'
+                          '<h2 id="a">A</h2>\n')
