@@ -378,3 +378,43 @@ def test_cli_indexer_is_still_available(tmp_path: Path, monkeypatch, caplog):
     build(load_config(str(project / "mkdocs.yml")))
     assert (project / "site" / "pagefind" / "pagefind.js").is_file()
     assert [r.getMessage() for r in caplog.records if "Pagefind (cli): " in r.getMessage()]
+
+
+@pytest.mark.parametrize("serve_search", [False, True])
+def test_mkdocs_serve_streams_only_with_serve_search(tmp_path: Path, monkeypatch, caplog,
+                                                      serve_search: bool):
+    """`mkdocs serve` does not index (every rebuild would wait) unless `serve_search: true`."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    import conceptwiki.plugin as plugin
+
+    started: list[Path] = []
+
+    class Recording(PagefindStream):
+        def start(self):
+            started.append(self.site_dir)
+            return super().start()
+
+    monkeypatch.setattr(plugin, "PagefindStream", Recording)
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    project = copy_project(tmp_path / "project")
+    if serve_search:
+        cfg = (project / "mkdocs.yml").read_text(encoding="utf-8")
+        (project / "mkdocs.yml").write_text(
+            cfg.replace("  - conceptwiki:\n", "  - conceptwiki:\n      serve_search: true\n", 1),
+            encoding="utf-8")
+    caplog.set_level(logging.DEBUG)
+    config = load_config(str(project / "mkdocs.yml"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    for _ in range(2):  # a first build and a rebuild, as serve does
+        build(config, serve_url="http://127.0.0.1:8000/")
+    site = project / "site"
+    if serve_search:
+        assert started == [site, site]
+        assert "/concepts/mesa-optimization/" in page_order(site / "pagefind")
+        assert len([r for r in caplog.records if "Pagefind (stream): " in r.getMessage()]) == 2
+    else:
+        assert started == [] and not (site / "pagefind").exists()
+        assert any("Pagefind does not index in `mkdocs serve`" in r.getMessage() for r in caplog.records)
+    assert [p.name for p in site.iterdir() if p.name.startswith(".pagefind")] == []

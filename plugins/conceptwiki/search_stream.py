@@ -3,9 +3,9 @@
 The Pagefind CLI (``search.run_pagefind``) reads the finished site and indexes it after every
 other step of the build. This module runs Pagefind's *service* mode (``pagefind --service``,
 the protocol the ``pagefind`` Python package speaks) in a child process and hands it each page
-as soon as the build has rendered it: Pagefind parses the pages on the second core while the
-build renders the next ones, and only the final step (building the index chunks and writing
-``pagefind/``) is left for the end.
+as soon as the build has rendered it: Pagefind parses the pages on another core while the
+build renders the next ones, and only the final step (building the index chunks, which come
+back over the pipe and are written here) is left for the end.
 
 Engine-free: no MkDocs import. ``plugin.py`` creates a :class:`PagefindStream`, calls
 :meth:`PagefindStream.add` with each rendered page and :func:`finish_search` at the end.
@@ -29,6 +29,10 @@ drops every page without one (``mark_page`` marks the article of every searchabl
 those pages -- listings, tag pages and the ~1,000 alias redirects of a 1,000-concept site -- are
 not sent at all. Pages are dropped before Pagefind numbers them, so this changes no byte of the
 bundle (checked against the CLI's bundle in tests/test_search_stream.py).
+
+Pages are handed over from ``on_post_page``, before MkDocs writes them; if a plugin running after
+conceptwiki changed a page, its size on disk differs and ``finish`` refuses the stream
+(:class:`StreamMismatch`), and :func:`finish_search` indexes the finished site with the CLI.
 
 Cleanup: the bundle is written into a hidden temporary folder inside the site and renamed to
 ``pagefind/`` only when complete; on any error, Ctrl+C or interpreter exit the child is killed
@@ -142,7 +146,19 @@ class PagefindStream:
         self._writer = threading.Thread(target=self._write, name="pagefind-writer", daemon=True)
         self._reader.start()
         self._writer.start()
-        self._queue.put(("NewIndex", {"type": "NewIndex", "config": {"force_language": self.language}}))
+        # Wait for the index (the binary starting up: milliseconds, once): each page's message
+        # names it, and is then encoded by the caller -- a writer thread doing that work would
+        # only take the GIL from the build, at a higher price (measured at N=5,000).
+        self._queue.put(self._encode("creating the index",
+                                     {"type": "NewIndex", "config": {"force_language": self.language}}))
+        with self._lock:
+            while self._index_id is None and self._error is None and not self._reader_done:
+                if time.monotonic() - self._last_answer > STALL_SECONDS:
+                    self._error = f"search: Pagefind ({exe}) did not start within {STALL_SECONDS:.0f} s"
+                    break
+                self._answered.wait(0.5)
+        if self._index_id is None:
+            raise SearchError(self._error or self._died("creating the index"))
         return self
 
     def add(self, dest_path: str, html: str) -> None:
@@ -168,8 +184,7 @@ class PagefindStream:
         """Send a page Pagefind will keep; hold an unmarked one until a marked one is seen."""
         if _MARK in data.lower():
             self._held = None
-            self._sent_pages += 1
-            self._queue.put(("page", rel, data))
+            self._send_page(rel, data)
         elif self._held is not None:
             self._held.append((rel, data))
 
@@ -231,18 +246,28 @@ class PagefindStream:
             return ""
         return text[-2000:]
 
-    def _send(self, what: str, payload: dict) -> int:
+    def _encode(self, what: str, payload: dict, *, awaited: bool = False) -> bytes:
+        """One protocol message (base64 JSON and a comma), numbered in the order of the queue."""
         with self._lock:
             self._next_id += 1
             mid = self._next_id
             self._sent[mid] = what
+            if awaited:
+                self._awaited.add(mid)
         body = json.dumps({"message_id": mid, "payload": payload}, ensure_ascii=False).encode("utf-8")
-        assert self._proc is not None and self._proc.stdin is not None
-        self._proc.stdin.write(base64.b64encode(body) + b",")
-        return mid
+        return base64.b64encode(body) + b","
+
+    def _send_page(self, rel: str, data: bytes) -> None:
+        if self._error is not None:
+            return
+        self._sent_pages += 1
+        self._queue.put(self._encode(rel, {"type": "AddFile", "index_id": self._index_id,
+                                           "url": page_url(rel), "file_path": None,
+                                           "file_contents": data.decode("utf-8")}))
 
     def _write(self) -> None:
-        """Writer thread: encode queued pages and send them; flush when the queue runs dry."""
+        """Writer thread: send queued messages (the pipe blocks here, never in the build);
+        flush when the queue runs dry."""
         proc = self._proc
         assert proc is not None and proc.stdin is not None
         try:
@@ -255,27 +280,7 @@ class PagefindStream:
                 if item is _STOP:
                     proc.stdin.flush()
                     return
-                if item[0] == "NewIndex":
-                    self._send("creating the index", item[1])
-                    proc.stdin.flush()
-                    with self._lock:
-                        while self._index_id is None and self._error is None and not self._reader_done:
-                            self._answered.wait(0.5)
-                        if self._index_id is None:
-                            return
-                    continue
-                if item[0] == "call":
-                    _, what, payload, box = item
-                    with self._lock:
-                        self._awaited.add(self._next_id + 1)  # the id _send gives it
-                    box.append(self._send(what, {**payload, "index_id": self._index_id}))
-                    proc.stdin.flush()
-                    continue
-                _, rel, data = item
-                if self._error is not None:
-                    continue
-                self._send(rel, {"type": "AddFile", "index_id": self._index_id, "url": page_url(rel),
-                                 "file_path": None, "file_contents": data.decode("utf-8")})
+                proc.stdin.write(item)
         except (BrokenPipeError, OSError, ValueError) as exc:
             if not self._closed:
                 self._fail(self._died(f"could not send it a page ({exc})"))
@@ -353,14 +358,15 @@ class PagefindStream:
 
     def _call(self, what: str, payload: dict) -> dict:
         """Send one request after every queued page and wait for its answer."""
-        box: list[int] = []
-        self._queue.put(("call", what, payload, box))
+        message = self._encode(what, {**payload, "index_id": self._index_id}, awaited=True)
+        mid = self._next_id  # only the caller's thread numbers messages
+        self._queue.put(message)
         with self._lock:
             while True:
                 if self._error is not None:
                     raise SearchError(self._error)
-                if box and box[0] in self._answers:
-                    answer = self._answers.pop(box[0])
+                if mid in self._answers:
+                    answer = self._answers.pop(mid)
                     if answer.get("type") != payload["type"]:
                         raise SearchError(f"search: Pagefind could not finish {what}: "
                                           f"{answer.get('message') or answer}")
@@ -389,8 +395,7 @@ class PagefindStream:
             self._offer(rel, (self.site_dir / rel).read_bytes())
         if self._held is not None:  # no page has data-pagefind-body: Pagefind indexes every <body>
             for rel, data in self._held:
-                self._sent_pages += 1
-                self._queue.put(("page", rel, data))
+                self._send_page(rel, data)
             self._held = None
         final = self.site_dir / PAGEFIND_DIR
         self._tmp_bundle = Path(tempfile.mkdtemp(prefix=".pagefind-partial-", dir=self.site_dir))
