@@ -188,6 +188,8 @@ while True:
         continue
     msg, buf = json.loads(base64.b64decode(buf)), b""
     kind = msg["payload"]["type"]
+    if mode == "nostart":
+        continue
     if kind == "NewIndex":
         payload = {"type": "NewIndex", "index_id": 0}
     elif mode == "crash":
@@ -307,6 +309,19 @@ def test_a_silent_pagefind_is_stopped(tmp_path: Path, monkeypatch):
     stream = PagefindStream(site, executable=fake_pagefind(tmp_path, "hang"))
     stream.add("p0/index.html", (site / "p0/index.html").read_text(encoding="utf-8"))
     with pytest.raises(SearchError, match="did not answer for 1 s"):
+        stream.finish()
+    assert_clean(stream, site)
+
+
+def test_a_pagefind_that_never_starts_is_stopped(tmp_path: Path, monkeypatch):
+    import conceptwiki.search_stream as mod
+
+    monkeypatch.setattr(mod, "STALL_SECONDS", 1.0)
+    site = small_site(tmp_path)
+    stream = PagefindStream(site, executable=fake_pagefind(tmp_path, "nostart"))
+    for rel in html_files(site):  # the build goes on: add() never raises
+        stream.add(rel, (site / rel).read_text(encoding="utf-8"))
+    with pytest.raises(SearchError, match="did not start within 1 s"):
         stream.finish()
     assert_clean(stream, site)
 

@@ -158,7 +158,11 @@ class PagefindStream:
                     break
                 self._answered.wait(0.5)
         if self._index_id is None:
-            raise SearchError(self._error or self._died("creating the index"))
+            message = self._error or self._died("creating the index")
+            if self._proc.poll() is None:  # no child outlives a failed start
+                self._proc.kill()
+                self._proc.wait()
+            raise SearchError(message)
         return self
 
     def add(self, dest_path: str, html: str) -> None:
