@@ -83,6 +83,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         #: Pre-rendered pages (src_uri -> Page), rendered when MkDocs writes them.
         self.html_pages: dict = {}
         self.renderer = None
+        self._engine = None
         self._versions_note: str | None = None
 
     def _site_config(self, config) -> SiteConfig:
@@ -180,7 +181,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             else:
                 log.warning(str(problem))
         try:
-            builder = SiteBuilder(self.wiki, self.site)
+            builder = SiteBuilder(self.wiki, self.site, engine=self._citation_engine())
         except UnknownStyleError as exc:
             raise PluginError(f"mkdocs.yml: plugins.conceptwiki.styles: {exc}") from None
         self.builder = builder
@@ -223,6 +224,31 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self.timings = {"load": t1 - t0, "links": t2 - t1, "render": t3 - t2, "files": t4 - t3,
                         "pages": 0.0, "post_page": 0.0, "search": 0.0}
         return files
+
+    def _citation_engine(self):
+        """The citation engine, kept from one build to the next in ``mkdocs serve`` (the
+        plugin has ``on_startup``, so MkDocs keeps it): citations already rendered come from
+        its cache. A new one when the styles or a style file change."""
+        from .citations.engine import CitationEngine
+
+        styles = list(dict.fromkeys([*self.site.styles, self.site.default_style]))
+
+        def key(engine) -> tuple:
+            stamps = []
+            for style in styles:
+                try:
+                    stamps.append(engine.style_path(style).stat().st_mtime_ns)
+                except (OSError, UnknownStyleError):
+                    stamps.append(None)
+            return (tuple(styles), str(self.root), tuple(stamps))
+
+        if self._engine is not None:
+            old_key, engine = self._engine
+            if old_key[:2] == (tuple(styles), str(self.root)) and old_key == key(engine):
+                return engine
+        engine = CitationEngine(styles, base_dir=self.root)
+        self._engine = (key(engine), engine)
+        return engine
 
     def _workers(self) -> int | None:
         value = self.config.workers
