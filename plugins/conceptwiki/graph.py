@@ -643,8 +643,7 @@ def draw(drawing: dict, gid: str) -> Markup:
             attrs += ' aria-current="page"'
         kind, title, text, href = n["html"]
         out.append(
-            f'<a class="cw-graph__node cw-graph__node--{kind}'
-            f'{" cw-graph__node--centre" if centre else ""}" xlink:href="{href}"{attrs}>'
+            f'<a class="cw-graph__node--{kind}" xlink:href="{href}"{attrs}>'
             f'<title>{title}</title>{n["shape"]}<text{n["label"]}>{text}</text></a>')
     out.append("</g>")
     return Markup("\n".join(out))
