@@ -280,6 +280,7 @@ def _d(x: float) -> str:
     return str(int(r)) if r == int(r) else repr(r)
 
 
+@functools.lru_cache(maxsize=4096)
 def _t(tenths: int) -> str:
     """A whole number of tenths as the shortest SVG number: 35 -> "3.5", -5 -> "-.5",
     40 -> "4" (integer arithmetic, so the same bytes on every platform)."""
@@ -368,6 +369,7 @@ def _shape_tail(kind: str, r10: int) -> tuple[int, int, str] | None:
     return t[0][0], t[0][1], "l" + _seq(steps) + "z"
 
 
+@functools.lru_cache(maxsize=8192)
 def _shape_at(kind: str, r: float, x: int, y: int) -> str:
     """The SVG element for a node of ``kind`` and radius ``r`` centred at whole ``x``, ``y``:
     a ``<circle>`` for concepts, else a ``<path>`` in relative coordinates."""
@@ -408,6 +410,7 @@ def kind_label(kind: str, n: int = 1) -> str:
     return one if n == 1 else many
 
 
+@functools.lru_cache(maxsize=8192)
 def _label(x: float, y: float, angle: float, offset: float, radial: bool) -> str:
     """Where a node's label goes, as the attributes of its ``<text>``: outward from the centre
     of the drawing, rotated along the ray when the ring is crowded (rotated about the centre,
@@ -475,6 +478,22 @@ def _edge_geometry(x1: float, y1: float, r1: float, x2: float, y2: float, r2: fl
 
 #: Keep arrowheads clear of the shape's outline.
 EDGE_PAD = 3.0
+
+
+@functools.lru_cache(maxsize=8192)
+def _drawn_edge(x1: float, y1: float, r1: float, x2: float, y2: float, r2: float,
+                a_links_b: bool, b_links_a: bool) -> tuple[str, str]:
+    """An edge drawn in full between two nodes, and its arrowheads (one for each direction
+    in which a page links to the other). Memoised, like ``_shape_at`` and ``_label``: maps
+    with the same number of neighbours put them at the same places, so most pages draw
+    what another has drawn already."""
+    sx, sy, ex, ey, ux, uy = _segment(x1, y1, r1 + EDGE_PAD, x2, y2, r2 + EDGE_PAD)
+    arrows = ""
+    if a_links_b:
+        arrows += _arrowhead(ex, ey, ux, uy)
+    if b_links_a:
+        arrows += _arrowhead(sx, sy, -ux, -uy)
+    return f"M{sx},{sy}L{ex},{ey}", arrows
 
 
 def _edge_dict(graph: ConceptGraph, e: Edge, pos: dict[str, tuple[float, float, float]],
@@ -549,14 +568,10 @@ def layout_neighbourhood(graph: ConceptGraph, hood: Neighbourhood, url_for) -> d
     for e in hood.edges:              # in a fixed order: that of hood.nodes
         if (e.a == centre or e.b == centre or parent.get(e.a) == e.b
                 or parent.get(e.b) == e.a):
-            x1, y1, ra = pos[e.a]
-            x2, y2, rb = pos[e.b]
-            sx, sy, ex, ey, ux, uy = _segment(x1, y1, ra + EDGE_PAD, x2, y2, rb + EDGE_PAD)
-            strong.setdefault(e.kind, []).append(f"M{sx},{sy}L{ex},{ey}")
-            if e.a_links_b:
-                arrows.append(_arrowhead(ex, ey, ux, uy))
-            if e.b_links_a:
-                arrows.append(_arrowhead(sx, sy, -ux, -uy))
+            line, heads = _drawn_edge(*pos[e.a], *pos[e.b], e.a_links_b, e.b_links_a)
+            strong.setdefault(e.kind, []).append(line)
+            if heads:
+                arrows.append(heads)
         else:
             faint.setdefault(e.kind, []).append(f"M{at[e.a]}L{at[e.b]}")
     edges = [{"d": "".join(ds), "kind": k, "weak": True} for k, ds in sorted(faint.items())]
