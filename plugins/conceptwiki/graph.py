@@ -16,6 +16,12 @@ and ``inc`` (wikilinks to it). Everything else reads those sets and never scans 
   description), ``graph_legend.html.j2``, ``graph.html.j2`` (a concept page's map, key and
   list) and ``graph.md.j2`` (the graph page) wrap them, with Jinja's autoescaping.
 
+A concept map is on every concept page, so it carries only what differs from page to page:
+colours, line styles, fonts and the key's shapes are classes in ``assets/graph.css`` (the key
+is plain HTML; :func:`key_css` keeps its shapes equal to the drawing's), a node is a link with
+its title, its shape in relative coordinates and its label, the edges are one path per kind
+and the arrowheads one more (no markers, so no ids of its own and no ``<defs>``).
+
 Nothing here imports MkDocs.
 """
 
