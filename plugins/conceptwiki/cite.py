@@ -245,7 +245,7 @@ class PageTemplates:
     The CSL items of concept pages (:func:`page_item`) differ only in ``id``, title, URL and
     issued date. ``render(item, style)`` returns a tuple of strings (or ``None``), the
     *forms* a caller needs of an item in a style (HTML of a citation, a sort key, ...); it
-    must be a function of the item (it may ignore the ``id``). :meth:`fill` gives
+    must be a function of the item's fields other than ``id``. :meth:`fill` gives
     ``render(item, style)`` for a page item without rendering it: each style renders a
     template item once per month of issue (a placeholder title and URL, a sentinel year and
     day), and the page's own year, day, title (cased as the style cases titles: found with a
