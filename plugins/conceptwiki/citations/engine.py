@@ -198,8 +198,14 @@ class CitationEngine:
     def bibliography_sort_key(self, item: dict, style: str) -> list:
         """JSON-able values the style's bibliography sorts ``item`` by (see
         :func:`conceptwiki.citations.citeproc_compat.bibliography_sort_values`)."""
-        return self._render(("sortkey", _item_key(item)), style, "text",
-                            lambda s: compat.bibliography_sort_values(s.csl, item))
+        return [sort_value_json(v) for v in self.bibliography_sort_strings(item, style)]
+
+    def bibliography_sort_strings(self, item: dict, style: str) -> list:
+        """What :meth:`bibliography_sort_key` is made of, before :func:`sort_value_json`:
+        for each key of the style's ``cs:sort``, ``None`` (no value), a tuple (a date as
+        ``"YYYYYMMDD"`` strings with 10000 added to the year, or a number) or the text the
+        collation compares (lower case, without accents)."""
+        return self._render(("sortstrings", _item_key(item)), style, "text", lambda s: _sort_strings(s.csl, item))
 
     def year_suffix_group(self, item: dict, style: str) -> str | None:
         """Items with the same group in one bibliography get year suffixes; ``None``: never."""
@@ -277,6 +283,22 @@ class CitationEngine:
     def clear_cache(self) -> None:
         with self._lock:
             self._cache.clear()
+
+
+def sort_value_json(value):
+    """A value of :meth:`CitationEngine.bibliography_sort_strings` in the JSON form of
+    :meth:`CitationEngine.bibliography_sort_key`."""
+    return compat._json_sort_value(value)
+
+
+def _sort_strings(csl, item: dict) -> list:
+    bib_el = csl.root.find("cs:bibliography", compat._NS)
+    sort_el = bib_el.find("cs:sort", compat._NS) if bib_el is not None else None
+    keys = sort_el.findall("cs:key", compat._NS) if sort_el is not None else []
+    if not keys:
+        return []
+    ci = compat._one(csl, item)[1]
+    return [compat._sort_value(csl, key_el, ci, "bibliography") for key_el in keys]
 
 
 def _item_key(item: dict) -> str:
