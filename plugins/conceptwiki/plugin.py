@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import TableOfContents, get_toc
 
@@ -341,6 +341,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             return ""  # rendered in on_page_context, just before the theme writes the page
         return html
 
+    # Before other plugins' on_page_context (Material's lunr search indexes page.content there).
+    @event_priority(50)
     def on_page_context(self, context, *, page, config, nav):
         generated = self.html_pages.get(page.file.src_uri)
         if generated is not None:
