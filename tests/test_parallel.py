@@ -171,3 +171,12 @@ def test_workers_report_their_cpu_and_stats():
             r.body(p)
     stats = r.worker_stats()
     assert stats["citations"] == 3.0 and stats["cpu"] >= 0.0
+
+
+def test_workers_hand_back_what_they_collect():
+    ps = pages(6)
+    with PageRenderer(ps, workers=2, collect=lambda: {"pid": os.getpid()}) as r:
+        for p in ps:
+            r.body(p)
+    got = r.collected()
+    assert len(got) == 2 and len({g["pid"] for g in got}) == 2 and os.getpid() not in {g["pid"] for g in got}

@@ -42,9 +42,10 @@ def default_workers() -> int:
     return max(0, min(cpus - 1, 4))
 
 
-def _work(pages: Sequence[Page], indices: Sequence[int], conn, spool: str, stats) -> None:
+def _work(pages: Sequence[Page], indices: Sequence[int], conn, spool: str, stats, collect) -> None:
     """A worker: render ``pages[i]`` for each ``i`` in order, write each body to the spool
-    folder and say so through ``conn``; at the end send its CPU seconds and ``stats()``."""
+    folder and say so through ``conn``; at the end send its CPU seconds, ``stats()`` and
+    ``collect()``."""
     cpu = 0.0
     try:
         for i in indices:
@@ -61,7 +62,9 @@ def _work(pages: Sequence[Page], indices: Sequence[int], conn, spool: str, stats
                 message = ("ok", i, None)
             cpu += time.process_time() - t0
             conn.send(message)
-        conn.send(("done", -1, {"cpu": cpu, **(stats() if stats is not None else {})}))
+        report = {"stats": {"cpu": cpu, **(stats() if stats is not None else {})},
+                  "collected": collect() if collect is not None else None}
+        conn.send(("done", -1, report))
     except (BrokenPipeError, EOFError, OSError, KeyboardInterrupt):
         pass  # the caller stopped listening (or the spool folder is gone): nothing left to do
     finally:
@@ -69,11 +72,11 @@ def _work(pages: Sequence[Page], indices: Sequence[int], conn, spool: str, stats
 
 
 class _Worker:
-    def __init__(self, ctx, pages: Sequence[Page], indices: list[int], spool: str, stats):
+    def __init__(self, ctx, pages: Sequence[Page], indices: list[int], spool: str, stats, collect):
         self.indices = indices
         self.spool = spool
         receive, send = ctx.Pipe(duplex=False)
-        self.process = ctx.Process(target=_work, args=(pages, indices, send, spool, stats),
+        self.process = ctx.Process(target=_work, args=(pages, indices, send, spool, stats, collect),
                                    daemon=True, name="conceptwiki-pages")
         self.process.start()
         send.close()  # the worker holds the sending end
@@ -82,6 +85,7 @@ class _Worker:
         self.announced = 0
         self.finished = False
         self.stats: dict[str, float] = {}
+        self.collected = None
         self.lock = threading.Condition()
         self.reader = threading.Thread(target=self._read, daemon=True, name="conceptwiki-pages-reader")
 
@@ -94,7 +98,8 @@ class _Worker:
                 kind, i, value = self.conn.recv()
                 with self.lock:
                     if kind == "done":
-                        self.stats = dict(value)  # type: ignore[arg-type]
+                        self.stats = dict(value["stats"])  # type: ignore[index]
+                        self.collected = value["collected"]  # type: ignore[index]
                     else:
                         self.results[i] = kind
                         self.announced += 1
@@ -149,17 +154,20 @@ class PageRenderer:
 
     ``pages`` are in the order the build will ask for them (:meth:`body`); with
     ``workers=0`` every body is rendered when asked for, in the calling process. ``stats``
-    is called in each worker when it has rendered its pages (:meth:`worker_stats`).
+    is called in each worker when it has rendered its pages (:meth:`worker_stats`), and so
+    is ``collect``, whose results :meth:`collected` gives (e.g. what the worker cached).
     Use as a context manager, or call :meth:`close`, so that no worker outlives the build.
     """
 
     def __init__(self, pages: Sequence[Page], *, workers: int | None = None,
-                 stats: Callable[[], dict[str, float]] | None = None):
+                 stats: Callable[[], dict[str, float]] | None = None,
+                 collect: Callable[[], object] | None = None):
         self.pages = [p for p in pages if p.is_html]
         self.position = {p.src_uri: i for i, p in enumerate(self.pages)}
         self.workers: list[_Worker] = []
         self.spool: str | None = None
         self._reports: list[dict[str, float]] = []
+        self._collected: list[object] = []
         self.local_seconds = 0.0
         self.wait_seconds = 0.0
         self.fallbacks = 0
@@ -178,7 +186,7 @@ class PageRenderer:
             # Every worker is forked before any reader thread starts.
             for k in range(n):
                 self.workers.append(_Worker(ctx, self.pages, list(range(k, len(self.pages), n)),
-                                            self.spool, stats))
+                                            self.spool, stats, collect))
             for w in self.workers:
                 w.start_reading()
 
@@ -207,10 +215,16 @@ class PageRenderer:
                 out[k] = out.get(k, 0.0) + float(v)
         return out
 
+    def collected(self) -> list[object]:
+        """What ``collect()`` returned in each worker that finished (after :meth:`close`)."""
+        return list(self._collected)
+
     def close(self) -> None:
         for w in self.workers:
             w.stop()
             self._reports.append(w.stats)
+            if w.collected is not None:
+                self._collected.append(w.collected)
         self.workers = []
         if self.spool is not None:
             shutil.rmtree(self.spool, ignore_errors=True)

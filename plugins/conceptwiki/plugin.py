@@ -84,6 +84,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self.html_pages: dict = {}
         self.renderer = None
         self._engine = None
+        self._disk = None
         self._versions_note: str | None = None
 
     def _site_config(self, config) -> SiteConfig:
@@ -248,7 +249,31 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
                 return engine
         engine = CitationEngine(styles, base_dir=self.root)
         self._engine = (key(engine), engine)
+        self._disk = None
+        if self.config.cache:
+            from .citations.cache import DiskCache
+
+            t0 = time.perf_counter()
+            try:
+                self._disk = DiskCache(engine)
+                loaded = self._disk.load()
+            except OSError as exc:
+                log.info(f"citation cache not used: {exc}")
+                self._disk = None
+            else:
+                log.debug(f"{loaded} rendered citations from {self._disk.path} "
+                          f"({time.perf_counter() - t0:.2f} s)")
         return engine
+
+    def _save_cache(self) -> None:
+        if self._disk is None or self._engine is None or self._disk.engine is not self._engine[1]:
+            return
+        t0 = time.perf_counter()
+        try:
+            self._disk.save()
+        except OSError as exc:
+            log.info(f"citation cache not written: {exc}")
+        self.timings["cache"] = self.timings.get("cache", 0.0) + time.perf_counter() - t0
 
     def _workers(self) -> int | None:
         value = self.config.workers
@@ -265,9 +290,15 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
 
         self._stop_renderer()
         builder = self.builder
+        engine = builder.citer.engine
+        known = set(engine.cache_entries()) if self._disk is not None else None
+        # Workers hand back what they rendered that this process has not (for the cache).
+        collect = (lambda: {k: v for k, v in engine.cache_entries().items() if k not in known}) \
+            if known is not None else None
         self.renderer = PageRenderer([p for p in pages if p.is_html], workers=self._workers(),
                                      stats=lambda: {"citations": builder.citation_seconds,
-                                                    "max_rss_mib": _max_rss_mib()})
+                                                    "max_rss_mib": _max_rss_mib()},
+                                     collect=collect)
 
     def _stop_renderer(self) -> None:
         renderer, self.renderer = self.renderer, None
@@ -279,6 +310,9 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             self.timings["workers_cpu"] = stats.get("cpu", 0.0)
             self.timings["workers_citations"] = stats.get("citations", 0.0)
             self.timings["workers_max_rss_mib"] = stats.get("max_rss_mib", 0.0)
+            for entries in renderer.collected():
+                if isinstance(entries, dict) and self._engine is not None:
+                    self._engine[1].preload(entries)
             if renderer.fallbacks:
                 log.debug(f"{renderer.fallbacks} concept pages were rendered in the MkDocs process")
 
@@ -386,13 +420,15 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             self.timings["search"] += time.perf_counter() - t0
             log.debug(f"Pagefind: {run.files} files, {run.bytes} bytes in {run.seconds:.2f} s")
         self._stop_renderer()
+        self._save_cache()
         builder = getattr(self, "builder", None)
         if builder is not None and self.timings:
             t = self.timings
             # Citations rendered here and, for the concept pages, in the workers.
             t["citations"] = builder.citation_seconds + t.get("workers_citations", 0.0)
             t["max_rss_mib"] = _max_rss_mib()
-            t["total"] = sum(t[k] for k in ("load", "links", "render", "files", "pages", "post_page", "search"))
+            t["total"] = sum(t.get(k, 0.0) for k in ("load", "links", "render", "files", "pages", "post_page",
+                                                     "search", "cache"))
         target = os.environ.get("CONCEPTWIKI_TIMINGS")
         if target:
             Path(target).write_text(json.dumps(self.timings, indent=2, sort_keys=True), encoding="utf-8")

@@ -117,6 +117,7 @@ class _Style:
     title: str
     short_title: str
     note: bool
+    own: Path | None = None  # a dependent style's own file (``path`` is its parent)
 
 
 class CitationEngine:
@@ -146,6 +147,7 @@ class CitationEngine:
                 title=info["title"] or compat.style_title(csl),
                 short_title=info["title-short"] or info["title"] or compat.style_title(csl, short=True),
                 note=compat.is_note_style(csl),
+                own=own,
             )
         self._cache: OrderedDict[tuple, Any] = OrderedDict()
         self._lock = threading.RLock()
@@ -283,6 +285,26 @@ class CitationEngine:
     def clear_cache(self) -> None:
         with self._lock:
             self._cache.clear()
+
+    def style_files(self, style: str) -> list[Path]:
+        """The files ``style`` is read from (a dependent style's own file, then its parent)."""
+        st = self._style(style)
+        return list(dict.fromkeys(p for p in (st.own, st.path) if p is not None))
+
+    def cache_entries(self) -> dict[tuple, Any]:
+        """Everything rendered so far, by key (see :mod:`conceptwiki.citations.cache`)."""
+        with self._lock:
+            return dict(self._cache)
+
+    def preload(self, entries: dict[tuple, Any]) -> None:
+        """Take renderings made earlier for this engine's styles (same keys and values as
+        :meth:`cache_entries` gives)."""
+        with self._lock:
+            for key, value in entries.items():
+                if key not in self._cache and isinstance(key, tuple) and key[:1] and key[0] in self._styles:
+                    self._cache[key] = value
+            while len(self._cache) > _CACHE_SIZE:
+                self._cache.popitem(last=False)
 
 
 def sort_value_json(value):
