@@ -10,7 +10,8 @@ the graph's own work separately from everything else:
 * **graph page**: ``SiteBuilder.graph_page()`` (the whole-wiki drawing, filter and list).
 
 and measures bytes: the graph page's Markdown, the same converted to HTML by Python-Markdown (what
-MkDocs puts in the article; the theme adds ~30 KB around it), and the concept maps (mean, max).
+MkDocs puts in the article; the theme adds ~30 KB around it), and the concept maps (median, mean,
+max over the concepts that have one: SVG, key and list, as they go into each page).
 No timing is asserted here; linear growth shows as a flat "ms per concept" between sizes.
 
     .venv/bin/python bench/graph.py                     # N = 1000, 5000
@@ -55,8 +56,12 @@ class GraphResult:
     adjacency_s: float
     maps_s: float
     page_s: float
+    map_median_kib: float
     map_mean_kib: float
     map_max_kib: float
+    map_svg_kib: float
+    map_key_kib: float
+    map_list_kib: float
     page_md_kib: float
     page_html_kib: float
     drawn: int
@@ -85,6 +90,30 @@ def _best(fn, repeat: int):
     return best, out
 
 
+#: The parts of a concept map, as ``graph.html.j2`` writes them.
+PARTS = {"svg": re.compile(r"<svg.*?</svg>", re.S),
+         "key": re.compile(r'<ul class="cw-graph__legend".*?</ul>', re.S),
+         "list": re.compile(r"<details.*?</details>", re.S)}
+
+
+def map_parts(graph, builder, template) -> dict[str, float]:
+    """Median bytes of each part of the concept maps (the drawing, the key, the list), in an
+    untimed pass of its own: where the bytes of a map go."""
+    from conceptwiki.graph import neighbourhood_view
+    from conceptwiki.site import concept_src
+
+    found: dict[str, list[int]] = {k: [] for k in PARTS}
+    for slug in builder.entries:
+        src = concept_src(slug)
+        view = neighbourhood_view(graph, slug, lambda s: builder.link(src, concept_src(s)))
+        if view:
+            text = template.render(graph=view)
+            for k, rx in PARTS.items():
+                m = rx.search(text)
+                found[k].append(len(m.group(0).encode()) if m else 0)
+    return {k: statistics.median(v) if v else 0 for k, v in found.items()}
+
+
 def measure(n: int, work: Path, *, seed: int = 0, repeat: int = 3) -> GraphResult:
     import markdown
 
@@ -104,10 +133,12 @@ def measure(n: int, work: Path, *, seed: int = 0, repeat: int = 3) -> GraphResul
         for slug in builder.entries:
             src = concept_src(slug)
             view = neighbourhood_view(graph, slug, lambda s: builder.link(src, concept_src(s)))
-            sizes.append(len(template.render(graph=view).encode()) if view else 0)
-        return sizes
+            if view:
+                sizes.append(len(template.render(graph=view).encode()))
+        return sizes or [0]
 
     maps_s, sizes = _best(maps, repeat)
+    parts = map_parts(graph, builder, template)
     page_s, page = _best(builder.graph_page, repeat)
     md = page.markdown
     html = markdown.markdown(md, extensions=["toc", "admonition", "attr_list", "tables"])
@@ -119,14 +150,18 @@ def measure(n: int, work: Path, *, seed: int = 0, repeat: int = 3) -> GraphResul
         links=sum(len(v) for v in graph.out.values()),
         max_degree=max(graph.degree.values(), default=0),
         adjacency_s=adjacency_s, maps_s=maps_s, page_s=page_s,
+        map_median_kib=statistics.median(sizes) / KIB,
         map_mean_kib=statistics.fmean(sizes) / KIB, map_max_kib=max(sizes) / KIB,
+        map_svg_kib=parts["svg"] / KIB, map_key_kib=parts["key"] / KIB,
+        map_list_kib=parts["list"] / KIB,
         page_md_kib=len(md.encode()) / KIB, page_html_kib=len(html.encode()) / KIB,
         drawn=drawn, drawn_edges=drawn_edges,
     )
 
 
 COLUMNS = ["N", "related pairs", "links", "max degree", "adjacency s", "maps s", "graph page s",
-           "graph total s", "ms/concept", "map KiB mean / max", "graph page KiB (Markdown / HTML)",
+           "graph total s", "ms/concept", "map KiB median / mean / max",
+           "map median KiB: SVG / key / list", "graph page KiB (Markdown / HTML)",
            "drawn nodes / edges"]
 
 
@@ -136,7 +171,9 @@ def table(results: list[GraphResult]) -> str:
         rows.append("| " + " | ".join([
             f"{r.n:,}", f"{r.related_pairs:,}", f"{r.links:,}", f"{r.max_degree:,}",
             f"{r.adjacency_s:.3f}", f"{r.maps_s:.2f}", f"{r.page_s:.3f}", f"{r.total_s:.2f}",
-            f"{r.ms_per_concept:.2f}", f"{r.map_mean_kib:.1f} / {r.map_max_kib:.1f}",
+            f"{r.ms_per_concept:.2f}",
+            f"{r.map_median_kib:.1f} / {r.map_mean_kib:.1f} / {r.map_max_kib:.1f}",
+            f"{r.map_svg_kib:.1f} / {r.map_key_kib:.2f} / {r.map_list_kib:.1f}",
             f"{r.page_md_kib:,.0f} / {r.page_html_kib:,.0f}", f"{r.drawn} / {r.drawn_edges:,}",
         ]) + " |")
     return "\n".join(rows)
@@ -163,6 +200,10 @@ def section(results: list[GraphResult], command: str) -> str:
         "16 entries of each shown node's ranked neighbour list and the pairs among ≤ 33 drawn "
         "nodes, never the whole wiki; only counting the 2-hop nodes left out (a set union in C) "
         "grows with the degree of the hubs next to a concept.",
+        "- *map KiB*: a concept map as it goes into its page (the SVG, the key and the list; "
+        "pages without a map left out); *SVG / key / list*: the median of each part, in an "
+        "untimed pass of its own. Colours, line styles, the key's shapes and the arrowheads' "
+        "style are in graph.css, not in each page.",
         f"- *graph page*: the {MAX_WIKI_NODES} most connected concepts drawn (all of them "
         f"below {MAX_WIKI_NODES}), the "
         "filter, and every concept in a list by kind: that list is what grows with N (about "

@@ -14,6 +14,18 @@ GOLDEN = ROOT / "tests" / "golden"
 sys.path.insert(0, str(ROOT / "plugins"))
 
 
+def pytest_configure(config):
+    """Builds in the tests keep their citation cache (and any other XDG cache) in a folder of
+    this run's (removed at the end), not in the user's ~/.cache."""
+    import tempfile
+
+    if "CONCEPTWIKI_TEST_CACHE" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="conceptwiki-test-cache-")
+        os.environ["CONCEPTWIKI_TEST_CACHE"] = folder
+        os.environ["XDG_CACHE_HOME"] = folder
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
 @pytest.fixture
 def project(tmp_path: Path):
     """A copy of the real project's content in a temporary folder."""

@@ -3,6 +3,7 @@ adjacency, neighbourhoods, caps, layout, determinism and escaping of the SVG."""
 
 from __future__ import annotations
 
+import math
 import random
 import re
 import xml.etree.ElementTree as ET
@@ -248,13 +249,21 @@ def test_svg_is_labelled_and_nodes_are_links():
     assert [a.get(HREF) for a in centre] == [url("a")]
     for a in links:
         assert a.find(f"{SVG}title").text and a.find(f"{SVG}text").text
-    # arrowheads on links, none on related-only edges
+    # arrowheads on links (one triangle, tip first, at the end of each link drawn in full),
+    # none on related-only edges; no markers and so no ids but the title's and description's
+    assert ids == {"cw-graph-map-title", "cw-graph-map-desc"}
     edges = root.findall(f".//{SVG}path[@class]")
-    marked = [p for p in edges if "cw-graph__edge--link" in p.get("class") and
-              not "weak" in p.get("class")]
-    assert marked and all(p.get("marker-end") or p.get("marker-start") for p in marked)
-    assert not [p for p in edges if p.get("class").endswith("--related") and
-                (p.get("marker-end") or p.get("marker-start"))]
+    ends = {}
+    for p in edges:
+        if "weak" not in p.get("class"):
+            kind = p.get("class").split("--")[-1]
+            for seg in re.findall(r"M(-?\d+,-?\d+)L(-?\d+,-?\d+)", p.get("d")):
+                ends.update({pt: kind for pt in seg})
+    [arrows] = [p for p in edges if p.get("class") == "cw-graph__arrows"]
+    tips = re.findall(r"M(-?\d+,-?\d+)l", arrows.get("d"))
+    assert len(tips) == 3 == len(re.findall(r"z", arrows.get("d")))   # a->c, d->a, c->f
+    assert {ends[t] for t in tips} == {"link"}
+    assert not [p for p in edges if p.get("marker-end") or p.get("marker-start")]
     # the text alternative names every drawn neighbour
     for word in ("Related", "Links to", "Linked from", "Two steps away"):
         assert word in html
@@ -331,3 +340,182 @@ def test_from_site_reads_the_builders_maps():
     assert g.nodes["a"] == GraphNode("a", "A", "risk", ("t",))
     assert g.related["a"] == {"b"} and g.out["c"] == {"a"} and g.inc["a"] == {"c"}
     assert "docs/guide.md" not in g.nodes and g.degree == {"a": 2, "b": 1, "c": 1}
+
+
+# -- a small map: what each page carries and what it no longer repeats ---------------------
+
+GRAPH_CSS = (Path(__file__).resolve().parent.parent / "plugins" / "conceptwiki" / "assets"
+             / "graph.css")
+
+
+def crowded(title_len: int = 30) -> tuple[ConceptGraph, str]:
+    """A concept with more neighbours than the caps, of every kind, with long titles: the
+    largest map a page can have."""
+    rng = random.Random(7)
+    slugs = [f"n{i:03d}" for i in range(80)]
+    kinds = {s: KIND_ORDER[i % len(KIND_ORDER)] for i, s in enumerate(slugs)}
+    titles = {s: (f"Concept {s} " + "x" * title_len)[:title_len] for s in slugs}
+    links = {"n000": slugs[1:25]}
+    for s in slugs[1:25]:
+        links[s] = rng.sample(slugs[25:], 5) + rng.sample(slugs[1:25], 2)
+    g = make(titles, kinds=kinds, links=links, related={"n000": slugs[1:6], "n003": ["n040"]})
+    return g, "n000"
+
+
+def test_repeated_definitions_are_not_in_each_map():
+    g, centre = crowded()
+    html = env().get_template("graph.html.j2").render(graph=neighbourhood_view(g, centre, url))
+    root = _svg_root(html)
+    tags = {el.tag.removeprefix(SVG) for el in root.iter()}
+    assert tags <= {"svg", "title", "desc", "g", "path", "circle", "a", "text"}, tags
+    assert "style=" not in html and "<defs" not in html and "marker" not in html
+    assert "translate(" not in html                       # shapes are drawn where they are
+    # the key is plain HTML, its swatches drawn by graph.css
+    key = html.split('<ul class="cw-graph__legend"', 1)[1].split("</ul>", 1)[0]
+    assert "<svg" not in key and "<path" not in key
+    # one path per kind of edge (faint and in full), one for all the arrowheads
+    paths = [(p.get("class"), p.get("d")) for p in root.iter(f"{SVG}path") if p.get("class")]
+    classes = [c for c, _d in paths]
+    assert len(classes) == len(set(classes)) and "cw-graph__arrows" in classes
+    # numbers: whole in edges, at most one decimal in shapes and arrowheads
+    for el in root.iter():
+        for attr in ("d", "x", "y", "cx", "cy", "r", "transform"):
+            for num in re.findall(r"-?\d*\.\d+|-?\d+", el.get(attr, "")):
+                assert "." not in num or len(num.split(".")[1]) == 1, (attr, num)
+    # only the title's and description's ids, the same on every page
+    assert sorted(el.get("id") for el in root.iter() if el.get("id")) == [
+        "cw-graph-map-desc", "cw-graph-map-title"]
+
+
+def test_every_neighbour_is_a_link_with_an_accessible_name_and_a_label():
+    g, centre = crowded()
+    view = neighbourhood_view(g, centre, url)
+    html = env().get_template("graph.html.j2").render(graph=view)
+    root = _svg_root(html)
+    links = root.findall(f".//{SVG}a")
+    drawn = {n["slug"] for n in view["nodes"]}
+    assert len(links) == len(drawn) == 1 + 16 + 16
+    kinds_drawn = set()
+    for a in links:
+        slug = a.get(HREF).strip("./")
+        node = g.nodes[slug]
+        assert slug in drawn
+        assert a.find(f"{SVG}title").text == f"{node.title} ({node.kind.replace('-', ' ')})"
+        text = a.find(f"{SVG}text").text
+        assert text and text.rstrip("…") in node.title
+        shapes = [el for el in a if el.tag in (f"{SVG}path", f"{SVG}circle")]
+        assert len(shapes) == 1
+        assert a.get("class") == f"cw-graph__node--{node.kind}"
+        kinds_drawn.add(node.kind)
+    assert kinds_drawn == set(KIND_ORDER)
+    # the list names every drawn neighbour as a link, and every 2-hop one's 1-hop node
+    listing = html.split("<details", 1)[1]
+    for slug in drawn - {centre}:
+        assert f'<a href="{url(slug)}">{g.nodes[slug].title}</a>' in listing
+    hood = g.neighbourhood(centre)
+    for s in hood.second:
+        item = re.search(rf'<li>via <a href="{re.escape(url(hood.parent[s]))}">[^<]*</a>:'
+                         rf'[^\n]*<a href="{re.escape(url(s))}">', listing)
+        assert item, s
+    # the key names each kind drawn, and both kinds of line
+    key = re.findall(r'<li class="cw-graph__key cw-graph__key--([a-z-]+)">([^<]*)</li>', html)
+    assert [k for k, _label in key] == [*KIND_ORDER, "related", "link"]
+
+
+def _absolute(d: str) -> list[tuple[float, float]]:
+    """The corners of a path of M/L/l/z commands (absolute and relative lines only)."""
+    pts: list[tuple[float, float]] = []
+    for cmd, args in re.findall(r"([MLlz])([^MLlz]*)", d):
+        nums = [float(n) for n in re.findall(r"-?\d*\.?\d+", args)]
+        for x, y in zip(nums[::2], nums[1::2]):
+            if cmd == "l":
+                x, y = pts[-1][0] + x, pts[-1][1] + y
+            pts.append((x, y))
+    return pts
+
+
+@pytest.mark.parametrize("kind", KIND_ORDER)
+@pytest.mark.parametrize("r", [7.0, 11.0, 4.5])
+def test_shapes_are_drawn_at_their_node_as_before(kind, r):
+    """A shape in relative coordinates from its first corner is the centred shape moved to
+    the node (what translate() did), to a tenth of a pixel."""
+    from conceptwiki.graph import _shape_at, shape_points
+    el = _shape_at(kind, r, -123, 45)
+    pts = shape_points(kind, r)
+    if pts is None:
+        assert el == f'<circle cx="-123" cy="45" r="{r:g}"/>'
+        return
+    d = re.fullmatch(r'<path d="([^"]+)"/>', el).group(1)
+    got = _absolute(d)
+    assert len(got) == len(pts)
+    for (gx, gy), (x, y) in zip(got, pts):
+        assert abs(gx - (x - 123)) < 0.11 and abs(gy - (y + 45)) < 0.11
+
+
+def test_labels_and_arrowheads_sit_where_they_belong():
+    """A rotated label starts on its node's ray, just outside the node; each arrowhead's tip
+    is the end of a link, its base back along it."""
+    g, centre = crowded()
+    view = neighbourhood_view(g, centre, url)
+    for n in view["nodes"]:
+        if n["role"] == "centre":
+            continue
+        m = re.fullmatch(r' x="(-?\d+)"( text-anchor="end")? transform="rotate\((-?[\d.]+)\)"',
+                         n["label"])
+        assert m, n["label"]
+        dist, deg = int(m.group(1)), float(m.group(3))
+        lx = dist * math.cos(math.radians(deg))
+        ly = dist * math.sin(math.radians(deg))
+        x, y = int(n["x"]), int(n["y"])
+        r = math.hypot(x, y)
+        assert abs(math.hypot(lx, ly) - (r + 12)) < 1.5
+        assert abs(math.atan2(ly, lx) - math.atan2(y, x)) % (2 * math.pi) < 0.01 or \
+            abs(abs(math.atan2(ly, lx) - math.atan2(y, x)) - 2 * math.pi) < 0.01
+        assert (m.group(2) is not None) == (dist < 0)
+    arrows = view["arrows"]
+    strong = " ".join(e["d"] for e in view["edges"] if not e["weak"] and e["kind"] != "related")
+    ends = set(re.findall(r"-?\d+,-?\d+", strong))
+    heads = re.findall(r"M(-?\d+),(-?\d+)l([^z]+)z", arrows)
+    assert heads
+    for tx, ty, rest in heads:
+        assert f"{tx},{ty}" in ends
+        w = _absolute(f"M{tx},{ty}l{rest}")
+        assert len(w) == 3
+        base = ((w[1][0] + w[2][0]) / 2, (w[1][1] + w[2][1]) / 2)
+        assert 6.5 < math.dist(base, w[0]) < 8 and 5 < math.dist(w[1], w[2]) < 6.5
+
+
+def test_key_shapes_in_graph_css_match_the_drawing():
+    """graph.css carries the key's swatches (graph.key_css()) and a colour for every kind, for
+    the nodes and the key alike."""
+    from conceptwiki.graph import key_clip_path, key_css
+    css = GRAPH_CSS.read_text(encoding="utf-8")
+    assert key_css() in css
+    for kind in KIND_ORDER:
+        assert re.search(rf"\.cw-graph__node--{kind}, \.cw-graph__key--{kind} \{{ "
+                         r"--cw-kind-colour: #[0-9a-f]{6}; \}", css), kind
+        clip = key_clip_path(kind)
+        if clip.startswith("polygon"):
+            pts = [tuple(float(v.rstrip("%")) for v in p.split())
+                   for p in clip[8:-1].split(", ")]
+            assert all(0 <= v <= 100 for p in pts for v in p)
+            assert len(pts) == len(shape_points_for(kind))
+    assert len({key_clip_path(k) for k in KIND_ORDER}) == len(KIND_ORDER)
+
+
+def shape_points_for(kind):
+    from conceptwiki.graph import shape_points
+    return shape_points(kind, 5.0)
+
+
+def test_a_full_map_is_small():
+    """The largest map a page can have (16 + 16 neighbours of every kind, 30-character
+    titles), in bytes. Before shapes lost their transform, labels their repeated coordinates,
+    arrowheads their markers and the key its SVG, this was 21,401 bytes, 297 a node."""
+    g, centre = crowded()
+    view = neighbourhood_view(g, centre, url)
+    html = env().get_template("graph.html.j2").render(graph=view)
+    body = str(view["body"])
+    nodes = body[body.index('<g class="cw-graph__nodes">'):]
+    assert len(nodes) / len(view["nodes"]) < 255, len(nodes) / len(view["nodes"])
+    assert len(html.encode()) < 16_000, len(html.encode())

@@ -16,7 +16,9 @@ def test_measure_and_report(tmp_path: Path):
     r = graph_bench.measure(60, tmp_path, repeat=1)
     assert r.n == 60 and r.links > 0 and r.related_pairs > 0
     assert r.drawn == 60                       # below the cap, everything is drawn
-    assert 0 < r.map_mean_kib <= r.map_max_kib
+    assert 0 < r.map_mean_kib <= r.map_max_kib and 0 < r.map_median_kib <= r.map_max_kib
+    assert 0 < r.map_svg_kib + r.map_key_kib + r.map_list_kib <= r.map_max_kib
+    assert r.map_svg_kib > 0 and r.map_key_kib > 0 and r.map_list_kib > 0
     assert r.page_html_kib > 0 and r.drawn_edges > 0
     text = graph_bench.section([r], "bench/graph.py --sizes 60")
     assert text.startswith(graph_bench.HEADING + "\n")

@@ -62,7 +62,7 @@ def test_concept_page_shows_its_neighbourhood(site: Path):
     labels = svg["aria-labelledby"].split()
     assert [svg.find(id=i).name for i in labels] == ["title", "desc"]
     assert svg.find("title").get_text() == f"Concept map of {data[slug]['title']}"
-    nodes = svg.select("a.cw-graph__node")
+    nodes = svg.select(".cw-graph__nodes > a")
     assert not [a for a in nodes if a.has_attr("href")]   # xlink:href only (see graph.draw)
     hrefs = {a["xlink:href"] for a in nodes}
     # every node is a working relative link to a concept page, with the concept's title
@@ -76,7 +76,7 @@ def test_concept_page_shows_its_neighbourhood(site: Path):
         assert t.startswith(data[s]["title"] + " ("), (s, t)
     centre = svg.select("a[aria-current=page]")
     assert len(centre) == 1 and resolve(page, centre[0]["xlink:href"]) == page.resolve()
-    assert "cw-graph__node--centre" in centre[0]["class"]
+    assert centre[0].parent["class"] == ["cw-graph__nodes"]
     # the related concepts (declared on either page) are all on the map, up to the cap
     related = set(data[slug].get("related", [])) | {
         s for s, d in data.items() if slug in d.get("related", [])}
@@ -85,12 +85,22 @@ def test_concept_page_shows_its_neighbourhood(site: Path):
     # kinds: a node's class names its kind, as in the YAML
     for a in nodes:
         s = resolve(page, a["xlink:href"]).parent.name
-        assert f"cw-graph__node--{data[s]['kind']}" in a["class"]
+        assert a["class"] == [f"cw-graph__node--{data[s]['kind']}"]
     # wikilinks are edges too: arrowheads on "links to" edges, the key explains both kinds
-    arrows = svg.select("path.cw-graph__edge[marker-end], path.cw-graph__edge[marker-start]")
-    assert arrows, "no wikilink drawn"
+    arrows = svg.select("path.cw-graph__arrows")
+    assert len(arrows) == 1 and arrows[0]["d"].count("z") >= 1, "no wikilink drawn"
     assert {"related", "links to"} <= {li.get_text(strip=True) for li in
                                       figure.select(".cw-graph__legend li")}
+    # nothing that is the same on every page is in the page: no markers or other <defs>, no
+    # inline styles, a key of plain HTML (its shapes are in graph.css), one path per edge kind
+    assert not svg.select("defs, marker, style, [style]") and not figure.select("[style]")
+    assert not figure.select(".cw-graph__legend svg")
+    key = {li["class"][1].removeprefix("cw-graph__key--") for li in
+           figure.select(".cw-graph__legend li.cw-graph__key")}
+    assert key == {data[resolve(page, a["xlink:href"]).parent.name]["kind"] for a in nodes} | {
+        "related", "link"}
+    kinds = [p["class"] for p in svg.select("path.cw-graph__edge")]
+    assert len(kinds) == len({" ".join(k) for k in kinds})
     # the list is a text alternative with the same links
     listing = figure.select_one("details.cw-graph__list")
     assert listing.summary.get_text(strip=True) == "The concept map as a list"
@@ -119,7 +129,7 @@ def test_graph_page_in_nav_with_filters_and_full_list(site: Path):
     tags = [o["value"] for o in form.select("select[name=tag] option")]
     assert tags[0] == "" and tags[1:] == sorted({t for d in data.values() for t in d.get("tags", [])})
     svg = doc.select_one("figure.cw-graph--wiki svg")
-    nodes = svg.select("a.cw-graph__node")
+    nodes = svg.select(".cw-graph__nodes > a")
     assert len(nodes) == len(data)                           # a small wiki is drawn whole
     index = {}
     for a in nodes:

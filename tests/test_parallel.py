@@ -41,7 +41,7 @@ def no_children_left() -> bool:
 @pytest.mark.parametrize("workers", [0, 1, 2, 3])
 def test_bodies_are_those_rendered_in_process(workers: int):
     ps = pages(40)
-    with PageRenderer(ps, workers=workers, window=4) as r:
+    with PageRenderer(ps, workers=workers) as r:
         got = [r.body(p) for p in ps]
         assert r.fallbacks == 0
     assert got == [body_of(n) for n in range(40)]
@@ -51,8 +51,11 @@ def test_bodies_are_those_rendered_in_process(workers: int):
 def test_pages_asked_for_out_of_order():
     ps = pages(30)
     order = list(reversed(range(30))) + [3, 17]
-    with PageRenderer(ps, workers=2, window=2) as r:
+    with PageRenderer(ps, workers=2) as r:
         got = [r.body(ps[i]) for i in order]
+        # The workers get to each page first time (the build waits); asked again, a page is
+        # rendered here.
+        assert r.fallbacks == 2
     assert got == [body_of(i) for i in order]
     assert no_children_left()
 
@@ -69,7 +72,7 @@ def test_a_page_that_fails_fails_as_it_would_in_process():
 
 def test_a_worker_that_dies_is_replaced_by_rendering_here():
     ps = pages(200)
-    with PageRenderer(ps, workers=1, window=3) as r:
+    with PageRenderer(ps, workers=1) as r:
         assert r.body(ps[0]) == body_of(0)
         os.kill(r.workers[0].process.pid, signal.SIGKILL)
         r.workers[0].process.join(5)
@@ -79,12 +82,40 @@ def test_a_worker_that_dies_is_replaced_by_rendering_here():
     assert no_children_left()
 
 
-def test_closing_early_stops_the_workers():
+def test_closing_early_stops_the_workers_and_removes_the_spool():
     ps = pages(500)
-    r = PageRenderer(ps, workers=2, window=2)
+    r = PageRenderer(ps, workers=2)
+    spool = Path(r.spool)
     r.body(ps[0])
+    assert spool.is_dir()
     r.close()
     assert no_children_left()
+    assert not spool.exists()
+
+
+def test_workers_run_ahead_without_holding_pages_in_memory():
+    import time
+
+    ps = pages(300)
+    with PageRenderer(ps, workers=1) as r:
+        deadline = time.monotonic() + 30
+        while len(r.workers[0].results) < 300 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        # Every page was rendered before the first was asked for: they wait on disk.
+        assert len(r.workers[0].results) == 300
+        assert set(r.workers[0].results.values()) == {"ok"}
+        assert len(list(Path(r.spool).glob("*.pickle"))) == 300
+        assert [r.body(p) for p in ps] == [body_of(n) for n in range(300)]
+        assert list(Path(r.spool).glob("*")) == []
+
+
+def test_a_lost_spool_file_is_rendered_here():
+    ps = pages(5)
+    with PageRenderer(ps, workers=1) as r:
+        r.workers[0].process.join(10)
+        (Path(r.spool) / "2.pickle").unlink()
+        assert [r.body(p) for p in ps] == [body_of(n) for n in range(5)]
+        assert r.fallbacks == 1
 
 
 def test_only_pre_rendered_pages_are_handed_out():
@@ -140,3 +171,12 @@ def test_workers_report_their_cpu_and_stats():
             r.body(p)
     stats = r.worker_stats()
     assert stats["citations"] == 3.0 and stats["cpu"] >= 0.0
+
+
+def test_workers_hand_back_what_they_collect():
+    ps = pages(6)
+    with PageRenderer(ps, workers=2, collect=lambda: {"pid": os.getpid()}) as r:
+        for p in ps:
+            r.body(p)
+    got = r.collected()
+    assert len(got) == 2 and len({g["pid"] for g in got}) == 2 and os.getpid() not in {g["pid"] for g in got}

@@ -29,10 +29,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from functools import cmp_to_key
+from collections import Counter
+from functools import cmp_to_key, partial
 from typing import Iterable
 
-from .cite import _SENTINEL, _SENTINEL_YEAR, _date_parts, linkify
+from .cite import _SENTINEL, _SENTINEL_YEAR, PageTemplates, _date_parts, linkify
+from .citations.engine import sort_value_json
 from .exports import csl_to_bibtex, csl_to_ris
 
 __all__ = ["YEAR_SUFFIX", "CITATION_NUMBER", "BriefBuilder", "assemble", "compare_sort_keys", "year_suffix",
@@ -158,16 +160,32 @@ def assemble(parts: Iterable[dict], style: str, descending: list[bool],
 
 # -- build --------------------------------------------------------------------------------
 
-class BriefBuilder:
-    """Writes the Brief page and the per-concept brief data of a :class:`SiteBuilder`."""
+#: The entry's variants besides the plain one, and how the engine renders them.
+_VARIANTS = {"ys": {"year_suffix": YEAR_SUFFIX}, "sub": {"substitute": True},
+             "ys_sub": {"year_suffix": YEAR_SUFFIX, "substitute": True}}
 
-    def __init__(self, builder):
+
+class BriefBuilder:
+    """Writes the Brief page and the per-concept brief data of a :class:`SiteBuilder`.
+
+    Concept pages are cited alike (the publisher as author, the site, a URL, the date the
+    entry was updated), so their parts come from templates rendered once per style and month
+    of issue (:class:`~conceptwiki.cite.PageTemplates`), with each page's title, URL, year
+    and day put in; pages whose title or URL could come out differently are rendered in
+    full. ``templates=False`` renders every page in full (what the tests compare with).
+    """
+
+    def __init__(self, builder, *, templates: bool = True):
         self.b = builder
         self.citer = builder.citer
         self.engine = builder.citer.engine
         self.styles = list(builder.site.styles)
         self._items: dict[str, dict] | None = None
         self._numeric: dict[str, bool] = {}
+        self._substitutes: dict[str, str | None] = {}
+        self._pages = PageTemplates(self._page_forms) if templates else None
+        #: How many (page, style) pairs were rendered in full rather than from a template.
+        self.pages_in_full = 0
 
     def _number(self, style: str) -> str | None:
         """The citation number's placeholder in numeric styles (others render as the concept
@@ -176,14 +194,18 @@ class BriefBuilder:
             self._numeric[style] = self.engine.uses_citation_number(style)
         return CITATION_NUMBER if self._numeric[style] else None
 
+    def _substitute(self, style: str) -> str | None:
+        if style not in self._substitutes:
+            self._substitutes[style] = self.engine.subsequent_author_substitute(style)
+        return self._substitutes[style]
+
     # Items of the whole wiki: the concept pages and every source a concept cites.
     def _universe(self) -> tuple[dict[str, tuple[dict, dict]], dict[str, list[str]]]:
         items: dict[str, tuple[dict, dict]] = {}   # id -> (item, item as rendered)
         per_concept: dict[str, list[str]] = {}
         for slug, entry in self.b.entries.items():
             page = self.b.page_item(entry)
-            shown = dict(page, accessed=_date_parts(_SENTINEL)) if "accessed" in page else page
-            items.setdefault(page["id"], (page, shown))
+            items.setdefault(page["id"], (page, _shown(page)))
             ids = [page["id"]]
             for src in self.b.source_items(entry):
                 items.setdefault(src["id"], (src, src))
@@ -201,25 +223,33 @@ class BriefBuilder:
                                                        **variant)
         return marked
 
-    def _style_parts(self, item: dict, shown: dict, style: str, needs_ys: bool,
-                     needs_sub: bool, plain: tuple[str | None, str | None]) -> dict:
-        html_, names = plain
-        out: dict = {
-            "sort": self.engine.bibliography_sort_key(item, style),
-            "group": _short_hash(self.engine.year_suffix_group(item, style)),
-            "names": _short_hash(names),
-            "html": _finish(self._mark(html_, item, shown, style)),
-        }
-        variants = []
-        if needs_ys:
-            variants.append(("ys", {"year_suffix": YEAR_SUFFIX}))
-        if needs_sub:
-            variants.append(("sub", {"substitute": True}))
-        if needs_ys and needs_sub:
-            variants.append(("ys_sub", {"year_suffix": YEAR_SUFFIX, "substitute": True}))
-        for name, kw in variants:
-            body, _ = self.engine.bibliography_parts(shown, style, "html", citation_number=self._number(style), **kw)
-            out[name] = _finish(self._mark(body, item, shown, style, **kw))
+    def _body(self, item: dict, shown: dict, style: str, variant: str) -> str | None:
+        """The entry (``variant``: "html", "ys", "sub" or "ys_sub") as it goes in the data."""
+        if "sub" in variant and self._substitute(style) is None:
+            variant = "ys" if "ys" in variant else "html"  # the engine would render the same
+        kw = _VARIANTS.get(variant, {})
+        body, _ = self.engine.bibliography_parts(shown, style, "html", citation_number=self._number(style), **kw)
+        return _finish(self._mark(body, item, shown, style, **kw))
+
+    def _page_forms(self, item: dict, style: str) -> tuple:
+        """Everything the data takes from a page item in ``style``, rendered in full (what
+        :class:`~conceptwiki.cite.PageTemplates` renders templates with): the entry and its
+        variants, the names, the year-suffix group and the sort strings (see _sort_form)."""
+        shown = _shown(item)
+        names = self.engine.bibliography_parts(shown, style, "html", citation_number=self._number(style))[1]
+        group = self.engine.year_suffix_group(item, style)
+        # Without a group (the style adds no year suffixes) the "ys" variants are never used.
+        bodies = [self._body(item, shown, style, v) if group is not None or "ys" not in v else None
+                  for v in ("html", *_VARIANTS)]
+        return (*bodies, names, group, *(_sort_form(v) for v in self.engine.bibliography_sort_strings(item, style)))
+
+    def _style_parts(self, sort: list, group: str | None, names: str | None, body, needs_ys: bool,
+                     needs_sub: bool) -> dict:
+        out: dict = {"sort": sort, "group": _short_hash(group), "names": _short_hash(names),
+                     "html": body("html")}
+        for name in ("ys", "sub", "ys_sub"):
+            if ("ys" not in name or needs_ys) and ("sub" not in name or needs_sub):
+                out[name] = body(name)
         if "ys" in out and out["html"] is not None and out["ys"].replace(YEAR_SUFFIX, "") == out["html"]:
             del out["html"]  # the browser takes "ys" without the suffix (saves bytes)
         return out
@@ -240,26 +270,34 @@ class BriefBuilder:
                 "styles": {},
             }
         for style in self.styles:
-            plain = {iid: self.engine.bibliography_parts(shown, style, "html", citation_number=self._number(style))
-                     for iid, (item, shown) in universe.items()}
-            groups: dict[str, int] = {}
-            names: dict[str, int] = {}
-            substitute = self.engine.subsequent_author_substitute(style)
-            for iid, (item, _shown) in universe.items():
-                g = self.engine.year_suffix_group(item, style)
-                if g is not None:
-                    groups[g] = groups.get(g, 0) + 1
-                n = plain[iid][1]
-                if substitute is not None and n is not None:
-                    names[n] = names.get(n, 0) + 1
+            # (names, group, forms from a template or None) of every item, then how many
+            # items share each group and names: which variants an item's data needs.
+            known: dict[str, tuple[str | None, str | None, tuple | None]] = {}
             for iid, (item, shown) in universe.items():
-                g = self.engine.year_suffix_group(item, style)
-                n = plain[iid][1]
+                forms = None
+                if shown is not item and self._pages is not None:
+                    forms = self._pages.fill(item, style)
+                if forms is not None:
+                    known[iid] = (forms[4], forms[5], forms)
+                    continue
+                self.pages_in_full += shown is not item
+                names = self.engine.bibliography_parts(shown, style, "html", citation_number=self._number(style))[1]
+                known[iid] = (names, self.engine.year_suffix_group(item, style), None)
+            substitute = self._substitute(style)
+            groups = Counter(g for _n, g, _f in known.values() if g is not None)
+            names_seen = Counter(n for n, _g, _f in known.values() if n is not None and substitute is not None)
+            for iid, (item, shown) in universe.items():
+                names, group, forms = known[iid]
+                if forms is not None:
+                    bodies = dict(zip(("html", *_VARIANTS), forms[:4]))
+                    body, sort = bodies.__getitem__, [sort_value_json(_from_sort_form(f)) for f in forms[6:]]
+                else:
+                    body = partial(self._body, item, shown, style)
+                    sort = self.engine.bibliography_sort_key(item, style)
                 out[iid]["styles"][style] = self._style_parts(
-                    item, shown, style,
-                    needs_ys=g is not None and groups[g] > 1,
-                    needs_sub=substitute is not None and n is not None and names[n] > 1,
-                    plain=plain[iid])
+                    sort, group, names, body,
+                    needs_ys=group is not None and groups[group] > 1,
+                    needs_sub=substitute is not None and names is not None and names_seen[names] > 1)
         self._items = out
         return out
 
@@ -324,6 +362,26 @@ class BriefBuilder:
         """What concept.md.j2 needs for the "Add to brief" and "Print" buttons."""
         return {"root": root_of(self.b.url(src)), "slug": entry.slug, "title": entry.title,
                 "brief_url": self.b.link(src, brief_src())}
+
+
+def _shown(item: dict) -> dict:
+    """A page item as rendered: with the sentinel accessed date, marked afterwards."""
+    return dict(item, accessed=_date_parts(_SENTINEL)) if "accessed" in item else item
+
+
+def _sort_form(value) -> str | None:
+    """A value of ``bibliography_sort_strings`` as a string (templates put titles and dates
+    into strings): "t" and the JSON of a tuple (dates, numbers), or "s" and the text."""
+    if value is None:
+        return None
+    return "t" + json.dumps(list(value)) if isinstance(value, tuple) else "s" + value
+
+
+def _from_sort_form(form: str | None):
+    """The inverse of :func:`_sort_form`."""
+    if form is None:
+        return None
+    return tuple(json.loads(form[1:])) if form[0] == "t" else form[1:]
 
 
 def _finish(body: str | None) -> str | None:

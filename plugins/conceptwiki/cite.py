@@ -12,6 +12,7 @@ Nothing here imports MkDocs.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import html
 import json
 import re
@@ -20,7 +21,8 @@ from dataclasses import dataclass
 
 from .exports import csl_json, csl_to_bibtex, csl_to_ris
 
-__all__ = ["page_item", "Citer", "linkify", "Rendered", "export_files", "site_key", "ACCESSED_FORMATS"]
+__all__ = ["page_item", "Citer", "PageTemplates", "linkify", "Rendered", "export_files", "site_key",
+           "ACCESSED_FORMATS"]
 
 #: A date that never occurs as a real accessed date; found again in the output to mark it.
 _SENTINEL = _dt.date(1901, 2, 3)
@@ -152,6 +154,7 @@ class Citer:
         self.display_date = display_date
         self.seconds = 0.0
         self._cache: dict[tuple[str, str], Rendered] = {}
+        self._pages = PageTemplates(lambda it, st: _forms(self.render(it, st, mark_accessed=True)))
 
     def label(self, style: str) -> str:
         # Chicago's two note styles are told apart from each other and from author-date.
@@ -213,138 +216,18 @@ class Citer:
     # -- citations of the wiki's own pages, from one template per style and date ------------
     #
     # Every concept page cites itself in every style; the items differ only in title, URL and
-    # issued date. So each style renders once per issued date, with a placeholder title and
-    # URL, and the page's own title (cased as the style cases titles) and URL are put in.
-    # Only titles and URLs that no style can treat differently from the placeholders take
-    # this path (letters, digits, spaces, hyphens, commas, colons); the rest are rendered in
-    # full. tests/test_cite_templates.py checks both paths give the same bytes.
-
-    _PLACE_TITLE = "zqztitlezqz"
-    _PLACE_URL = "https://placeholder.invalid/zqzurlzqz/"
-    _PROBE_TITLE = "xqa of the Xqb: an xqc-xqd XQE"  # distinct under each text-case
-    _SIMPLE_TITLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,:-]*[A-Za-z0-9]|[A-Za-z0-9]")
-    _SIMPLE_URL = re.compile(r"https?://[A-Za-z0-9._~/%:-]+")
-    _CASES = (None, "title", "capitalize-first", "capitalize-all", "sentence", "lowercase", "uppercase")
+    # issued date, so :class:`PageTemplates` renders each style once per month and puts each
+    # page's title, URL, year and day in. tests/test_cite_templates.py checks that this gives
+    # the same bytes as a full render.
 
     def render_page(self, item: dict, style: str) -> Rendered:
         """``render(item, style, mark_accessed=True)`` for a page item, via a template."""
-        title, url = item.get("title", ""), item.get("URL", "")
-        if (not self._SIMPLE_TITLE.fullmatch(title) or "  " in title or not self._SIMPLE_URL.fullmatch(url)
-                or set(item) - {"id", "type", "author", "title", "container-title", "URL", "issued", "accessed"}):
+        forms = self._pages.fill(item, style)
+        if forms is None:
             return self.render(item, style, mark_accessed=True)
-        cases = self._title_cases(item, style)
-        if cases is None:
-            return self.render(item, style, mark_accessed=True)
-        base = dict(item, id="zqzpage", title=self._PLACE_TITLE, URL=self._PLACE_URL)
-        day = self._day_template(base, style)
-        if day is False:
-            return self.render(item, style, mark_accessed=True)
-        if day is None:
-            template = self.render(base, style, mark_accessed=True)
-        else:
-            template, substitute = day
-        from .citations.citeproc_compat import text_case
-
-        def fill(part: str | None, form: str) -> str | None:
-            if part is None:
-                return None
-            if day is not None:  # first, so that digits in the title are left alone
-                year, _month, real = item["issued"]["date-parts"][0]
-                part = substitute(part, year, real)
-            case = cases[form]
-            return (part.replace(text_case(self._PLACE_TITLE, case) if case else self._PLACE_TITLE,
-                                 text_case(title, case) if case else title)
-                    .replace(self._PLACE_URL, url))
-
-        return Rendered(style=style, label=template.label, html=fill(template.html, "bib"),
-                        text=fill(template.text, "bib"), note_first=fill(template.note_first, "first"),
-                        note_subsequent=fill(template.note_subsequent, "subsequent"))
-
-    #: Two days that print with the same number of digits, but whose ordinals differ
-    #: ("8th"/"2nd", "28th"/"21st"), so a style that writes ordinals fails the check below.
-    _DAYS = {False: (8, 2), True: (28, 21)}
-    _YEARS = (1902, 1903)
-
-    def _day_template(self, base: dict, style: str):
-        """The template for ``base``'s month, with a sentinel year and day to be replaced.
-
-        Pages are updated on many different days; rendering once per month of the year and
-        putting the year and day in keeps the number of CSL runs per style constant. Returns
-        ``(template, substitute)``, None when the item has no full date (render ``base`` as
-        it is), or False when the style prints years or days in a way a number cannot be
-        swapped into (ordinals, words, two-digit years): then pages are rendered in full.
-        """
-        parts = (base.get("issued") or {}).get("date-parts", [[]])[0]
-        if len(parts) != 3 or not all(isinstance(p, int) for p in parts) or not 1000 <= parts[0] <= 9999:
-            return None
-        _year, month, real_day = parts
-        d1, d2 = self._DAYS[real_day >= 10]
-        y1, y2 = self._YEARS
-        key = ("date", style, month, real_day >= 10)
-        if key in self._cache:
-            return self._cache[key]
-        # A day is a number on its own: not part of a longer number, a decimal or a numeric
-        # date ("1.28", "28/05"), and no ordinal; a full stop after it may end the sentence.
-        day_re = re.compile(rf"(?<!\d)(?<!\d[.:/-])0?{d1}(?!\d|[.:/-]\d|st|nd|rd|th)")
-        year_re = re.compile(rf"(?<!\d){y1}(?!\d)")
-
-        def substitute(part: str, year: int, day: int) -> str:
-            part = day_re.sub(lambda m: f"{day:0{len(m.group(0))}d}", part)
-            return year_re.sub(str(year), part)
-
-        def rendered(year: int, day: int) -> Rendered:
-            return self.render(dict(base, issued={"date-parts": [[year, month, day]]}), style,
-                               mark_accessed=True)
-
-        one, other_day, other_year = rendered(y1, d1), rendered(y1, d2), rendered(y2, d1)
-        result = (one, substitute)
-        for a, b, c in zip(_forms(one), _forms(other_day), _forms(other_year)):
-            if (a is None) != (b is None) or (a is None) != (c is None):
-                result = False
-                break
-            if a is None:
-                continue
-            if (len(day_re.findall(a)) > 1 or len(year_re.findall(a)) > 1
-                    or substitute(a, y1, d2) != b or substitute(a, y2, d1) != c):
-                result = False
-                break
-        self._cache[key] = result
-        return result
-
-    def _title_cases(self, item: dict, style: str) -> dict[str, str | None] | None:
-        """How ``style`` cases a page title in each form, found once with a probe title.
-
-        None if it cannot be told for certain (then every page is rendered in full)."""
-        key = ("cases", style)
-        if key in self._cache:
-            return self._cache[key]  # type: ignore[return-value]
-        from .citations.citeproc_compat import text_case
-
-        probe = self.render(dict(item, id="zqzprobe", title=self._PROBE_TITLE, URL=self._PLACE_URL),
-                            style, mark_accessed=True)
-        place = self.render(dict(item, id="zqzpage", title=self._PLACE_TITLE, URL=self._PLACE_URL),
-                            style, mark_accessed=True)
-        def cased(text: str, case: str | None) -> str:
-            return text_case(text, case) if case else text
-
-        out: dict[str, str | None] | None = {}
-        for form, probed, placed in (("bib", probe.html, place.html),
-                                     ("first", probe.note_first, place.note_first),
-                                     ("subsequent", probe.note_subsequent, place.note_subsequent)):
-            if probed is None or placed is None:
-                out[form] = None
-                continue
-            # The probe comes out differently under each text-case, so at most one matches.
-            matches = [c for c in self._CASES if cased(self._PROBE_TITLE, c) in probed]
-            if not matches and self._PLACE_TITLE not in placed.lower():
-                out[form] = None  # this form does not print the title (e.g. a short note)
-                continue
-            if len(matches) != 1 or placed.count(cased(self._PLACE_TITLE, matches[0])) != 1:
-                out = None
-                break
-            out[form] = matches[0]
-        self._cache[key] = out  # type: ignore[assignment]
-        return out
+        html_, text, note_first, note_sub = forms
+        return Rendered(style=style, label=self.label(style), html=html_, text=text,
+                        note_first=note_first, note_subsequent=note_sub)
 
     def bibtex_html(self, item: dict, key: str | None = None, *, mark_accessed: bool = False) -> str:
         """BibTeX of ``item`` as escaped HTML; its ``urldate`` marked like accessed dates."""
@@ -354,6 +237,187 @@ class Citer:
             text = text.replace(f"{{{iso}}}", '{<span class="cw-accessed" data-date-format='
                                 f'"YYYY-MM-DD">{iso}</span>}}', 1)
         return text
+
+
+class PageTemplates:
+    """Renderings of the wiki's own pages from one template per style and month.
+
+    The CSL items of concept pages (:func:`page_item`) differ only in ``id``, title, URL and
+    issued date. ``render(item, style)`` returns a tuple of strings (or ``None``), the
+    *forms* a caller needs of an item in a style (HTML of a citation, a sort key, ...); it
+    must be a function of the item's fields other than ``id``. :meth:`fill` gives
+    ``render(item, style)`` for a page item without rendering it: each style renders a
+    template item once per month of issue (a placeholder title and URL, a sentinel year and
+    day), and the page's own year, day, title (cased as the style cases titles: found with a
+    probe title) and URL are put in. Only titles and URLs that no style can treat
+    differently from the placeholders take this path (letters, digits, spaces, hyphens,
+    commas, colons; not a number, no space before a colon, which CSL turns into a narrow
+    space; URLs not ending in punctuation that :func:`linkify` leaves out of the link),
+    and only when the templates are checked to give exactly what a full render gives for
+    another title, URL, year and day. Otherwise :meth:`fill` returns ``None`` and the
+    caller renders in full.
+    """
+
+    PLACE_TITLE = "zqztitlezqz"
+    PLACE_URL = "https://placeholder.invalid/zqzurlzqz/"
+    PROBE_TITLE = "xqa of the Xqb: an xqc-xqd XQE"  # distinct under each text-case
+    PROBE_URL = "https://xq-1.probe.invalid/Ab_c.d~e%2F:f/"
+    SIMPLE_TITLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,:-]*[A-Za-z0-9]|[A-Za-z0-9]")
+    SIMPLE_URL = re.compile(r"https?://[A-Za-z0-9._~/%:-]*[A-Za-z0-9/]")
+    FIELDS = frozenset({"id", "type", "author", "title", "container-title", "URL", "issued", "accessed"})
+    CASES = (None, "title", "capitalize-first", "capitalize-all", "sentence", "lowercase", "uppercase")
+    #: Two days that print with the same number of digits, but whose ordinals differ
+    #: ("8th"/"2nd", "28th"/"21st"), so a style that writes ordinals fails the check.
+    DAYS = {False: (8, 2), True: (28, 21)}
+    YEARS = (1902, 1903)
+
+    def __init__(self, render):
+        self.render = render
+        self._cache: dict[tuple, object] = {}
+
+    def simple(self, item: dict) -> bool:
+        """Whether ``item`` may take the templated path at all."""
+        from .citations.citeproc_compat import _is_numeric
+
+        title, url = item.get("title", ""), item.get("URL", "")
+        return (isinstance(title, str) and isinstance(url, str) and not set(item) - self.FIELDS
+                and bool(self.SIMPLE_TITLE.fullmatch(title)) and "  " not in title and " :" not in title
+                and not _is_numeric(title) and bool(self.SIMPLE_URL.fullmatch(url)))
+
+    def fill(self, item: dict, style: str) -> tuple | None:
+        """``render(item, style)`` from the templates, or None: render ``item`` in full."""
+        if not self.simple(item):
+            return None
+        # What all pages share (author, site, accessed date, ...) is part of every key.
+        shared = json.dumps({k: v for k, v in item.items() if k not in ("id", "title", "URL", "issued")},
+                            sort_keys=True, ensure_ascii=False)
+        cases = self._title_cases(item, style, shared)
+        if cases is None:
+            return None
+        base = dict(item, id="zqzpage", title=self.PLACE_TITLE, URL=self.PLACE_URL)
+        day = self._day_template(base, style, shared)
+        if day is False:
+            return None
+        if day is None:  # no full date: one template per style and issued value
+            key = ("plain", style, shared, json.dumps(item.get("issued"), sort_keys=True))
+            if key not in self._cache:
+                self._cache[key] = self.render(base, style)
+            template, substitute = self._cache[key], None
+        else:
+            template, substitute = day
+        date = item["issued"]["date-parts"][0] if substitute is not None else None
+        return tuple(self._put(part, case, item["title"], item["URL"], substitute, date)
+                     for part, case in zip(template, cases))
+
+    def _put(self, part: str | None, case: tuple, title: str, url: str, substitute, date) -> str | None:
+        if part is None:
+            return None
+        if substitute is not None:  # first, so that digits in the title are left alone
+            part = substitute(part, date[0], date[2])
+        title_case, url_lower = case
+        return (part.replace(_cased(self.PLACE_TITLE, title_case), _cased(title, title_case))
+                .replace(self.PLACE_URL, url.lower() if url_lower else url))
+
+    def _title_cases(self, item: dict, style: str, shared: str) -> tuple | None:
+        """How ``style`` cases a page title in each form (and whether it writes the URL in
+        lower case, as sort keys do), found once with a probe title and URL.
+
+        None if it cannot be told for certain (then every page is rendered in full)."""
+        key = ("cases", style, shared)
+        if key in self._cache:
+            return self._cache[key]  # type: ignore[return-value]
+        probe = self.render(dict(item, id="zqzprobe", title=self.PROBE_TITLE, URL=self.PROBE_URL), style)
+        place = self.render(dict(item, id="zqzpage", title=self.PLACE_TITLE, URL=self.PLACE_URL), style)
+        cased = _cased
+        out: list | None = []
+        for probed, placed in zip(probe, place, strict=True):
+            if (probed is None) != (placed is None):
+                out = None
+                break
+            if probed is None:
+                out.append((None, False))
+                continue
+            # The probe comes out differently under each text-case, so at most one matches.
+            matches = [c for c in self.CASES if cased(self.PROBE_TITLE, c) in probed]
+            if not matches and self.PLACE_TITLE in placed.lower():
+                out = None
+                break
+            if matches and (len(matches) != 1 or placed.count(cased(self.PLACE_TITLE, matches[0])) != 1):
+                out = None
+                break
+            # No match: this form does not print the title (e.g. a short note).
+            out.append((matches[0] if matches else None, self.PROBE_URL not in probed))
+        if out is not None and any(
+                self._put(placed, case, self.PROBE_TITLE, self.PROBE_URL, None, None) != probed
+                for placed, case, probed in zip(place, out, probe)):
+            out = None  # putting the probe's title and URL in does not give the probe
+        result = None if out is None else tuple(out)
+        self._cache[key] = result
+        return result
+
+    def _day_template(self, base: dict, style: str, shared: str):
+        """The template for ``base``'s month, with a sentinel year and day to be replaced.
+
+        Pages are updated on many different days; rendering once per month of the year and
+        putting the year and day in keeps the number of renders per style constant. Returns
+        ``(template, substitute)``, None when the item has no full date (render ``base`` as
+        it is), or False when the style prints years or days in a way a number cannot be
+        swapped into (ordinals, words, two-digit years): then pages are rendered in full.
+        Besides years and days on their own, whole dates are replaced where they are written
+        as ISO 8601 or as the engine's date sort keys (``_date_sort_key``: the year plus
+        10000, month and day as one number).
+        """
+        parts = (base.get("issued") or {}).get("date-parts", [[]])[0]
+        if (len(parts) != 3 or not all(type(p) is int for p in parts) or not 1000 <= parts[0] <= 9999
+                or not 1 <= parts[1] <= 12 or not 1 <= parts[2] <= 31):
+            return None
+        _year, month, real_day = parts
+        d1, d2 = self.DAYS[real_day >= 10]
+        y1, y2 = self.YEARS
+        key = ("date", style, shared, month, real_day >= 10)
+        if key in self._cache:
+            return self._cache[key]
+        # A day is a number on its own: not part of a longer number, a decimal or a numeric
+        # date ("1.28", "28/05"), and no ordinal; a full stop after it may end the sentence.
+        day_re = re.compile(rf"(?<!\d)(?<!\d[.:/-])0?{d1}(?!\d|[.:/-]\d|st|nd|rd|th)")
+        year_re = re.compile(rf"(?<!\d){y1}(?!\d)")
+        # Whole dates, replaced first: the engine's date sort keys, and ISO 8601 dates.
+        whole = {f"{y1 + 10000:05}{month:02}{d1:02}": lambda y, d: f"{y + 10000:05}{month:02}{d:02}",
+                 f"{y1}-{month:02}-{d1:02}": lambda y, d: f"{y}-{month:02}-{d:02}"}
+
+        def substitute(part: str, year: int, day: int) -> str:
+            for sentinel, form in whole.items():
+                if sentinel in part:
+                    part = part.replace(sentinel, form(year, day))
+            part = day_re.sub(lambda m: f"{day:0{len(m.group(0))}d}", part)
+            return year_re.sub(str(year), part)
+
+        def rendered(year: int, day: int) -> tuple:
+            return self.render(dict(base, issued={"date-parts": [[year, month, day]]}), style)
+
+        one, other_day, other_year = rendered(y1, d1), rendered(y1, d2), rendered(y2, d1)
+        result = (one, substitute)
+        for a, b, c in zip(one, other_day, other_year, strict=True):
+            if (a is None) != (b is None) or (a is None) != (c is None):
+                result = False
+                break
+            if a is None:
+                continue
+            if (len(day_re.findall(a)) > 1 or len(year_re.findall(a)) > 1
+                    or any(a.count(sentinel) > 1 for sentinel in whole)
+                    or substitute(a, y1, d2) != b or substitute(a, y2, d1) != c):
+                result = False
+                break
+        self._cache[key] = result
+        return result
+
+
+@functools.lru_cache(maxsize=8192)
+def _cased(text: str, case: str | None) -> str:
+    """``text`` in a CSL text-case (None: as it is)."""
+    from .citations.citeproc_compat import text_case
+
+    return text_case(text, case) if case else text
 
 
 def export_files(pages: list[tuple[str, dict, list[dict]]]) -> dict[str, str]:

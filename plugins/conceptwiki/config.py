@@ -31,3 +31,6 @@ class ConceptWikiConfig(Config):
     #: (one fewer than the CPUs, at most 4; none outside Linux) or a number (0: render in
     #: the MkDocs process). The pages are the same bytes either way.
     workers = c.Type((str, int), default="auto")
+    #: Keep rendered citations in ``$XDG_CACHE_HOME/conceptwiki`` (``~/.cache/conceptwiki``)
+    #: for the next build: a build then renders only new or changed items.
+    cache = c.Type(bool, default=True)

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import TableOfContents, get_toc
 
@@ -84,6 +84,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         #: Pre-rendered pages (src_uri -> Page), rendered when MkDocs writes them.
         self.html_pages: dict = {}
         self.renderer = None
+        self._engine = None
+        self._disk = None
         self._versions_note: str | None = None
         self._stream: PagefindStream | None = None
 
@@ -182,7 +184,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             else:
                 log.warning(str(problem))
         try:
-            builder = SiteBuilder(self.wiki, self.site)
+            builder = SiteBuilder(self.wiki, self.site, engine=self._citation_engine())
         except UnknownStyleError as exc:
             raise PluginError(f"mkdocs.yml: plugins.conceptwiki.styles: {exc}") from None
         self.builder = builder
@@ -226,6 +228,55 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
                         "pages": 0.0, "post_page": 0.0, "search": 0.0}
         return files
 
+    def _citation_engine(self):
+        """The citation engine, kept from one build to the next in ``mkdocs serve`` (the
+        plugin has ``on_startup``, so MkDocs keeps it): citations already rendered come from
+        its cache. A new one when the styles or a style file change."""
+        from .citations.engine import CitationEngine
+
+        styles = list(dict.fromkeys([*self.site.styles, self.site.default_style]))
+
+        def key(engine) -> tuple:
+            stamps = []
+            for style in styles:
+                try:
+                    stamps.append(engine.style_path(style).stat().st_mtime_ns)
+                except (OSError, UnknownStyleError):
+                    stamps.append(None)
+            return (tuple(styles), str(self.root), tuple(stamps))
+
+        if self._engine is not None:
+            old_key, engine = self._engine
+            if old_key[:2] == (tuple(styles), str(self.root)) and old_key == key(engine):
+                return engine
+        engine = CitationEngine(styles, base_dir=self.root)
+        self._engine = (key(engine), engine)
+        self._disk = None
+        if self.config.cache:
+            from .citations.cache import DiskCache
+
+            t0 = time.perf_counter()
+            try:
+                self._disk = DiskCache(engine)
+                loaded = self._disk.load()
+            except OSError as exc:
+                log.info(f"citation cache not used: {exc}")
+                self._disk = None
+            else:
+                log.debug(f"{loaded} rendered citations from {self._disk.path} "
+                          f"({time.perf_counter() - t0:.2f} s)")
+        return engine
+
+    def _save_cache(self) -> None:
+        if self._disk is None or self._engine is None or self._disk.engine is not self._engine[1]:
+            return
+        t0 = time.perf_counter()
+        try:
+            self._disk.save()
+        except OSError as exc:
+            log.info(f"citation cache not written: {exc}")
+        self.timings["cache"] = self.timings.get("cache", 0.0) + time.perf_counter() - t0
+
     def _workers(self) -> int | None:
         value = self.config.workers
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
@@ -241,9 +292,15 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
 
         self._stop_renderer()
         builder = self.builder
+        engine = builder.citer.engine
+        known = set(engine.cache_entries()) if self._disk is not None else None
+        # Workers hand back what they rendered that this process has not (for the cache).
+        collect = (lambda: {k: v for k, v in engine.cache_entries().items() if k not in known}) \
+            if known is not None else None
         self.renderer = PageRenderer([p for p in pages if p.is_html], workers=self._workers(),
                                      stats=lambda: {"citations": builder.citation_seconds,
-                                                    "max_rss_mib": _max_rss_mib()})
+                                                    "max_rss_mib": _max_rss_mib()},
+                                     collect=collect)
 
     def _stop_renderer(self) -> None:
         renderer, self.renderer = self.renderer, None
@@ -255,6 +312,9 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             self.timings["workers_cpu"] = stats.get("cpu", 0.0)
             self.timings["workers_citations"] = stats.get("citations", 0.0)
             self.timings["workers_max_rss_mib"] = stats.get("max_rss_mib", 0.0)
+            for entries in renderer.collected():
+                if isinstance(entries, dict) and self._engine is not None:
+                    self._engine[1].preload(entries)
             if renderer.fallbacks:
                 log.debug(f"{renderer.fallbacks} concept pages were rendered in the MkDocs process")
 
@@ -320,6 +380,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             return ""  # rendered in on_page_context, just before the theme writes the page
         return html
 
+    # Before other plugins' on_page_context (Material's lunr search indexes page.content there).
+    @event_priority(50)
     def on_page_context(self, context, *, page, config, nav):
         generated = self.html_pages.get(page.file.src_uri)
         if generated is not None:
@@ -369,13 +431,15 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             self.timings["search"] += time.perf_counter() - t0
             log.debug(f"Pagefind ({run.indexer}): {run.files} files, {run.bytes} bytes in {run.seconds:.2f} s")
         self._stop_renderer()
+        self._save_cache()
         builder = getattr(self, "builder", None)
         if builder is not None and self.timings:
             t = self.timings
             # Citations rendered here and, for the concept pages, in the workers.
             t["citations"] = builder.citation_seconds + t.get("workers_citations", 0.0)
             t["max_rss_mib"] = _max_rss_mib()
-            t["total"] = sum(t[k] for k in ("load", "links", "render", "files", "pages", "post_page", "search"))
+            t["total"] = sum(t.get(k, 0.0) for k in ("load", "links", "render", "files", "pages", "post_page",
+                                                     "search", "cache"))
         target = os.environ.get("CONCEPTWIKI_TIMINGS")
         if target:
             Path(target).write_text(json.dumps(self.timings, indent=2, sort_keys=True), encoding="utf-8")

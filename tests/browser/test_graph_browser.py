@@ -29,7 +29,7 @@ def _slugs(hrefs) -> set[str]:
 
 def _visible_nodes(page) -> set[str]:
     return _slugs(page.eval_on_selector_all(
-        ".cw-graph--wiki a.cw-graph__node",
+        ".cw-graph--wiki .cw-graph__nodes > a",
         "els => els.filter(e => getComputedStyle(e).display !== 'none')"
         ".map(e => e.getAttribute('xlink:href'))"))
 
@@ -44,7 +44,7 @@ def test_filter_by_kind_and_tag(page, server):
     data = entries()
     page.goto(server.url + "graph/")
     page.locator("form[data-cw-graph-filter]").wait_for(state="visible")
-    assert page.locator(".cw-graph--wiki a.cw-graph__node").count() == len(data)
+    assert page.locator(".cw-graph--wiki .cw-graph__nodes > a").count() == len(data)
 
     page.select_option("form[data-cw-graph-filter] select[name=kind]", "risk")
     risks = {s for s, d in data.items() if d["kind"] == "risk"}
@@ -84,7 +84,7 @@ def test_filter_by_kind_and_tag(page, server):
 
 def test_concept_map_nodes_are_links(page, server):
     page.goto(server.url + "concepts/mesa-optimization/")
-    node = page.locator("figure.cw-graph--concept a.cw-graph__node:not([aria-current])").first
+    node = page.locator("figure.cw-graph--concept .cw-graph__nodes > a:not([aria-current])").first
     box = node.bounding_box()
     assert box and box["width"] > 0 and box["height"] > 0
     slug = node.get_attribute("xlink:href").rstrip("/").split("/")[-1]
@@ -95,8 +95,8 @@ def test_concept_map_nodes_are_links(page, server):
     title = page.locator("svg.cw-graph__svg > title").text_content()
     assert title == "Concept map of " + page.locator("article h1").first.text_content().strip()
     # keyboard: the nodes are links, so they take focus like any other link
-    page.locator("svg.cw-graph__svg a.cw-graph__node").first.focus()
-    assert page.evaluate("document.activeElement.classList.contains('cw-graph__node')")
+    page.locator("svg.cw-graph__svg .cw-graph__nodes > a").first.focus()
+    assert page.evaluate("document.activeElement.matches('.cw-graph__nodes > a')")
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +139,7 @@ def test_instant_navigation_to_pages_with_maps(browser, instant_site):
         page.wait_for_url("**/concepts/mesa-optimization/")
         page.locator("svg.cw-graph__svg").wait_for()
         assert page.evaluate("window.__sameDocument === true"), f"loaded in full: {errors}"
-        node = page.locator("svg.cw-graph__svg a.cw-graph__node:not([aria-current])").first
+        node = page.locator("svg.cw-graph__svg .cw-graph__nodes > a:not([aria-current])").first
         node.scroll_into_view_if_needed()
         node.hover()
         node.focus()

@@ -12,7 +12,7 @@
   function apply(form) {
     var kind = form.elements.kind.value, tag = form.elements.tag.value;
     var shown = {}, drawn = 0, listed = 0, total = 0;
-    document.querySelectorAll(".cw-graph--wiki .cw-graph__node").forEach(function (node) {
+    document.querySelectorAll(".cw-graph--wiki .cw-graph__nodes > a").forEach(function (node) {
       var ok = matches(node, kind, tag);
       shown[node.getAttribute("data-n")] = ok;
       node.classList.toggle("cw-is-hidden", !ok);

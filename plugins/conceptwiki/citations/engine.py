@@ -117,6 +117,7 @@ class _Style:
     title: str
     short_title: str
     note: bool
+    own: Path | None = None  # a dependent style's own file (``path`` is its parent)
 
 
 class CitationEngine:
@@ -146,6 +147,7 @@ class CitationEngine:
                 title=info["title"] or compat.style_title(csl),
                 short_title=info["title-short"] or info["title"] or compat.style_title(csl, short=True),
                 note=compat.is_note_style(csl),
+                own=own,
             )
         self._cache: OrderedDict[tuple, Any] = OrderedDict()
         self._lock = threading.RLock()
@@ -198,8 +200,14 @@ class CitationEngine:
     def bibliography_sort_key(self, item: dict, style: str) -> list:
         """JSON-able values the style's bibliography sorts ``item`` by (see
         :func:`conceptwiki.citations.citeproc_compat.bibliography_sort_values`)."""
-        return self._render(("sortkey", _item_key(item)), style, "text",
-                            lambda s: compat.bibliography_sort_values(s.csl, item))
+        return [sort_value_json(v) for v in self.bibliography_sort_strings(item, style)]
+
+    def bibliography_sort_strings(self, item: dict, style: str) -> list:
+        """What :meth:`bibliography_sort_key` is made of, before :func:`sort_value_json`:
+        for each key of the style's ``cs:sort``, ``None`` (no value), a tuple (a date as
+        ``"YYYYYMMDD"`` strings with 10000 added to the year, or a number) or the text the
+        collation compares (lower case, without accents)."""
+        return self._render(("sortstrings", _item_key(item)), style, "text", lambda s: _sort_strings(s.csl, item))
 
     def year_suffix_group(self, item: dict, style: str) -> str | None:
         """Items with the same group in one bibliography get year suffixes; ``None``: never."""
@@ -277,6 +285,42 @@ class CitationEngine:
     def clear_cache(self) -> None:
         with self._lock:
             self._cache.clear()
+
+    def style_files(self, style: str) -> list[Path]:
+        """The files ``style`` is read from (a dependent style's own file, then its parent)."""
+        st = self._style(style)
+        return list(dict.fromkeys(p for p in (st.own, st.path) if p is not None))
+
+    def cache_entries(self) -> dict[tuple, Any]:
+        """Everything rendered so far, by key (see :mod:`conceptwiki.citations.cache`)."""
+        with self._lock:
+            return dict(self._cache)
+
+    def preload(self, entries: dict[tuple, Any]) -> None:
+        """Take renderings made earlier for this engine's styles (same keys and values as
+        :meth:`cache_entries` gives)."""
+        with self._lock:
+            for key, value in entries.items():
+                if key not in self._cache and isinstance(key, tuple) and key[:1] and key[0] in self._styles:
+                    self._cache[key] = value
+            while len(self._cache) > _CACHE_SIZE:
+                self._cache.popitem(last=False)
+
+
+def sort_value_json(value):
+    """A value of :meth:`CitationEngine.bibliography_sort_strings` in the JSON form of
+    :meth:`CitationEngine.bibliography_sort_key`."""
+    return compat._json_sort_value(value)
+
+
+def _sort_strings(csl, item: dict) -> list:
+    bib_el = csl.root.find("cs:bibliography", compat._NS)
+    sort_el = bib_el.find("cs:sort", compat._NS) if bib_el is not None else None
+    keys = sort_el.findall("cs:key", compat._NS) if sort_el is not None else []
+    if not keys:
+        return []
+    ci = compat._one(csl, item)[1]
+    return [compat._sort_value(csl, key_el, ci, "bibliography") for key_el in keys]
 
 
 def _item_key(item: dict) -> str:
