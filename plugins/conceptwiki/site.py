@@ -1,8 +1,10 @@
-"""Turn a loaded :class:`~conceptwiki.loader.Wiki` into pages (Markdown with safe HTML blocks).
+"""Turn a loaded :class:`~conceptwiki.loader.Wiki` into pages.
 
+Concept, index and tag pages are pre-rendered HTML bodies (made when the page is written,
+with their table of contents); the graph and brief pages are Markdown with safe HTML blocks.
 The pages are the same whether the MkDocs plugin serves them as virtual files or
-``conceptwiki build --out DIR`` writes them to disk. Rendering goes through Jinja templates
-that a site can override. Nothing here imports MkDocs.
+``conceptwiki build --out DIR`` writes them to disk (front matter and body). Rendering goes
+through Jinja templates that a site can override. Nothing here imports MkDocs.
 """
 
 from __future__ import annotations
