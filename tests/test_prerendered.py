@@ -123,3 +123,35 @@ def test_cli_page_markdown_is_front_matter_and_body():
     assert p.is_html
     assert p.markdown == ('---\ntitle: "Say &#34;hi&#34;"\ndescription: "d"\n---\n\n'
                           '<h2 id="a">A</h2>\n')
+
+
+def test_a_summary_rendered_once_links_right_from_every_folder(tmp_path: Path):
+    """Summaries are rendered once and their wikilinks made relative to each page's folder:
+    concept pages, the index, tag pages, with and without directory URLs."""
+    entry = SMALL_ENTRY.replace(
+        "summary: An example that links to [[other-concept]].",
+        "summary: Links to [[other-concept#details|the details]]; cw-root-0123456789abcdef/x stays text "
+        "and [a plain link](cw-root-0123456789abcdef/y) stays as written.").replace(
+        "related: [other-concept]", "related: [other-concept]\ntags: [example-tag]")
+    for directory_urls in (True, False):
+        root = project(tmp_path / str(directory_urls), SMALL_MKDOCS + (
+            "" if directory_urls else "use_directory_urls: false\n"))
+        write(root / "concepts" / "example-concept.yaml", entry)
+        result = run_build(root)
+        assert result.returncode == 0, result.stderr
+        site = root / "site"
+        if directory_urls:
+            expected = {"concepts/other-concept/index.html": "../other-concept/#details",
+                        "concepts/index.html": "other-concept/#details",
+                        "tags/example-tag/index.html": "../../concepts/other-concept/#details"}
+        else:
+            expected = {"concepts/other-concept.html": "other-concept.html#details",
+                        "concepts/index.html": "other-concept.html#details",
+                        "tags/example-tag.html": "../concepts/other-concept.html#details"}
+        for path, href in expected.items():
+            doc = soup(site / path)
+            links = [a for a in doc.select("article a.cw-wikilink") if a.get_text() == "the details"]
+            assert links and {a["href"] for a in links} == {href}, (path, [a["href"] for a in links])
+            text = doc.select_one("article").decode()
+            assert "cw-root-0123456789abcdef/x stays text" in text
+            assert 'href="cw-root-0123456789abcdef/y"' in text

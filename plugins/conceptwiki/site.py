@@ -247,6 +247,13 @@ class SiteBuilder:
         self.renderer = MarkdownRenderer()
         self._plain_summaries: dict[str, str] = {}
         self._inline_cache: dict[tuple[str, str], Markup] = {}
+        self._shared_inline: dict[str, str] = {}
+        # Stands for "the site's root, relative to this page" in a shared rendering; random, so
+        # that no entry's text can contain it.
+        import secrets
+
+        self._link_token = f"cw-root-{secrets.token_hex(8)}/"
+        self._link_marker = re.compile(r'(?<=href=")' + re.escape(self._link_token) + r'([^"]*)')
         loaders: list[jinja2.BaseLoader] = []
         if site.templates_dir:
             loaders.append(jinja2.FileSystemLoader(site.templates_dir))
@@ -375,9 +382,23 @@ class SiteBuilder:
         key = (text, base)
         cached = self._inline_cache.get(key)
         if cached is None:
-            cached = self._inline_cache[key] = Markup(
-                self.renderer.render(text, inline=True, resolver=self._resolver(from_src)))
+            # Rendered once for every folder: wikilinks point to a marker and the site-relative
+            # URL of their target, made relative to this folder here.
+            shared = self._shared_inline.get(text)
+            if shared is None:
+                shared = self._shared_inline[text] = self.renderer.render(
+                    text, inline=True, resolver=self._marked_resolver)
+            from_url = self.url(from_src)
+            cached = self._inline_cache[key] = Markup(self._link_marker.sub(
+                lambda m: relative_url(from_url, m.group(1)), shared) if self._link_token in shared else shared)
         return cached
+
+    def _marked_resolver(self, target: str, anchor: str | None) -> LinkTarget | None:
+        slug = self.wiki.index.resolve(target)
+        if slug is None or slug not in self.entries:
+            return None
+        url = self.url(concept_src(slug)) + (f"#{anchor}" if anchor else "")
+        return LinkTarget(self._link_token + url, self.entries[slug].title, self.plain_summary(slug))
 
     # -- pages ---------------------------------------------------------------------------
 
