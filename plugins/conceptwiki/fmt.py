@@ -78,7 +78,7 @@ FLOW_LISTS = {("aliases",), ("tags",), ("related",), ("former_slugs",), ("source
 #: Text written as a folded block scalar when long or multi-line.
 FOLDED = {("summary",), ("status", "note")}
 #: Text always written as a literal block scalar.
-LITERAL = {("details",)}
+LITERAL = {("details",), ("history",), ("criticisms",), ("open_questions",), ("example",)}
 
 _BREAKS = "\r\n\x85\u2028\u2029"
 _BREAK_RE = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")

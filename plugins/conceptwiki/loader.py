@@ -31,7 +31,11 @@ TODO_RE = re.compile(r"\bTODO\b:?")
 _BIBKEY_WORD_RE = re.compile(r"[A-Za-z0-9_:.+/-]+")
 
 #: Fields whose Markdown may contain wikilinks, as location paths.
-TEXT_FIELDS = ("summary", "details", "key_points", ("status", "note"))
+TEXT_FIELDS = ("summary", "details", "history", "criticisms", "open_questions", "example",
+               "key_points", ("status", "note"))
+#: The optional reference-work sections after ``details``, in page order, with their headings.
+SECTIONS = (("history", "History"), ("criticisms", "Criticisms and replies"),
+            ("open_questions", "Open questions"), ("example", "Example"))
 
 
 @dataclass
@@ -57,6 +61,10 @@ class Entry:
         yield ("summary",), c.summary
         if c.details:
             yield ("details",), c.details
+        for name, _heading in SECTIONS:
+            text = getattr(c, name)
+            if text:
+                yield (name,), text
         for i, point in enumerate(c.key_points):
             yield ("key_points", i), point
         if c.status.note:

@@ -348,14 +348,23 @@ def page_context(builder, entry, src: str, fingerprint: str | None = None) -> di
 
     c = entry.concept
     number = 0
-    details = None
-    if c.details:
-        html_ = builder.renderer.render(c.details, resolver=builder._resolver(src), passages=True)
+    from .loader import SECTIONS
+
+    rendered: dict[str, Markup | None] = {}
+    for name in ("details", *(n for n, _ in SECTIONS)):
+        text = getattr(c, name)
+        rendered[name] = None
+        if not text:
+            continue
+        html_ = builder.renderer.render(text, resolver=builder._resolver(src), passages=True)
         passages = {}
         for anchor in builder.renderer.pinpoint.ids:
             number += 1
             passages[anchor] = Passage(anchor, number, "paragraph")
-        details = Markup(add_cite_links(html_, passages, c.title))
+        rendered[name] = Markup(add_cite_links(html_, passages, c.title))
+    details = rendered["details"]
+    sections = [{"id": name.replace("_", "-"), "title": title, "html": rendered[name]}
+                for name, title in SECTIONS if rendered[name] is not None]
     key_points = []
     for anchor, point in zip(key_point_ids(c.key_points), c.key_points):
         number += 1
@@ -373,5 +382,5 @@ def page_context(builder, entry, src: str, fingerprint: str | None = None) -> di
         "styles": [{k: v for k, v in t.items() if k not in ("cite_text", "ref_text")}
                    for t in passage_templates(builder.citer, builder.page_item(entry), fingerprint)],
     } if number else None
-    return {"details": details, "key_points": key_points,
+    return {"details": details, "sections": sections, "key_points": key_points,
             "pinpoint_json": data_json(data) if data else None}

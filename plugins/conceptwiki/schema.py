@@ -145,6 +145,22 @@ class Concept(_Strict):
     details: Optional[NonEmpty] = Field(
         default=None, max_length=100_000, description="The body of the entry (Markdown)."
     )
+    history: Optional[NonEmpty] = Field(
+        default=None, max_length=50_000,
+        description="Optional section: who introduced the idea and how it changed (Markdown, sourced).",
+    )
+    criticisms: Optional[NonEmpty] = Field(
+        default=None, max_length=50_000,
+        description="Optional section: published criticisms and replies, each attributed and sourced (Markdown).",
+    )
+    open_questions: Optional[NonEmpty] = Field(
+        default=None, max_length=50_000,
+        description="Optional section: questions the literature leaves open (Markdown).",
+    )
+    example: Optional[NonEmpty] = Field(
+        default=None, max_length=50_000,
+        description="Optional section: a worked example or case from the literature (Markdown).",
+    )
     key_points: list[NonEmpty] = Field(default_factory=list, description="Short claims, one per item.")
     related: list[Slug] = Field(default_factory=list, description="Slugs of related concepts.")
     sources: Sources

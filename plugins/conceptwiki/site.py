@@ -705,6 +705,7 @@ class SiteBuilder:
             "status_note": self.md(c.status.note, src) if c.status.note else None,
             "summary": self.md(c.summary, src),
             "details": pin["details"],
+            "sections": pin["sections"],
             "key_points": pin["key_points"],
             "pinpoint_json": pin["pinpoint_json"],
             "version": page_versions(self.versions(entry), self.site.repo_url, self.last_updated(entry),
