@@ -48,11 +48,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def measure(project: Path, args) -> int:
-    from conceptwiki.brief import BriefBuilder
+    from conceptwiki.render.brief import BriefBuilder
     from conceptwiki.citations import citeproc_compat as compat
     from conceptwiki.citations.engine import CitationEngine
-    from conceptwiki.loader import load_wiki
-    from conceptwiki.site import SiteBuilder, SiteConfig
+    from conceptwiki.model.loader import load_wiki
+    from conceptwiki.render.site import SiteBuilder, SiteConfig
 
     styles = args.styles.split(",")
     wiki = load_wiki(project, "concepts", "bib")

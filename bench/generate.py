@@ -2,7 +2,7 @@
 
 ``generate(dest, n, seed)`` writes a project that the ``conceptwiki`` plugin builds:
 
-* ``concepts/<slug>.yaml`` -- ``n`` entries, valid against ``conceptwiki.schema``: a title,
+* ``concepts/<slug>.yaml`` -- ``n`` entries, valid against ``conceptwiki.model.schema``: a title,
   0-3 aliases, a kind, 1-3 tags from a pool that grows with ``n`` (about 4*sqrt(n)), a status
   (contested and speculative ones with a note), a summary paragraph, 3-5 paragraphs of
   details, 3-6 key points, related slugs, primary and further sources, a created date (and
@@ -335,7 +335,7 @@ def _slugify(text: str) -> str:
 
 
 def _normalize(name: str) -> str:
-    # Same as conceptwiki.links.normalize: how slugs and aliases are compared.
+    # Same as conceptwiki.model.links.normalize: how slugs and aliases are compared.
     return re.sub(r"[\s\-_\u2010-\u2015]+", "", name.casefold())
 
 

@@ -39,7 +39,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "plugins"))
 
 import generate as gen  # noqa: E402
-from conceptwiki.graph import MAX_WIKI_NODES  # noqa: E402
+from conceptwiki.render.graph import MAX_WIKI_NODES  # noqa: E402
 
 DEFAULT_SIZES = (1000, 5000)
 RESULTS_MD = HERE / "RESULTS.md"
@@ -99,8 +99,8 @@ PARTS = {"svg": re.compile(r"<svg.*?</svg>", re.S),
 def map_parts(graph, builder, template) -> dict[str, float]:
     """Median bytes of each part of the concept maps (the drawing, the key, the list), in an
     untimed pass of its own: where the bytes of a map go."""
-    from conceptwiki.graph import neighbourhood_view
-    from conceptwiki.site import concept_src
+    from conceptwiki.render.graph import neighbourhood_view
+    from conceptwiki.render.site import concept_src
 
     found: dict[str, list[int]] = {k: [] for k in PARTS}
     for slug in builder.entries:
@@ -117,9 +117,9 @@ def map_parts(graph, builder, template) -> dict[str, float]:
 def measure(n: int, work: Path, *, seed: int = 0, repeat: int = 3) -> GraphResult:
     import markdown
 
-    from conceptwiki.graph import ConceptGraph, neighbourhood_view
-    from conceptwiki.loader import load_wiki
-    from conceptwiki.site import SiteBuilder, SiteConfig, concept_src
+    from conceptwiki.render.graph import ConceptGraph, neighbourhood_view
+    from conceptwiki.model.loader import load_wiki
+    from conceptwiki.render.site import SiteBuilder, SiteConfig, concept_src
 
     project = work / f"graph-n{n}"
     gen.generate(project, n, seed)

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conceptwiki.bib import (
+from conceptwiki.bibtex.bib import (
     MAX_BIB_BYTES,
     decode_latex,
     decode_title,
@@ -29,8 +29,8 @@ from conceptwiki.bib import (
     parse_names,
     source_to_csl,
 )
-from conceptwiki.bib import _collapse_ws, _decode_plain, _decode_slow
-from conceptwiki.problems import format_problems
+from conceptwiki.bibtex.bib import _collapse_ws, _decode_plain, _decode_slow
+from conceptwiki.model.problems import format_problems
 
 GOLDEN = Path(__file__).parent / "golden" / "bib"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"

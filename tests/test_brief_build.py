@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conceptwiki.brief import BriefBuilder, assemble, source_file, year_suffix
-from conceptwiki.cite import linkify
+from conceptwiki.render.brief import BriefBuilder, assemble, source_file, year_suffix
+from conceptwiki.citations.cite import linkify
 from conceptwiki.citations.engine import CitationEngine
-from conceptwiki.loader import load_wiki
-from conceptwiki.site import SiteBuilder, SiteConfig
+from conceptwiki.model.loader import load_wiki
+from conceptwiki.render.site import SiteBuilder, SiteConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

@@ -3,7 +3,7 @@
 ``BriefBuilder.items()`` takes each concept page's entry (and its ``ys``/``sub``/``ys_sub``
 variants, with the accessed date marked), its ``sort`` values, year-suffix ``group`` and
 ``names`` from templates rendered once per style and month, with the page's title, URL, year
-and day put in (:class:`conceptwiki.cite.PageTemplates`). ``BriefBuilder(...,
+and day put in (:class:`conceptwiki.citations.cite.PageTemplates`). ``BriefBuilder(...,
 templates=False)`` renders every page in full; this compares the two for the real concepts,
 awkward titles, every day of a month, pages without a date and generated titles and dates,
 in the styles the other tests use (author-date, notes, numeric, author substitution).
@@ -20,11 +20,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conceptwiki.brief import BriefBuilder
-from conceptwiki.cite import Citer, page_item
+from conceptwiki.render.brief import BriefBuilder
+from conceptwiki.citations.cite import Citer, page_item
 from conceptwiki.citations import citeproc_compat as compat
 from conceptwiki.citations.engine import CitationEngine
-from conceptwiki.loader import load_wiki
+from conceptwiki.model.loader import load_wiki
 
 ROOT = Path(__file__).resolve().parent.parent
 STYLES = ["apa", "chicago-author-date", "harvard-cite-them-right", "oscola", "chicago-notes-bibliography",

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conceptwiki.cite import Citer, page_item
+from conceptwiki.citations.cite import Citer, page_item
 from conceptwiki.citations.engine import CitationEngine
-from conceptwiki.loader import load_wiki
+from conceptwiki.model.loader import load_wiki
 
 from pathlib import Path
 

@@ -239,7 +239,7 @@ def test_new_help_describes_every_option():
     r = cw("new", "--help")
     assert r.returncode == 0
     text = " ".join(r.stdout.split())
-    from conceptwiki.schema import Kind
+    from conceptwiki.model.schema import Kind
 
     assert "what the entry describes: " + ", ".join(k.value for k in Kind) in text
     for option, words in (("--title", "page title"), ("--kind", "default: concept"),

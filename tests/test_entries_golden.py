@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from conceptwiki.loader import load_wiki
-from conceptwiki.problems import format_problems
+from conceptwiki.model.loader import load_wiki
+from conceptwiki.model.problems import format_problems
 
 CASES = Path(__file__).parent / "golden" / "entries"
 

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conceptwiki.bib import decode_latex, load_bib_files, load_bib_string, parse_names
-from conceptwiki.exports import (
+from conceptwiki.bibtex.bib import decode_latex, load_bib_files, load_bib_string, parse_names
+from conceptwiki.citations.exports import (
     bibtex_key,
     csl_json,
     csl_to_bibtex,

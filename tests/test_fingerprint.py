@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from conceptwiki.bib import load_bib_files, load_bib_string
-from conceptwiki.fingerprint import (SHORT, canonical_json, canonical_source, cited_keys, fingerprint,
+from conceptwiki.bibtex.bib import load_bib_files, load_bib_string
+from conceptwiki.history.fingerprint import (SHORT, canonical_json, canonical_source, cited_keys, fingerprint,
                                      published_versions, revision_url, versions_json)
-from conceptwiki.loader import load_wiki
-from conceptwiki.problems import Problems
-from conceptwiki.yamlsafe import load_yaml
+from conceptwiki.model.loader import load_wiki
+from conceptwiki.model.problems import Problems
+from conceptwiki.model.yamlsafe import load_yaml
 
 GOLDEN = Path(__file__).parent / "golden" / "pinpoint"
 

@@ -17,10 +17,10 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from conceptwiki import schema
-from conceptwiki.fmt import FormatError, diff_for, fmt_paths, format_entry_text
-from conceptwiki.problems import Problems
-from conceptwiki.yamlsafe import load_yaml
+from conceptwiki.model import schema
+from conceptwiki.authoring.fmt import FormatError, diff_for, fmt_paths, format_entry_text
+from conceptwiki.model.problems import Problems
+from conceptwiki.model.yamlsafe import load_yaml
 
 CASES = Path(__file__).parent / "golden" / "fmt"
 CASE_NAMES = sorted(p.name for p in CASES.iterdir() if p.is_dir())
@@ -32,7 +32,7 @@ def _read(path: Path) -> str:
 
 
 def _comments(text: str) -> list[str]:
-    from conceptwiki.fmt import _scan_comments
+    from conceptwiki.authoring.fmt import _scan_comments
 
     return sorted(c.text for c in _scan_comments(text))
 

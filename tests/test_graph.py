@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from conceptwiki.graph import (
+from conceptwiki.render.graph import (
     ConceptGraph,
     GraphNode,
     KIND_ORDER,
@@ -24,7 +24,7 @@ from conceptwiki.graph import (
     wiki_view,
 )
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "plugins" / "conceptwiki" / "templates"
+TEMPLATES = Path(__file__).resolve().parent.parent / "plugins" / "conceptwiki" / "render" / "templates"
 SVG = "{http://www.w3.org/2000/svg}"
 HREF = "{http://www.w3.org/1999/xlink}href"   # node links use xlink:href (see graph.draw)
 
@@ -344,7 +344,7 @@ def test_from_site_reads_the_builders_maps():
 
 # -- a small map: what each page carries and what it no longer repeats ---------------------
 
-GRAPH_CSS = (Path(__file__).resolve().parent.parent / "plugins" / "conceptwiki" / "assets"
+GRAPH_CSS = (Path(__file__).resolve().parent.parent / "plugins" / "conceptwiki" / "render" / "assets"
              / "graph.css")
 
 
@@ -439,7 +439,7 @@ def _absolute(d: str) -> list[tuple[float, float]]:
 def test_shapes_are_drawn_at_their_node_as_before(kind, r):
     """A shape in relative coordinates from its first corner is the centred shape moved to
     the node (what translate() did), to a tenth of a pixel."""
-    from conceptwiki.graph import _shape_at, shape_points
+    from conceptwiki.render.graph import _shape_at, shape_points
     el = _shape_at(kind, r, -123, 45)
     pts = shape_points(kind, r)
     if pts is None:
@@ -488,7 +488,7 @@ def test_labels_and_arrowheads_sit_where_they_belong():
 def test_key_shapes_in_graph_css_match_the_drawing():
     """graph.css carries the key's swatches (graph.key_css()) and a colour for every kind, for
     the nodes and the key alike."""
-    from conceptwiki.graph import key_clip_path, key_css
+    from conceptwiki.render.graph import key_clip_path, key_css
     css = GRAPH_CSS.read_text(encoding="utf-8")
     assert key_css() in css
     for kind in KIND_ORDER:
@@ -504,7 +504,7 @@ def test_key_shapes_in_graph_css_match_the_drawing():
 
 
 def shape_points_for(kind):
-    from conceptwiki.graph import shape_points
+    from conceptwiki.render.graph import shape_points
     return shape_points(kind, 5.0)
 
 

@@ -23,9 +23,9 @@ from bs4 import BeautifulSoup
 from hostile_check import REPORT_KEY, check_site
 from test_site_build import ROOT, run_build, write
 
-from conceptwiki.links import normalize
-from conceptwiki.loader import load_wiki
-from conceptwiki.schema import URL_PATTERN
+from conceptwiki.model.links import normalize
+from conceptwiki.model.loader import load_wiki
+from conceptwiki.model.schema import URL_PATTERN
 
 PAYLOADS = yaml.safe_load((Path(__file__).parent / "hostile" / "payloads.yaml").read_text(encoding="utf-8"))
 TEXT: list[str] = PAYLOADS["text"]

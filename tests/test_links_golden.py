@@ -25,10 +25,10 @@ import markdown
 import pytest
 import yaml
 
-from conceptwiki.docpages import fix_wikilinks, scan_docs_page, split_front_matter
-from conceptwiki.loader import load_wiki
-from conceptwiki.problems import format_problems
-from conceptwiki.site import SiteBuilder, SiteConfig
+from conceptwiki.render.docpages import fix_wikilinks, scan_docs_page, split_front_matter
+from conceptwiki.model.loader import load_wiki
+from conceptwiki.model.problems import format_problems
+from conceptwiki.render.site import SiteBuilder, SiteConfig
 
 CASES = Path(__file__).parent / "golden" / "links"
 UPDATE = bool(os.environ.get("UPDATE_GOLDEN"))

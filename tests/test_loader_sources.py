@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given, strategies as st
 
-from conceptwiki.loader import raw_source_keys
+from conceptwiki.model.loader import raw_source_keys
 
 _scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
                      st.text(max_size=12), st.dates())

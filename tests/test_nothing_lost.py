@@ -13,9 +13,13 @@ import pytest
 
 from test_site_build import ROOT, run_build
 
-from conceptwiki import cli, fmt, scaffold
-from conceptwiki.fmt import fmt_paths
-from conceptwiki.scaffold import new_entry
+from conceptwiki import cli
+
+from conceptwiki.authoring import fmt
+
+from conceptwiki.authoring import new as scaffold
+from conceptwiki.authoring.fmt import fmt_paths
+from conceptwiki.authoring.new import new_entry
 
 SOURCES = ("concepts", "bib", "docs", "mkdocs.yml")
 

@@ -1,4 +1,4 @@
-"""Worker processes render concept pages while the build goes on (``conceptwiki.parallel``):
+"""Worker processes render concept pages while the build goes on (``conceptwiki.pipeline.parallel``):
 the bodies must be exactly what rendering in the calling process gives, in any order the
 build asks for them, whatever happens to a worker, and no worker may outlive the build."""
 
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from conceptwiki.parallel import PageRenderer, default_workers
-from conceptwiki.site import Heading, HtmlBody, Page
+from conceptwiki.pipeline.parallel import PageRenderer, default_workers
+from conceptwiki.render.site import Heading, HtmlBody, Page
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork (Linux)")
 

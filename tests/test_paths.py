@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from conceptwiki.loader import RESERVED_SLUGS, load_wiki
-from conceptwiki.scaffold import new_entry
-from conceptwiki.schema import SLUG_RE
-from conceptwiki.site import SiteBuilder, SiteConfig, concept_src
+from conceptwiki.model.loader import RESERVED_SLUGS, load_wiki
+from conceptwiki.authoring.new import new_entry
+from conceptwiki.model.schema import SLUG_RE
+from conceptwiki.render.site import SiteBuilder, SiteConfig, concept_src
 
 ENTRY = """title: {title}
 kind: concept

@@ -1,4 +1,4 @@
-"""Pinpoint anchors and "cite this passage" (conceptwiki.pinpoint), without a site build."""
+"""Pinpoint anchors and "cite this passage" (conceptwiki.render.pinpoint), without a site build."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conceptwiki.cite import Citer, page_item
+from conceptwiki.citations.cite import Citer, page_item
 from conceptwiki.citations.engine import CitationEngine
-from conceptwiki.markup import MarkdownRenderer
-from conceptwiki.pinpoint import (ANCHOR_RE, ANCHOR_TOKEN, LOCATOR_TOKEN, Passage, add_cite_links,
+from conceptwiki.render.markup import MarkdownRenderer
+from conceptwiki.render.pinpoint import (ANCHOR_RE, ANCHOR_TOKEN, LOCATOR_TOKEN, Passage, add_cite_links,
                                   anchor_ids, key_point_ids, normalise, passage_templates)
 
 GOLDEN = Path(__file__).parent / "golden" / "pinpoint"
@@ -84,7 +84,7 @@ def test_rewrapping_a_paragraph_keeps_its_anchor():
 def test_wikilink_targets_do_not_change_anchors():
     # the anchor comes from the Markdown source, not from the resolved link (title, href)
     r = MarkdownRenderer()
-    from conceptwiki.markup import LinkTarget
+    from conceptwiki.render.markup import LinkTarget
 
     r.render("See [[other]].", passages=True,
              resolver=lambda t, a: LinkTarget("../other/", "Other", "Old summary"))

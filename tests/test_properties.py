@@ -24,13 +24,13 @@ from hypothesis import strategies as st
 from hostile_check import bad_url
 from test_exports import norm, read_bibtexparser, read_pybtex
 
-from conceptwiki.bib import decode_latex
-from conceptwiki.exports import csl_to_bibtex, strip_markup
-from conceptwiki.links import LinkIndex, find_wikilinks, normalize
-from conceptwiki.loader import validate_entry
-from conceptwiki.markup import ALLOWED_TAGS, LinkTarget, MarkdownRenderer, sanitize
-from conceptwiki.problems import Problems
-from conceptwiki.yamlsafe import load_yaml
+from conceptwiki.bibtex.bib import decode_latex
+from conceptwiki.citations.exports import csl_to_bibtex, strip_markup
+from conceptwiki.model.links import LinkIndex, find_wikilinks, normalize
+from conceptwiki.model.loader import validate_entry
+from conceptwiki.render.markup import ALLOWED_TAGS, LinkTarget, MarkdownRenderer, sanitize
+from conceptwiki.model.problems import Problems
+from conceptwiki.model.yamlsafe import load_yaml
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -216,7 +216,7 @@ def test_front_matter_reads_back_as_escaped_html(title: str):
     from markupsafe import escape
     from mkdocs.utils.meta import get_data
 
-    from conceptwiki.site import front_matter_value
+    from conceptwiki.render.site import front_matter_value
 
     body, meta = get_data(f"---\ntitle: {front_matter_value(title)}\ndescription: x\n---\n\nBody\n")
     assert meta == {"title": str(escape(title)), "description": "x"}

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from conceptwiki import scaffold
-from conceptwiki.fmt import format_entry_text
-from conceptwiki.problems import Problems
-from conceptwiki.scaffold import PLACEHOLDER_KEY, bib_keys, new_entry
-from conceptwiki.schema import Concept
-from conceptwiki.yamlsafe import load_yaml
+from conceptwiki.authoring import new as scaffold
+from conceptwiki.authoring.fmt import format_entry_text
+from conceptwiki.model.problems import Problems
+from conceptwiki.authoring.new import PLACEHOLDER_KEY, bib_keys, new_entry
+from conceptwiki.model.schema import Concept
+from conceptwiki.model.yamlsafe import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 23)
@@ -58,7 +58,7 @@ def test_new_writes_a_valid_commented_skeleton(wiki: Path) -> None:
 
 
 def test_new_validates_with_the_loader(wiki: Path) -> None:
-    loader = pytest.importorskip("conceptwiki.loader")
+    loader = pytest.importorskip("conceptwiki.model.loader")
     path, _ = new_entry(wiki, "inner-alignment", "Inner alignment", kind="problem", source=KEY)
     problems = Problems()
     located = load_yaml(path.read_bytes(), "concepts/inner-alignment.yaml", problems)
@@ -67,7 +67,7 @@ def test_new_validates_with_the_loader(wiki: Path) -> None:
 
 
 def test_new_then_check_passes(project) -> None:
-    loader = pytest.importorskip("conceptwiki.loader")
+    loader = pytest.importorskip("conceptwiki.model.loader")
     root = project()
     path, problems = new_entry(root, "brand-new-concept", "Brand-new concept: a test", source=KEY)
     assert path is not None and not problems
@@ -98,7 +98,7 @@ def test_without_source_writes_placeholder_and_warns(wiki: Path) -> None:
 
 
 def test_without_source_check_reports_the_placeholder(project) -> None:
-    loader = pytest.importorskip("conceptwiki.loader")
+    loader = pytest.importorskip("conceptwiki.model.loader")
     root = project()
     new_entry(root, "brand-new-concept", "Brand new", today=TODAY)
     messages = _messages(loader.load_wiki(root).problems.errors)
@@ -130,7 +130,7 @@ def test_reserved_slug_is_refused(wiki: Path, slug: str) -> None:
 
 
 def test_reserved_slugs_match_the_loader() -> None:
-    loader = pytest.importorskip("conceptwiki.loader")
+    loader = pytest.importorskip("conceptwiki.model.loader")
     assert scaffold.RESERVED_SLUGS is loader.RESERVED_SLUGS
 
 
@@ -224,14 +224,14 @@ def test_bib_keys_skips_strings_and_comments(tmp_path: Path) -> None:
 
 
 def test_bib_keys_finds_every_real_key() -> None:
-    bib = pytest.importorskip("conceptwiki.bib")
+    bib = pytest.importorskip("conceptwiki.bibtex.bib")
     sources, _ = bib.load_bib_files(sorted((ROOT / "bib").glob("*.bib")), root=ROOT)
     assert sorted(bib_keys(ROOT)) == sorted(sources)
 
 
 def test_level_must_be_chosen_before_publishing(project) -> None:
     """The skeleton's level carries a TODO comment; check warns at it until it is deleted."""
-    loader = pytest.importorskip("conceptwiki.loader")
+    loader = pytest.importorskip("conceptwiki.model.loader")
     root = project()
     path, _ = new_entry(root, "brand-new-concept", "Brand new", source=KEY, today=TODAY)
     lines = path.read_text(encoding="utf-8").splitlines()

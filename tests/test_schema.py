@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from conceptwiki.problems import Problems
-from conceptwiki.schema import FIELD_ORDER, Concept, json_schema_text
-from conceptwiki.yamlsafe import MAX_BYTES, load_yaml
+from conceptwiki.model.problems import Problems
+from conceptwiki.model.schema import FIELD_ORDER, Concept, json_schema_text
+from conceptwiki.model.yamlsafe import MAX_BYTES, load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -141,7 +141,7 @@ def test_missing_pagefind_is_a_clear_error(tmp_path: Path, monkeypatch, caplog):
     from mkdocs.exceptions import Abort
 
     import conceptwiki.plugin as plugin
-    from conceptwiki.search import SearchError, pagefind_executable
+    from conceptwiki.search.pagefind import SearchError, pagefind_executable
 
     monkeypatch.setitem(sys.modules, "pagefind_bin_extended", None)
     monkeypatch.setitem(sys.modules, "pagefind_bin", None)

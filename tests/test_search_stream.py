@@ -19,8 +19,8 @@ import pytest
 
 from test_search import check_build, copy_project, run_build
 
-from conceptwiki.search import SearchError, run_pagefind
-from conceptwiki.search_stream import PagefindStream, finish_search, page_url
+from conceptwiki.search.pagefind import SearchError, run_pagefind
+from conceptwiki.search.stream import PagefindStream, finish_search, page_url
 
 
 def differences(left: Path, right: Path) -> list[str]:
@@ -302,7 +302,7 @@ def test_a_missing_binary_is_a_clear_error(tmp_path: Path):
 
 
 def test_a_silent_pagefind_is_stopped(tmp_path: Path, monkeypatch):
-    import conceptwiki.search_stream as mod
+    import conceptwiki.search.stream as mod
 
     monkeypatch.setattr(mod, "STALL_SECONDS", 1.0)
     site = small_site(tmp_path)
@@ -314,7 +314,7 @@ def test_a_silent_pagefind_is_stopped(tmp_path: Path, monkeypatch):
 
 
 def test_a_pagefind_that_never_starts_is_stopped(tmp_path: Path, monkeypatch):
-    import conceptwiki.search_stream as mod
+    import conceptwiki.search.stream as mod
 
     monkeypatch.setattr(mod, "STALL_SECONDS", 1.0)
     site = small_site(tmp_path)
@@ -358,7 +358,7 @@ def test_build_falls_back_to_the_cli_when_the_service_fails(tmp_path: Path, monk
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    import conceptwiki.search_stream as mod
+    import conceptwiki.search.stream as mod
 
     exe = fake_pagefind(tmp_path, "exit")
     monkeypatch.setattr(mod, "pagefind_executable", lambda: exe)

@@ -170,8 +170,8 @@ def test_pull_request_template_has_the_checklist() -> None:
 
 
 def test_contributing_example_entry_is_valid_and_formatted() -> None:
-    from conceptwiki.fmt import format_entry_text
-    from conceptwiki.schema import FIELD_ORDER, Concept
+    from conceptwiki.authoring.fmt import format_entry_text
+    from conceptwiki.model.schema import FIELD_ORDER, Concept
 
     text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     example = re.search(r"A complete entry:\n\n```yaml\n(.*?)```", text, re.S).group(1)

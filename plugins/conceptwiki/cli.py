@@ -8,11 +8,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .docpages import scan_docs_dir
-from .loader import load_wiki
-from .problems import format_problems
-from .schema import Kind, json_schema_text
-from .site import HeadingLinks, SiteBuilder, SiteConfig
+from .render.docpages import scan_docs_dir
+from .model.loader import load_wiki
+from .model.problems import format_problems
+from .model.schema import Kind, json_schema_text
+from .render.site import HeadingLinks, SiteBuilder, SiteConfig
 
 __all__ = ["main"]
 
@@ -123,15 +123,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     if any(out.resolve() == p or p in out.resolve().parents for p in protected):
         print(f"error: --out {out} is inside a source folder; choose another folder", file=sys.stderr)
         return 2
-    from .site import build_date
+    from .render.site import build_date
 
-    from .gitinfo import last_commit_dates
+    from .history.gitinfo import last_commit_dates
 
     site.build_date = build_date(root)
     site.git_dates, note = last_commit_dates(root, site.concepts_dir)
     if note:
         print(f"note: {note}", file=sys.stderr)
-    from .fingerprint import published_versions
+    from .history.fingerprint import published_versions
 
     site.versions = published_versions(root, wiki, concepts_dir=site.concepts_dir,
                                        bib_dir=site.bib_dir)
@@ -140,7 +140,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     builder = SiteBuilder(wiki, site)
     builder.add_doc_pages(docs.pages)
     pages = builder.pages()
-    from .parallel import PageRenderer
+    from .pipeline.parallel import PageRenderer
 
     # Worker processes render the concept pages (the same bytes as rendering them here)
     # while this process makes the citation exports.
@@ -184,9 +184,9 @@ def cmd_cite(args: argparse.Namespace) -> int:
     """Print one citation: of a concept page (SLUG) or of a BibTeX source (--bib/--key)."""
     import datetime as dt
 
-    from .bib import load_bib_files
+    from .bibtex.bib import load_bib_files
     from .citations.engine import CitationEngine, UnknownStyleError
-    from .exports import csl_json, csl_to_bibtex, csl_to_ris
+    from .citations.exports import csl_json, csl_to_bibtex, csl_to_ris
 
     root = Path(args.root)
     if bool(args.slug) == bool(args.key):
@@ -243,7 +243,7 @@ class _NoEngine:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .scaffold import new_entry
+    from .authoring.new import new_entry
 
     root = Path(args.root)
     site = _site_config(root, args)
@@ -258,7 +258,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_fmt(args: argparse.Namespace) -> int:
-    from .fmt import diff_for, entry_paths, fmt_paths
+    from .authoring.fmt import diff_for, entry_paths, fmt_paths
 
     root = Path(args.root)
     site = _site_config(root, args)

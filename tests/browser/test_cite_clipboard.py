@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "plugins"))
 
 from conceptwiki.citations.engine import CitationEngine  # noqa: E402
-from conceptwiki.loader import load_wiki  # noqa: E402
-from conceptwiki.site import SiteBuilder, SiteConfig  # noqa: E402
+from conceptwiki.model.loader import load_wiki  # noqa: E402
+from conceptwiki.render.site import SiteBuilder, SiteConfig  # noqa: E402
 
 STYLES = ["apa", "chicago-author-date", "harvard-cite-them-right", "oscola"]
 SLUGS = ["inner-alignment", "mesa-optimization"]

@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT / "plugins"))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from conceptwiki.citations.engine import CitationEngine  # noqa: E402
-from conceptwiki.loader import load_wiki  # noqa: E402
-from conceptwiki.site import SiteBuilder, SiteConfig  # noqa: E402
+from conceptwiki.model.loader import load_wiki  # noqa: E402
+from conceptwiki.render.site import SiteBuilder, SiteConfig  # noqa: E402
 
 STYLES = ["apa", "chicago-author-date", "harvard-cite-them-right", "oscola"]
 SLUG = "inner-alignment"

@@ -15,7 +15,7 @@ import markdown
 import nh3
 from markdown.inlinepatterns import InlineProcessor
 
-from .links import WIKILINK_RE
+from ..model.links import WIKILINK_RE
 from .pinpoint import PinpointExtension
 
 __all__ = ["LinkTarget", "MarkdownRenderer", "sanitize", "ALLOWED_TAGS", "SAFE_SCHEMES", "safe_url"]

@@ -277,7 +277,7 @@ class PageTemplates:
 
     def simple(self, item: dict) -> bool:
         """Whether ``item`` may take the templated path at all."""
-        from .citations.citeproc_compat import _is_numeric
+        from .citeproc_compat import _is_numeric
 
         title, url = item.get("title", ""), item.get("URL", "")
         return (isinstance(title, str) and isinstance(url, str) and not set(item) - self.FIELDS
@@ -415,7 +415,7 @@ class PageTemplates:
 @functools.lru_cache(maxsize=8192)
 def _cased(text: str, case: str | None) -> str:
     """``text`` in a CSL text-case (None: as it is)."""
-    from .citations.citeproc_compat import text_case
+    from .citeproc_compat import text_case
 
     return text_case(text, case) if case else text
 

@@ -228,7 +228,7 @@ def passage_templates(citer, page_item: dict, fingerprint: str | None = None) ->
 
 
 def _text(fragment: str) -> str:
-    from .cite import html_to_text
+    from ..citations.cite import html_to_text
 
     return html_to_text(fragment)
 
@@ -310,7 +310,7 @@ class PinpointCiter:
     """Renders the citation of a page with the pinpoint locator, for one site's Citer."""
 
     def __init__(self, citer):
-        from .cite import Citer
+        from ..citations.cite import Citer
 
         self.citer = citer
         self.inner = Citer(_PinpointEngine(citer.engine), citer.styles,
@@ -348,7 +348,7 @@ def page_context(builder, entry, src: str, fingerprint: str | None = None) -> di
 
     c = entry.concept
     number = 0
-    from .loader import SECTIONS
+    from ..model.loader import SECTIONS
 
     rendered: dict[str, Markup | None] = {}
     for name in ("details", *(n for n, _ in SECTIONS)):

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping, Optional
 
-from .problems import Problems
+from ..model.problems import Problems
 
 __all__ = [
     "Source",

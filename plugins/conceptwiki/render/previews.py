@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from .schema import KIND_PLURALS
+from ..model.schema import KIND_PLURALS
 
 if TYPE_CHECKING:  # pragma: no cover
     from .site import SiteBuilder

@@ -17,13 +17,13 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import TableOfContents, get_toc
 
-from .citations.engine import UnknownStyleError
+from ..citations.engine import UnknownStyleError
 from .config import ConceptWikiConfig
-from .gitinfo import last_commit_dates
-from .loader import Wiki, load_wiki
-from .search import PAGEFIND_DIR, SearchError, mark_page, pagefind_executable, search_box
-from .search_stream import PagefindStream, finish_search, stream_enabled
-from .site import ASSETS_DIR, HeadingLinks, HtmlBody, SiteBuilder, SiteConfig, build_date, concept_src
+from ..history.gitinfo import last_commit_dates
+from ..model.loader import Wiki, load_wiki
+from ..search.pagefind import PAGEFIND_DIR, SearchError, mark_page, pagefind_executable, search_box
+from ..search.stream import PagefindStream, finish_search, stream_enabled
+from ..render.site import ASSETS_DIR, HeadingLinks, HtmlBody, SiteBuilder, SiteConfig, build_date, concept_src
 
 __all__ = ["ConceptWikiPlugin"]
 
@@ -118,7 +118,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             self._git_note = note
 
     def _versions(self) -> None:
-        from .fingerprint import published_versions
+        from ..history.fingerprint import published_versions
 
         if self.wiki is None or self.wiki.problems.errors:
             return
@@ -232,7 +232,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         """The citation engine, kept from one build to the next in ``mkdocs serve`` (the
         plugin has ``on_startup``, so MkDocs keeps it): citations already rendered come from
         its cache. A new one when the styles or a style file change."""
-        from .citations.engine import CitationEngine
+        from ..citations.engine import CitationEngine
 
         styles = list(dict.fromkeys([*self.site.styles, self.site.default_style]))
 
@@ -253,7 +253,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self._engine = (key(engine), engine)
         self._disk = None
         if self.config.cache:
-            from .citations.cache import DiskCache
+            from ..citations.cache import DiskCache
 
             t0 = time.perf_counter()
             try:
@@ -288,7 +288,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
 
     def _start_renderer(self, pages) -> None:
         """Concept pages are rendered by worker processes from here on (``parallel.py``)."""
-        from .parallel import PageRenderer
+        from ..pipeline.parallel import PageRenderer
 
         self._stop_renderer()
         builder = self.builder
@@ -329,7 +329,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
 
     def _scan_docs(self, files: Files, config) -> None:
         """Read the hand-written pages once: their wikilinks' problems and backlinks."""
-        from .docpages import scan_docs_page
+        from ..render.docpages import scan_docs_page
 
         docs_dir = Path(config.docs_dir)
         try:

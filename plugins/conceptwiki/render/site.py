@@ -21,10 +21,10 @@ import jinja2
 from markupsafe import Markup
 
 from .graph import ConceptGraph, neighbourhood_view, wiki_view
-from .links import WIKILINK_RE, find_wikilinks
-from .loader import RESERVED_SLUGS, Entry, Wiki
+from ..model.links import WIKILINK_RE, find_wikilinks
+from ..model.loader import RESERVED_SLUGS, Entry, Wiki
 from .markup import LinkTarget, MarkdownRenderer, safe_url
-from .schema import KIND_PLURALS
+from ..model.schema import KIND_PLURALS
 
 __all__ = ["SiteConfig", "Page", "HtmlBody", "Heading", "HeadingLinks", "SiteBuilder", "build_date", "ASSETS_DIR", "concept_src", "tag_src", "page_url", "relative_url"]
 
@@ -234,12 +234,12 @@ class SiteBuilder:
     """Renders every generated page of the site from a :class:`Wiki`."""
 
     def __init__(self, wiki: Wiki, site: SiteConfig, *, engine=None):
-        from .cite import Citer
+        from ..citations.cite import Citer
 
         self.wiki = wiki
         self.site = site
         if engine is None:
-            from .citations.engine import CitationEngine
+            from ..citations.engine import CitationEngine
 
             styles = list(dict.fromkeys([*site.styles, site.default_style]))
             engine = CitationEngine(styles, base_dir=wiki.root)
@@ -447,7 +447,7 @@ class SiteBuilder:
         return self.citer.render(csl, self.site.default_style).html
 
     def page_item(self, entry: Entry) -> dict:
-        from .cite import page_item
+        from ..citations.cite import page_item
 
         return page_item(slug=entry.slug, title=entry.title, site_name=self.site.name,
                          publisher=self.site.publisher or self.site.name,
@@ -462,7 +462,7 @@ class SiteBuilder:
 
     def fingerprint(self, entry: Entry) -> str:
         """The entry's full fingerprint (its YAML data and the sources it cites)."""
-        from .fingerprint import entry_fingerprint
+        from ..history.fingerprint import entry_fingerprint
 
         cache = self.__dict__.setdefault("_fingerprints", {})
         if entry.slug not in cache:
@@ -471,7 +471,7 @@ class SiteBuilder:
 
     def versions(self, entry: Entry) -> list:
         """The entry's published versions, newest first (just the current one without git)."""
-        from .fingerprint import Version
+        from ..history.fingerprint import Version
 
         history = self.site.versions
         found = history.versions.get(entry.slug) if history is not None else None
@@ -484,7 +484,7 @@ class SiteBuilder:
     def export_item(self, entry: Entry) -> dict:
         """The page's CSL-JSON item as exported: it carries the fingerprint as ``version``
         (CSL-JSON) and as a note (BibTeX ``note``, RIS ``N1``)."""
-        from .fingerprint import SHORT
+        from ..history.fingerprint import SHORT
 
         short = self.fingerprint(entry)[:SHORT]
         return dict(self.page_item(entry), version=short, note=f"Version {short}")
@@ -603,9 +603,9 @@ class SiteBuilder:
         return self._brief
 
     def exports(self) -> dict[str, str]:
-        from .cite import export_files
+        from ..citations.cite import export_files
 
-        from .fingerprint import History, versions_json
+        from ..history.fingerprint import History, versions_json
 
         files = export_files([(slug, self.export_item(e), self.source_items(e))
                               for slug, e in self.entries.items()])
@@ -690,7 +690,7 @@ class SiteBuilder:
         return tuple(out)
 
     def _concept_context(self, entry: Entry) -> dict:
-        from .fingerprint import SHORT, page_versions
+        from ..history.fingerprint import SHORT, page_versions
         from .pinpoint import page_context
 
         src = concept_src(entry.slug)

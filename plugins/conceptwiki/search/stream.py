@@ -55,7 +55,7 @@ import weakref
 from collections.abc import Callable
 from pathlib import Path
 
-from .search import INSTALL_HINT, PAGEFIND_DIR, PagefindRun, SearchError, pagefind_executable, run_pagefind
+from .pagefind import INSTALL_HINT, PAGEFIND_DIR, PagefindRun, SearchError, pagefind_executable, run_pagefind
 
 __all__ = ["PagefindStream", "StreamMismatch", "finish_search", "page_url", "stream_enabled"]
 

@@ -25,8 +25,8 @@ from typing import Callable, Iterable, Iterator
 
 import yaml
 
-from .links import LinkIndex, WikiLink, _mask_code, find_wikilinks
-from .problems import Problems
+from ..model.links import LinkIndex, WikiLink, _mask_code, find_wikilinks
+from ..model.problems import Problems
 from .site import page_url as _url
 from .site import relative_url as _relative
 
@@ -98,7 +98,7 @@ def page_title(text: str, src_uri: str, index: LinkIndex | None = None) -> str:
             slug = index.resolve(target) if index else None
             return index.slugs.get(slug, target) if slug else target
 
-        from .links import WIKILINK_RE
+        from ..model.links import WIKILINK_RE
 
         heading = WIKILINK_RE.sub(_wiki, heading)
         heading = _MD_LINK_RE.sub(r"\1", heading)

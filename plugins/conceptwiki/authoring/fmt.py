@@ -47,9 +47,9 @@ from typing import Any, Iterable
 
 import yaml
 
-from .problems import Problems
-from .schema import FIELD_ORDER
-from .yamlsafe import load_yaml
+from ..model.problems import Problems
+from ..model.schema import FIELD_ORDER
+from ..model.yamlsafe import load_yaml
 
 __all__ = [
     "WIDTH",

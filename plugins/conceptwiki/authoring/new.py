@@ -18,10 +18,10 @@ import textwrap
 from pathlib import Path
 
 from .fmt import _inline, format_entry_text
-from .links import normalize
-from .problems import Problems
-from .schema import RESERVED_SLUGS, SLUG_RE, Concept, Kind
-from .yamlsafe import load_yaml
+from ..model.links import normalize
+from ..model.problems import Problems
+from ..model.schema import RESERVED_SLUGS, SLUG_RE, Concept, Kind
+from ..model.yamlsafe import load_yaml
 
 __all__ = ["new_entry", "bib_keys", "PLACEHOLDER_KEY", "LEVEL_TODO"]
 

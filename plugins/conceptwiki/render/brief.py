@@ -33,9 +33,9 @@ from collections import Counter
 from functools import cmp_to_key, partial
 from typing import Iterable
 
-from .cite import _SENTINEL, _SENTINEL_YEAR, PageTemplates, _date_parts, linkify
-from .citations.engine import sort_value_json
-from .exports import csl_to_bibtex, csl_to_ris
+from ..citations.cite import _SENTINEL, _SENTINEL_YEAR, PageTemplates, _date_parts, linkify
+from ..citations.engine import sort_value_json
+from ..citations.exports import csl_to_bibtex, csl_to_ris
 
 __all__ = ["YEAR_SUFFIX", "CITATION_NUMBER", "BriefBuilder", "assemble", "compare_sort_keys", "year_suffix",
            "brief_src", "data_path"]

@@ -245,7 +245,7 @@ class _State:
     def bib_map(self, sha: str) -> dict:
         parsed = self._bib_parsed.get(sha)
         if parsed is None:
-            from .bib import MAX_BIB_BYTES, _load_text
+            from ..bibtex.bib import MAX_BIB_BYTES, _load_text
 
             parsed = {}
             raw = self.blobs.get(sha)
@@ -272,8 +272,8 @@ class _State:
     def entry_data(self, sha: str) -> tuple[bool, Any]:
         cached = self._yaml_parsed.get(sha)
         if cached is None:
-            from .problems import Problems
-            from .yamlsafe import load_yaml
+            from ..model.problems import Problems
+            from ..model.yamlsafe import load_yaml
 
             raw = self.blobs.get(sha)
             located = load_yaml(raw, "history.yaml", Problems()) if raw is not None else None

@@ -36,7 +36,7 @@ from typing import Iterable, Mapping, NamedTuple
 
 from markupsafe import Markup, escape
 
-from .schema import KIND_PLURALS, Kind
+from ..model.schema import KIND_PLURALS, Kind
 
 __all__ = ["GraphNode", "Edge", "Neighbourhood", "ConceptGraph", "layout_neighbourhood",
            "layout_wiki", "draw", "neighbourhood_view", "sibling_urls", "wiki_view", "shape_path",
