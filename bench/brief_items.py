@@ -52,7 +52,8 @@ def measure(project: Path, args) -> int:
     from conceptwiki.citations import citeproc_compat as compat
     from conceptwiki.citations.engine import CitationEngine
     from conceptwiki.model.loader import load_wiki
-    from conceptwiki.render.site import SiteBuilder, SiteConfig
+    from conceptwiki.render.site import SiteBuilder
+    from conceptwiki.config import SiteConfig
 
     styles = args.styles.split(",")
     wiki = load_wiki(project, "concepts", "bib")

@@ -100,7 +100,7 @@ def map_parts(graph, builder, template) -> dict[str, float]:
     """Median bytes of each part of the concept maps (the drawing, the key, the list), in an
     untimed pass of its own: where the bytes of a map go."""
     from conceptwiki.render.graph import neighbourhood_view
-    from conceptwiki.render.site import concept_src
+    from conceptwiki.render.urls import concept_src
 
     found: dict[str, list[int]] = {k: [] for k in PARTS}
     for slug in builder.entries:
@@ -119,7 +119,9 @@ def measure(n: int, work: Path, *, seed: int = 0, repeat: int = 3) -> GraphResul
 
     from conceptwiki.render.graph import ConceptGraph, neighbourhood_view
     from conceptwiki.model.loader import load_wiki
-    from conceptwiki.render.site import SiteBuilder, SiteConfig, concept_src
+    from conceptwiki.render.site import SiteBuilder
+    from conceptwiki.config import SiteConfig
+    from conceptwiki.render.urls import concept_src
 
     project = work / f"graph-n{n}"
     gen.generate(project, n, seed)

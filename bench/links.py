@@ -45,7 +45,8 @@ from conceptwiki.render.docpages import docs_backlinks, scan_docs_dir  # noqa: E
 from conceptwiki.model.links import LinkIndex, find_wikilinks  # noqa: E402
 from conceptwiki.model.loader import load_wiki  # noqa: E402
 from conceptwiki.render.previews import previews_json  # noqa: E402
-from conceptwiki.render.site import SiteBuilder, SiteConfig  # noqa: E402
+from conceptwiki.render.site import SiteBuilder  # noqa: E402
+from conceptwiki.config import SiteConfig  # noqa: E402
 
 DEFAULT_SIZES = (1000, 5000)
 PHASES = ["index", "entry links", "backlinks", "docs scan", "docs backlinks", "docs rewrite",

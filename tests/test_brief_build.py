@@ -18,7 +18,8 @@ from conceptwiki.render.brief import BriefBuilder, assemble, source_file, year_s
 from conceptwiki.citations.cite import linkify
 from conceptwiki.citations.engine import CitationEngine
 from conceptwiki.model.loader import load_wiki
-from conceptwiki.render.site import SiteBuilder, SiteConfig
+from conceptwiki.render.site import SiteBuilder
+from conceptwiki.config import SiteConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

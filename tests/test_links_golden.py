@@ -28,7 +28,8 @@ import yaml
 from conceptwiki.render.docpages import fix_wikilinks, scan_docs_page, split_front_matter
 from conceptwiki.model.loader import load_wiki
 from conceptwiki.model.problems import format_problems
-from conceptwiki.render.site import SiteBuilder, SiteConfig
+from conceptwiki.render.site import SiteBuilder
+from conceptwiki.config import SiteConfig
 
 CASES = Path(__file__).parent / "golden" / "links"
 UPDATE = bool(os.environ.get("UPDATE_GOLDEN"))

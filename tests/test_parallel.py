@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conceptwiki.pipeline.parallel import PageRenderer, default_workers
-from conceptwiki.render.site import Heading, HtmlBody, Page
+from conceptwiki.render.pages import Heading, HtmlBody, Page
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork (Linux)")
 

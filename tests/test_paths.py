@@ -16,7 +16,9 @@ import pytest
 from conceptwiki.model.loader import RESERVED_SLUGS, load_wiki
 from conceptwiki.authoring.new import new_entry
 from conceptwiki.model.schema import SLUG_RE
-from conceptwiki.render.site import SiteBuilder, SiteConfig, concept_src
+from conceptwiki.render.site import SiteBuilder
+from conceptwiki.config import SiteConfig
+from conceptwiki.render.urls import concept_src
 
 ENTRY = """title: {title}
 kind: concept

@@ -10,7 +10,9 @@ from pathlib import Path
 
 from test_site_build import OTHER_ENTRY, SMALL_BIB, SMALL_ENTRY, SMALL_MKDOCS, run_build, soup, write
 
-from conceptwiki.render.site import HeadingLinks, Page
+from conceptwiki.config import HeadingLinks
+
+from conceptwiki.render.pages import Page
 
 
 def project(tmp_path: Path, mkdocs: str = SMALL_MKDOCS) -> Path:
@@ -113,7 +115,7 @@ def test_cli_page_markdown_is_front_matter_and_body():
     body_calls = []
 
     def render():
-        from conceptwiki.render.site import Heading, HtmlBody
+        from conceptwiki.render.pages import Heading, HtmlBody
 
         body_calls.append(1)
         return HtmlBody("<h2 id=\"a\">A</h2>\n", (Heading(2, "a", "A"),))

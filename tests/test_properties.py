@@ -216,7 +216,7 @@ def test_front_matter_reads_back_as_escaped_html(title: str):
     from markupsafe import escape
     from mkdocs.utils.meta import get_data
 
-    from conceptwiki.render.site import front_matter_value
+    from conceptwiki.render.pages import front_matter_value
 
     body, meta = get_data(f"---\ntitle: {front_matter_value(title)}\ndescription: x\n---\n\nBody\n")
     assert meta == {"title": str(escape(title)), "description": "x"}

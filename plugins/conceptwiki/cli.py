@@ -3,63 +3,30 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
-from .render.docpages import scan_docs_dir
+from .config import PLUGIN_DEFAULTS, SiteConfig, read_mkdocs_yml, site_config
+from .files import write_atomic
 from .model.loader import load_wiki
 from .model.problems import format_problems
 from .model.schema import Kind, json_schema_text
-from .render.site import HeadingLinks, SiteBuilder, SiteConfig
+from .pipeline.build import data_files, load_project, site_builder
+from .render.docpages import scan_docs_dir
+from .render.site import SiteBuilder
 
 __all__ = ["main"]
 
 
 def _site_config(root: Path, args: argparse.Namespace) -> SiteConfig:
-    """Read the few settings the core needs from mkdocs.yml, without importing MkDocs."""
-    import yaml
-
-    cfg = SiteConfig(concepts_dir=args.concepts, bib_dir=args.bib)
-    path = root / "mkdocs.yml"
-    if not path.is_file():
-        return cfg
-
-    class _Lenient(yaml.SafeLoader):
-        pass
-
-    # mkdocs.yml may use tags such as !ENV or !!python/name; ignore them here.
-    _Lenient.add_multi_constructor("", lambda loader, suffix, node: None)
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Lenient) or {}
-    except yaml.YAMLError:
-        return cfg
-    cfg.name = data.get("site_name") or cfg.name
-    cfg.url = data.get("site_url") or ""
-    cfg.directory_urls = data.get("use_directory_urls", True)
-    cfg.repo_url = data.get("repo_url") or ""
-    cfg.edit_uri = data.get("edit_uri") or ""
-    for ext in data.get("markdown_extensions") or []:
-        if isinstance(ext, dict) and "toc" in ext:
-            cfg.heading_links = HeadingLinks.from_toc_config(ext["toc"])
-    if isinstance(data.get("docs_dir"), str) and data["docs_dir"].strip():
-        cfg.docs_dir = data["docs_dir"].strip()
-    for plugin in data.get("plugins") or []:
-        if isinstance(plugin, dict) and "conceptwiki" in plugin:
-            opts = plugin["conceptwiki"] or {}
-            cfg.publisher = opts.get("publisher") or cfg.name
-            if opts.get("styles"):
-                cfg.styles = list(opts["styles"])
-            cfg.default_style = opts.get("default_style") or cfg.styles[0]
-            if opts.get("templates_dir"):
-                cfg.templates_dir = str(root / opts["templates_dir"])
-            if args.concepts == "concepts" and opts.get("concepts_dir"):
-                cfg.concepts_dir = opts["concepts_dir"]
-            if args.bib == "bib" and opts.get("bib_dir"):
-                cfg.bib_dir = opts["bib_dir"]
-    cfg.publisher = cfg.publisher or cfg.name
-    return cfg
+    """The site's configuration from ``mkdocs.yml``, as the plugin makes it (without MkDocs);
+    ``--concepts`` and ``--bib``, when given, override the plugin's folders."""
+    settings, options = read_mkdocs_yml(root / "mkdocs.yml")
+    if args.concepts != PLUGIN_DEFAULTS["concepts_dir"] or not options.get("concepts_dir"):
+        options["concepts_dir"] = args.concepts
+    if args.bib != PLUGIN_DEFAULTS["bib_dir"] or not options.get("bib_dir"):
+        options["bib_dir"] = args.bib
+    return site_config(root, settings, options)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -95,22 +62,15 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word[:-1] + 'ies' if word.endswith('y') else word + 's'}"
 
 
-def _write_atomic(path: Path, data: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def cmd_build(args: argparse.Namespace) -> int:
+    """Write the generated pages and data files into a folder, as ``mkdocs build`` makes them
+    (the same steps: :mod:`conceptwiki.pipeline.build`)."""
     root = Path(args.root)
     site = _site_config(root, args)
-    wiki = load_wiki(root, site.concepts_dir, site.bib_dir)
+    out = Path(args.out)
+    protected = [(root / d).resolve() for d in (site.concepts_dir, site.bib_dir, "docs", site.docs_dir)]
+    loaded = load_project(root, site)
+    wiki = loaded.wiki
     docs = scan_docs_dir(root, site.docs_dir, wiki.index)
     wiki.problems.extend(docs.problems)
     if wiki.problems:
@@ -118,36 +78,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     if wiki.problems.errors:
         print("not building: fix the errors above first", file=sys.stderr)
         return 1
-    out = Path(args.out)
-    protected = [(root / d).resolve() for d in (site.concepts_dir, site.bib_dir, "docs", site.docs_dir)]
     if any(out.resolve() == p or p in out.resolve().parents for p in protected):
         print(f"error: --out {out} is inside a source folder; choose another folder", file=sys.stderr)
         return 2
-    from .render.site import build_date
-
-    from .history.gitinfo import last_commit_dates
-
-    site.build_date = build_date(root)
-    site.git_dates, note = last_commit_dates(root, site.concepts_dir)
-    if note:
+    for note in loaded.notes:
         print(f"note: {note}", file=sys.stderr)
-    from .history.fingerprint import published_versions
-
-    site.versions = published_versions(root, wiki, concepts_dir=site.concepts_dir,
-                                       bib_dir=site.bib_dir)
-    if site.versions.note:
-        print(f"note: {site.versions.note}", file=sys.stderr)
-    builder = SiteBuilder(wiki, site)
-    builder.add_doc_pages(docs.pages)
+    builder = site_builder(loaded, site, docs.pages)
     pages = builder.pages()
     from .pipeline.parallel import PageRenderer
 
     # Worker processes render the concept pages (the same bytes as rendering them here)
     # while this process makes the citation exports.
     with PageRenderer(pages) as renderer:
-        exports = builder.exports()
-        exports.update(builder.redirects())
-        exports.update(builder.previews())
+        exports = data_files(builder)
         for page in pages:
             if page.is_html:
                 body = renderer.body(page)
@@ -156,7 +99,7 @@ def cmd_build(args: argparse.Namespace) -> int:
                 text, warnings = page.markdown, page.warnings
             for warning in warnings:
                 print(f"warning: {warning}", file=sys.stderr)
-            _write_atomic(out / page.src_uri, text)
+            write_atomic(out / page.src_uri, text, make_parents=True)
     # The hand-written pages, with their wikilinks resolved as the plugin resolves them.
     generated = {page.src_uri for page in pages}
     copied = 0
@@ -166,10 +109,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         text = (root / site.docs_dir / doc.src_uri).read_text(encoding="utf-8-sig")
         fixed, _problems = builder.fix_doc_wikilinks(text, doc.src_uri, path=doc.path,
                                                      front_matter=True)
-        _write_atomic(out / doc.src_uri, fixed)
+        write_atomic(out / doc.src_uri, fixed, make_parents=True)
         copied += 1
     for path, content in exports.items():
-        _write_atomic(out / path, content)
+        write_atomic(out / path, content, make_parents=True)
     print(f"wrote {len(pages)} pages, {copied} pages from {site.docs_dir}/ and {len(exports)} "
           f"citation and data files to {out}", file=sys.stderr)
     return 0

@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT / "plugins"))
 from conceptwiki.citations.engine import CitationEngine  # noqa: E402
 from conceptwiki.citations.exports import csl_to_ris  # noqa: E402
 from conceptwiki.model.loader import load_wiki  # noqa: E402
-from conceptwiki.render.site import SiteBuilder, SiteConfig  # noqa: E402
+from conceptwiki.render.site import SiteBuilder  # noqa: E402
+from conceptwiki.config import SiteConfig  # noqa: E402
 
 STYLES = ["apa", "chicago-author-date", "harvard-cite-them-right", "oscola"]
 # Three concepts that share sources (hubinger2019risks, langosco2022goal, shah2022goal,

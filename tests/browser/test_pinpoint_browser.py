@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from conceptwiki.citations.engine import CitationEngine  # noqa: E402
 from conceptwiki.model.loader import load_wiki  # noqa: E402
-from conceptwiki.render.site import SiteBuilder, SiteConfig  # noqa: E402
+from conceptwiki.render.site import SiteBuilder  # noqa: E402
+from conceptwiki.config import SiteConfig  # noqa: E402
 
 STYLES = ["apa", "chicago-author-date", "harvard-cite-them-right", "oscola"]
 SLUG = "inner-alignment"

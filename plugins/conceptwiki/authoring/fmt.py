@@ -35,24 +35,23 @@ right. Nothing here imports MkDocs or the BibTeX loader.
 from __future__ import annotations
 
 import bisect
-import datetime as _dt
 import difflib
 import math
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
 
+from ..files import write_atomic
 from ..model.problems import Problems
 from ..model.schema import FIELD_ORDER
 from ..model.yamlsafe import load_yaml
 
 __all__ = [
     "WIDTH",
+    "yaml_inline",
     "FormatError",
     "format_entry_text",
     "format_file",
@@ -257,7 +256,7 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
-def _inline(value: Any) -> str:
+def yaml_inline(value: Any) -> str:
     """``value`` as YAML on one line, quoted only if it must be."""
     if isinstance(value, str) and any(ch in value for ch in _BREAKS):
         out = yaml.dump(value, Dumper=_Dumper, allow_unicode=True, width=math.inf,
@@ -273,7 +272,7 @@ def _inline(value: Any) -> str:
 
 
 def _key(key: Any) -> str:
-    out = _inline(key)
+    out = yaml_inline(key)
     if len(out) > 1000:  # YAML reads a key in one piece only up to 1024 characters
         raise _Unformattable(f"cannot write the key {key!r}")
     return out
@@ -322,7 +321,7 @@ class _Writer:
         raw = self.raw.get(p)
         if isinstance(value, str) and raw == value and not any(ch in raw for ch in _BREAKS):
             return raw
-        return _inline(value)
+        return yaml_inline(value)
 
     def comments(self, path: tuple, indent: int) -> list[tuple[str, bool]]:
         return [(" " * indent + c, False) for c in self.notes.leading.get(path, [])]
@@ -355,7 +354,7 @@ class _Writer:
             elif _pattern(p) in FOLDED:
                 if any(ch in value for ch in _BREAKS):
                     style = _Literal  # paragraphs and lists read better as they are
-                elif len(f"{pad}{k}: {_inline(value)}") > WIDTH:
+                elif len(f"{pad}{k}: {yaml_inline(value)}") > WIDTH:
                     style = _Folded
             if style is not None:
                 lines = _block(k, value, style, indent)
@@ -375,7 +374,7 @@ class _Writer:
         if any(self.notes.has_any(p + (i,)) for i in range(len(items))):
             return None
         try:
-            line = prefix + _inline(items)
+            line = prefix + yaml_inline(items)
         except _Unformattable:  # an item with a line break: one item per line, double-quoted
             return None
         return line if len(line) <= WIDTH else None
@@ -514,23 +513,6 @@ def format_file(path: Path, *, root: Path | None = None) -> tuple[str | None, st
         return old, None, problems
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` by ``text`` in one step, keeping its permissions."""
-    target = Path(os.path.realpath(path))
-    mode = target.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def fmt_paths(paths: Iterable[Path], *, check: bool, root: Path | None = None) -> tuple[list[Path], Problems]:
     """Format entry files in place (folders are expanded to their ``*.yaml``/``*.yml``).
 
@@ -554,7 +536,7 @@ def fmt_paths(paths: Iterable[Path], *, check: bool, root: Path | None = None) -
         changed.append(path)
         if not check:
             try:
-                _write_atomic(path, new)
+                write_atomic(path, new, keep_mode=True)
             except OSError as exc:
                 problems.error(_rel(path, root), 0, 0, f"cannot write file: {exc.strerror}")
     return changed, problems

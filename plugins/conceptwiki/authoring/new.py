@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
-import os
 import re
-import tempfile
 import textwrap
 from pathlib import Path
 
-from .fmt import _inline, format_entry_text
+from .fmt import format_entry_text, yaml_inline
+from ..files import write_atomic
 from ..model.links import normalize
 from ..model.problems import Problems
 from ..model.schema import RESERVED_SLUGS, SLUG_RE, Concept, Kind
@@ -69,7 +68,7 @@ def _skeleton(title: str, kind: str, source: str | None, today: _dt.date) -> str
         "# Keep the line above. When the entry is done, delete these help comments and the",
         "# fields you left empty ([]); see CONTRIBUTING.md.",
         "# The concept's name, as the page title.",
-        f"title: {_inline(title)}",
+        f"title: {yaml_inline(title)}",
         "# Other names and spellings readers may look for, e.g. [mesa-optimiser].",
         "aliases: []",
         *("# " + line for line in textwrap.wrap(
@@ -86,7 +85,7 @@ def _skeleton(title: str, kind: str, source: str | None, today: _dt.date) -> str
         "status:",
         f"  level: established  {LEVEL_TODO}",
         "# One paragraph that defines the concept (Markdown; link other entries as [[slug]]).",
-        f"summary: {_inline(summary)}",
+        f"summary: {yaml_inline(summary)}",
         "# Optional: the body of the entry in Markdown, as a 'details: |' block.",
         "# Short claims, one per item.",
         "key_points: []",
@@ -102,29 +101,6 @@ def _skeleton(title: str, kind: str, source: str | None, today: _dt.date) -> str
         f"created: {today.isoformat()}",
     ]
     return format_entry_text("\n".join(lines) + "\n")
-
-
-def _write_new(path: Path, text: str) -> None:
-    """Create ``path`` with ``text`` in one step; raise FileExistsError if it exists."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        try:
-            os.link(tmp, path)  # atomic, and fails if the file exists
-        except FileExistsError:
-            raise
-        except OSError:  # no hard links on this file system
-            if path.exists():
-                raise FileExistsError(str(path)) from None
-            os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
 
 
 def _collisions(folder: Path, root: Path, slug: str) -> list[str]:
@@ -233,7 +209,7 @@ def new_entry(root: Path, slug: str, title: str, *, kind: str = "concept",
         return None, problems
 
     try:
-        _write_new(path, text)
+        write_atomic(path, text, new=True)
     except FileExistsError:
         problems.error(rel, 0, 0, "already exists; 'new' never overwrites an entry: edit that "
                        "file instead")

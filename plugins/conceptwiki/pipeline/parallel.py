@@ -26,7 +26,7 @@ import threading
 import time
 from typing import Callable, Sequence
 
-from ..render.site import HtmlBody, Page
+from ..render.pages import HtmlBody, Page
 
 __all__ = ["PageRenderer", "default_workers"]
 

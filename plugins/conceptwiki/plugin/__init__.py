@@ -19,11 +19,14 @@ from mkdocs.structure.toc import TableOfContents, get_toc
 
 from ..citations.engine import UnknownStyleError
 from .config import ConceptWikiConfig
-from ..history.gitinfo import last_commit_dates
-from ..model.loader import Wiki, load_wiki
+from ..model.loader import Wiki
+from ..pipeline.build import data_files, load_project, site_builder
 from ..search.pagefind import PAGEFIND_DIR, SearchError, mark_page, pagefind_executable, search_box
 from ..search.stream import PagefindStream, finish_search, stream_enabled
-from ..render.site import ASSETS_DIR, HeadingLinks, HtmlBody, SiteBuilder, SiteConfig, build_date, concept_src
+from ..render.site import ASSETS_DIR
+from ..config import PLUGIN_DEFAULTS, SiteConfig, site_config
+from ..render.pages import HtmlBody
+from ..render.urls import concept_src
 
 __all__ = ["ConceptWikiPlugin"]
 
@@ -76,7 +79,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self.root = Path.cwd()
         self.timings: dict[str, float] = {}
         self.heads: dict[str, str] = {}
-        self._git_note: str | None = None
+        self._notes: set[str] = set()
         self._search_icon = ""
         self._unsearched: set[str] = set()
         self._command = "build"
@@ -86,48 +89,24 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self.renderer = None
         self._engine = None
         self._disk = None
-        self._versions_note: str | None = None
         self._stream: PagefindStream | None = None
 
     def _site_config(self, config) -> SiteConfig:
+        """The site's configuration from MkDocs' parsed ``mkdocs.yml`` (the command line reads
+        the same file itself and calls the same :func:`~conceptwiki.config.site_config`)."""
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         self.root = root
-        styles = list(self.config.styles)
-        templates = self.config.templates_dir
-        return SiteConfig(
-            name=config.site_name,
-            url=config.site_url or "",
-            publisher=self.config.publisher or config.site_name,
-            directory_urls=config.use_directory_urls,
-            concepts_dir=self.config.concepts_dir,
-            bib_dir=self.config.bib_dir,
-            templates_dir=str(root / templates) if templates else None,
-            default_style=self.config.default_style or (styles[0] if styles else "apa"),
-            styles=styles,
-            repo_url=config.repo_url or "",
-            edit_uri=config.edit_uri or "",
-            build_date=build_date(root),
-            heading_links=HeadingLinks.from_toc_config((config.mdx_configs or {}).get("toc")),
-        )
+        settings = {"site_name": config.site_name, "site_url": config.site_url,
+                    "use_directory_urls": config.use_directory_urls, "repo_url": config.repo_url,
+                    "edit_uri": config.edit_uri, "toc": (config.mdx_configs or {}).get("toc")}
+        options = {name: self.config[name] for name in PLUGIN_DEFAULTS}
+        return site_config(root, settings, options)
 
-    def _git_dates(self) -> None:
-        dates, note = last_commit_dates(self.root, self.site.concepts_dir)
-        self.site.git_dates = dates
-        if note and note != self._git_note:
+    def _log_note(self, note: str) -> None:
+        """Notes (no git history, ...) are logged once, not on every ``mkdocs serve`` rebuild."""
+        if note not in self._notes:
             log.info(note)
-            self._git_note = note
-
-    def _versions(self) -> None:
-        from ..history.fingerprint import published_versions
-
-        if self.wiki is None or self.wiki.problems.errors:
-            return
-        history = published_versions(self.root, self.wiki, concepts_dir=self.site.concepts_dir,
-                                     bib_dir=self.site.bib_dir)
-        self.site.versions = history
-        if history.note and history.note != self._versions_note:
-            log.info(history.note)
-            self._versions_note = history.note
+            self._notes.add(note)
 
     def on_startup(self, *, command, dirty) -> None:
         self._command = command
@@ -172,9 +151,10 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
 
     def on_files(self, files: Files, *, config) -> Files:
         t0 = time.perf_counter()
-        self._git_dates()
-        self.wiki = load_wiki(self.root, self.site.concepts_dir, self.site.bib_dir)
-        self._versions()
+        loaded = load_project(self.root, self.site)
+        self.wiki = loaded.wiki
+        for note in loaded.notes:
+            self._log_note(note)
         t1 = time.perf_counter()
         for problem in sorted(self.wiki.problems):
             if problem.is_error:
@@ -184,11 +164,11 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             else:
                 log.warning(str(problem))
         try:
-            builder = SiteBuilder(self.wiki, self.site, engine=self._citation_engine())
+            builder = site_builder(loaded, self.site, self._scan_docs(files, config),
+                                   engine=self._citation_engine())
         except UnknownStyleError as exc:
             raise PluginError(f"mkdocs.yml: plugins.conceptwiki.styles: {exc}") from None
         self.builder = builder
-        self._scan_docs(files, config)
         t2 = time.perf_counter()
         pages = builder.pages()
         for page in pages:
@@ -197,9 +177,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         # From here on, worker processes render the concept pages while this process makes
         # the citation exports and MkDocs does its own work.
         self._start_renderer(pages)
-        exports = builder.exports()
-        exports.update(builder.redirects())
-        exports.update(builder.previews())
+        exports = data_files(builder)
         t3 = time.perf_counter()
         self.generated = {page.src_uri for page in pages}
         self.html_pages = {page.src_uri: page for page in pages if page.is_html}
@@ -327,7 +305,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
     def on_shutdown(self) -> None:
         self._stop_renderer()
 
-    def _scan_docs(self, files: Files, config) -> None:
+    def _scan_docs(self, files: Files, config) -> list:
         """Read the hand-written pages once: their wikilinks' problems and backlinks."""
         from ..render.docpages import scan_docs_page
 
@@ -350,7 +328,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             scanned.append(page)
             for problem in sorted(problems):
                 (log.error if problem.is_error else log.warning)(str(problem))
-        self.builder.add_doc_pages(scanned)
+        return scanned
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         """Resolve wikilinks in hand-written pages (generated pages are resolved already).

@@ -346,7 +346,7 @@ class BriefBuilder:
                 for s in self.styles]
 
     def page(self):
-        from .site import Page
+        from .pages import Page
 
         src = brief_src()
         url = self.b.url(src)

@@ -27,8 +27,8 @@ import yaml
 
 from ..model.links import LinkIndex, WikiLink, _mask_code, find_wikilinks
 from ..model.problems import Problems
-from .site import page_url as _url
-from .site import relative_url as _relative
+from .urls import page_url as _url
+from .urls import relative_url as _relative
 
 __all__ = ["DocPage", "DocsScan", "fix_wikilinks", "scan_docs_page", "scan_docs_dir",
            "docs_backlinks", "split_front_matter", "page_title", "DOCS_KIND"]

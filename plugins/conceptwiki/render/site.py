@@ -13,191 +13,25 @@ import datetime as _dt
 import json
 import posixpath
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
 import jinja2
 from markupsafe import Markup
 
-from .graph import ConceptGraph, neighbourhood_view, wiki_view
+from ..config import SiteConfig
 from ..model.links import WIKILINK_RE, find_wikilinks
 from ..model.loader import RESERVED_SLUGS, Entry, Wiki
-from .markup import LinkTarget, MarkdownRenderer, safe_url
 from ..model.schema import KIND_PLURALS
+from .graph import ConceptGraph, neighbourhood_view, wiki_view
+from .markup import LinkTarget, MarkdownRenderer, safe_url
+from .pages import Heading, HtmlBody, Page, front_matter_value
+from .urls import SiteUrls, concept_src, relative_url, slugify, tag_src
 
-__all__ = ["SiteConfig", "Page", "HtmlBody", "Heading", "HeadingLinks", "SiteBuilder", "build_date", "ASSETS_DIR", "concept_src", "tag_src", "page_url", "relative_url"]
+__all__ = ["SiteBuilder", "ASSETS_DIR", "TEMPLATES_DIR"]
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 ASSETS_DIR = Path(__file__).parent / "assets"
-
-
-def build_date(root: Path | str = ".") -> _dt.date:
-    """The date a build stands for: ``SOURCE_DATE_EPOCH`` if set, else the date of the last
-    commit, else today. Used as the accessed date shown before the browser sets today's."""
-    import os
-    import subprocess
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc).date()
-    try:
-        out = subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=root, capture_output=True,
-                             text=True, timeout=10)
-        if out.returncode == 0 and out.stdout.strip():
-            return _dt.date.fromisoformat(out.stdout.strip())
-    except (OSError, ValueError, subprocess.SubprocessError):
-        pass
-    return _dt.date.today()
-
-
-@dataclass
-class SiteConfig:
-    """What the core needs to know about the site (set from ``mkdocs.yml`` by the plugin)."""
-
-    name: str = "Concept wiki"
-    url: str = ""
-    publisher: str = ""
-    directory_urls: bool = True
-    concepts_dir: str = "concepts"
-    bib_dir: str = "bib"
-    templates_dir: str | None = None
-    default_style: str = "apa"
-    styles: list[str] = field(default_factory=lambda: ["apa", "chicago-author-date",
-                                                        "harvard-cite-them-right", "oscola"])
-    repo_url: str = ""
-    edit_uri: str = ""
-    #: Folder of hand-written pages, relative to the project root (``docs_dir`` in mkdocs.yml).
-    docs_dir: str = "docs"
-    #: The date shown as "accessed" before the browser replaces it with today's date. Derived
-    #: from SOURCE_DATE_EPOCH or the last commit, so that a commit always builds the same bytes.
-    build_date: _dt.date = field(default_factory=lambda: _dt.date(2026, 1, 1))
-    #: Last-commit date of each entry file (path relative to the project root), from git.
-    git_dates: dict[str, _dt.date] = field(default_factory=dict)
-    #: The fingerprints each entry has published (fingerprint.published_versions); when
-    #: ``None`` only the current fingerprint is shown and recorded.
-    versions: "object | None" = None
-    #: Permalinks on the headings of pre-rendered pages (as the ``toc`` extension's).
-    heading_links: HeadingLinks | None = None
-
-
-@dataclass(frozen=True)
-class HeadingLinks:
-    """The permalink Python-Markdown's ``toc`` extension adds to each heading (``permalink``,
-    ``permalink_class``, ``permalink_title``, ``permalink_leading`` in ``mkdocs.yml``), so
-    that headings of pre-rendered pages look like those of Markdown pages."""
-
-    text: Markup = Markup("&para;")
-    css_class: str = "headerlink"
-    title: str = "Permanent link"
-    leading: bool = False
-
-    @classmethod
-    def from_toc_config(cls, options: object) -> "HeadingLinks | None":
-        """From the ``toc`` extension's options; None when it adds no permalinks."""
-        from markupsafe import escape
-
-        if not isinstance(options, dict):
-            return None
-        permalink = options.get("permalink")
-        if not permalink:
-            return None
-        text = Markup("&para;") if permalink is True else escape(str(permalink))
-        css = options.get("permalink_class")
-        title = options.get("permalink_title")
-        return cls(text=text, css_class=str(css) if isinstance(css, str) else "headerlink",
-                   title=str(title) if isinstance(title, str) else "Permanent link",
-                   leading=bool(options.get("permalink_leading", False)))
-
-
-@dataclass(frozen=True)
-class Heading:
-    """A heading of a pre-rendered page, for its table of contents."""
-
-    level: int
-    id: str
-    title: str
-
-
-@dataclass(frozen=True)
-class HtmlBody:
-    html: str
-    toc: tuple[Heading, ...] = ()
-    #: Problems found while rendering (``path:line:col: message``), for the build's log.
-    warnings: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Page:
-    """A generated page: Markdown (``text``, with its front matter), or a pre-rendered HTML
-    body made on demand by ``render`` (concept pages: MkDocs need not parse their HTML
-    again, and no page's HTML is held longer than it takes to write it)."""
-
-    src_uri: str            # e.g. "concepts/inner-alignment.md"
-    text: str = ""
-    in_nav: bool = False
-    title: str = ""
-    description: str = ""
-    render: Callable[[], HtmlBody] | None = field(default=None, compare=False, repr=False)
-    #: Problems found while rendering a Markdown page (pre-rendered pages: ``HtmlBody``).
-    warnings: tuple[str, ...] = ()
-
-    @property
-    def is_html(self) -> bool:
-        return self.render is not None
-
-    def front_matter(self) -> str:
-        """The YAML front matter of a pre-rendered page (title and description)."""
-        lines = [f"title: {front_matter_value(self.title)}"]
-        if self.description:
-            lines.append(f"description: {front_matter_value(self.description)}")
-        return "---\n" + "\n".join(lines) + "\n---\n"
-
-    @property
-    def markdown(self) -> str:
-        """The page as Markdown: pre-rendered pages are their front matter and HTML body."""
-        if self.render is None:
-            return self.text
-        return self.front_matter() + "\n" + self.render().html
-
-
-def concept_src(slug: str) -> str:
-    return f"concepts/{slug}.md"
-
-
-def tag_src(tag: str) -> str:
-    return f"tags/{tag}.md"
-
-
-def page_url(src_uri: str, directory_urls: bool = True) -> str:
-    """The URL (relative to the site root, no leading slash) a Markdown source is served at."""
-    stem, _ = posixpath.splitext(src_uri)
-    if not directory_urls:
-        return stem + ".html"
-    if posixpath.basename(stem) in ("index", "README"):
-        d = posixpath.dirname(stem)
-        return d + "/" if d else ""
-    return stem + "/"
-
-
-def relative_url(from_url: str, to_url: str) -> str:
-    """A relative link from the page at ``from_url`` to ``to_url`` (both site-relative)."""
-    to_path, _, frag = to_url.partition("#")
-    base = posixpath.dirname(from_url) if not from_url.endswith("/") else from_url.rstrip("/")
-    rel = posixpath.relpath(to_path or ".", base or ".")
-    if (to_path.endswith("/") or not to_path) and not rel.endswith("/"):
-        rel += "/"  # a folder, or the site's root page
-    if rel == "./":
-        rel = "./"
-    return rel + (f"#{frag}" if frag else "")
-
-
-def slugify(name: str) -> str:
-    """A URL slug for an alias: ASCII lower case, runs of other characters become one hyphen."""
-    import unicodedata
-
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:100]
 
 
 def _plain(html: str) -> str:
@@ -205,24 +39,6 @@ def _plain(html: str) -> str:
     text = (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
             .replace("&#39;", "'").replace("&amp;", "&"))
     return re.sub(r"\s+", " ", text).strip()
-
-
-#: Characters PyYAML refuses in a document or reads as line breaks; written as \\u escapes.
-_YAML_UNSAFE_RE = re.compile("[\x7f-\x84\x86-\x9f\x85\u2028\u2029\ud800-\udfff\ufffe\uffff]")
-
-
-def front_matter_value(value: str) -> str:
-    """``value`` as a YAML front-matter scalar that MkDocs themes may print without escaping.
-
-    MkDocs and mkdocs-material treat ``page.meta.title`` and ``page.meta.description`` as
-    HTML (``<title>{{ page.meta.title }}</title>``, ``content="{{ page.meta.description }}"``),
-    so the text is HTML-escaped first, quotes included. The result is a JSON string (valid
-    YAML) with the characters YAML would reject or fold written as escapes.
-    """
-    from markupsafe import escape
-
-    text = json.dumps(str(escape(value)), ensure_ascii=False)
-    return _YAML_UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 def _kind_label(kind: str, n: int = 1) -> str:
@@ -238,6 +54,7 @@ class SiteBuilder:
 
         self.wiki = wiki
         self.site = site
+        self.urls = SiteUrls(site.url, site.directory_urls)
         if engine is None:
             from ..citations.engine import CitationEngine
 
@@ -331,15 +148,13 @@ class SiteBuilder:
     # -- URLs ----------------------------------------------------------------------------
 
     def url(self, src_uri: str) -> str:
-        return page_url(src_uri, self.site.directory_urls)
+        return self.urls.url(src_uri)
 
     def link(self, from_src: str, to_src: str, anchor: str | None = None) -> str:
-        target = self.url(to_src) + (f"#{anchor}" if anchor else "")
-        return relative_url(self.url(from_src), target)
+        return self.urls.link(from_src, to_src, anchor)
 
     def absolute(self, src_uri: str) -> str:
-        base = self.site.url.rstrip("/") + "/" if self.site.url else "/"
-        return base + self.url(src_uri)
+        return self.urls.absolute(src_uri)
 
     def _resolver(self, from_src: str):
         def resolve(target: str, anchor: str | None) -> LinkTarget | None:

@@ -1,0 +1,173 @@
+"""The site's configuration, read once from ``mkdocs.yml``, with every default in one place.
+
+The MkDocs plugin gets ``mkdocs.yml`` already parsed by MkDocs; the command line reads it
+itself (leniently: it must not need MkDocs, and tags such as ``!ENV`` are ignored). Both hand
+the same top-level settings and the ``conceptwiki`` plugin's options to :func:`site_config`,
+so that ``mkdocs build`` and ``conceptwiki build`` render from the same :class:`SiteConfig`.
+The plugin's option defaults (:data:`PLUGIN_DEFAULTS`) are also the MkDocs ``Config``
+class's defaults (``plugin/config.py``). Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from .citations.engine import DEFAULT_STYLES
+
+__all__ = ["SiteConfig", "HeadingLinks", "PLUGIN_DEFAULTS", "site_config", "read_mkdocs_yml",
+           "build_date", "DEFAULT_STYLES"]
+
+#: The ``conceptwiki`` plugin's options and their defaults (``plugins: - conceptwiki: ...``).
+PLUGIN_DEFAULTS: dict[str, Any] = {
+    "concepts_dir": "concepts",
+    "bib_dir": "bib",
+    "publisher": None,          # the site's name
+    "styles": list(DEFAULT_STYLES),
+    "default_style": None,      # the first of ``styles``
+    "templates_dir": None,
+    "search": "pagefind",
+    "serve_search": False,
+    "workers": "auto",
+    "cache": True,
+}
+
+
+def build_date(root: Path | str = ".") -> _dt.date:
+    """The date a build stands for: ``SOURCE_DATE_EPOCH`` if set, else the date of the last
+    commit, else today. Used as the accessed date shown before the browser sets today's."""
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc).date()
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=root, capture_output=True,
+                             text=True, timeout=10)
+        if out.returncode == 0 and out.stdout.strip():
+            return _dt.date.fromisoformat(out.stdout.strip())
+    except (OSError, ValueError, subprocess.SubprocessError):
+        pass
+    return _dt.date.today()
+
+
+@dataclass(frozen=True)
+class HeadingLinks:
+    """The permalink Python-Markdown's ``toc`` extension adds to each heading (``permalink``,
+    ``permalink_class``, ``permalink_title``, ``permalink_leading`` in ``mkdocs.yml``), so
+    that headings of pre-rendered pages look like those of Markdown pages."""
+
+    text: Markup = Markup("&para;")
+    css_class: str = "headerlink"
+    title: str = "Permanent link"
+    leading: bool = False
+
+    @classmethod
+    def from_toc_config(cls, options: object) -> "HeadingLinks | None":
+        """From the ``toc`` extension's options; None when it adds no permalinks."""
+        if not isinstance(options, dict):
+            return None
+        permalink = options.get("permalink")
+        if not permalink:
+            return None
+        text = Markup("&para;") if permalink is True else escape(str(permalink))
+        css = options.get("permalink_class")
+        title = options.get("permalink_title")
+        return cls(text=text, css_class=str(css) if isinstance(css, str) else "headerlink",
+                   title=str(title) if isinstance(title, str) else "Permanent link",
+                   leading=bool(options.get("permalink_leading", False)))
+
+
+@dataclass
+class SiteConfig:
+    """What every stage needs to know about the site: made from ``mkdocs.yml`` by
+    :func:`site_config` (the plugin and the command line alike)."""
+
+    name: str = "Concept wiki"
+    url: str = ""
+    publisher: str = ""
+    directory_urls: bool = True
+    concepts_dir: str = "concepts"
+    bib_dir: str = "bib"
+    templates_dir: str | None = None
+    default_style: str = DEFAULT_STYLES[0]
+    styles: list[str] = field(default_factory=lambda: list(DEFAULT_STYLES))
+    repo_url: str = ""
+    edit_uri: str = ""
+    #: Folder of hand-written pages, relative to the project root (``docs_dir`` in mkdocs.yml).
+    docs_dir: str = "docs"
+    #: The date shown as "accessed" before the browser replaces it with today's date. Derived
+    #: from SOURCE_DATE_EPOCH or the last commit, so that a commit always builds the same bytes.
+    build_date: _dt.date = field(default_factory=lambda: _dt.date(2026, 1, 1))
+    #: Last-commit date of each entry file (path relative to the project root), from git.
+    git_dates: dict[str, _dt.date] = field(default_factory=dict)
+    #: The fingerprints each entry has published (fingerprint.published_versions); when
+    #: ``None`` only the current fingerprint is shown and recorded.
+    versions: "object | None" = None
+    #: Permalinks on the headings of pre-rendered pages (as the ``toc`` extension's).
+    heading_links: HeadingLinks | None = None
+
+
+def site_config(root: Path, settings: Mapping[str, Any], options: Mapping[str, Any]) -> SiteConfig:
+    """The :class:`SiteConfig` of the project at ``root``.
+
+    ``settings`` are ``mkdocs.yml``'s top-level settings (``site_name``, ``site_url``,
+    ``use_directory_urls``, ``repo_url``, ``edit_uri``, ``docs_dir``, ``markdown_extensions``'
+    ``toc`` options as ``toc``); ``options`` are the plugin's options (missing ones take
+    :data:`PLUGIN_DEFAULTS`). The build's facts (``build_date``, ``git_dates``, ``versions``)
+    are filled in by the pipeline.
+    """
+    opts = {**PLUGIN_DEFAULTS, **{k: v for k, v in options.items() if v is not None}}
+    name = settings.get("site_name") or SiteConfig.name
+    styles = list(opts["styles"])
+    templates = opts["templates_dir"]
+    docs_dir = settings.get("docs_dir")
+    return SiteConfig(
+        name=name,
+        url=settings.get("site_url") or "",
+        publisher=opts["publisher"] or name,
+        directory_urls=bool(settings.get("use_directory_urls", True)),
+        concepts_dir=opts["concepts_dir"],
+        bib_dir=opts["bib_dir"],
+        templates_dir=str(root / templates) if templates else None,
+        default_style=opts["default_style"] or (styles[0] if styles else DEFAULT_STYLES[0]),
+        styles=styles,
+        repo_url=settings.get("repo_url") or "",
+        edit_uri=settings.get("edit_uri") or "",
+        docs_dir=docs_dir.strip() if isinstance(docs_dir, str) and docs_dir.strip() else "docs",
+        heading_links=HeadingLinks.from_toc_config(settings.get("toc")),
+    )
+
+
+def read_mkdocs_yml(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``(settings, options)`` for :func:`site_config` from a ``mkdocs.yml`` file, without
+    MkDocs: tags such as ``!ENV`` or ``!!python/name`` are read as nothing. A missing or
+    unreadable file gives ``({}, {})``, i.e. the defaults."""
+    import yaml
+
+    class _Lenient(yaml.SafeLoader):
+        pass
+
+    _Lenient.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Lenient) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}, {}
+    if not isinstance(data, dict):
+        return {}, {}
+    settings = {k: data.get(k) for k in ("site_name", "site_url", "use_directory_urls", "repo_url",
+                                          "edit_uri", "docs_dir") if data.get(k) is not None}
+    for ext in data.get("markdown_extensions") or []:
+        if isinstance(ext, dict) and "toc" in ext:
+            settings["toc"] = ext["toc"]
+    options: dict[str, Any] = {}
+    for plugin in data.get("plugins") or []:
+        if isinstance(plugin, dict) and "conceptwiki" in plugin:
+            options = dict(plugin["conceptwiki"] or {})
+    return settings, options
