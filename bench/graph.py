@@ -4,7 +4,7 @@ For each size N (1,000 and 5,000 by default) this generates a synthetic wiki wit
 ``bench/generate.py``, loads it and builds a :class:`SiteBuilder` (as the plugin does), then times
 the graph's own work separately from everything else:
 
-* **adjacency**: ``ConceptGraph.from_site`` (dicts of sets, built once);
+* **adjacency**: ``ConceptGraph.from_maps`` (dicts of sets, built once);
 * **maps**: for every concept, its neighbourhood (capped), layout and the rendered
   ``graph.html.j2`` (the SVG, key and list that go on its page);
 * **graph page**: ``SiteBuilder.graph_page()`` (the whole-wiki drawing, filter and list).
@@ -99,7 +99,7 @@ PARTS = {"svg": re.compile(r"<svg.*?</svg>", re.S),
 def map_parts(graph, builder, template) -> dict[str, float]:
     """Median bytes of each part of the concept maps (the drawing, the key, the list), in an
     untimed pass of its own: where the bytes of a map go."""
-    from conceptwiki.render.graph import neighbourhood_view
+    from conceptwiki.render.graphdraw import neighbourhood_view
     from conceptwiki.render.urls import concept_src
 
     found: dict[str, list[int]] = {k: [] for k in PARTS}
@@ -117,7 +117,8 @@ def map_parts(graph, builder, template) -> dict[str, float]:
 def measure(n: int, work: Path, *, seed: int = 0, repeat: int = 3) -> GraphResult:
     import markdown
 
-    from conceptwiki.render.graph import ConceptGraph, neighbourhood_view
+    from conceptwiki.render.graph import ConceptGraph
+    from conceptwiki.render.graphdraw import neighbourhood_view
     from conceptwiki.model.loader import load_wiki
     from conceptwiki.render.site import SiteBuilder
     from conceptwiki.config import SiteConfig
@@ -127,7 +128,7 @@ def measure(n: int, work: Path, *, seed: int = 0, repeat: int = 3) -> GraphResul
     gen.generate(project, n, seed)
     wiki = load_wiki(project, "concepts", "bib")
     builder = SiteBuilder(wiki, SiteConfig(name="Synthetic concept wiki"))
-    adjacency_s, graph = _best(lambda: ConceptGraph.from_site(builder), repeat)
+    adjacency_s, graph = _best(lambda: ConceptGraph.from_maps(builder.entries, builder.related, builder.backlinks), repeat)
     template = builder.env.get_template("graph.html.j2")
 
     def maps() -> list[int]:
@@ -194,7 +195,7 @@ def section(results: list[GraphResult], command: str) -> str:
         lines += [f"Growth: ms per concept at N=5,000 is {k:.2f}× that at N=1,000 "
                   "(1.00× = linear).", ""]
     lines += [
-        "- *adjacency*: `ConceptGraph.from_site`, dicts of sets built once from the related "
+        "- *adjacency*: `ConceptGraph.from_maps`, dicts of sets built once from the related "
         "and backlink maps the builder already has.",
         "- *maps*: every concept's neighbourhood (1-hop up to 16: related concepts first, then "
         "the most connected; 2-hop up to 16, the most connected neighbours of the shown 1-hop "

@@ -42,6 +42,8 @@ sys.path.insert(0, str(ROOT / "plugins"))
 import generate as gen  # noqa: E402
 
 from conceptwiki.render.docpages import docs_backlinks, scan_docs_dir  # noqa: E402
+from conceptwiki.render.maps import entry_backlinks, related_both_ways  # noqa: E402
+from conceptwiki.render.text import EntryText  # noqa: E402
 from conceptwiki.model.links import LinkIndex, find_wikilinks  # noqa: E402
 from conceptwiki.model.loader import load_wiki  # noqa: E402
 from conceptwiki.render.previews import previews_json  # noqa: E402
@@ -152,7 +154,7 @@ def measure(n: int, work: Path, *, seed: int = 0, repeat: int = 3, log=print) ->
     ms["entry links"], n_links = _best(entry_links, repeat)
 
     builder = SiteBuilder(wiki, SiteConfig(), engine=_NoEngine())
-    ms["backlinks"], _ = _best(lambda: (builder._entry_backlinks(), builder._related_both_ways()),
+    ms["backlinks"], _ = _best(lambda: (entry_backlinks(builder.entries, wiki.index), related_both_ways(builder.entries)),
                                repeat)
     ms["docs scan"], scan = _best(lambda: scan_docs_dir(project, "docs", wiki.index), repeat)
     if scan.problems.errors:
@@ -165,8 +167,8 @@ def measure(n: int, work: Path, *, seed: int = 0, repeat: int = 3, log=print) ->
                                            for t, s in texts], repeat)
 
     def previews() -> str:
-        builder._plain_summaries.clear()
-        return previews_json(builder)
+        text = EntryText(wiki.index, builder.entries, builder.urls)  # cold: no summary cached
+        return previews_json(builder.entries, text.plain_summary)
 
     ms["previews"], data = _best(previews, repeat)
     result = Result(n=n, entry_links=n_links, docs_pages=len(scan.pages), docs_links=docs_links,

@@ -12,17 +12,8 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from conceptwiki.render.graph import (
-    ConceptGraph,
-    GraphNode,
-    KIND_ORDER,
-    draw,
-    neighbourhood_view,
-    shape_path,
-    sibling_urls,
-    truncate,
-    wiki_view,
-)
+from conceptwiki.render.graph import ConceptGraph, GraphNode, KIND_ORDER, truncate
+from conceptwiki.render.graphdraw import draw, neighbourhood_view, shape_path, sibling_urls, wiki_view
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "plugins" / "conceptwiki" / "render" / "templates"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -322,7 +313,7 @@ def test_draw_escapes_data_attributes():
     assert str(draw(view["drawing"], "cw-graph-wiki")) == body
 
 
-def test_from_site_reads_the_builders_maps():
+def test_from_maps_reads_the_builders_maps():
     """The contract with SiteBuilder: entries, ``related`` (both ways) and ``backlinks``
     (target -> linking sources; sources that are not entries, e.g. docs pages, are skipped)."""
     from types import SimpleNamespace
@@ -336,7 +327,7 @@ def test_from_site_reads_the_builders_maps():
         related={"a": ["b"], "b": ["a"], "c": []},
         backlinks={"a": ["c", "docs/guide.md"], "b": [], "c": []},
     )
-    g = ConceptGraph.from_site(builder)
+    g = ConceptGraph.from_maps(builder.entries, builder.related, builder.backlinks)
     assert g.nodes["a"] == GraphNode("a", "A", "risk", ("t",))
     assert g.related["a"] == {"b"} and g.out["c"] == {"a"} and g.inc["a"] == {"c"}
     assert "docs/guide.md" not in g.nodes and g.degree == {"a": 2, "b": 1, "c": 1}
@@ -439,7 +430,7 @@ def _absolute(d: str) -> list[tuple[float, float]]:
 def test_shapes_are_drawn_at_their_node_as_before(kind, r):
     """A shape in relative coordinates from its first corner is the centred shape moved to
     the node (what translate() did), to a tenth of a pixel."""
-    from conceptwiki.render.graph import _shape_at, shape_points
+    from conceptwiki.render.graphdraw import _shape_at, shape_points
     el = _shape_at(kind, r, -123, 45)
     pts = shape_points(kind, r)
     if pts is None:
@@ -488,7 +479,7 @@ def test_labels_and_arrowheads_sit_where_they_belong():
 def test_key_shapes_in_graph_css_match_the_drawing():
     """graph.css carries the key's swatches (graph.key_css()) and a colour for every kind, for
     the nodes and the key alike."""
-    from conceptwiki.render.graph import key_clip_path, key_css
+    from conceptwiki.render.graphdraw import key_clip_path, key_css
     css = GRAPH_CSS.read_text(encoding="utf-8")
     assert key_css() in css
     for kind in KIND_ORDER:
@@ -504,7 +495,7 @@ def test_key_shapes_in_graph_css_match_the_drawing():
 
 
 def shape_points_for(kind):
-    from conceptwiki.render.graph import shape_points
+    from conceptwiki.render.graphdraw import shape_points
     return shape_points(kind, 5.0)
 
 

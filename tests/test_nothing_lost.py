@@ -13,11 +13,9 @@ import pytest
 
 from test_site_build import ROOT, run_build
 
-from conceptwiki import cli
+from conceptwiki import files
 
-from conceptwiki.authoring import fmt
 
-from conceptwiki.authoring import new as scaffold
 from conceptwiki.authoring.fmt import fmt_paths
 from conceptwiki.authoring.new import new_entry
 
@@ -109,9 +107,9 @@ def test_fmt_interrupted_leaves_the_old_file(tmp_path: Path, monkeypatch, where:
     def fail(*args, **kwargs):
         raise exc
     if where == "write":
-        monkeypatch.setattr(fmt.os, "fdopen", _failing_fdopen(10, exc))
+        monkeypatch.setattr(files.os, "fdopen", _failing_fdopen(10, exc))
     else:
-        monkeypatch.setattr(fmt.os, where, fail)
+        monkeypatch.setattr(files.os, where, fail)
     if isinstance(exc, KeyboardInterrupt):
         with pytest.raises(KeyboardInterrupt):
             fmt_paths([path], check=False, root=tmp_path)
@@ -139,11 +137,11 @@ def test_new_interrupted_leaves_no_file(tmp_path: Path, monkeypatch, where: str,
     def fail(*args, **kwargs):
         raise exc
     if where == "write":
-        monkeypatch.setattr(scaffold.os, "fdopen", _failing_fdopen(10, exc))
+        monkeypatch.setattr(files.os, "fdopen", _failing_fdopen(10, exc))
     else:
-        monkeypatch.setattr(scaffold.os, where, fail)
+        monkeypatch.setattr(files.os, where, fail)
         if where == "link":  # the fallback for file systems without hard links must not run
-            monkeypatch.setattr(scaffold.os, "replace", fail)
+            monkeypatch.setattr(files.os, "replace", fail)
     if isinstance(exc, KeyboardInterrupt):
         with pytest.raises(KeyboardInterrupt):
             new_entry(tmp_path, "new-concept", "New concept", source="doe2020")
@@ -153,11 +151,11 @@ def test_new_interrupted_leaves_no_file(tmp_path: Path, monkeypatch, where: str,
     assert list((tmp_path / "concepts").iterdir()) == []
 
 
-def test_cli_build_output_is_written_atomically(tmp_path: Path, monkeypatch):
+def test_build_output_is_written_atomically(tmp_path: Path, monkeypatch):
     target = tmp_path / "out" / "page.md"
-    cli._write_atomic(target, "old\n")
-    monkeypatch.setattr(cli.os, "replace", lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))
+    files.write_atomic(target, "old\n", make_parents=True)
+    monkeypatch.setattr(files.os, "replace", lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))
     with pytest.raises(KeyboardInterrupt):
-        cli._write_atomic(target, "new\n")
+        files.write_atomic(target, "new\n", make_parents=True)
     assert target.read_text() == "old\n"
     assert sorted(p.name for p in target.parent.iterdir()) == ["page.md"]

@@ -23,6 +23,7 @@ __all__ = ["RESERVED_SLUGS",
     "ExternalLink",
     "Concept",
     "KIND_PLURALS",
+    "kind_label",
     "FIELD_ORDER",
     "json_schema",
     "json_schema_text",
@@ -68,6 +69,12 @@ KIND_PLURALS: dict[str, tuple[str, str]] = {
     "phenomenon": ("phenomenon", "phenomena"),
     "guide": ("guide", "guides"),
 }
+
+
+def kind_label(kind: str, n: int = 1) -> str:
+    """The kind's label for a count of ``n``: "risk", "risks"; "phenomenon", "phenomena"."""
+    one, many = KIND_PLURALS.get(kind, (kind, kind + "s"))
+    return one if n == 1 else many
 
 
 class Level(str, Enum):

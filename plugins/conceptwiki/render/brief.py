@@ -31,7 +31,7 @@ import json
 import re
 from collections import Counter
 from functools import cmp_to_key, partial
-from typing import Iterable
+from typing import Any, Iterable, Mapping, Protocol
 
 from ..citations.cite import _SENTINEL, _SENTINEL_YEAR, PageTemplates, _date_parts, linkify
 from ..citations.engine import sort_value_json
@@ -165,6 +165,25 @@ _VARIANTS = {"ys": {"year_suffix": YEAR_SUFFIX}, "sub": {"substitute": True},
              "ys_sub": {"year_suffix": YEAR_SUFFIX, "substitute": True}}
 
 
+class BriefSite(Protocol):
+    """What :class:`BriefBuilder` reads of a site (:class:`~conceptwiki.render.site.SiteBuilder`
+    is one; tests pass a namespace with just these)."""
+
+    entries: Mapping[str, Any]
+    sources: Mapping[str, Any]
+    site: Any
+    env: Any
+    citer: Any
+
+    def url(self, src_uri: str) -> str: ...
+
+    def link(self, from_src: str, to_src: str, anchor: str | None = None) -> str: ...
+
+    def page_item(self, entry: Any) -> dict: ...
+
+    def source_items(self, entry: Any) -> list[dict]: ...
+
+
 class BriefBuilder:
     """Writes the Brief page and the per-concept brief data of a :class:`SiteBuilder`.
 
@@ -175,7 +194,7 @@ class BriefBuilder:
     full. ``templates=False`` renders every page in full (what the tests compare with).
     """
 
-    def __init__(self, builder, *, templates: bool = True):
+    def __init__(self, builder: BriefSite, *, templates: bool = True):
         self.b = builder
         self.citer = builder.citer
         self.engine = builder.citer.engine
@@ -307,8 +326,8 @@ class BriefBuilder:
         page = self.b.page_item(entry)
         c = entry.concept
         further = [k for k in dict.fromkeys(c.sources.further)
-                   if k in self.b.wiki.sources and k != c.sources.primary]
-        primary = c.sources.primary if c.sources.primary in self.b.wiki.sources else None
+                   if k in self.b.sources and k != c.sources.primary]
+        primary = c.sources.primary if c.sources.primary in self.b.sources else None
         return {
             "version": FORMAT_VERSION,
             "slug": slug,
@@ -323,7 +342,7 @@ class BriefBuilder:
     def _ref(self, key: str | None) -> dict | None:
         if key is None:
             return None
-        iid = self.b.wiki.sources[key].csl()["id"]
+        iid = self.b.sources[key].csl()["id"]
         return {"id": iid, "file": source_file(iid)}
 
     def files(self) -> dict[str, str]:

@@ -25,7 +25,7 @@ import re
 import unicodedata
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Iterable, Protocol
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
@@ -341,24 +341,39 @@ def data_json(data) -> str:
 # -- a concept page ----------------------------------------------------------------------------
 
 
-def page_context(builder, entry, src: str, fingerprint: str | None = None) -> dict:
+class PassageText(Protocol):
+    """What :func:`page_context` needs to render an entry's text
+    (:class:`~conceptwiki.render.text.EntryText` is one)."""
+
+    renderer: Any
+
+    def resolver(self, from_src: str) -> Any: ...
+
+    def md(self, text: str, from_src: str, *, inline: bool = False) -> Any: ...
+
+
+def page_context(text: PassageText, citer: Any, default_style: str, item: dict, entry: Any, src: str,
+                 fingerprint: str | None = None) -> dict:
     """What ``concept.html.j2`` needs for passages: the details HTML with anchors and cite
-    links, the key points (id, number, HTML, cite link) and the JSON for ``pinpoint.js``."""
+    links, the key points (id, number, HTML, cite link) and the JSON for ``pinpoint.js``.
+    ``item`` is the page's CSL-JSON item, cited with ``citer`` in each style."""
     from markupsafe import Markup
+
+    from ..model.loader import SECTIONS
 
     c = entry.concept
     number = 0
-    from ..model.loader import SECTIONS
+    renderer = text.renderer
 
     rendered: dict[str, Markup | None] = {}
     for name in ("details", *(n for n, _ in SECTIONS)):
-        text = getattr(c, name)
+        markdown_text = getattr(c, name)
         rendered[name] = None
-        if not text:
+        if not markdown_text:
             continue
-        html_ = builder.renderer.render(text, resolver=builder._resolver(src), passages=True)
+        html_ = renderer.render(markdown_text, resolver=text.resolver(src), passages=True)
         passages = {}
-        for anchor in builder.renderer.pinpoint.ids:
+        for anchor in renderer.pinpoint.ids:
             number += 1
             passages[anchor] = Passage(anchor, number, "paragraph")
         rendered[name] = Markup(add_cite_links(html_, passages, c.title))
@@ -371,16 +386,16 @@ def page_context(builder, entry, src: str, fingerprint: str | None = None) -> di
         key_points.append({
             "id": anchor,
             "number": number,
-            "html": builder.md(point, src, inline=True),
+            "html": text.md(point, src, inline=True),
             "cite": Markup(cite_link(Passage(anchor, number, "key point"), c.title)),
         })
     data = {
         "locator": LOCATOR_TOKEN,
         "anchor": ANCHOR_TOKEN,
-        "default": builder.site.default_style,
+        "default": default_style,
         # The script takes plain text from the HTML (textContent): the page carries HTML only.
         "styles": [{k: v for k, v in t.items() if k not in ("cite_text", "ref_text")}
-                   for t in passage_templates(builder.citer, builder.page_item(entry), fingerprint)],
+                   for t in passage_templates(citer, item, fingerprint)],
     } if number else None
     return {"details": details, "sections": sections, "key_points": key_points,
             "pinpoint_json": data_json(data) if data else None}

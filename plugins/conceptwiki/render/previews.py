@@ -11,12 +11,10 @@ Nothing here imports MkDocs.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from ..model.schema import KIND_PLURALS
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .site import SiteBuilder
 
 __all__ = ["PREVIEWS_PATH", "PREVIEWS_VERSION", "previews_data", "previews_json"]
 
@@ -24,11 +22,12 @@ PREVIEWS_PATH = "assets/conceptwiki/previews.json"
 PREVIEWS_VERSION = 1
 
 
-def previews_data(builder: "SiteBuilder") -> dict:
+def previews_data(entries: Mapping[str, Any], describe: Callable[[str], str]) -> dict[str, Any]:
+    """The previews of ``entries``; ``describe(slug)`` is the summary as plain text."""
     concepts = {}
-    for slug, entry in builder.entries.items():
+    for slug, entry in entries.items():
         c = entry.concept
-        concepts[slug] = [entry.title, c.kind.value, c.status.level.value, builder.plain_summary(slug)]
+        concepts[slug] = [entry.title, c.kind.value, c.status.level.value, describe(slug)]
     kinds = sorted({v[1] for v in concepts.values()})
     return {
         "version": PREVIEWS_VERSION,
@@ -37,8 +36,8 @@ def previews_data(builder: "SiteBuilder") -> dict:
     }
 
 
-def previews_json(builder: "SiteBuilder") -> str:
+def previews_json(entries: Mapping[str, Any], describe: Callable[[str], str]) -> str:
     """The file's text: compact, sorted, deterministic. ``json.dumps`` escapes what JSON needs;
     the script never puts any of it into HTML as markup."""
-    return json.dumps(previews_data(builder), ensure_ascii=False, sort_keys=True,
+    return json.dumps(previews_data(entries, describe), ensure_ascii=False, sort_keys=True,
                       separators=(",", ":")) + "\n"

@@ -1,0 +1,57 @@
+"""The Jinja environment of the page templates, and which templates a site overrides.
+
+A site's ``templates_dir`` comes first, then the built-in ``templates/`` folder. Templates are
+autoescaped and undefined names are errors, so that a typo in a template fails the build
+instead of printing nothing. Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jinja2
+
+from .pages import HtmlBody, Page, front_matter_value
+
+__all__ = ["TEMPLATES_DIR", "Templates"]
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+
+class Templates:
+    """The templates of one site."""
+
+    def __init__(self, templates_dir: str | None) -> None:
+        self.folder = templates_dir
+        loaders: list[jinja2.BaseLoader] = []
+        if templates_dir:
+            loaders.append(jinja2.FileSystemLoader(templates_dir))
+        loaders.append(jinja2.FileSystemLoader(str(TEMPLATES_DIR)))
+        self.env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            undefined=jinja2.StrictUndefined,
+        )
+        self.env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True)
+        self.env.filters["front_matter"] = front_matter_value
+
+    def overridden(self, template: str) -> bool:
+        """Whether the site has its own version of ``template``."""
+        return bool(self.folder) and (Path(self.folder) / template).is_file()
+
+    def as_html(self, page: Page, template: str) -> Page:
+        """``page``, rendered from a template that writes only raw HTML after its front
+        matter, as a pre-rendered page (MkDocs need not parse its HTML). A site's own
+        version of the template may hold Markdown: its pages stay Markdown."""
+        if self.overridden(template):
+            return page
+        head, sep, body = page.text.partition("\n---\n")
+        if not head.startswith("---\n") or not sep:
+            return page
+        html = body.lstrip("\n")
+        return Page(page.src_uri, in_nav=page.in_nav, title=page.title,
+                    render=lambda: HtmlBody(html))

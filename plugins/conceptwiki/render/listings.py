@@ -1,0 +1,106 @@
+"""Cards of entries, and the pages that list them: the A-Z index, the tag pages and the
+whole-wiki concept map. Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..config import SiteConfig
+from ..model.loader import Entry
+from ..model.schema import kind_label
+from .docpages import DOCS_KIND, DocPage
+from .graph import ConceptGraph
+from .graphdraw import wiki_view
+from .jinja import Templates
+from .pages import Page
+from .text import EntryText
+from .urls import SiteUrls, concept_src, tag_src
+
+__all__ = ["Cards", "Listings"]
+
+
+class Cards:
+    """An entry as a card (title, kind, status, summary) on another page."""
+
+    def __init__(self, entries: Mapping[str, Entry], urls: SiteUrls, text: EntryText) -> None:
+        self.entries = entries
+        self.urls = urls
+        self.text = text
+
+    def card(self, from_src: str, slug: str) -> dict[str, Any]:
+        e = self.entries[slug]
+        return {
+            "slug": slug,
+            "title": e.title,
+            "url": self.urls.link(from_src, concept_src(slug)),
+            "kind": e.concept.kind.value,
+            "kind_label": kind_label(e.concept.kind.value),
+            "status": e.concept.status.level.value,
+            "summary": self.text.md(e.concept.summary, from_src, inline=True),
+        }
+
+    def doc_card(self, from_src: str, page: DocPage) -> dict[str, Any]:
+        return {"slug": None, "title": page.title, "url": self.urls.link(from_src, page.src_uri),
+                "kind": DOCS_KIND, "kind_label": kind_label(DOCS_KIND), "status": None,
+                "summary": ""}
+
+    def grouped(self, from_src: str, slugs: Iterable[str], docs: Iterable[DocPage] = ()) -> dict[str, Any]:
+        """Cards grouped by kind, with a summary line ("2 concepts, 1 guide")."""
+        cards = [self.card(from_src, s) for s in slugs]
+        cards += [self.doc_card(from_src, p) for p in docs]
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for card in cards:
+            groups.setdefault(card["kind"], []).append(card)
+        summary = ", ".join(f"{len(v)} {kind_label(k, len(v))}" for k, v in sorted(groups.items()))
+        return {"cards": sorted(cards, key=lambda c: c["title"].casefold()), "summary": summary,
+                "groups": groups}
+
+
+class Listings:
+    """The A-Z index, the tag pages and the whole-wiki graph page."""
+
+    def __init__(self, site: SiteConfig, templates: Templates, urls: SiteUrls, cards: Cards,
+                 tags: Mapping[str, list[str]], graph: ConceptGraph) -> None:
+        self.site = site
+        self.templates = templates
+        self.urls = urls
+        self.cards = cards
+        self.tags = tags
+        self.graph = graph
+
+    def index_page(self) -> Page:
+        src = "concepts/index.md"
+        entries = self.cards.entries
+        letters: dict[str, list[dict[str, Any]]] = {}
+        for slug in sorted(entries, key=lambda s: entries[s].title.casefold()):
+            card = self.cards.card(src, slug)
+            first = card["title"][:1].upper()
+            letters.setdefault(first if first.isalpha() else "#", []).append(card)
+        md = self.templates.env.get_template("index.md.j2").render(
+            site=self.site, letters=letters, count=len(entries),
+            tags_url=self.urls.link(src, "tags/index.md"))
+        return self.templates.as_html(Page(src, md, in_nav=True, title="All concepts"), "index.md.j2")
+
+    def tag_pages(self) -> list[Page]:
+        env = self.templates.env
+        pages = []
+        src_index = "tags/index.md"
+        tags = [(t, self.urls.link(src_index, tag_src(t)), len(v)) for t, v in self.tags.items()]
+        pages.append(self.templates.as_html(Page(src_index, env.get_template("tags.md.j2").render(
+            site=self.site, tags=tags), in_nav=True, title="Tags"), "tags.md.j2"))
+        for tag, slugs in self.tags.items():
+            src = tag_src(tag)
+            md = env.get_template("tag.md.j2").render(
+                site=self.site, tag=tag, cards=[self.cards.card(src, s) for s in slugs],
+                tags_url=self.urls.link(src, src_index))
+            pages.append(self.templates.as_html(Page(src, md, in_nav=False, title=f"Tag: {tag}"), "tag.md.j2"))
+        return pages
+
+    def graph_page(self) -> Page:
+        """The whole-wiki graph (``graph/index.md``), drawn by ``graph.py``/``graph.md.j2``."""
+        src = "graph/index.md"
+        view = wiki_view(self.graph, lambda s: self.urls.link(src, concept_src(s)))
+        md = self.templates.env.get_template("graph.md.j2").render(site=self.site, view=view)
+        return Page(src, md, in_nav=True, title="Graph")
