@@ -27,9 +27,12 @@ serve: $(STAMP)
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict -d site
 
-# --strict: fails on the warnings the strict build fails on too.
+# --strict: fails on the warnings the strict build fails on too. Then lint and type checks
+# (strict for the model, bibtex and citations packages; see pyproject.toml).
 check: $(STAMP)
 	$(BIN)/conceptwiki check --strict
+	$(BIN)/ruff check plugins tests bench
+	$(BIN)/mypy
 
 schema: $(STAMP)
 	$(BIN)/conceptwiki schema > concepts/schema.json

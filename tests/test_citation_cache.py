@@ -4,7 +4,6 @@ depends on must start afresh."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import sys
 from pathlib import Path
 
 import bibtexparser
@@ -21,7 +19,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from hostile_check import REPORT_KEY, check_site
-from test_site_build import ROOT, run_build, write
+from test_site_build import run_build, write
 
 from conceptwiki.model.links import normalize
 from conceptwiki.model.loader import load_wiki
@@ -219,7 +217,7 @@ def test_exports_stay_well_formed(hostile_site):
                                           "month", "day", "date", "urldate", "eprint", "eprinttype",
                                           "archiveprefix", "primaryclass", "pubstate", "keywords",
                                           "language", "abstract", "chapter", "issue", "eventtitle",
-                                          "venue", "translator", "version", "version"}, entry.key
+                                          "venue", "translator", "version"}, entry.key
 
 
 

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from conceptwiki.model.problems import Problems
 from conceptwiki.model.schema import FIELD_ORDER, Concept, json_schema_text
@@ -40,12 +41,12 @@ MINIMAL = {
                                  "JAVASCRIPT:alert(1)", " https://x.org", "ftp://x.org", "//x.org"])
 def test_only_web_and_mail_urls(url):
     data = dict(MINIMAL, see_also=[{"title": "t", "url": url}])
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         Concept.model_validate(data)
 
 
 def test_contested_needs_a_note():
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         Concept.model_validate(dict(MINIMAL, status={"level": "contested"}))
     Concept.model_validate(dict(MINIMAL, status={"level": "contested", "note": "Why."}))
 

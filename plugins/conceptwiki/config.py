@@ -16,11 +16,14 @@ import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
 from .citations.engine import DEFAULT_STYLES
+
+if TYPE_CHECKING:  # the build's facts; the history stage fills them in
+    from .history.fingerprint import History
 
 __all__ = ["SiteConfig", "HeadingLinks", "PLUGIN_DEFAULTS", "site_config", "read_mkdocs_yml",
            "build_date", "DEFAULT_STYLES"]
@@ -109,7 +112,7 @@ class SiteConfig:
     git_dates: dict[str, _dt.date] = field(default_factory=dict)
     #: The fingerprints each entry has published (fingerprint.published_versions); when
     #: ``None`` only the current fingerprint is shown and recorded.
-    versions: "object | None" = None
+    versions: History | None = None
     #: Permalinks on the headings of pre-rendered pages (as the ``toc`` extension's).
     heading_links: HeadingLinks | None = None
 

@@ -3,7 +3,6 @@ elsewhere: the reader's browser lands on the same paragraph or key point."""
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 

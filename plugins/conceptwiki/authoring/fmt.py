@@ -348,7 +348,7 @@ class _Writer:
                 return [(flow + eol, bool(eol))]
             return [(f"{pad}{k}:{eol}", bool(eol))] + self.sequence(value, p, indent + INDENT)
         if isinstance(value, str) and value:
-            style = None
+            style: type[str] | None = None
             if _pattern(p) in LITERAL:
                 style = _Literal
             elif _pattern(p) in FOLDED:

@@ -464,7 +464,7 @@ def published_versions(root: Path | str, wiki, *, concepts_dir: str = "concepts"
                 for key in keys:
                     affected.update(citers.get(key, ()))
             # Step back to the state before this commit.
-            for old, new, path in changes:
+            for old, _new, path in changes:
                 table = (state.entries if _is_entry(path, cdir)
                          else state.bibs if _is_bib(path, bdir) else None)
                 if table is None:

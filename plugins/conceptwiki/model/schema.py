@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-__all__ = ["RESERVED_SLUGS", 
+__all__ = ["RESERVED_SLUGS",
     "SLUG_RE",
     "Kind",
     "Level",

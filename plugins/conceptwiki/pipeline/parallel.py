@@ -51,9 +51,9 @@ def _work(pages: Sequence[Page], indices: Sequence[int], conn, spool: str, stats
         for i in indices:
             t0 = time.process_time()
             try:
-                body = pages[i].render()
+                body = pages[i].html_body()
             except BaseException as exc:  # the caller renders it again and sees the error
-                message = ("error", i, f"{type(exc).__name__}: {exc}")
+                message: tuple[str, int, str | None] = ("error", i, f"{type(exc).__name__}: {exc}")
             else:
                 path = os.path.join(spool, f"{i}.pickle")
                 with open(path + ".part", "wb") as fh:
@@ -98,8 +98,8 @@ class _Worker:
                 kind, i, value = self.conn.recv()
                 with self.lock:
                     if kind == "done":
-                        self.stats = dict(value["stats"])  # type: ignore[index]
-                        self.collected = value["collected"]  # type: ignore[index]
+                        self.stats = dict(value["stats"])
+                        self.collected = value["collected"]
                     else:
                         self.results[i] = kind
                         self.announced += 1
@@ -202,7 +202,7 @@ class PageRenderer:
             self.fallbacks += 1
         t0 = time.perf_counter()
         try:
-            return page.render()
+            return page.html_body()
         finally:
             self.local_seconds += time.perf_counter() - t0
 

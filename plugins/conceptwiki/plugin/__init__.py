@@ -11,6 +11,7 @@ import os
 import re
 import time
 from pathlib import Path
+from typing import Any
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
@@ -19,13 +20,16 @@ from mkdocs.structure.toc import TableOfContents, get_toc
 
 from ..citations.engine import UnknownStyleError
 from .config import ConceptWikiConfig
-from ..model.loader import Wiki
+from ..citations.cache import DiskCache
+from ..citations.engine import CitationEngine
+from ..model.loader import Entry, Wiki
+from ..pipeline.parallel import PageRenderer
 from ..pipeline.build import data_files, load_project, site_builder
 from ..search.pagefind import PAGEFIND_DIR, SearchError, mark_page, pagefind_executable, search_box
 from ..search.stream import PagefindStream, finish_search, stream_enabled
 from ..render.site import ASSETS_DIR
 from ..config import PLUGIN_DEFAULTS, SiteConfig, site_config
-from ..render.pages import HtmlBody
+from ..render.pages import HtmlBody, Page
 from ..render.urls import concept_src
 
 __all__ = ["ConceptWikiPlugin"]
@@ -48,8 +52,8 @@ _ID_RE = re.compile(r'\sid="([^"<>]*)"')
 def _toc(body: HtmlBody) -> TableOfContents:
     """MkDocs' table of contents of a pre-rendered page (deeper headings nest under the
     nearest shallower one, as the ``toc`` extension nests them)."""
-    tokens: list[dict] = []
-    stack: list[dict] = []
+    tokens: list[Any] = []
+    stack: list[Any] = []
     for h in body.toc:
         token = {"level": h.level, "id": h.id, "name": html.escape(h.title), "children": []}
         while stack and stack[-1]["level"] >= h.level:
@@ -78,17 +82,17 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self.wiki: Wiki | None = None
         self.root = Path.cwd()
         self.timings: dict[str, float] = {}
-        self.heads: dict[str, str] = {}
+        self.heads: dict[str, Entry] = {}
         self._notes: set[str] = set()
         self._search_icon = ""
         self._unsearched: set[str] = set()
         self._command = "build"
         self.generated: set[str] = set()
         #: Pre-rendered pages (src_uri -> Page), rendered when MkDocs writes them.
-        self.html_pages: dict = {}
-        self.renderer = None
-        self._engine = None
-        self._disk = None
+        self.html_pages: dict[str, Page] = {}
+        self.renderer: PageRenderer | None = None
+        self._engine: tuple[tuple[Any, ...], CitationEngine] | None = None
+        self._disk: DiskCache | None = None
         self._stream: PagefindStream | None = None
 
     def _site_config(self, config) -> SiteConfig:
@@ -210,8 +214,6 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         """The citation engine, kept from one build to the next in ``mkdocs serve`` (the
         plugin has ``on_startup``, so MkDocs keeps it): citations already rendered come from
         its cache. A new one when the styles or a style file change."""
-        from ..citations.engine import CitationEngine
-
         styles = list(dict.fromkeys([*self.site.styles, self.site.default_style]))
 
         def key(engine) -> tuple:
@@ -231,8 +233,6 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self._engine = (key(engine), engine)
         self._disk = None
         if self.config.cache:
-            from ..citations.cache import DiskCache
-
             t0 = time.perf_counter()
             try:
                 self._disk = DiskCache(engine)
@@ -266,8 +266,6 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
 
     def _start_renderer(self, pages) -> None:
         """Concept pages are rendered by worker processes from here on (``parallel.py``)."""
-        from ..pipeline.parallel import PageRenderer
-
         self._stop_renderer()
         builder = self.builder
         engine = builder.citer.engine
@@ -323,6 +321,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             except (OSError, UnicodeDecodeError) as exc:
                 log.warning(f"{prefix}/{file.src_uri}: cannot read file: {exc}")
                 continue
+            assert self.wiki is not None  # loaded in on_files, before the docs are scanned
             page, problems = scan_docs_page(text, file.src_uri, self.wiki.index,
                                             path=f"{prefix}/{file.src_uri}")
             scanned.append(page)
@@ -364,7 +363,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         generated = self.html_pages.get(page.file.src_uri)
         if generated is not None:
             t0 = time.perf_counter()
-            body = self.renderer.body(generated) if self.renderer else generated.render()
+            body = self.renderer.body(generated) if self.renderer else generated.html_body()
             page.content = body.html
             page.toc = _toc(body)
             page.present_anchor_ids = set(_ID_RE.findall(body.html))

@@ -31,7 +31,7 @@ import json
 import re
 from collections import Counter
 from functools import cmp_to_key, partial
-from typing import Any, Iterable, Mapping, Protocol
+from typing import Any, Iterable, Mapping, Protocol, cast
 
 from ..citations.cite import _SENTINEL, _SENTINEL_YEAR, PageTemplates, _date_parts, linkify
 from ..citations.engine import sort_value_json
@@ -150,7 +150,7 @@ def assemble(parts: Iterable[dict], style: str, descending: list[bool],
         ys = id(it) in suffix
         sub = substitute is not None and s.get("names") is not None and s["names"] == previous
         variant = "ys_sub" if ys and sub else "ys" if ys else "sub" if sub else "html"
-        body = s.get(variant, s["html"])
+        body = cast(str, s.get(variant, s["html"]))
         if ys:
             body = body.replace(YEAR_SUFFIX, suffix[id(it)])
         out.append(body.replace(CITATION_NUMBER, str(number)))
@@ -161,7 +161,7 @@ def assemble(parts: Iterable[dict], style: str, descending: list[bool],
 # -- build --------------------------------------------------------------------------------
 
 #: The entry's variants besides the plain one, and how the engine renders them.
-_VARIANTS = {"ys": {"year_suffix": YEAR_SUFFIX}, "sub": {"substitute": True},
+_VARIANTS: dict[str, dict[str, Any]] = {"ys": {"year_suffix": YEAR_SUFFIX}, "sub": {"substitute": True},
              "ys_sub": {"year_suffix": YEAR_SUFFIX, "substitute": True}}
 
 
@@ -169,11 +169,20 @@ class BriefSite(Protocol):
     """What :class:`BriefBuilder` reads of a site (:class:`~conceptwiki.render.site.SiteBuilder`
     is one; tests pass a namespace with just these)."""
 
-    entries: Mapping[str, Any]
-    sources: Mapping[str, Any]
-    site: Any
-    env: Any
-    citer: Any
+    @property
+    def entries(self) -> Mapping[str, Any]: ...
+
+    @property
+    def sources(self) -> Mapping[str, Any]: ...
+
+    @property
+    def site(self) -> Any: ...
+
+    @property
+    def env(self) -> Any: ...
+
+    @property
+    def citer(self) -> Any: ...
 
     def url(self, src_uri: str) -> str: ...
 

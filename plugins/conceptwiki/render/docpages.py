@@ -96,7 +96,7 @@ def page_title(text: str, src_uri: str, index: LinkIndex | None = None) -> str:
                 return w.group("text").strip()
             target = w.group("target").strip()
             slug = index.resolve(target) if index else None
-            return index.slugs.get(slug, target) if slug else target
+            return index.slugs.get(slug, target) if index is not None and slug else target
 
         from ..model.links import WIKILINK_RE
 

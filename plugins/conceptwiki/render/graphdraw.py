@@ -63,7 +63,7 @@ def _t(tenths: int) -> str:
 
 def _seq(tenths: Iterable[int]) -> str:
     """Numbers for a path, separated by "," only where a "-" does not already separate them."""
-    out = []
+    out: list[str] = []
     for v in tenths:
         s = _t(v)
         if out and s[0] != "-":

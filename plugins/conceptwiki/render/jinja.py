@@ -41,7 +41,7 @@ class Templates:
 
     def overridden(self, template: str) -> bool:
         """Whether the site has its own version of ``template``."""
-        return bool(self.folder) and (Path(self.folder) / template).is_file()
+        return self.folder is not None and bool(self.folder) and (Path(self.folder) / template).is_file()
 
     def as_html(self, page: Page, template: str) -> Page:
         """``page``, rendered from a template that writes only raw HTML after its front

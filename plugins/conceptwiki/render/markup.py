@@ -105,7 +105,7 @@ class _WikilinkInline(InlineProcessor):
         super().__init__(pattern, md)
         self.renderer = renderer
 
-    def handleMatch(self, m: re.Match, data: str):  # type: ignore[override]
+    def handleMatch(self, m: re.Match, data: str):
         target = m.group("target").strip()
         anchor = (m.group("anchor") or "").strip() or None
         text = (m.group("text") or "").strip() or None

@@ -52,6 +52,12 @@ class Page:
     def is_html(self) -> bool:
         return self.render is not None
 
+    def html_body(self) -> HtmlBody:
+        """The pre-rendered page's body (a Markdown page has none: ValueError)."""
+        if self.render is None:
+            raise ValueError(f"{self.src_uri} is a Markdown page, not a pre-rendered one")
+        return self.render()
+
     def front_matter(self) -> str:
         """The YAML front matter of a pre-rendered page (title and description)."""
         lines = [f"title: {front_matter_value(self.title)}"]

@@ -23,7 +23,7 @@ The pages are the same whether the MkDocs plugin serves them as virtual files or
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -90,9 +90,9 @@ class SiteBuilder:
     # -- hand-written pages ------------------------------------------------------------------
 
     @property
-    def doc_backlinks(self) -> dict[str, list[DocPage]]:
+    def doc_backlinks(self) -> Mapping[str, Sequence[DocPage]]:
         """slug -> docs pages linking to it; set with :meth:`add_doc_pages` before rendering."""
-        return dict(self.concepts.doc_backlinks)
+        return self.concepts.doc_backlinks
 
     def add_doc_pages(self, pages: Iterable[DocPage]) -> None:
         """Hand-written pages whose wikilinks count as backlinks ("1 guide") on the concept

@@ -53,6 +53,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
+from typing import IO
 from pathlib import Path
 
 from .pagefind import INSTALL_HINT, PAGEFIND_DIR, PagefindRun, SearchError, pagefind_executable, run_pagefind
@@ -120,7 +121,7 @@ class PagefindStream:
         self._error: str | None = None
         self._reader_done = False
         self._proc: subprocess.Popen | None = None
-        self._stderr = None
+        self._stderr: IO[bytes] | None = None
         self._writer: threading.Thread | None = None
         self._reader: threading.Thread | None = None
         self._tmp_bundle: Path | None = None
@@ -134,12 +135,12 @@ class PagefindStream:
             return self
         exe = self._exe or pagefind_executable()
         self._exe = exe
-        self._stderr = tempfile.TemporaryFile()
+        stderr = self._stderr = tempfile.TemporaryFile()
         try:
             self._proc = subprocess.Popen([str(exe), "--service"], stdin=subprocess.PIPE,
-                                          stdout=subprocess.PIPE, stderr=self._stderr)
+                                          stdout=subprocess.PIPE, stderr=stderr)
         except OSError as exc:
-            self._stderr.close()
+            stderr.close()
             raise SearchError(f"search: could not run Pagefind ({exe}): {exc}; {INSTALL_HINT}") from None
         _LIVE.add(self)
         self._reader = threading.Thread(target=self._read, name="pagefind-reader", daemon=True)
@@ -311,7 +312,7 @@ class PagefindStream:
         buf = bytearray()  # the bundle comes as one large answer: no quadratic copying
         try:
             while True:
-                chunk = proc.stdout.read1(1 << 20)
+                chunk = proc.stdout.read1(1 << 20)  # type: ignore[attr-defined]  # a BufferedReader
                 if not chunk:
                     break
                 start = len(buf)
