@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from conceptwiki.citations import compat
-from conceptwiki.citations.compat import richtext, text
+from conceptwiki.citations.compat import richtext, text, version
+from conceptwiki.citations.engine import CitationEngine
 
 CSL_HEAD = '<?xml version="1.0" encoding="utf-8"?>\n<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0"'
 
@@ -61,6 +62,24 @@ def test_nothing_is_patched_globally():
 
     assert citeproc.model.Text.render is not text.Text.render
     assert citeproc.string.String.__add__ is not richtext.RichString.__add__
+
+
+# -- the citeproc-py version --------------------------------------------------
+def test_citeproc_py_is_the_version_the_layer_was_written_for():
+    assert version.installed_citeproc_version() == compat.REQUIRED_CITEPROC_VERSION == "0.11.1"
+    compat.check_citeproc_version()
+
+
+@pytest.mark.parametrize("installed", ["0.11.0", "0.12.0", None])
+def test_another_citeproc_py_version_is_a_clear_error(monkeypatch, installed):
+    monkeypatch.setattr(version, "installed_citeproc_version", lambda: installed)
+    with pytest.raises(compat.CiteprocVersionError) as info:
+        CitationEngine(["apa"])
+    message = str(info.value)
+    assert "\n" not in message
+    assert ("citeproc-py is not installed" if installed is None else f"citeproc-py {installed} is installed") in message
+    assert "exactly citeproc-py 0.11.1" in message
+    assert "pip install citeproc-py==0.11.1" in message and "make install" in message
 
 
 # -- text-case (citeproc-js CSL.Output.Formatters) --------------------------

@@ -125,9 +125,12 @@ class CitationEngine:
 
     Each style file is parsed once. Rendered strings are cached per
     (item, style, format, form); items are treated as immutable values.
+    Raises :class:`conceptwiki.citations.compat.CiteprocVersionError` when the
+    installed citeproc-py is not the version the compatibility layer was written for.
     """
 
     def __init__(self, styles: Sequence[str] = DEFAULT_STYLES, *, base_dir: Path | None = None):
+        compat.check_citeproc_version()  # CiteprocVersionError: another citeproc-py than the layer's
         if isinstance(styles, str):
             styles = (styles,)
         self._base_dir = Path(base_dir) if base_dir is not None else None

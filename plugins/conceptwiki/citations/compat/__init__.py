@@ -5,7 +5,8 @@ which citeproc-py needs, and the standard library), written so that it could
 be offered upstream. Nothing is patched globally: :func:`load_style` parses a
 CSL style into subclasses of citeproc-py's element classes (``citeproc.model``)
 that carry the fixes, and :func:`render_bibliography` /
-:func:`render_citation` render CSL-JSON items with it.
+:func:`render_citation` render CSL-JSON items with it. citeproc-py must be
+exactly the version the layer was written for (:func:`check_citeproc_version`).
 
 Every fix mirrors citeproc-js (the reference CSL processor used by Zotero),
 version 2.4.x; the function or rule of citeproc-js it mirrors is named next to
@@ -55,9 +56,12 @@ from .sorting import (
 )
 from .style import CompatStyle, StyleInfo, independent_parent, is_note_style, load_style, style_info, style_title
 from .textcase import text_case
+from .version import REQUIRED_CITEPROC_VERSION, CiteprocVersionError, check_citeproc_version
 
 __all__ = [
     "LOCALES_PATH",
+    "REQUIRED_CITEPROC_VERSION",
+    "CiteprocVersionError",
     "CompatSource",
     "CompatStyle",
     "JsonSortValue",
@@ -66,6 +70,7 @@ __all__ = [
     "bibliography_sort_descending",
     "bibliography_sort_strings",
     "bibliography_sort_values",
+    "check_citeproc_version",
     "finalize",
     "independent_parent",
     "is_note_style",
