@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def measure(project: Path, args) -> int:
     from conceptwiki.render.brief import BriefBuilder
-    from conceptwiki.citations import citeproc_compat as compat
+    from conceptwiki.citations.compat import state as render_state
     from conceptwiki.citations.engine import CitationEngine
     from conceptwiki.model.loader import load_wiki
     from conceptwiki.render.site import SiteBuilder
@@ -63,11 +63,11 @@ def measure(project: Path, args) -> int:
     builder = SiteBuilder(wiki, site, engine=CitationEngine(styles, base_dir=project))
 
     # Every CSL layout run (an entry, a note, one sort key, a year-suffix group) goes through
-    # compat._run; each is put down to the item the engine was asked about: a concept page,
+    # compat.state.run; each is put down to the item the engine was asked about: a concept page,
     # a template (placeholder ids "zqz..."), or a source.
     runs: Counter = Counter()
     asking: list[str] = []
-    real_run, real_render = compat._run, builder.citer.engine._render
+    real_run, real_render = render_state.run, builder.citer.engine._render
     pages_ids = {builder.page_item(e)["id"] for e in builder.entries.values()}
 
     def run(*a, **kw):
@@ -82,7 +82,7 @@ def measure(project: Path, args) -> int:
         finally:
             asking.pop()
 
-    compat._run = run
+    render_state.run = run
     builder.citer.engine._render = render
     t0 = time.perf_counter()
     if not args.no_warm:

@@ -1,4 +1,4 @@
-"""Tests of citeproc_compat on its own (it depends only on citeproc-py).
+"""Tests of the compat package on its own (it depends only on citeproc-py).
 
 Each expectation is citeproc-js output (checked with tests/oracle or taken
 from the golden expected outputs).
@@ -6,11 +6,14 @@ from the golden expected outputs).
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
 
-from conceptwiki.citations import citeproc_compat as compat
+from conceptwiki.citations import compat
+from conceptwiki.citations.compat import richtext, text, version
+from conceptwiki.citations.engine import CitationEngine
 
 CSL_HEAD = '<?xml version="1.0" encoding="utf-8"?>\n<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0"'
 
@@ -34,24 +37,49 @@ def bib(style, item, fmt="text"):
 
 
 # -- independence -----------------------------------------------------------
-def test_module_imports_only_citeproc_lxml_and_stdlib():
-    source = Path(compat.__file__).read_text(encoding="utf-8")
-    roots = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            roots |= {a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.level == 0:
-            roots.add(node.module.split(".")[0])
-    assert roots <= {"__future__", "citeproc", "lxml", "functools", "re", "threading", "unicodedata",
-                     "pathlib", "types", "typing"}
+PACKAGE = Path(compat.__file__).parent
+
+
+def test_package_imports_only_citeproc_lxml_and_stdlib():
+    modules = sorted(PACKAGE.glob("*.py"))
+    assert len(modules) > 10
+    for module in modules:
+        roots = set()
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                roots |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                # relative imports stay inside the package
+                assert node.level in (0, 1), (module.name, node.module)
+                if node.level == 0:
+                    roots.add(node.module.split(".")[0])
+        assert roots <= {"citeproc", "lxml"} | sys.stdlib_module_names, (module.name, roots)
 
 
 def test_nothing_is_patched_globally():
     import citeproc.model
     import citeproc.string
 
-    assert citeproc.model.Text.render is not compat.Text.render
-    assert citeproc.string.String.__add__ is not compat._S.__add__
+    assert citeproc.model.Text.render is not text.Text.render
+    assert citeproc.string.String.__add__ is not richtext.RichString.__add__
+
+
+# -- the citeproc-py version --------------------------------------------------
+def test_citeproc_py_is_the_version_the_layer_was_written_for():
+    assert version.installed_citeproc_version() == compat.REQUIRED_CITEPROC_VERSION == "0.11.1"
+    compat.check_citeproc_version()
+
+
+@pytest.mark.parametrize("installed", ["0.11.0", "0.12.0", None])
+def test_another_citeproc_py_version_is_a_clear_error(monkeypatch, installed):
+    monkeypatch.setattr(version, "installed_citeproc_version", lambda: installed)
+    with pytest.raises(compat.CiteprocVersionError) as info:
+        CitationEngine(["apa"])
+    message = str(info.value)
+    assert "\n" not in message
+    assert ("citeproc-py is not installed" if installed is None else f"citeproc-py {installed} is installed") in message
+    assert "exactly citeproc-py 0.11.1" in message
+    assert "pip install citeproc-py==0.11.1" in message and "make install" in message
 
 
 # -- text-case (citeproc-js CSL.Output.Formatters) --------------------------

@@ -4,8 +4,9 @@ Rendering a citation is a pure function of the CSL-JSON item, the style and loca
 this code, so a build can start from the renderings of the last one and render only items
 that are new or changed. The cache file is named after a hash of everything the output
 depends on (the style files, citeproc-py's version and locales, and the source of this
-package's engine), so it never serves a rendering made by other code or another style:
-a change to any of them simply starts a new file. Nothing here imports MkDocs.
+package's engine and of every module of its compatibility layer), so it never serves a
+rendering made by other code or another style: a change to any of them simply starts a new
+file. Nothing here imports MkDocs.
 """
 
 from __future__ import annotations
@@ -33,13 +34,16 @@ def cache_folder() -> Path:
 def _namespace(engine) -> str:
     import citeproc
 
-    from . import citeproc_compat
+    from . import compat
 
     h = hashlib.sha256()
     h.update(f"format {FORMAT}\0citeproc-py {getattr(citeproc, '__version__', '?')}\0".encode())
-    for module in (citeproc_compat.__file__, Path(__file__).with_name("engine.py")):
-        h.update(Path(module).read_bytes())
-    locales = Path(citeproc_compat.LOCALES_PATH)
+    # every module of the compatibility layer, in sorted order, then the engine
+    layer = sorted(Path(compat.__file__).parent.glob("*.py"))
+    for module in [*layer, Path(__file__).with_name("engine.py")]:
+        h.update(f"{module.name}\0".encode())
+        h.update(module.read_bytes())
+    locales = Path(compat.LOCALES_PATH)
     for path in sorted(locales.glob("*.xml")):
         st = path.stat()
         h.update(f"{path.name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())

@@ -277,12 +277,12 @@ class PageTemplates:
 
     def simple(self, item: dict) -> bool:
         """Whether ``item`` may take the templated path at all."""
-        from .citeproc_compat import _is_numeric
+        from .compat import is_numeric
 
         title, url = item.get("title", ""), item.get("URL", "")
         return (isinstance(title, str) and isinstance(url, str) and not set(item) - self.FIELDS
                 and bool(self.SIMPLE_TITLE.fullmatch(title)) and "  " not in title and " :" not in title
-                and not _is_numeric(title) and bool(self.SIMPLE_URL.fullmatch(url)))
+                and not is_numeric(title) and bool(self.SIMPLE_URL.fullmatch(url)))
 
     def fill(self, item: dict, style: str) -> tuple | None:
         """``render(item, style)`` from the templates, or None: render ``item`` in full."""
@@ -415,7 +415,7 @@ class PageTemplates:
 @functools.lru_cache(maxsize=8192)
 def _cased(text: str, case: str | None) -> str:
     """``text`` in a CSL text-case (None: as it is)."""
-    from .citeproc_compat import text_case
+    from .compat import text_case
 
     return text_case(text, case) if case else text
 

@@ -1,7 +1,7 @@
 """Citation rendering for concept pages and their sources.
 
 Renders CSL-JSON items with CSL styles through citeproc-py, corrected by
-:mod:`conceptwiki.citations.citeproc_compat` so that the output matches
+:mod:`conceptwiki.citations.compat` so that the output matches
 citeproc-js (the reference CSL processor used by Zotero).
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from . import citeproc_compat as compat
+from . import compat
 
 __all__ = [
     "DEFAULT_STYLES",
@@ -113,7 +113,7 @@ def _renamed_styles(pkg: Path) -> dict[str, str]:
 class _Style:
     name: str
     path: Path
-    csl: Any
+    csl: compat.CompatStyle
     title: str
     short_title: str
     note: bool
@@ -125,9 +125,12 @@ class CitationEngine:
 
     Each style file is parsed once. Rendered strings are cached per
     (item, style, format, form); items are treated as immutable values.
+    Raises :class:`conceptwiki.citations.compat.CiteprocVersionError` when the
+    installed citeproc-py is not the version the compatibility layer was written for.
     """
 
     def __init__(self, styles: Sequence[str] = DEFAULT_STYLES, *, base_dir: Path | None = None):
+        compat.check_citeproc_version()  # CiteprocVersionError: another citeproc-py than the layer's
         if isinstance(styles, str):
             styles = (styles,)
         self._base_dir = Path(base_dir) if base_dir is not None else None
@@ -199,7 +202,7 @@ class CitationEngine:
 
     def bibliography_sort_key(self, item: dict, style: str) -> list:
         """JSON-able values the style's bibliography sorts ``item`` by (see
-        :func:`conceptwiki.citations.citeproc_compat.bibliography_sort_values`)."""
+        :func:`conceptwiki.citations.compat.bibliography_sort_values`)."""
         return [sort_value_json(v) for v in self.bibliography_sort_strings(item, style)]
 
     def bibliography_sort_strings(self, item: dict, style: str) -> list:
@@ -207,7 +210,7 @@ class CitationEngine:
         for each key of the style's ``cs:sort``, ``None`` (no value), a tuple (a date as
         ``"YYYYYMMDD"`` strings with 10000 added to the year, or a number) or the text the
         collation compares (lower case, without accents)."""
-        return self._render(("sortstrings", _item_key(item)), style, "text", lambda s: _sort_strings(s.csl, item))
+        return self._render(("sortstrings", _item_key(item)), style, "text", lambda s: compat.bibliography_sort_strings(s.csl, item))
 
     def year_suffix_group(self, item: dict, style: str) -> str | None:
         """Items with the same group in one bibliography get year suffixes; ``None``: never."""
@@ -310,17 +313,7 @@ class CitationEngine:
 def sort_value_json(value):
     """A value of :meth:`CitationEngine.bibliography_sort_strings` in the JSON form of
     :meth:`CitationEngine.bibliography_sort_key`."""
-    return compat._json_sort_value(value)
-
-
-def _sort_strings(csl, item: dict) -> list:
-    bib_el = csl.root.find("cs:bibliography", compat._NS)
-    sort_el = bib_el.find("cs:sort", compat._NS) if bib_el is not None else None
-    keys = sort_el.findall("cs:key", compat._NS) if sort_el is not None else []
-    if not keys:
-        return []
-    ci = compat._one(csl, item)[1]
-    return [compat._sort_value(csl, key_el, ci, "bibliography") for key_el in keys]
+    return compat.json_sort_value(value)
 
 
 def _item_key(item: dict) -> str:

@@ -1,0 +1,282 @@
+"""The data: CSL-JSON items as citeproc-py objects, and reading their variables.
+
+:class:`CompatSource` replaces ``citeproc.source.json.CiteProcJSON``:
+
+* dates given as ``{"raw": "2019-06-05"}`` (or as a plain string) are parsed
+  as citeproc-js's date parser does (:func:`parse_raw_date`; citeproc-py
+  dropped them);
+* string values are kept as they are (markup is interpreted at render time,
+  by :mod:`.flipflop`), CSL 1.0.2 variables are accepted without warnings,
+  and ids keep their case.
+
+:class:`CiteItem` holds its reference directly, and :func:`ref_value` reads a
+variable of it the way every element does (absent and empty are the same).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Union
+
+from citeproc.source import (
+    BibliographySource,
+    Citation as SrcCitation,
+    CitationItem,
+    Date as SrcDate,
+    DateRange,
+    LiteralDate,
+    Locator,
+    Name as SrcName,
+    Reference,
+)
+
+from .richtext import FORMATTER, RichString
+
+__all__ = [
+    "DATE_VARS",
+    "NAME_VARS",
+    "Bib",
+    "CiteItem",
+    "CompatSource",
+    "NameData",
+    "Value",
+    "cite_item",
+    "cite_one",
+    "parse_raw_date",
+    "ref_value",
+]
+
+# ---------------------------------------------------------------------------
+# Raw dates (citeproc-js date parser)
+# ---------------------------------------------------------------------------
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for m in names
+}
+_SEASONS = {"spring": 13, "summer": 14, "autumn": 15, "fall": 15, "winter": 16}
+
+
+def _parse_one_date(text: str) -> list[int] | None:
+    t = text.strip().rstrip(".").strip()
+    m = re.fullmatch(r"(-?\d{1,4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?", t)
+    if m:
+        return [int(g) for g in m.groups() if g is not None]
+    m = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", t)  # M/D/YYYY (citeproc-js: US order)
+    if m:
+        return [int(m.group(3)), int(m.group(1)), int(m.group(2))]
+    words = re.findall(r"[A-Za-z]+|\d+", t)
+    year = month = day = None
+    for w in words:
+        lw = w.lower()
+        if lw in _MONTHS and month is None:
+            month = _MONTHS[lw]
+        elif lw in _SEASONS and month is None:
+            month = _SEASONS[lw]
+        elif w.isdigit():
+            if len(w) >= 3 or (year is None and day is not None):
+                year = int(w)
+            elif day is None:
+                day = int(w)
+            else:
+                return None
+        elif lw not in ("th", "st", "nd", "rd", "of"):
+            return None
+    if year is None:
+        return None
+    out = [year]
+    if month:
+        out.append(month)
+        if day:
+            out.append(day)
+    return out
+
+
+def parse_raw_date(raw: str) -> dict[str, Any]:
+    """Parse a raw date string into CSL-JSON date-parts, like citeproc-js's
+    date parser does for ``{"raw": ...}``: ISO dates (``2019-06-05``,
+    ``2019-06``, ``2019``), EDTF-style ranges (``2019/2020``), month names
+    (``5 June 2019``, ``June 5, 2019``, ``June 2019``) and seasons; anything
+    else becomes a literal (``{"literal": raw}``)."""
+    raw = str(raw).strip()
+    for sep in ("/", " - ", "\u2013", " to "):
+        if sep in raw and not re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", raw):
+            pieces = raw.split(sep)
+            if len(pieces) == 2:
+                a, b = _parse_one_date(pieces[0]), _parse_one_date(pieces[1])
+                if a and b:
+                    return {"date-parts": [a, b]}
+    one = _parse_one_date(raw)
+    if one:
+        return {"date-parts": [one]}
+    return {"literal": raw}
+
+
+def _parse_date(value: object) -> SrcDate | DateRange | LiteralDate | None:
+    if isinstance(value, str):
+        value = {"raw": value}
+    if not isinstance(value, dict):
+        return None
+    if "date-parts" not in value and "raw" in value:
+        parsed = parse_raw_date(value["raw"])
+        value = dict(value, **parsed)
+    circa = bool(value.get("circa"))
+    parts = value.get("date-parts") or []
+    dates = []
+    for p in parts:
+        if not p or p[0] in (None, ""):
+            continue
+        d = {}
+        for name, v in zip(("year", "month", "day"), p):
+            try:
+                d[name] = int(v)
+            except (TypeError, ValueError):
+                break
+        if d:
+            if value.get("season") and "month" not in d:
+                d["season"] = value["season"]
+            dates.append(d)
+    if len(dates) == 1:
+        return SrcDate(circa=circa, **dates[0])
+    if len(dates) > 1:
+        return DateRange(begin=SrcDate(**dates[0]), end=SrcDate(**dates[1]), circa=circa)
+    if value.get("literal"):
+        return LiteralDate(str(value["literal"]), circa=circa)
+    return None
+
+
+# ---------------------------------------------------------------------------
+# CSL-JSON items
+# ---------------------------------------------------------------------------
+class _Reference(Reference):
+    def __init__(self, key: str, type: str, data: dict[str, Any]):  # noqa: A002 - CSL name
+        dict.__init__(self)
+        self.update(data)
+        self["key"] = key
+        self["type"] = type
+
+
+_NAME_KEYS = {"family", "given", "dropping-particle", "non-dropping-particle", "suffix", "literal", "comma-suffix"}
+#: The CSL name variables.
+NAME_VARS = {
+    "author", "chair", "collection-editor", "compiler", "composer", "container-author", "contributor", "curator",
+    "director", "editor", "editorial-director", "editor-translator", "executive-producer", "guest", "host",
+    "illustrator", "interviewer", "narrator", "organizer", "original-author", "performer", "producer",
+    "recipient", "reviewed-author", "script-writer", "series-creator", "translator",
+}
+#: The CSL date variables.
+DATE_VARS = {"accessed", "available-date", "event-date", "issued", "original-date", "submitted", "container"}
+
+
+class NameData(SrcName):
+    """One name of a name variable: its CSL-JSON parts (empty ones left out)."""
+
+    def __init__(self, data: dict[str, Any]):
+        dict.__init__(self)
+        for k, v in data.items():
+            if k in _NAME_KEYS and v not in (None, ""):
+                self[k] = v if k == "comma-suffix" else str(v)
+
+
+#: What a variable of a reference holds: text, names, or a date.
+Value = Union[RichString, list[NameData], SrcDate, DateRange, LiteralDate]
+
+
+class CompatSource(BibliographySource):
+    """CSL-JSON items as a citeproc-py bibliography source.
+
+    Unlike ``citeproc.source.json.CiteProcJSON``: parses raw date strings,
+    keeps string values as they are (markup is interpreted at render time),
+    accepts CSL 1.0.2 variables without warnings, and keeps ids' case."""
+
+    def __init__(self, items: Iterable[dict[str, Any]]):
+        for ref in items:
+            data: dict[str, Any] = {}
+            key = str(ref["id"]).lower()
+            for k, value in ref.items():
+                if k in ("id", "type"):
+                    continue
+                pk = k.replace("-", "_")
+                if k == "shortTitle":
+                    pk = "title_short"
+                elif k == "journalAbbreviation":
+                    pk = "container_title_short"
+                if k in NAME_VARS:
+                    data[pk] = [NameData(n) for n in value if isinstance(n, dict)]
+                elif k in DATE_VARS:
+                    d = _parse_date(value)
+                    if d is not None:
+                        data[pk] = d
+                elif isinstance(value, (str, int, float)):
+                    data[pk] = RichString(str(value))
+            self.add(_Reference(key, ref.get("type", "document"), data))
+
+
+class Bib:
+    """The bibliography a citation item belongs to: its source and the order of its keys
+    (what ``citation-number`` counts)."""
+
+    def __init__(self, source: CompatSource):
+        self.source = source
+        self.keys: list[str] = list(source.keys())
+        self.formatter = FORMATTER
+
+
+class CiteItem(CitationItem):
+    """A citation item holding its reference directly (citeproc-py looks it
+    up through three properties on every access)."""
+
+    @property
+    def reference(self) -> Reference:
+        return dict.__getitem__(self, "_reference")
+
+    @property
+    def has_locator(self) -> bool:
+        return dict.__contains__(self, "locator")
+
+    @property
+    def number(self) -> int | str:
+        # render_bibliography_entry may give the number the item has in a list
+        n = dict.get(self, "_compat_citation_number")
+        number: int | str = n if n is not None else CitationItem.number.fget(self)
+        return number
+
+
+def cite_item(bib: Bib, key: str, locator: str | None = None, label: str = "page") -> CiteItem:
+    """A citation of the item ``key`` of ``bib`` (with a locator, if given)."""
+    ci = CiteItem(key, **({"locator": Locator(label, str(locator))} if locator is not None else {}))
+    citation = SrcCitation([ci])
+    citation.bibliography = bib
+    dict.__setitem__(ci, "_reference", bib.source[ci.key])
+    return ci
+
+
+def cite_one(item: dict[str, Any]) -> CiteItem:
+    """A citation of ``item`` alone (in a bibliography of one)."""
+    source = CompatSource([item])
+    bib = Bib(source)
+    key = str(item["id"]).lower()
+    bib.keys = [key]
+    return cite_item(bib, key)
+
+
+def ref_value(item: CiteItem, variable: str) -> Any:
+    """A variable of the item's reference (a :data:`Value`), None when absent or empty."""
+    value = dict.get(item.reference, variable.replace("-", "_"))
+    if value is None or (isinstance(value, (str, list)) and len(value) == 0):
+        return None
+    return value
