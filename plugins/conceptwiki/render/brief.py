@@ -34,6 +34,7 @@ from functools import cmp_to_key, partial
 from typing import Any, Iterable, Mapping, Protocol, cast
 
 from ..citations.cite import _SENTINEL, _SENTINEL_YEAR, PageTemplates, _date_parts, linkify
+from ..citations.compat import year_suffix
 from ..citations.engine import sort_value_json
 from ..citations.exports import csl_to_bibtex, csl_to_ris
 
@@ -76,17 +77,6 @@ def _short_hash(value: str | None) -> str | None:
     if value is None:
         return None
     return hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
-
-
-def year_suffix(n: int) -> str:
-    """The n-th year suffix (0 → "a", 25 → "z", 26 → "aa"), as the engine assigns them."""
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    n += 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = letters[r] + out
-    return out
 
 
 # -- ordering (mirrored by brief.js) ------------------------------------------------------

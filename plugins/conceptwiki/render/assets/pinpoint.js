@@ -7,23 +7,6 @@
  */
 (function () {
   "use strict";
-  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-    "September", "October", "November", "December"];
-
-  function pad(n) { return (n < 10 ? "0" : "") + n; }
-
-  function formatDate(fmt, d) {
-    var m = MONTHS[d.getMonth()], day = d.getDate(), y = d.getFullYear();
-    switch (fmt) {
-      case "MMMM D, YYYY": return m + " " + day + ", " + y;
-      case "D MMMM YYYY": return day + " " + m + " " + y;
-      case "YYYY-MM-DD": return y + "-" + pad(d.getMonth() + 1) + "-" + pad(day);
-      case "MMM. D, YYYY": return (m === "May" ? "May" : m.slice(0, 3) + ".") + " " + day + ", " + y;
-      case "D MMM YYYY": return day + " " + m.slice(0, 3) + " " + y;
-    }
-    return null;
-  }
-
   function pinData() {
     var el = document.getElementById("cw-pinpoint-data");
     if (!el) return null;
@@ -53,11 +36,8 @@
   function fragment(html) {
     var t = document.createElement("template");
     t.innerHTML = html;
-    var today = new Date();
-    t.content.querySelectorAll(".cw-accessed[data-date-format]").forEach(function (el) {
-      var text = formatDate(el.getAttribute("data-date-format"), today);
-      if (text) el.textContent = text;
-    });
+    /* conceptwiki.js (loaded first on every page) formats dates as the citation styles do. */
+    if (window.conceptwiki) window.conceptwiki.refreshAccessed(t.content);
     var box = document.createElement("div");
     box.appendChild(t.content);
     return box;
