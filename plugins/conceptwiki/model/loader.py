@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import schema
-from ..bibtex.bib import Source, load_bib_files
+from ..bibtex import Source, load_bib_files
 from .links import LinkIndex, find_wikilinks, locate
 from .problems import Problems
 from .schema import RESERVED_SLUGS, SLUG_RE, Concept
