@@ -68,5 +68,8 @@ _WS_RE = re.compile(r"[ \t\n\r\f\v]+")
 
 
 def collapse_ws(text: str) -> str:
-    """Runs of ASCII whitespace to one space, ends stripped (as BibTeX reads a value)."""
+    """Runs of ASCII whitespace become one space and the ends are stripped.
+
+    A no-break space (what ``~`` decodes to) inside the text is not whitespace here.
+    """
     return _WS_RE.sub(" ", text).strip()

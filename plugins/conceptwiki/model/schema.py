@@ -10,11 +10,12 @@ import datetime as _dt
 import json
 import re
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-__all__ = ["RESERVED_SLUGS", 
+__all__ = [
+    "RESERVED_SLUGS",
     "SLUG_RE",
     "Kind",
     "Level",
@@ -180,7 +181,7 @@ class Concept(_Strict):
 FIELD_ORDER: tuple[str, ...] = tuple(Concept.model_fields)
 
 
-def json_schema() -> dict:
+def json_schema() -> dict[str, Any]:
     schema = Concept.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "concepts/schema.json"
