@@ -14,6 +14,8 @@ from typing import Annotated, Any, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from ..bibtex import KEY_RE
+
 __all__ = [
     "RESERVED_SLUGS",
     "SLUG_RE",
@@ -38,8 +40,8 @@ SLUG_RE = re.compile(SLUG_PATTERN[:-1] + r"\Z")
 RESERVED_SLUGS = frozenset({"index", "tags", "tag", "graph", "brief", "cite", "search", "assets",
                             "con", "prn", "aux", "nul",
                             *(f"{d}{i}" for d in ("com", "lpt") for i in range(1, 10))})
-#: A BibTeX citation key as BibTeX and biblatex both accept it.
-BIBKEY_PATTERN = r"^[A-Za-z0-9_:.+/-]+$"
+#: A BibTeX citation key as BibTeX and biblatex both accept it (the parser's own pattern).
+BIBKEY_PATTERN = KEY_RE.pattern
 #: Only these URL schemes may appear in entries.
 URL_PATTERN = r"^(https?://[^\s<>\"']+|mailto:[^\s<>\"']+)$"
 
