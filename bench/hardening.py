@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conceptwiki.bibtex.bib import MAX_BIB_BYTES, load_bib_files  # noqa: E402
+from conceptwiki.bibtex import MAX_BIB_BYTES, load_bib_files  # noqa: E402
 from conceptwiki.model.problems import Problems  # noqa: E402
 from conceptwiki.model.yamlsafe import MAX_BYTES, load_yaml  # noqa: E402
 from test_bad_input import billion_laughs  # noqa: E402

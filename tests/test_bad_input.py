@@ -16,7 +16,7 @@ import pytest
 
 from test_site_build import ROOT, run_build
 
-from conceptwiki.bibtex.bib import MAX_BIB_BYTES
+from conceptwiki.bibtex import MAX_BIB_BYTES
 from conceptwiki.model.yamlsafe import MAX_BYTES
 
 EXPECTED = Path(__file__).parent / "hostile" / "bad-input.expected.txt"

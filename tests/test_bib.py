@@ -1,4 +1,4 @@
-"""Tests of plugins/conceptwiki/bib.py: BibTeX loading, LaTeX decoding, names, CSL-JSON.
+"""Tests of plugins/conceptwiki/bibtex/: BibTeX loading, LaTeX decoding, names, CSL-JSON.
 
 Golden cases live in tests/golden/bib/: ``<case>.bib`` (or a directory ``<case>/`` of .bib
 files, loaded in name order), ``<case>.json`` (the expected CSL-JSON list) and
@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conceptwiki.bibtex.bib import (
+from conceptwiki.bibtex import (
     MAX_BIB_BYTES,
     decode_latex,
     decode_title,
@@ -29,7 +29,8 @@ from conceptwiki.bibtex.bib import (
     parse_names,
     source_to_csl,
 )
-from conceptwiki.bibtex.bib import _collapse_ws, _decode_plain, _decode_slow
+from conceptwiki.bibtex.latex import _decode_plain, _decode_slow
+from conceptwiki.bibtex.scan import collapse_ws
 from conceptwiki.model.problems import format_problems
 
 GOLDEN = Path(__file__).parent / "golden" / "bib"
@@ -339,7 +340,7 @@ _TOKENS = ["a", "B", " ", "-", "~", "{", "}", "{x}", "\\&", "\\%", "\\$", "\\#",
 @given(st.lists(st.sampled_from(_TOKENS), max_size=12))
 def test_fast_paths_agree_with_pylatexenc(tokens: list[str]) -> None:
     value = "".join(tokens)
-    assert _collapse_ws(_decode_plain(value)) == _collapse_ws(_decode_slow(value))
+    assert collapse_ws(_decode_plain(value)) == collapse_ws(_decode_slow(value))
 
 
 def test_golden_values_agree_with_pylatexenc() -> None:
@@ -348,7 +349,7 @@ def test_golden_values_agree_with_pylatexenc() -> None:
     for s in sources.values():
         for name, value in s.fields.items():
             if name not in ("url", "doi", "file", "eprint") and "\\url" not in value:
-                assert _collapse_ws(_decode_plain(value)) == _collapse_ws(_decode_slow(value))
+                assert collapse_ws(_decode_plain(value)) == collapse_ws(_decode_slow(value))
 
 
 def test_large_inputs_stay_fast() -> None:

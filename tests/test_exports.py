@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conceptwiki.bibtex.bib import decode_latex, load_bib_files, load_bib_string, parse_names
+from conceptwiki.bibtex import decode_latex, load_bib_files, load_bib_string, parse_names
 from conceptwiki.citations.exports import (
     bibtex_key,
     csl_json,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conceptwiki.bibtex.bib import load_bib_files, load_bib_string
+from conceptwiki.bibtex import load_bib_files, load_bib_string
 from conceptwiki.history.fingerprint import (SHORT, canonical_json, canonical_source, cited_keys, fingerprint,
                                      published_versions, revision_url, versions_json)
 from conceptwiki.model.loader import load_wiki

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from hostile_check import bad_url
 from test_exports import norm, read_bibtexparser, read_pybtex
 
-from conceptwiki.bibtex.bib import decode_latex
+from conceptwiki.bibtex import decode_latex
 from conceptwiki.citations.exports import csl_to_bibtex, strip_markup
 from conceptwiki.model.links import LinkIndex, find_wikilinks, normalize
 from conceptwiki.model.loader import validate_entry

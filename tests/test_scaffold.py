@@ -224,7 +224,7 @@ def test_bib_keys_skips_strings_and_comments(tmp_path: Path) -> None:
 
 
 def test_bib_keys_finds_every_real_key() -> None:
-    bib = pytest.importorskip("conceptwiki.bibtex.bib")
+    bib = pytest.importorskip("conceptwiki.bibtex")
     sources, _ = bib.load_bib_files(sorted((ROOT / "bib").glob("*.bib")), root=ROOT)
     assert sorted(bib_keys(ROOT)) == sorted(sources)
 

@@ -127,7 +127,7 @@ def cmd_cite(args: argparse.Namespace) -> int:
     """Print one citation: of a concept page (SLUG) or of a BibTeX source (--bib/--key)."""
     import datetime as dt
 
-    from .bibtex.bib import load_bib_files
+    from .bibtex import load_bib_files
     from .citations.engine import CitationEngine, UnknownStyleError
     from .citations.exports import csl_json, csl_to_bibtex, csl_to_ris
 

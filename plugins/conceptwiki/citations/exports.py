@@ -37,6 +37,8 @@ import re
 import unicodedata
 from typing import Iterable, Optional
 
+from ..bibtex import MONTH_MACROS
+
 __all__ = [
     "csl_to_bibtex",
     "csl_to_ris",
@@ -49,8 +51,6 @@ __all__ = [
 ]
 
 KEY_RE = re.compile(r"^[A-Za-z0-9_:.+/-]+$")
-_MONTH_MACROS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
-                 "dec"]
 
 #: CSL type -> BibTeX entry type (types read by classic BibTeX styles and biblatex alike).
 BIBTEX_TYPES = {
@@ -522,7 +522,7 @@ def csl_to_bibtex(item: dict, key: str | None = None) -> str:
     if issued:
         add("year", str(issued[0]))
         if len(issued) > 1:
-            fields.append(("month", _MONTH_MACROS[issued[1] - 1]))  # bare macro, no braces
+            fields.append(("month", MONTH_MACROS[issued[1] - 1]))  # bare macro, no braces
     status = _s(item, "status")
     if status and not issued:
         add("pubstate", escape_bibtex(status))

@@ -245,7 +245,7 @@ class _State:
     def bib_map(self, sha: str) -> dict:
         parsed = self._bib_parsed.get(sha)
         if parsed is None:
-            from ..bibtex.bib import MAX_BIB_BYTES, _load_text
+            from ..bibtex import MAX_BIB_BYTES, parse_bib_text
 
             parsed = {}
             raw = self.blobs.get(sha)
@@ -255,7 +255,7 @@ class _State:
                 except UnicodeDecodeError:
                     text = None
                 if text is not None:
-                    sources, _ = _load_text(text, "history.bib")
+                    sources, _ = parse_bib_text(text, "history.bib")
                     for s in sources:
                         parsed.setdefault(s.key, s)
             self._bib_parsed[sha] = parsed

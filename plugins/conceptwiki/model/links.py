@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-__all__ = ["WIKILINK_RE", "WikiLink", "LinkIndex", "normalize", "find_wikilinks", "locate"]
+__all__ = ["WIKILINK_RE", "WikiLink", "LinkIndex", "normalize", "find_wikilinks", "mask_code", "locate"]
 
 WIKILINK_RE = re.compile(
     r"\[\[(?P<target>[^\[\]\n|#]+?)\s*(?:#(?P<anchor>[^\[\]\n|]*?))?\s*(?:\|(?P<text>[^\[\]\n]*?))?\]\]"
@@ -39,7 +39,7 @@ class WikiLink:
 
 def find_wikilinks(markdown: str) -> Iterator[WikiLink]:
     """Yield the wikilinks in ``markdown`` outside fenced code blocks and code spans."""
-    masked = _mask_code(markdown)
+    masked = mask_code(markdown)
     for m in WIKILINK_RE.finditer(masked):
         raw = markdown[m.start():m.end()]
         target = m.group("target").strip()
@@ -55,8 +55,13 @@ def find_wikilinks(markdown: str) -> Iterator[WikiLink]:
         )
 
 
-def _mask_code(markdown: str) -> str:
-    """Replace code (fenced blocks and inline spans) by spaces, keeping offsets."""
+def mask_code(markdown: str) -> str:
+    """Replace code (fenced blocks and inline spans) by spaces, keeping offsets.
+
+    What :func:`find_wikilinks` searches, so that ``[[x]]`` in code is not a link; public
+    because hand-written pages (:mod:`conceptwiki.render.docpages`) look for their first
+    heading outside code the same way.
+    """
     out: list[str] = []
     fence: str | None = None
     for line in markdown.splitlines(keepends=True):

@@ -10,16 +10,20 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from collections.abc import Set
+from typing import TYPE_CHECKING, Any, Iterator
 
 from pydantic import BaseModel, ValidationError
 
 from . import schema
-from ..bibtex.bib import Source, load_bib_files
+from ..bibtex import Source, load_bib_files
 from .links import LinkIndex, find_wikilinks, locate
 from .problems import Problems
 from .schema import RESERVED_SLUGS, SLUG_RE, Concept
-from .yamlsafe import MAX_BYTES, Located, load_yaml
+from .yamlsafe import MAX_BYTES, Loc, Located, YamlKey, load_yaml
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 __all__ = ["Entry", "Wiki", "load_wiki", "load_entry", "RESERVED_SLUGS", "TEXT_FIELDS"]
 
@@ -52,10 +56,10 @@ class Entry:
     def title(self) -> str:
         return self.concept.title
 
-    def position(self, *loc: Any) -> tuple[int, int]:
+    def position(self, *loc: YamlKey) -> tuple[int, int]:
         return self.located.where(tuple(loc))
 
-    def text_fields(self):
+    def text_fields(self) -> Iterator[tuple[Loc, str]]:
         """Yield ``(loc, markdown)`` for every field that may contain wikilinks."""
         c = self.concept
         yield ("summary",), c.summary
@@ -88,13 +92,17 @@ class Wiki:
 # Validation messages
 
 
-def _models_for(loc: tuple) -> type[BaseModel] | None:
+#: The models of the mappings nested in a Concept, by key.
+_SUBMODELS: dict[YamlKey, type[BaseModel]] = {"status": schema.Status, "sources": schema.Sources}
+
+
+def _models_for(loc: Loc) -> type[BaseModel] | None:
     """The model that validates the mapping at ``loc``."""
     model: type[BaseModel] = Concept
     i = 0
     while i < len(loc):
         name = loc[i]
-        sub = {("status",): schema.Status, ("sources",): schema.Sources}.get((name,))
+        sub = _SUBMODELS.get(name)
         if sub is not None and model is Concept:
             model = sub
             i += 1
@@ -107,7 +115,7 @@ def _models_for(loc: tuple) -> type[BaseModel] | None:
     return model
 
 
-def _dotted(loc: tuple) -> str:
+def _dotted(loc: Loc) -> str:
     out = ""
     for part in loc:
         if isinstance(part, int):
@@ -140,7 +148,7 @@ _PATTERN_HINTS = {
 }
 
 
-def _message(err: dict, located: Located) -> tuple[tuple, bool, str]:
+def _message(err: ErrorDetails, located: Located) -> tuple[Loc, bool, str]:
     """Turn one pydantic error into ``(loc, at_key, message)``."""
     loc = tuple(err["loc"])
     raw = located.raw.get(loc)
@@ -212,7 +220,7 @@ def validate_entry(located: Located, path: str, problems: Problems) -> Concept |
     try:
         return Concept.model_validate(data)
     except ValidationError as exc:
-        seen: set[tuple] = set()
+        seen: set[tuple[int, int, str]] = set()
         for err in exc.errors(include_url=False):
             loc, at_key, msg = _message(err, located)
             line, col = located.where(loc, key=at_key)
@@ -393,8 +401,8 @@ def _name_position(entry: Entry, name: str, what: str) -> tuple[int, int]:
 
 
 def _check_references(entries: dict[str, Entry], sources: dict[str, Source], index: LinkIndex,
-                      problems: Problems, broken: set[str] = frozenset(), *, bib_dir: str | None = "bib",
-                      cited: set[str] = frozenset()) -> None:
+                      problems: Problems, broken: Set[str] = frozenset(), *, bib_dir: str | None = "bib",
+                      cited: Set[str] = frozenset()) -> None:
     used: set[str] = set(cited)
     for slug, entry in entries.items():
         c = entry.concept
@@ -411,7 +419,7 @@ def _check_references(entries: dict[str, Entry], sources: dict[str, Source], ind
                 else:
                     problems.error(entry.path, line, col, f"related '{rel}' is not a concept"
                                    + _did_you_mean(index.suggest(rel)))
-        keys = [("sources", "primary"), *[("sources", "further", i) for i in range(len(c.sources.further))]]
+        keys: list[Loc] = [("sources", "primary"), *[("sources", "further", i) for i in range(len(c.sources.further))]]
         values = [c.sources.primary, *c.sources.further]
         for loc, key in zip(keys, values):
             used.add(key)

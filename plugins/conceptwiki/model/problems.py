@@ -66,7 +66,7 @@ class Problem:
             props.append(f"col={self.column}")
         return f"::{kind} {','.join(props)}::{_gh_escape_data(self.message)}"
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, str | int]:
         return asdict(self)
 
 
@@ -78,7 +78,7 @@ def _gh_escape_prop(s: str) -> str:
     return _gh_escape_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
-class Problems(list):
+class Problems(list[Problem]):
     """A list of :class:`Problem` with helpers to add to it."""
 
     def add(self, path: str, line: int = 0, column: int = 0, message: str = "", *,

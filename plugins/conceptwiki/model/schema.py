@@ -10,11 +10,14 @@ import datetime as _dt
 import json
 import re
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-__all__ = ["RESERVED_SLUGS",
+from ..bibtex import KEY_RE
+
+__all__ = [
+    "RESERVED_SLUGS",
     "SLUG_RE",
     "Kind",
     "Level",
@@ -38,8 +41,8 @@ SLUG_RE = re.compile(SLUG_PATTERN[:-1] + r"\Z")
 RESERVED_SLUGS = frozenset({"index", "tags", "tag", "graph", "brief", "cite", "search", "assets",
                             "con", "prn", "aux", "nul",
                             *(f"{d}{i}" for d in ("com", "lpt") for i in range(1, 10))})
-#: A BibTeX citation key as BibTeX and biblatex both accept it.
-BIBKEY_PATTERN = r"^[A-Za-z0-9_:.+/-]+$"
+#: A BibTeX citation key as BibTeX and biblatex both accept it (the parser's own pattern).
+BIBKEY_PATTERN = KEY_RE.pattern
 #: Only these URL schemes may appear in entries.
 URL_PATTERN = r"^(https?://[^\s<>\"']+|mailto:[^\s<>\"']+)$"
 
@@ -187,7 +190,7 @@ class Concept(_Strict):
 FIELD_ORDER: tuple[str, ...] = tuple(Concept.model_fields)
 
 
-def json_schema() -> dict:
+def json_schema() -> dict[str, Any]:
     schema = Concept.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "concepts/schema.json"

@@ -21,10 +21,16 @@ import yaml
 
 from .problems import Problems
 
-__all__ = ["Located", "load_yaml", "MAX_BYTES", "MAX_DEPTH"]
+__all__ = ["Located", "YamlKey", "Loc", "load_yaml", "MAX_BYTES", "MAX_DEPTH"]
 
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 20
+
+#: A mapping key as loaded: a YAML scalar (a key of any other type is kept as its text).
+YamlKey = str | int | float | bool | None
+#: Where a value is in a document: the keys and list indices that lead to it from the root,
+#: e.g. ``("sources", "further", 1)``; ``()`` is the root. Pydantic's error ``loc`` is one.
+Loc = tuple[YamlKey, ...]
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -52,15 +58,15 @@ class Located:
     """
 
     data: Any
-    positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
-    key_positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     #: The source text of scalars that YAML turned into something else (numbers, booleans).
-    raw: dict[tuple, str] = field(default_factory=dict)
+    raw: dict[Loc, str] = field(default_factory=dict)
     #: One-key mappings written without braces, as their text (``wireheading: the problem``):
     #: most likely text that contains ': ' and was meant to be one string.
-    pairs: dict[tuple, str] = field(default_factory=dict)
+    pairs: dict[Loc, str] = field(default_factory=dict)
 
-    def where(self, loc: tuple, *, key: bool = False) -> tuple[int, int]:
+    def where(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """The best known position for ``loc``: the nearest enclosing value that has one."""
         table = self.key_positions if key else self.positions
         loc = tuple(loc)
@@ -86,13 +92,13 @@ class _Reject(Exception):
 class _Builder:
     def __init__(self, text: str = "") -> None:
         self.constructor = yaml.constructor.SafeConstructor()
-        self.positions: dict[tuple, tuple[int, int]] = {}
-        self.key_positions: dict[tuple, tuple[int, int]] = {}
-        self.raw: dict[tuple, str] = {}
-        self.pairs: dict[tuple, str] = {}
+        self.positions: dict[Loc, tuple[int, int]] = {}
+        self.key_positions: dict[Loc, tuple[int, int]] = {}
+        self.raw: dict[Loc, str] = {}
+        self.pairs: dict[Loc, str] = {}
         self.lines = text.splitlines()
 
-    def _note_pair(self, node: yaml.MappingNode, path: tuple) -> None:
+    def _note_pair(self, node: yaml.MappingNode, path: Loc) -> None:
         """Remember ``key: value`` written without braces, for a "put it in quotes" hint."""
         if len(node.value) != 1:
             return
@@ -108,7 +114,7 @@ class _Builder:
     def _pos(node: yaml.Node) -> tuple[int, int]:
         return node.start_mark.line + 1, node.start_mark.column + 1
 
-    def build(self, node: yaml.Node, path: tuple, depth: int) -> Any:
+    def build(self, node: yaml.Node, path: Loc, depth: int) -> Any:
         line, col = self._pos(node)
         if depth > MAX_DEPTH:
             raise _Reject(line, col, _TOO_DEEP)
@@ -148,6 +154,16 @@ class _Builder:
             raise _Reject(line, col, f"invalid value '{node.value}': {exc}") from None
 
 
+def _start(event: yaml.Event) -> tuple[int, int]:
+    """The 1-based ``(line, column)`` where an event starts.
+
+    The parser marks every event; the stubs allow None.
+    """
+    mark = event.start_mark
+    assert mark is not None
+    return mark.line + 1, mark.column + 1
+
+
 def _check_events(text: str) -> _Reject | None:
     """Reject anchors, aliases and deep nesting while streaming the parser's events, before
     anything is composed, so alias bombs and ``[[[[...`` cost nothing."""
@@ -156,14 +172,12 @@ def _check_events(text: str) -> _Reject | None:
         for event in yaml.parse(text, Loader=_Loader):
             anchor = getattr(event, "anchor", None)
             if isinstance(event, yaml.AliasEvent) or anchor:
-                m = event.start_mark
-                return _Reject(m.line + 1, m.column + 1,
+                return _Reject(*_start(event),
                                f"YAML anchors and aliases ('&{anchor}' / '*{anchor}') are not "
                                "allowed in entries; write the value out in full")
             # ``depth`` = collections around this node = its depth as ``_Builder`` counts it.
             if isinstance(event, (yaml.CollectionStartEvent, yaml.ScalarEvent)) and depth > MAX_DEPTH:
-                m = event.start_mark
-                return _Reject(m.line + 1, m.column + 1, _TOO_DEEP)
+                return _Reject(*_start(event), _TOO_DEEP)
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
             elif isinstance(event, yaml.CollectionEndEvent):
@@ -202,7 +216,7 @@ def _mapping_value_hint(lines: list[str], row: int, column: int) -> tuple[str, i
     above = next((i for i in range(row - 1, -1, -1)
                   if lines[i].strip() and not lines[i].lstrip().startswith("#")), None)
     prev = _KEY_LINE_RE.match(lines[above]) if above is not None else None
-    if prev is not None and _indent(lines[above]) != spaces:
+    if prev is not None and above is not None and _indent(lines[above]) != spaces:
         prev_spaces = _indent(lines[above])
         return (f" (check the indentation: '{key}:' is indented {_spaces(spaces)}, but "
                 f"'{prev.group(2).strip()}:' on line {above + 1} is indented {_spaces(prev_spaces)}; "

@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..bibtex.bib import Source
+from ..bibtex import Source
 from ..citations.cite import Citer, page_item
 from ..config import SiteConfig
 from ..history.entries import EntryHistory

@@ -25,7 +25,7 @@ from typing import Callable, Iterable, Iterator
 
 import yaml
 
-from ..model.links import LinkIndex, WikiLink, _mask_code, find_wikilinks
+from ..model.links import LinkIndex, WikiLink, find_wikilinks, mask_code as _mask_code
 from ..model.problems import Problems
 from .urls import page_url as _url
 from .urls import relative_url as _relative

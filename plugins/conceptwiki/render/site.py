@@ -29,7 +29,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..bibtex.bib import Source
+from ..bibtex import Source
 from ..citations.cite import Citer, export_files
 from ..config import SiteConfig
 from ..history.entries import EntryHistory
