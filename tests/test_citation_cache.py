@@ -6,7 +6,6 @@ would run code, a truncated or foreign file) is ignored with a message, never ex
 from __future__ import annotations
 
 import json
-import os
 import pickle
 import shutil
 from pathlib import Path
