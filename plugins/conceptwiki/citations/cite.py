@@ -188,10 +188,14 @@ class CiterEngine(Protocol):
     def note(self, item: CslItem, style: str, fmt: str = "text", *, position: str = "first") -> str: ...
 
 
-class Citer:
-    """Renders citations with a :class:`~conceptwiki.citations.engine.CitationEngine`."""
+_E = TypeVar("_E", bound=CiterEngine)
 
-    def __init__(self, engine: CiterEngine, styles: list[str], *, display_date: _dt.date) -> None:
+
+class Citer(Generic[_E]):
+    """Renders citations with a :class:`~conceptwiki.citations.engine.CitationEngine` (or
+    another :class:`CiterEngine`; ``citer.engine`` has the type of the one given)."""
+
+    def __init__(self, engine: _E, styles: list[str], *, display_date: _dt.date) -> None:
         self.engine = engine
         self.styles = list(styles)
         self.display_date = display_date
