@@ -28,8 +28,8 @@ BibTeX rules, chosen to avoid the usual mistakes of "cite this page" exports:
   the standard macro (``month = jun``), which BibTeX styles print as a name and biber
   turns into a number (bibtexparser returns ``jun``, pybtex ``June``).
 
-One module of some 670 lines, in sections: the BibTeX and RIS writers share its rich-text
-parser and its name, date and key helpers, and nothing else uses them.
+Why this module is long: some 670 lines, in sections, because the BibTeX and RIS writers
+share its rich-text parser and its name, date and key helpers, and nothing else uses them.
 """
 
 from __future__ import annotations
