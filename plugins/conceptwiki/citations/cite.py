@@ -17,48 +17,76 @@ import html
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, Literal, Protocol, TypeVar, cast
 
 from .exports import csl_json, csl_to_bibtex, csl_to_ris
+from ..bibtex import CslDate, CslItem
 
-__all__ = ["page_item", "Citer", "PageTemplates", "linkify", "Rendered", "export_files", "site_key",
-           "ACCESSED_FORMATS"]
+__all__ = ["page_item", "Citer", "CiterEngine", "PageTemplates", "Forms", "linkify", "html_to_text",
+           "Rendered", "export_files", "site_key", "ACCESSED_FORMATS", "SENTINEL_DATE", "SENTINEL_YEAR",
+           "date_parts", "format_date"]
 
-#: A date that never occurs as a real accessed date; found again in the output to mark it.
-_SENTINEL = _dt.date(1901, 2, 3)
-_SENTINEL_YEAR = "1901"
+#: A date that never occurs as a real accessed date. Citations of the wiki's own pages are
+#: rendered with it as their accessed date; where it is found again in the output it is
+#: replaced by a date the browser sets to the reader's day (:meth:`Citer.render`; the brief
+#: does the same with its page items).
+SENTINEL_DATE = _dt.date(1901, 2, 3)
+#: :data:`SENTINEL_DATE`'s year. Still in an output after marking, it means the sentinel was
+#: printed in a form none of :data:`ACCESSED_FORMATS` is (or the item has a real 1901): then
+#: the real accessed date is shown, unmarked.
+SENTINEL_YEAR = str(SENTINEL_DATE.year)
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"]
 
-#: Formats the browser script knows how to write, and how each looks for the sentinel date.
-ACCESSED_FORMATS = {
-    "MMMM D, YYYY": "February 3, 1901",
-    "D MMMM YYYY": "3 February 1901",
-    "YYYY-MM-DD": "1901-02-03",
-    "MMM. D, YYYY": "Feb. 3, 1901",
-    "D MMM YYYY": "3 Feb 1901",
+
+def _month(d: _dt.date) -> str:
+    return _MONTHS[d.month - 1]
+
+
+#: The formats the browser script knows how to write an accessed date in, and how each is
+#: written (render/assets/conceptwiki.js and pinpoint.js have the same table, in JavaScript).
+_DATE_FORMATS: dict[str, Callable[[_dt.date], str]] = {
+    "MMMM D, YYYY": lambda d: f"{_month(d)} {d.day}, {d.year}",
+    "D MMMM YYYY": lambda d: f"{d.day} {_month(d)} {d.year}",
+    "YYYY-MM-DD": lambda d: d.isoformat(),
+    "MMM. D, YYYY": lambda d: (f"{_month(d)[:3]}. {d.day}, {d.year}" if d.month != 5 else f"May {d.day}, {d.year}"),
+    "D MMM YYYY": lambda d: f"{d.day} {_month(d)[:3]} {d.year}",
 }
 
 
 def format_date(fmt: str, d: _dt.date) -> str:
-    month = _MONTHS[d.month - 1]
-    short = month[:3]
-    return {
-        "MMMM D, YYYY": f"{month} {d.day}, {d.year}",
-        "D MMMM YYYY": f"{d.day} {month} {d.year}",
-        "YYYY-MM-DD": d.isoformat(),
-        "MMM. D, YYYY": (f"{short}. {d.day}, {d.year}" if month != "May" else f"May {d.day}, {d.year}"),
-        "D MMM YYYY": f"{d.day} {short} {d.year}",
-    }[fmt]
+    """``d`` written in ``fmt``, one of :data:`ACCESSED_FORMATS`, as the browser writes it."""
+    return _DATE_FORMATS[fmt](d)
 
 
-def _date_parts(d: _dt.date) -> dict:
+#: Each format the browser script knows, and how :data:`SENTINEL_DATE` looks in it (searched
+#: for in this order).
+ACCESSED_FORMATS: dict[str, str] = {fmt: format_date(fmt, SENTINEL_DATE) for fmt in _DATE_FORMATS}
+
+
+def date_parts(d: _dt.date) -> CslDate:
+    """``d`` as a CSL-JSON date."""
     return {"date-parts": [[d.year, d.month, d.day]]}
+
+
+#: The forms a caller of :class:`PageTemplates` needs of an item in a style (strings, or None
+#: where a form does not exist): a :class:`Citer` renders a page's HTML, text and notes.
+Forms = tuple[str | None, ...]
+_F = TypeVar("_F", bound=Forms)
+#: How a style cases a page's title in one form (a CSL text-case, None: as it is), and
+#: whether it writes the URL in lower case.
+_Case = tuple[str | None, bool]
+#: What a :class:`Citer` renders of a page: its HTML, text and first and subsequent notes.
+_CiterForms = tuple[str, str, str | None, str | None]
+#: Puts a page's year and day into a form of a day template.
+_Substitute = Callable[[str, int, int], str]
 
 
 def site_key(name: str) -> str:
     """A short, stable BibTeX key prefix from the site's name ("AI Safety Concept Wiki" → "aiscw")."""
-    words = re.findall(r"[A-Za-z0-9]+", name)
+    words: list[str] = re.findall(r"[A-Za-z0-9]+", name)
     if not words:
         return "wiki"
     if len(words) == 1:
@@ -67,9 +95,9 @@ def site_key(name: str) -> str:
 
 
 def page_item(*, slug: str, title: str, site_name: str, publisher: str, url: str,
-              updated: _dt.date | None, accessed: _dt.date | None = None) -> dict:
+              updated: _dt.date | None, accessed: _dt.date | None = None) -> CslItem:
     """The CSL-JSON item that cites a concept page of the wiki."""
-    item: dict = {
+    item: CslItem = {
         "id": f"{site_key(site_name)}-{slug}",
         "type": "webpage",
         "author": [{"literal": publisher}],
@@ -78,9 +106,9 @@ def page_item(*, slug: str, title: str, site_name: str, publisher: str, url: str
         "URL": url,
     }
     if updated is not None:
-        item["issued"] = _date_parts(updated)
+        item["issued"] = date_parts(updated)
     if accessed is not None:
-        item["accessed"] = _date_parts(accessed)
+        item["accessed"] = date_parts(accessed)
     return item
 
 
@@ -137,23 +165,42 @@ def linkify(fragment: str) -> str:
     return "".join(out)
 
 
-def _forms(r: "Rendered") -> tuple:
+def _forms(r: "Rendered") -> "_CiterForms":
     return (r.html, r.text, r.note_first, r.note_subsequent)
 
 
 def html_to_text(fragment: str) -> str:
+    """The text of an HTML fragment (a rendered citation): tags dropped, entities decoded."""
     return html.unescape(_TAG_RE.sub("", fragment))
 
 
-class Citer:
-    """Renders citations with a :class:`~conceptwiki.citations.engine.CitationEngine`."""
+class CiterEngine(Protocol):
+    """What a :class:`Citer` uses of a citation engine: a
+    :class:`~conceptwiki.citations.engine.CitationEngine`, or one that renders another form
+    in its place (the pinpoint citations of ``render/pinpoint.py``)."""
 
-    def __init__(self, engine, styles: list[str], *, display_date: _dt.date):
+    def style_title(self, style: str) -> str: ...
+
+    def is_note_style(self, style: str) -> bool: ...
+
+    def bibliography_entry(self, item: CslItem, style: str, fmt: str = "text") -> str: ...
+
+    def note(self, item: CslItem, style: str, fmt: str = "text", *, position: str = "first") -> str: ...
+
+
+_E = TypeVar("_E", bound=CiterEngine)
+
+
+class Citer(Generic[_E]):
+    """Renders citations with a :class:`~conceptwiki.citations.engine.CitationEngine` (or
+    another :class:`CiterEngine`; ``citer.engine`` has the type of the one given)."""
+
+    def __init__(self, engine: _E, styles: list[str], *, display_date: _dt.date) -> None:
         self.engine = engine
         self.styles = list(styles)
         self.display_date = display_date
         self.seconds = 0.0
-        self._cache: dict[tuple[str, str], Rendered] = {}
+        self._cache: dict[tuple[str, str, bool], Rendered] = {}
         self._pages = PageTemplates(lambda it, st: _forms(self.render(it, st, mark_accessed=True)))
 
     def label(self, style: str) -> str:
@@ -166,7 +213,7 @@ class Citer:
                 "harvard-cite-them-right": "Harvard", "oscola": "OSCOLA", "mla": "MLA",
                 "ieee": "IEEE", "vancouver": "Vancouver"}.get(style) or self.engine.style_title(style)
 
-    def render(self, item: dict, style: str, *, mark_accessed: bool = False) -> Rendered:
+    def render(self, item: CslItem, style: str, *, mark_accessed: bool = False) -> Rendered:
         """Render ``item``; with ``mark_accessed`` (citations of this wiki's own pages) the
         accessed date is marked for the browser to set to the reader's day."""
         key = (json.dumps(item, sort_keys=True, ensure_ascii=False), style, mark_accessed)
@@ -179,14 +226,14 @@ class Citer:
         self._cache[key] = out
         return out
 
-    def _render(self, item: dict, style: str, mark_accessed: bool) -> Rendered:
+    def _render(self, item: CslItem, style: str, mark_accessed: bool) -> Rendered:
         shown = item
         if mark_accessed and "accessed" in item:
-            shown = dict(item, accessed=_date_parts(_SENTINEL))
+            shown = dict(item, accessed=date_parts(SENTINEL_DATE))
 
-        def marked(render) -> str:
+        def marked(render: Callable[[CslItem], str]) -> str:
             body, fmt = self._mark(render(shown))
-            if fmt is None and shown is not item and _SENTINEL_YEAR in body:
+            if fmt is None and shown is not item and SENTINEL_YEAR in body:
                 # The sentinel date is printed in a form the browser script cannot rewrite
                 # (or 1901 is a real year in the item): show the real accessed date, unmarked.
                 body = render(item)
@@ -208,7 +255,7 @@ class Citer:
                 return body.replace(sentinel, span, 1), fmt
         return body, None
 
-    def all_styles(self, item: dict, *, mark_accessed: bool = False) -> list[Rendered]:
+    def all_styles(self, item: CslItem, *, mark_accessed: bool = False) -> list[Rendered]:
         if mark_accessed:
             return [self.render_page(item, style) for style in self.styles]
         return [self.render(item, style, mark_accessed=mark_accessed) for style in self.styles]
@@ -220,7 +267,7 @@ class Citer:
     # page's title, URL, year and day in. tests/test_cite_templates.py checks that this gives
     # the same bytes as a full render.
 
-    def render_page(self, item: dict, style: str) -> Rendered:
+    def render_page(self, item: CslItem, style: str) -> Rendered:
         """``render(item, style, mark_accessed=True)`` for a page item, via a template."""
         forms = self._pages.fill(item, style)
         if forms is None:
@@ -229,7 +276,7 @@ class Citer:
         return Rendered(style=style, label=self.label(style), html=html_, text=text,
                         note_first=note_first, note_subsequent=note_sub)
 
-    def bibtex_html(self, item: dict, key: str | None = None, *, mark_accessed: bool = False) -> str:
+    def bibtex_html(self, item: CslItem, key: str | None = None, *, mark_accessed: bool = False) -> str:
         """BibTeX of ``item`` as escaped HTML; its ``urldate`` marked like accessed dates."""
         text = html.escape(csl_to_bibtex(item, key), quote=False)
         if mark_accessed and "accessed" in item:
@@ -239,7 +286,7 @@ class Citer:
         return text
 
 
-class PageTemplates:
+class PageTemplates(Generic[_F]):
     """Renderings of the wiki's own pages from one template per style and month.
 
     The CSL items of concept pages (:func:`page_item`) differ only in ``id``, title, URL and
@@ -271,11 +318,14 @@ class PageTemplates:
     DAYS = {False: (8, 2), True: (28, 21)}
     YEARS = (1902, 1903)
 
-    def __init__(self, render):
+    def __init__(self, render: Callable[[CslItem, str], _F]) -> None:
         self.render = render
-        self._cache: dict[tuple, object] = {}
+        # By style and what the pages share (``shared``, in :meth:`fill`), and:
+        self._plain: dict[tuple[str, str, str], _F] = {}  # the issued date (not a full one)
+        self._cases: dict[tuple[str, str], tuple[_Case, ...] | None] = {}
+        self._days: dict[tuple[str, str, int, bool], tuple[_F, _Substitute] | Literal[False]] = {}  # month, day >= 10
 
-    def simple(self, item: dict) -> bool:
+    def simple(self, item: CslItem) -> bool:
         """Whether ``item`` may take the templated path at all."""
         from .compat import is_numeric
 
@@ -284,7 +334,7 @@ class PageTemplates:
                 and bool(self.SIMPLE_TITLE.fullmatch(title)) and "  " not in title and " :" not in title
                 and not is_numeric(title) and bool(self.SIMPLE_URL.fullmatch(url)))
 
-    def fill(self, item: dict, style: str) -> tuple | None:
+    def fill(self, item: CslItem, style: str) -> _F | None:
         """``render(item, style)`` from the templates, or None: render ``item`` in full."""
         if not self.simple(item):
             return None
@@ -298,64 +348,69 @@ class PageTemplates:
         day = self._day_template(base, style, shared)
         if day is False:
             return None
+        substitute: _Substitute | None
         if day is None:  # no full date: one template per style and issued value
-            key = ("plain", style, shared, json.dumps(item.get("issued"), sort_keys=True))
-            if key not in self._cache:
-                self._cache[key] = self.render(base, style)
-            template, substitute = self._cache[key], None
+            key = (style, shared, json.dumps(item.get("issued"), sort_keys=True))
+            if key not in self._plain:
+                self._plain[key] = self.render(base, style)
+            template, substitute = self._plain[key], None
         else:
             template, substitute = day
-        date = item["issued"]["date-parts"][0] if substitute is not None else None
-        return tuple(self._put(part, case, item["title"], item["URL"], substitute, date)
-                     for part, case in zip(template, cases))
+        date: list[int] | None = item["issued"]["date-parts"][0] if substitute is not None else None
+        # The template's forms with the page's values put in: the shape ``render`` gives.
+        return cast(_F, tuple(self._put(part, case, item["title"], item["URL"], substitute, date)
+                              for part, case in zip(template, cases)))
 
-    def _put(self, part: str | None, case: tuple, title: str, url: str, substitute, date) -> str | None:
+    def _put(self, part: str | None, case: _Case, title: str, url: str, substitute: _Substitute | None,
+             date: list[int] | None) -> str | None:
         if part is None:
             return None
-        if substitute is not None:  # first, so that digits in the title are left alone
+        if substitute is not None and date is not None:  # first, so that digits in the title are left alone
             part = substitute(part, date[0], date[2])
         title_case, url_lower = case
         return (part.replace(_cased(self.PLACE_TITLE, title_case), _cased(title, title_case))
                 .replace(self.PLACE_URL, url.lower() if url_lower else url))
 
-    def _title_cases(self, item: dict, style: str, shared: str) -> tuple | None:
+    def _title_cases(self, item: CslItem, style: str, shared: str) -> tuple[_Case, ...] | None:
         """How ``style`` cases a page title in each form (and whether it writes the URL in
         lower case, as sort keys do), found once with a probe title and URL.
 
         None if it cannot be told for certain (then every page is rendered in full)."""
-        key = ("cases", style, shared)
-        if key in self._cache:
-            return self._cache[key]  # type: ignore[return-value]
+        key = (style, shared)
+        if key in self._cases:
+            return self._cases[key]
         probe = self.render(dict(item, id="zqzprobe", title=self.PROBE_TITLE, URL=self.PROBE_URL), style)
         place = self.render(dict(item, id="zqzpage", title=self.PLACE_TITLE, URL=self.PLACE_URL), style)
         cased = _cased
-        out: list | None = []
+        out: list[_Case] = []
+        told = True  # False: the cases cannot be told
         for probed, placed in zip(probe, place, strict=True):
-            if (probed is None) != (placed is None):
-                out = None
-                break
-            if probed is None:
+            if probed is None or placed is None:
+                if (probed is None) != (placed is None):
+                    told = False
+                    break
                 out.append((None, False))
                 continue
             # The probe comes out differently under each text-case, so at most one matches.
             matches = [c for c in self.CASES if cased(self.PROBE_TITLE, c) in probed]
             if not matches and self.PLACE_TITLE in placed.lower():
-                out = None
+                told = False
                 break
             if matches and (len(matches) != 1 or placed.count(cased(self.PLACE_TITLE, matches[0])) != 1):
-                out = None
+                told = False
                 break
             # No match: this form does not print the title (e.g. a short note).
             out.append((matches[0] if matches else None, self.PROBE_URL not in probed))
-        if out is not None and any(
+        if told and any(
                 self._put(placed, case, self.PROBE_TITLE, self.PROBE_URL, None, None) != probed
                 for placed, case, probed in zip(place, out, probe)):
-            out = None  # putting the probe's title and URL in does not give the probe
-        result = None if out is None else tuple(out)
-        self._cache[key] = result
+            told = False  # putting the probe's title and URL in does not give the probe
+        result = tuple(out) if told else None
+        self._cases[key] = result
         return result
 
-    def _day_template(self, base: dict, style: str, shared: str):
+    def _day_template(self, base: CslItem, style: str,
+                      shared: str) -> tuple[_F, _Substitute] | Literal[False] | None:
         """The template for ``base``'s month, with a sentinel year and day to be replaced.
 
         Pages are updated on many different days; rendering once per month of the year and
@@ -367,22 +422,23 @@ class PageTemplates:
         as ISO 8601 or as the engine's date sort keys (``_date_sort_key``: the year plus
         10000, month and day as one number).
         """
-        parts = (base.get("issued") or {}).get("date-parts", [[]])[0]
-        if (len(parts) != 3 or not all(type(p) is int for p in parts) or not 1000 <= parts[0] <= 9999
-                or not 1 <= parts[1] <= 12 or not 1 <= parts[2] <= 31):
+        parts: list[object] = (base.get("issued") or {}).get("date-parts", [[]])[0]
+        ints = [p for p in parts if type(p) is int]
+        if (len(ints) != 3 or len(parts) != 3 or not 1000 <= ints[0] <= 9999
+                or not 1 <= ints[1] <= 12 or not 1 <= ints[2] <= 31):
             return None
-        _year, month, real_day = parts
+        _year, month, real_day = ints
         d1, d2 = self.DAYS[real_day >= 10]
         y1, y2 = self.YEARS
-        key = ("date", style, shared, month, real_day >= 10)
-        if key in self._cache:
-            return self._cache[key]
+        key = (style, shared, month, real_day >= 10)
+        if key in self._days:
+            return self._days[key]
         # A day is a number on its own: not part of a longer number, a decimal or a numeric
         # date ("1.28", "28/05"), and no ordinal; a full stop after it may end the sentence.
         day_re = re.compile(rf"(?<!\d)(?<!\d[.:/-])0?{d1}(?!\d|[.:/-]\d|st|nd|rd|th)")
         year_re = re.compile(rf"(?<!\d){y1}(?!\d)")
         # Whole dates, replaced first: the engine's date sort keys, and ISO 8601 dates.
-        whole = {f"{y1 + 10000:05}{month:02}{d1:02}": lambda y, d: f"{y + 10000:05}{month:02}{d:02}",
+        whole: dict[str, Callable[[int, int], str]] = {f"{y1 + 10000:05}{month:02}{d1:02}": lambda y, d: f"{y + 10000:05}{month:02}{d:02}",
                  f"{y1}-{month:02}-{d1:02}": lambda y, d: f"{y}-{month:02}-{d:02}"}
 
         def substitute(part: str, year: int, day: int) -> str:
@@ -392,23 +448,23 @@ class PageTemplates:
             part = day_re.sub(lambda m: f"{day:0{len(m.group(0))}d}", part)
             return year_re.sub(str(year), part)
 
-        def rendered(year: int, day: int) -> tuple:
+        def rendered(year: int, day: int) -> _F:
             return self.render(dict(base, issued={"date-parts": [[year, month, day]]}), style)
 
         one, other_day, other_year = rendered(y1, d1), rendered(y1, d2), rendered(y2, d1)
-        result = (one, substitute)
+        result: tuple[_F, _Substitute] | Literal[False] = (one, substitute)
         for a, b, c in zip(one, other_day, other_year, strict=True):
-            if (a is None) != (b is None) or (a is None) != (c is None):
-                result = False
-                break
-            if a is None:
+            if a is None or b is None or c is None:
+                if (a is None) != (b is None) or (a is None) != (c is None):
+                    result = False
+                    break
                 continue
             if (len(day_re.findall(a)) > 1 or len(year_re.findall(a)) > 1
                     or any(a.count(sentinel) > 1 for sentinel in whole)
                     or substitute(a, y1, d2) != b or substitute(a, y2, d1) != c):
                 result = False
                 break
-        self._cache[key] = result
+        self._days[key] = result
         return result
 
 
@@ -420,20 +476,20 @@ def _cased(text: str, case: str | None) -> str:
     return text_case(text, case) if case else text
 
 
-def export_files(pages: list[tuple[str, dict, list[dict]]]) -> dict[str, str]:
+def export_files(pages: list[tuple[str, CslItem, list[CslItem]]]) -> dict[str, str]:
     """``cite/<slug>.{bib,ris,json}`` for every page and ``cite/all.*`` for the whole site.
 
     ``pages`` holds ``(slug, page item, source items)``; each file has the page first, then
     its sources. ``all.*`` has every page, then every source once, sorted by id.
     """
     files: dict[str, str] = {}
-    all_pages: list[dict] = []
-    all_sources: dict[str, dict] = {}
+    all_pages: list[tuple[str, str, CslItem]] = []  # (id, slug, item)
+    all_sources: dict[str, CslItem] = {}
     # A source cited by many pages is converted once (sources have unique ids).
     source_bib: dict[str, str] = {}
     source_ris: dict[str, str] = {}
 
-    def bib(i: dict, source: bool) -> str:
+    def bib(i: CslItem, source: bool) -> str:
         if not source:
             return csl_to_bibtex(i, i["id"])
         found = source_bib.get(i["id"])
@@ -441,7 +497,7 @@ def export_files(pages: list[tuple[str, dict, list[dict]]]) -> dict[str, str]:
             found = source_bib[i["id"]] = csl_to_bibtex(i, i["id"])
         return found
 
-    def ris(i: dict, source: bool) -> str:
+    def ris(i: CslItem, source: bool) -> str:
         if not source:
             return csl_to_ris(i)
         found = source_ris.get(i["id"])

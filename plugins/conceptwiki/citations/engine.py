@@ -9,18 +9,25 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TypeVar, cast
 
+from ..bibtex import CslItem
 from . import compat
+from .compat import JsonSortValue, SortValue
 
 __all__ = [
     "DEFAULT_STYLES",
+    "CacheKey",
+    "CacheValue",
     "CitationEngine",
+    "SortValue",
     "UnknownStyleError",
     "locales_dir",
     "resolve_style_path",
+    "sort_value_json",
 ]
 
 DEFAULT_STYLES: tuple[str, ...] = ("apa", "chicago-author-date", "harvard-cite-them-right", "oscola")
@@ -28,6 +35,17 @@ DEFAULT_STYLES: tuple[str, ...] = ("apa", "chicago-author-date", "harvard-cite-t
 _FORMATS = ("text", "html")
 _POSITIONS = ("first", "subsequent")
 _CACHE_SIZE = 200_000
+
+#: One part of a cache key: a style, format, kind, an item's JSON (a tuple of them for a
+#: list), a year suffix, a flag, a number.
+KeyPart = str | int | bool | None | tuple[str, ...]
+#: A key of the engine's cache, ``(style, fmt, kind, item JSON, ...)``: the kinds and their
+#: parts are listed in :mod:`conceptwiki.citations.cache`, which stores them.
+CacheKey = tuple[KeyPart, ...]
+#: A rendering, by kind: a bibliography entry and its names (``bibparts``), sort values
+#: (``sortstrings``), a year-suffix group (``ysgroup``), a bibliography (``biblist``), a note.
+CacheValue = str | None | tuple[str | None, str | None] | list[SortValue] | list[tuple[str, str]]
+_V = TypeVar("_V", bound=CacheValue)
 
 
 class UnknownStyleError(ValueError):
@@ -129,7 +147,7 @@ class CitationEngine:
     installed citeproc-py is not the version the compatibility layer was written for.
     """
 
-    def __init__(self, styles: Sequence[str] = DEFAULT_STYLES, *, base_dir: Path | None = None):
+    def __init__(self, styles: Sequence[str] = DEFAULT_STYLES, *, base_dir: Path | None = None) -> None:
         compat.check_citeproc_version()  # CiteprocVersionError: another citeproc-py than the layer's
         if isinstance(styles, str):
             styles = (styles,)
@@ -152,7 +170,7 @@ class CitationEngine:
                 note=compat.is_note_style(csl),
                 own=own,
             )
-        self._cache: OrderedDict[tuple, Any] = OrderedDict()
+        self._cache: OrderedDict[CacheKey, CacheValue] = OrderedDict()
         self._lock = threading.RLock()
 
     # -- styles -------------------------------------------------------------
@@ -178,10 +196,10 @@ class CitationEngine:
         return self._style(style).note
 
     # -- rendering ----------------------------------------------------------
-    def bibliography_entry(self, item: dict, style: str, fmt: str = "text") -> str:
+    def bibliography_entry(self, item: CslItem, style: str, fmt: str = "text") -> str:
         return self.bibliography_parts(item, style, fmt)[0] or ""
 
-    def bibliography_parts(self, item: dict, style: str, fmt: str = "text", *,
+    def bibliography_parts(self, item: CslItem, style: str, fmt: str = "text", *,
                            year_suffix: str | None = None, substitute: bool = False,
                            citation_number: str | None = None) -> tuple[str | None, str | None]:
         """One entry as it appears in a bibliography list, and the names the list compares.
@@ -191,7 +209,7 @@ class CitationEngine:
         when the entry has no names. ``citation_number``: the item's number in the list
         (numeric styles). See :mod:`conceptwiki.brief` for putting lists together.
         """
-        key = ("bibparts", _item_key(item), year_suffix, bool(substitute), citation_number)
+        key: CacheKey = ("bibparts", _item_key(item), year_suffix, bool(substitute), citation_number)
         names = None
         if substitute:  # the item's names, from the cache if rendered already
             names = self.bibliography_parts(item, style, fmt, year_suffix=year_suffix,
@@ -200,19 +218,19 @@ class CitationEngine:
             s.csl, item, fmt, year_suffix=year_suffix, substitute=substitute,
             citation_number=citation_number, previous_names=names))
 
-    def bibliography_sort_key(self, item: dict, style: str) -> list:
+    def bibliography_sort_key(self, item: CslItem, style: str) -> list[JsonSortValue]:
         """JSON-able values the style's bibliography sorts ``item`` by (see
         :func:`conceptwiki.citations.compat.bibliography_sort_values`)."""
         return [sort_value_json(v) for v in self.bibliography_sort_strings(item, style)]
 
-    def bibliography_sort_strings(self, item: dict, style: str) -> list:
+    def bibliography_sort_strings(self, item: CslItem, style: str) -> list[SortValue]:
         """What :meth:`bibliography_sort_key` is made of, before :func:`sort_value_json`:
         for each key of the style's ``cs:sort``, ``None`` (no value), a tuple (a date as
         ``"YYYYYMMDD"`` strings with 10000 added to the year, or a number) or the text the
         collation compares (lower case, without accents)."""
         return self._render(("sortstrings", _item_key(item)), style, "text", lambda s: compat.bibliography_sort_strings(s.csl, item))
 
-    def year_suffix_group(self, item: dict, style: str) -> str | None:
+    def year_suffix_group(self, item: CslItem, style: str) -> str | None:
         """Items with the same group in one bibliography get year suffixes; ``None``: never."""
         return self._render(("ysgroup", _item_key(item)), style, "text",
                             lambda s: compat.year_suffix_group(s.csl, item))
@@ -226,14 +244,14 @@ class CitationEngine:
     def subsequent_author_substitute(self, style: str) -> str | None:
         return compat.subsequent_author_substitute(self._style(style).csl)
 
-    def bibliography(self, items: list[dict], style: str, fmt: str = "text") -> list[str]:
-        key = ("biblist", tuple(_item_key(i) for i in items))
+    def bibliography(self, items: list[CslItem], style: str, fmt: str = "text") -> list[str]:
+        key: CacheKey = ("biblist", tuple(_item_key(i) for i in items))
         entries = self._render(key, style, fmt, lambda s: compat.render_bibliography(s.csl, list(items), fmt))
         return [text for _, text in entries]
 
     def note(
         self,
-        item: dict,
+        item: CslItem,
         style: str,
         fmt: str = "text",
         *,
@@ -250,7 +268,7 @@ class CitationEngine:
         """
         if position not in _POSITIONS:
             raise ValueError(f"position must be one of {', '.join(_POSITIONS)}, not {position!r}")
-        key = ("note", _item_key(item), position, locator, label if locator is not None else None, first_note_number)
+        key: CacheKey = ("note", _item_key(item), position, locator, label if locator is not None else None, first_note_number)
         return self._render(
             key,
             style,
@@ -266,7 +284,7 @@ class CitationEngine:
             ),
         )
 
-    def _render(self, key: tuple, style: str, fmt: str, fn):
+    def _render(self, key: CacheKey, style: str, fmt: str, fn: Callable[[_Style], _V]) -> _V:
         if fmt not in _FORMATS:
             raise ValueError(f"fmt must be one of {', '.join(_FORMATS)}, not {fmt!r}")
         st = self._style(style)
@@ -278,7 +296,7 @@ class CitationEngine:
                 pass
             else:
                 self._cache.move_to_end(full_key)
-                return value
+                return cast(_V, value)  # stored by this method under the same key
             value = fn(st)
             self._cache[full_key] = value
             if len(self._cache) > _CACHE_SIZE:
@@ -294,12 +312,12 @@ class CitationEngine:
         st = self._style(style)
         return list(dict.fromkeys(p for p in (st.own, st.path) if p is not None))
 
-    def cache_entries(self) -> dict[tuple, Any]:
+    def cache_entries(self) -> dict[CacheKey, CacheValue]:
         """Everything rendered so far, by key (see :mod:`conceptwiki.citations.cache`)."""
         with self._lock:
             return dict(self._cache)
 
-    def preload(self, entries: dict[tuple, Any]) -> None:
+    def preload(self, entries: dict[CacheKey, CacheValue]) -> None:
         """Take renderings made earlier for this engine's styles (same keys and values as
         :meth:`cache_entries` gives)."""
         with self._lock:
@@ -310,11 +328,11 @@ class CitationEngine:
                 self._cache.popitem(last=False)
 
 
-def sort_value_json(value):
+def sort_value_json(value: SortValue) -> JsonSortValue:
     """A value of :meth:`CitationEngine.bibliography_sort_strings` in the JSON form of
     :meth:`CitationEngine.bibliography_sort_key`."""
     return compat.json_sort_value(value)
 
 
-def _item_key(item: dict) -> str:
+def _item_key(item: CslItem) -> str:
     return json.dumps(item, sort_keys=True, ensure_ascii=False, default=str)

@@ -27,6 +27,9 @@ BibTeX rules, chosen to avoid the usual mistakes of "cite this page" exports:
 * no issued date means no ``year`` field, never ``year = {n.d.}``; ``month`` is written as
   the standard macro (``month = jun``), which BibTeX styles print as a name and biber
   turns into a number (bibtexparser returns ``jun``, pybtex ``June``).
+
+Why this module is long: some 670 lines, in sections, because the BibTeX and RIS writers
+share its rich-text parser and its name, date and key helpers, and nothing else uses them.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ import re
 import unicodedata
 from typing import Iterable, Optional
 
-from ..bibtex import MONTH_MACROS
+from ..bibtex import MONTH_MACROS, CslItem
 
 __all__ = [
     "csl_to_bibtex",
@@ -113,13 +116,17 @@ _CLOSE_KIND = {"</i>": "i", "</b>": "b", "</sup>": "sup", "</sub>": "sub", "</sc
                "</span>": "span"}
 
 
-def _parse_markup(text: str) -> list:
+#: Rich text as a tree: text, or a (kind, children) pair (:func:`_parse_markup`).
+_Node = str | tuple[str, list["_Node"]]
+
+
+def _parse_markup(text: str) -> list[_Node]:
     """Parse rich text into a tree: a list of str and (kind, children) tuples.
 
     Kinds: nocase, nodecor, sc, i, b, sup, sub. Unmatched tags are kept as text, as
     citeproc-js does with stray tags.
     """
-    tokens: list = []
+    tokens: list[str | re.Match[str]] = []
     pos = 0
     for m in _TAG_RE.finditer(text):
         if m.start() > pos:
@@ -148,14 +155,14 @@ def _parse_markup(text: str) -> list:
             for j in range(len(stack) - 1, -1, -1):
                 oidx, okind = stack[j]
                 if (want == "span" and okind in ("nocase", "nodecor", "sc")
-                        and not tokens[oidx].group(0).lower().startswith("<sc")) \
+                        and not _tag(tokens[oidx]).lower().startswith("<sc")) \
                         or okind == want:
                     pairs[oidx] = idx
                     del stack[j:]
                     break
 
-    def build(start: int, end: int) -> list:
-        out: list = []
+    def build(start: int, end: int) -> list[_Node]:
+        out: list[_Node] = []
         i = start
         while i < end:
             tok = tokens[i]
@@ -174,9 +181,14 @@ def _parse_markup(text: str) -> list:
     return build(0, len(tokens))
 
 
+def _tag(token: str | re.Match[str]) -> str:
+    """The text of a tag token of :func:`_parse_markup`."""
+    return token if isinstance(token, str) else token.group(0)
+
+
 def strip_markup(text: str) -> str:
     """Rich text to plain text (tags removed, text kept)."""
-    def flat(nodes) -> str:
+    def flat(nodes: list[_Node]) -> str:
         return "".join(n if isinstance(n, str) else flat(n[1]) for n in nodes)
     return flat(_parse_markup(str(text)))
 
@@ -244,7 +256,7 @@ _CMD = {"i": "\\textit{", "b": "\\textbf{", "sup": "\\textsuperscript{",
 
 
 def _rich_to_bibtex(text: str, protect: bool) -> str:
-    def render(nodes, protected: bool) -> str:
+    def render(nodes: list[_Node], protected: bool) -> str:
         out = []
         for n in nodes:
             if isinstance(n, str):
@@ -281,7 +293,7 @@ def _name_part(text: str) -> str:
     return esc
 
 
-def _bibtex_name(name: dict) -> Optional[str]:
+def _bibtex_name(name: object) -> Optional[str]:
     if not isinstance(name, dict):
         return None
     literal = name.get("literal")
@@ -314,7 +326,7 @@ def _bibtex_name(name: dict) -> Optional[str]:
     return ", ".join(parts)
 
 
-def _bibtex_names(names) -> Optional[str]:
+def _bibtex_names(names: object) -> Optional[str]:
     if not isinstance(names, list):
         return None
     out = [n for n in (_bibtex_name(x) for x in names) if n]
@@ -326,7 +338,7 @@ def _bibtex_names(names) -> Optional[str]:
 # --------------------------------------------------------------------------------------------
 
 
-def _date_parts(date) -> Optional[list[int]]:
+def _date_parts(date: object) -> Optional[list[int]]:
     """First date of a CSL date as [Y], [Y, M] or [Y, M, D]; None if it has no year."""
     if not isinstance(date, dict):
         return None
@@ -380,7 +392,7 @@ def _sanitize_key(key: str) -> str:
     return key
 
 
-def bibtex_key(item: dict) -> str:
+def bibtex_key(item: CslItem) -> str:
     """A stable BibTeX key for ``item``.
 
     The item's ``id`` when it is a valid key (``^[A-Za-z0-9_:.+/-]+$``); otherwise the id
@@ -427,14 +439,14 @@ def bibtex_key(item: dict) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _s(item: dict, key: str) -> str:
+def _s(item: CslItem, key: str) -> str:
     v = item.get(key)
     if v is None or isinstance(v, (dict, list)):
         return ""
     return str(v).strip()
 
 
-def _is_arxiv_preprint(item: dict) -> Optional[str]:
+def _is_arxiv_preprint(item: CslItem) -> Optional[str]:
     if item.get("type") != "article":
         return None
     num = _s(item, "number")
@@ -444,7 +456,7 @@ def _is_arxiv_preprint(item: dict) -> Optional[str]:
     return None
 
 
-def csl_to_bibtex(item: dict, key: str | None = None) -> str:
+def csl_to_bibtex(item: CslItem, key: str | None = None) -> str:
     """One BibTeX entry for a CSL-JSON item, read alike by BibTeX, biblatex, bibtexparser
     and pybtex. Ends with a newline. See the module docstring for the rules."""
     if not isinstance(item, dict):
@@ -568,7 +580,7 @@ def _ris_line(tag: str, value: str) -> str:
     return f"{tag}  - {value}"
 
 
-def _ris_name(name: dict) -> Optional[str]:
+def _ris_name(name: object) -> Optional[str]:
     if not isinstance(name, dict):
         return None
     if name.get("literal") and not name.get("family"):
@@ -588,7 +600,7 @@ def _ris_name(name: dict) -> Optional[str]:
     return out
 
 
-def csl_to_ris(item: dict) -> str:
+def csl_to_ris(item: CslItem) -> str:
     """One RIS record for a CSL-JSON item, LF line endings, ending ``ER  - `` and a blank
     line. Markup is stripped. TY: JOUR, CONF, BOOK, CHAP, RPRT, THES, ELEC (web pages),
     UNPB (manuscripts and preprints), others from :data:`RIS_TYPES`, GEN otherwise."""
@@ -651,7 +663,7 @@ def csl_to_ris(item: dict) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def csl_json(items: Iterable[dict]) -> str:
+def csl_json(items: Iterable[CslItem]) -> str:
     """CSL-JSON text: the items in the order given, keys sorted, 2-space indent, UTF-8
     characters kept (``ensure_ascii=False``), a trailing newline. Same input, same bytes."""
     return json.dumps(list(items), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

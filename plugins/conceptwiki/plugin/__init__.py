@@ -235,7 +235,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         if self.config.cache:
             t0 = time.perf_counter()
             try:
-                self._disk = DiskCache(engine)
+                self._disk = DiskCache(engine, note=log.info)
                 loaded = self._disk.load()
             except OSError as exc:
                 log.info(f"citation cache not used: {exc}")

@@ -33,7 +33,7 @@ from collections import Counter
 from functools import cmp_to_key, partial
 from typing import Any, Iterable, Mapping, Protocol, cast
 
-from ..citations.cite import _SENTINEL, _SENTINEL_YEAR, PageTemplates, _date_parts, linkify
+from ..citations.cite import SENTINEL_DATE, SENTINEL_YEAR, PageTemplates, date_parts, linkify
 from ..citations.compat import year_suffix
 from ..citations.engine import sort_value_json
 from ..citations.exports import csl_to_bibtex, csl_to_ris
@@ -236,7 +236,7 @@ class BriefBuilder:
         if body is None or shown is item:
             return body
         marked, fmt = self.citer._mark(body)
-        if fmt is None and _SENTINEL_YEAR in marked:
+        if fmt is None and SENTINEL_YEAR in marked:
             marked, _ = self.engine.bibliography_parts(item, style, "html", citation_number=self._number(style),
                                                        **variant)
         return marked
@@ -384,7 +384,7 @@ class BriefBuilder:
 
 def _shown(item: dict) -> dict:
     """A page item as rendered: with the sentinel accessed date, marked afterwards."""
-    return dict(item, accessed=_date_parts(_SENTINEL)) if "accessed" in item else item
+    return dict(item, accessed=date_parts(SENTINEL_DATE)) if "accessed" in item else item
 
 
 def _sort_form(value) -> str | None:
