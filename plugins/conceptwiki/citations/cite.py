@@ -232,7 +232,7 @@ class Citer(Generic[_E]):
             shown = dict(item, accessed=date_parts(SENTINEL_DATE))
 
         def marked(render: Callable[[CslItem], str]) -> str:
-            body, fmt = self._mark(render(shown))
+            body, fmt = self.mark_accessed(render(shown))
             if fmt is None and shown is not item and SENTINEL_YEAR in body:
                 # The sentinel date is printed in a form the browser script cannot rewrite
                 # (or 1901 is a real year in the item): show the real accessed date, unmarked.
@@ -247,7 +247,10 @@ class Citer(Generic[_E]):
         return Rendered(style=style, label=self.label(style), html=linkify(html_),
                         text=html_to_text(html_), note_first=note_first, note_subsequent=note_sub)
 
-    def _mark(self, body: str) -> tuple[str, str | None]:
+    def mark_accessed(self, body: str) -> tuple[str, str | None]:
+        """``body`` with the sentinel accessed date replaced by the build's date in a span
+        that the page script rewrites to the reader's day; and the date format found (None:
+        the style printed no accessed date). The brief marks its entries with it too."""
         for fmt, sentinel in ACCESSED_FORMATS.items():
             if sentinel in body:
                 span = (f'<span class="cw-accessed" data-date-format="{fmt}">'

@@ -235,7 +235,7 @@ class BriefBuilder:
         """Mark the page's accessed date for the browser, as the concept pages do."""
         if body is None or shown is item:
             return body
-        marked, fmt = self.citer._mark(body)
+        marked, fmt = self.citer.mark_accessed(body)
         if fmt is None and SENTINEL_YEAR in marked:
             marked, _ = self.engine.bibliography_parts(item, style, "html", citation_number=self._number(style),
                                                        **variant)
