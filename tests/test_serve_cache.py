@@ -28,7 +28,7 @@ def build_twice(root: Path, between=None):
             plugin.on_startup(command="serve", dirty=False)
         build(config)
         site = root / "site"
-        out.append((plugin, plugin._engine[1], {p.relative_to(site).as_posix(): p.read_bytes()
+        out.append((plugin, plugin.engines.current, {p.relative_to(site).as_posix(): p.read_bytes()
                                                 for p in sorted(site.rglob("*")) if p.is_file()}))
     return out
 

@@ -20,10 +20,9 @@ from mkdocs.structure.toc import TableOfContents, get_toc
 
 from ..citations.engine import UnknownStyleError
 from .config import ConceptWikiConfig
-from ..citations.cache import DiskCache
-from ..citations.engine import CitationEngine
 from ..model.loader import Entry, Wiki
 from ..pipeline.parallel import PageRenderer
+from ..pipeline.session import CitationEngines, max_rss_mib, start_renderer, stop_renderer
 from ..pipeline.build import data_files, load_project, site_builder
 from ..search.pagefind import PAGEFIND_DIR, SearchError, mark_page, pagefind_executable, search_box
 from ..search.stream import PagefindStream, finish_search, stream_enabled
@@ -63,16 +62,6 @@ def _toc(body: HtmlBody) -> TableOfContents:
     return get_toc(tokens)
 
 
-def _max_rss_mib() -> float:
-    """This process's peak resident memory (for the benchmark's timings file)."""
-    try:
-        import resource
-
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    except (ImportError, OSError):
-        return 0.0
-
-
 class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
     """Generates one page per concept, the concept index and tag pages as virtual files."""
 
@@ -91,8 +80,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         #: Pre-rendered pages (src_uri -> Page), rendered when MkDocs writes them.
         self.html_pages: dict[str, Page] = {}
         self.renderer: PageRenderer | None = None
-        self._engine: tuple[tuple[Any, ...], CitationEngine] | None = None
-        self._disk: DiskCache | None = None
+        #: The citation engine, kept between the builds of ``mkdocs serve``.
+        self.engines = CitationEngines(cache=True, note=log.info, debug=log.debug)
         self._stream: PagefindStream | None = None
 
     def _site_config(self, config) -> SiteConfig:
@@ -117,6 +106,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
 
     def on_config(self, config):
         self.site = self._site_config(config)
+        self.engines.cache = bool(self.config.cache)
         theme = config.theme
         if theme.name == "material" and str(THEME_DIR) not in theme.dirs:
             # After the site's own custom_dir, before the theme: partials that keep the
@@ -169,7 +159,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
                 log.warning(str(problem))
         try:
             builder = site_builder(loaded, self.site, self._scan_docs(files, config),
-                                   engine=self._citation_engine())
+                                   engine=self.engines.engine(self.site, self.root))
         except UnknownStyleError as exc:
             raise PluginError(f"mkdocs.yml: plugins.conceptwiki.styles: {exc}") from None
         self.builder = builder
@@ -210,50 +200,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
                         "pages": 0.0, "post_page": 0.0, "search": 0.0}
         return files
 
-    def _citation_engine(self):
-        """The citation engine, kept from one build to the next in ``mkdocs serve`` (the
-        plugin has ``on_startup``, so MkDocs keeps it): citations already rendered come from
-        its cache. A new one when the styles or a style file change."""
-        styles = list(dict.fromkeys([*self.site.styles, self.site.default_style]))
-
-        def key(engine) -> tuple:
-            stamps = []
-            for style in styles:
-                try:
-                    stamps.append(engine.style_path(style).stat().st_mtime_ns)
-                except (OSError, UnknownStyleError):
-                    stamps.append(None)
-            return (tuple(styles), str(self.root), tuple(stamps))
-
-        if self._engine is not None:
-            old_key, engine = self._engine
-            if old_key[:2] == (tuple(styles), str(self.root)) and old_key == key(engine):
-                return engine
-        engine = CitationEngine(styles, base_dir=self.root)
-        self._engine = (key(engine), engine)
-        self._disk = None
-        if self.config.cache:
-            t0 = time.perf_counter()
-            try:
-                self._disk = DiskCache(engine, note=log.info)
-                loaded = self._disk.load()
-            except OSError as exc:
-                log.info(f"citation cache not used: {exc}")
-                self._disk = None
-            else:
-                log.debug(f"{loaded} rendered citations from {self._disk.path} "
-                          f"({time.perf_counter() - t0:.2f} s)")
-        return engine
-
     def _save_cache(self) -> None:
-        if self._disk is None or self._engine is None or self._disk.engine is not self._engine[1]:
-            return
-        t0 = time.perf_counter()
-        try:
-            self._disk.save()
-        except OSError as exc:
-            log.info(f"citation cache not written: {exc}")
-        self.timings["cache"] = self.timings.get("cache", 0.0) + time.perf_counter() - t0
+        self.timings["cache"] = self.timings.get("cache", 0.0) + self.engines.save()
 
     def _workers(self) -> int | None:
         value = self.config.workers
@@ -267,32 +215,12 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
     def _start_renderer(self, pages) -> None:
         """Concept pages are rendered by worker processes from here on (``parallel.py``)."""
         self._stop_renderer()
-        builder = self.builder
-        engine = builder.citer.engine
-        known = set(engine.cache_entries()) if self._disk is not None else None
-        # Workers hand back what they rendered that this process has not (for the cache).
-        collect = (lambda: {k: v for k, v in engine.cache_entries().items() if k not in known}) \
-            if known is not None else None
-        self.renderer = PageRenderer([p for p in pages if p.is_html], workers=self._workers(),
-                                     stats=lambda: {"citations": builder.citation_seconds,
-                                                    "max_rss_mib": _max_rss_mib()},
-                                     collect=collect)
+        self.renderer = start_renderer(pages, self.builder, self.engines, self._workers())
 
     def _stop_renderer(self) -> None:
         renderer, self.renderer = self.renderer, None
         if renderer is not None:
-            self.timings["pages_wait"] = renderer.wait_seconds
-            self.timings["pages_local"] = renderer.local_seconds
-            renderer.close()  # the workers have finished: their reports are in
-            stats = renderer.worker_stats()
-            self.timings["workers_cpu"] = stats.get("cpu", 0.0)
-            self.timings["workers_citations"] = stats.get("citations", 0.0)
-            self.timings["workers_max_rss_mib"] = stats.get("max_rss_mib", 0.0)
-            for entries in renderer.collected():
-                if isinstance(entries, dict) and self._engine is not None:
-                    self._engine[1].preload(entries)
-            if renderer.fallbacks:
-                log.debug(f"{renderer.fallbacks} concept pages were rendered in the MkDocs process")
+            stop_renderer(renderer, self.engines, self.timings, debug=log.debug)
 
     def on_build_error(self, *, error) -> None:
         self._stop_renderer()
@@ -414,7 +342,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             t = self.timings
             # Citations rendered here and, for the concept pages, in the workers.
             t["citations"] = builder.citation_seconds + t.get("workers_citations", 0.0)
-            t["max_rss_mib"] = _max_rss_mib()
+            t["max_rss_mib"] = max_rss_mib()
             t["total"] = sum(t.get(k, 0.0) for k in ("load", "links", "render", "files", "pages", "post_page",
                                                      "search", "cache"))
         target = os.environ.get("CONCEPTWIKI_TIMINGS")
