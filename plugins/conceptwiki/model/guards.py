@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Protocol
 
-from ..bibtex import Source, parse_names
+from ..bibtex import CslName, Source, parse_names
 from ..bibtex.status import STATUS_FIELD, status_override_problem
 from .problems import Problems
 from .schema import Concept
@@ -106,7 +106,7 @@ def _given_compatible(a: str, b: str) -> bool:
     return all(same(x, y) for x, y in zip(ta, tb))
 
 
-def _shown(name: Mapping[str, str]) -> str:
+def _shown(name: CslName) -> str:
     family = " ".join(p for p in (name.get("non-dropping-particle", ""), name.get("family", "")) if p)
     return f"{family}, {name['given']}" if name.get("given") else family
 
@@ -120,9 +120,9 @@ def check_author_spellings(sources: Mapping[str, Source], root: Path, problems: 
     The warning is at the first use of the rarer form (of two equally common ones, the
     later) and names the first use of the other form."""
     uses: dict[str, list[tuple[str, int, int]]] = {}   # shown form -> (path, line, col)
-    forms: dict[str, dict[str, str]] = {}
+    forms: dict[str, CslName] = {}
     lines_of: dict[str, list[str]] = {}
-    for key, source in sorted(sources.items(), key=lambda kv: (kv[1].path, kv[1].line)):
+    for source in sorted(sources.values(), key=lambda s: (s.path, s.line)):
         for field in ("author", "editor"):
             value = source.fields.get(field)
             if not value:
@@ -134,7 +134,7 @@ def check_author_spellings(sources: Mapping[str, Source], root: Path, problems: 
                 shown = _shown(name)
                 line, col = _locate(lines_of, root, source.path, start, name["family"])
                 uses.setdefault(shown, []).append((source.path, line, col))
-                forms.setdefault(shown, dict(name))
+                forms.setdefault(shown, name)
     groups: dict[tuple[str, str], list[str]] = {}
     for shown, name in forms.items():
         given = _fold(name.get("given", ""))
