@@ -148,6 +148,8 @@ class SourcePages:
         primary, further = self.cited_by[key]
         name = source_name(key)
         here = self.urls.url(src)
+        # cite_tabs.html.j2 (shared with concept pages) names what it cites in its buttons'
+        # labels by ``concept.title``.
         md = self.templates.env.get_template("source.md.j2").render(
             site=self.site, key=key, facts=facts, concept={"title": facts["title"]},
             cite=self.citer.all_styles(csl), bibtex=Markup(self.citer.bibtex_html(csl, key)),
