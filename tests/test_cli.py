@@ -23,10 +23,12 @@ def cw(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 
 
 def test_check_real_content_is_clean():
-    r = cw("check")
+    r = cw("check", "--strict")
     assert r.returncode == 0, r.stdout + r.stderr
-    assert r.stdout == ""
-    assert "0 errors, 0 warnings" in r.stderr
+    assert "0 errors" in r.stderr
+    # The only notices are informational ones about an author's name written two ways in
+    # bib/ (authors' bylines differ between their papers; contributors decide).
+    assert all(": warning: author '" in line for line in r.stdout.splitlines()), r.stdout
 
 
 def test_check_reports_every_problem_and_exits_1():
@@ -123,7 +125,8 @@ def test_new_entry_passes_check_but_its_placeholder_is_flagged(tmp_path: Path):
     assert r.returncode == 0, r.stderr
     r = cw("check", "--root", str(tmp_path))
     assert r.returncode == 0, r.stdout
-    lines = r.stdout.splitlines()
+    # Informational notices about bib/ (an author's name written two ways) aside.
+    lines = [line for line in r.stdout.splitlines() if ": warning: author '" not in line]
     assert len(lines) == 2 and all(line.startswith("concepts/test-thing.yaml:") for line in lines)
     assert ": warning: 'status.level' is 'established' with the TODO comment from `conceptwiki new`" in lines[0]
     assert ": warning: 'summary' still holds the placeholder 'TODO:' from `conceptwiki new`" in lines[1]
@@ -135,7 +138,8 @@ def test_new_entry_passes_check_but_its_placeholder_is_flagged(tmp_path: Path):
                         "  level: speculative\n  note: Nobody has tested it.")
     path.write_text(text.replace("TODO: define Test thing", "Test thing is"), encoding="utf-8")
     r = cw("check", "--strict", "--root", str(tmp_path))
-    assert r.returncode == 0 and r.stdout == "", r.stdout
+    assert r.returncode == 0, r.stdout
+    assert not [line for line in r.stdout.splitlines() if ": warning: author '" not in line], r.stdout
 
 
 # --------------------------------------------------------------------------------------

@@ -32,7 +32,8 @@ def _site_config(root: Path, args: argparse.Namespace) -> SiteConfig:
 def cmd_check(args: argparse.Namespace) -> int:
     root = Path(args.root)
     site = _site_config(root, args)
-    wiki = load_wiki(root, site.concepts_dir, site.bib_dir)
+    wiki = load_wiki(root, site.concepts_dir, site.bib_dir, min_details_words=site.min_details_words,
+                     min_details_since=site.min_details_since)
     problems = wiki.problems
     problems.extend(scan_docs_dir(root, site.docs_dir, wiki.index).problems)
     out = format_problems(problems, args.format)

@@ -40,6 +40,11 @@ PLUGIN_DEFAULTS: dict[str, Any] = {
     "serve_search": False,
     "workers": "auto",
     "cache": True,
+    # The content guard of `check` (model/guards.py): entries created on or after
+    # min_details_since (YYYY-MM-DD; every entry when unset) need `details` of at least
+    # min_details_words words. 0 requires nothing.
+    "min_details_words": 0,
+    "min_details_since": None,
 }
 
 
@@ -115,6 +120,10 @@ class SiteConfig:
     versions: History | None = None
     #: Permalinks on the headings of pre-rendered pages (as the ``toc`` extension's).
     heading_links: HeadingLinks | None = None
+    #: ``check``'s minimum length of ``details`` in words (0: none), for entries created on
+    #: or after ``min_details_since`` (every entry when None).
+    min_details_words: int = 0
+    min_details_since: _dt.date | None = None
 
 
 def site_config(root: Path, settings: Mapping[str, Any], options: Mapping[str, Any]) -> SiteConfig:
@@ -145,7 +154,26 @@ def site_config(root: Path, settings: Mapping[str, Any], options: Mapping[str, A
         edit_uri=settings.get("edit_uri") or "",
         docs_dir=docs_dir.strip() if isinstance(docs_dir, str) and docs_dir.strip() else "docs",
         heading_links=HeadingLinks.from_toc_config(settings.get("toc")),
+        min_details_words=_int_option(opts["min_details_words"]),
+        min_details_since=_date_option(opts["min_details_since"]),
     )
+
+
+def _int_option(value: Any) -> int:
+    """A non-negative whole number from an option (anything else counts as 0)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def _date_option(value: Any) -> _dt.date | None:
+    """A date from an option written ``2026-12-01`` (YAML reads it as a date) or quoted."""
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return _dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
 
 
 def read_mkdocs_yml(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -7,7 +7,8 @@
 - :mod:`.names` parses BibTeX name lists;
 - :mod:`.dates` reads dates and holds the month macros (:data:`MONTH_MACROS`);
 - :mod:`.csl` maps one entry to one CSL-JSON item;
-- :mod:`.scan` is the brace counting they share.
+- :mod:`.scan` is the brace counting they share;
+- :mod:`.status` derives a source's publication status (journal, preprint, post, ...).
 
 Import from the package (``from conceptwiki.bibtex import load_bib_files``); the modules
 are its layout, not its interface. Nothing here imports MkDocs.
@@ -20,6 +21,7 @@ from .names import CslName, parse_names
 from .parse import (KEY_RE, KNOWN_ENTRY_TYPES, MAX_BIB_BYTES, MAX_VALUE_CHARS, load_bib_files,
                     load_bib_string, parse_bib_text)
 from .source import Source
+from .status import STATUS_FIELD, STATUS_LABELS, STATUS_ORDER, publication_status
 
 __all__ = [
     "Source",
@@ -40,4 +42,8 @@ __all__ = [
     "parse_names",
     "parse_bib_date",
     "source_to_csl",
+    "STATUS_FIELD",
+    "STATUS_LABELS",
+    "STATUS_ORDER",
+    "publication_status",
 ]

@@ -6,6 +6,7 @@ list of problems, each located at ``path:line:column``. Nothing here imports MkD
 
 from __future__ import annotations
 
+import datetime as _dt
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from pydantic import BaseModel, ValidationError
 
 from . import schema
+from .guards import check_author_spellings, check_details_length, check_status_fields
 from ..bibtex import Source, load_bib_files
 from .links import LinkIndex, find_wikilinks, locate
 from .problems import Problems
@@ -321,8 +323,12 @@ def _inside(path: Path, root: Path, problems: Problems) -> bool:
         return False
 
 
-def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "bib") -> Wiki:
-    """Load every entry and source under ``root``; check them and the links between them."""
+def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "bib", *,
+              min_details_words: int = 0, min_details_since: _dt.date | None = None) -> Wiki:
+    """Load every entry and source under ``root``; check them and the links between them.
+
+    With ``min_details_words``, entries created on or after ``min_details_since`` (all
+    entries when None) need ``details`` of at least that many words (:mod:`.guards`)."""
     root = Path(root)
     problems = Problems()
     cdir = root / concepts_dir
@@ -388,6 +394,9 @@ def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "
 
     _check_references(entries, sources, index, problems, broken,
                       bib_dir=bib_dir if bdir.is_dir() else None, cited=cited_by_broken)
+    check_details_length(entries.values(), min_details_words, min_details_since, problems)
+    check_status_fields(sources, problems)
+    check_author_spellings(sources, root, problems)
     return Wiki(root=root, entries=entries, sources=sources, index=index, problems=problems)
 
 

@@ -38,7 +38,7 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SLUG_RE = re.compile(SLUG_PATTERN[:-1] + r"\Z")
 #: Slugs that would clash with pages or folders the site generates itself, or that Windows
 #: cannot use as file names.
-RESERVED_SLUGS = frozenset({"index", "tags", "tag", "graph", "brief", "cite", "search", "assets",
+RESERVED_SLUGS = frozenset({"index", "tags", "tag", "graph", "brief", "cite", "search", "assets", "sources",
                             "con", "prn", "aux", "nul",
                             *(f"{d}{i}" for d in ("com", "lpt") for i in range(1, 10))})
 #: A BibTeX citation key as BibTeX and biblatex both accept it (the parser's own pattern).

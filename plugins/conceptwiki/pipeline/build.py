@@ -49,7 +49,8 @@ def load_project(root: Path, site: SiteConfig, *, versions: bool = True) -> Load
     site.git_dates, note = last_commit_dates(root, site.concepts_dir)
     if note:
         notes.append(note)
-    wiki = load_wiki(root, site.concepts_dir, site.bib_dir)
+    wiki = load_wiki(root, site.concepts_dir, site.bib_dir, min_details_words=site.min_details_words,
+                     min_details_since=site.min_details_since)
     if versions and not wiki.problems.errors:
         history = published_versions(root, wiki, concepts_dir=site.concepts_dir, bib_dir=site.bib_dir)
         site.versions = history

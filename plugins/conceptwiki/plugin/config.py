@@ -5,6 +5,8 @@ Their defaults are :data:`conceptwiki.config.PLUGIN_DEFAULTS`, which the command
 
 from __future__ import annotations
 
+import datetime as _dt
+
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
@@ -38,3 +40,7 @@ class ConceptWikiConfig(Config):
     #: Keep rendered citations in ``$XDG_CACHE_HOME/conceptwiki`` (``~/.cache/conceptwiki``)
     #: for the next build: a build then renders only new or changed items.
     cache = c.Type(bool, default=D["cache"])
+    #: ``check``'s guard: entries created on or after ``min_details_since`` (every entry when
+    #: unset) need ``details`` of at least ``min_details_words`` words (0: no minimum).
+    min_details_words = c.Type(int, default=D["min_details_words"])
+    min_details_since = c.Optional(c.Type((str, _dt.date)))

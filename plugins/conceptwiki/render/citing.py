@@ -21,7 +21,8 @@ from ..history.entries import EntryHistory
 from ..history.fingerprint import SHORT
 from ..model.loader import Entry
 from .markup import safe_url
-from .urls import SiteUrls, concept_src
+from .sources import source_status
+from .urls import SiteUrls, concept_src, source_src
 
 __all__ = ["PageCitations"]
 
@@ -60,7 +61,8 @@ class PageCitations:
         return self.citer.render(csl, self.site.default_style).html
 
     def references(self, entry: Entry) -> list[dict[str, Any]]:
-        """The entry's references list: each source once, primary first."""
+        """The entry's references list: each source once, primary first, each with a link
+        to its source page and its publication status."""
         keys = [entry.concept.sources.primary, *entry.concept.sources.further]
         out = []
         seen = set()
@@ -75,6 +77,8 @@ class PageCitations:
                 "primary": key == entry.concept.sources.primary,
                 "html": Markup(self.format_reference(csl)),
                 "url": safe_url(csl.get("URL")) or (f"https://doi.org/{csl['DOI']}" if csl.get("DOI") else None),
+                "page_url": self.urls.link(concept_src(entry.slug), source_src(key)),
+                **source_status(source),
             })
         return out
 

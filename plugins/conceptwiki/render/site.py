@@ -11,6 +11,7 @@ gets only what it needs:
 * :mod:`.maps` -- related entries, backlinks, tags; :class:`~.graph.ConceptGraph`;
 * :class:`~.listings.Cards`, :class:`~.listings.Listings` -- the index, tag and graph pages;
 * :class:`~.concept.ConceptPages` -- the concept pages;
+* :class:`~.sources.SourcePages` -- a page for every source, and the sources listing;
 * :class:`~.brief.BriefBuilder` -- the Brief page and its data;
 * :func:`~.head.head_html`, :func:`~.redirects.redirect_pages`, :mod:`.previews`.
 
@@ -49,6 +50,7 @@ from .markup import MarkdownRenderer
 from .pages import HtmlBody, Page
 from .previews import PREVIEWS_PATH, previews_json
 from .redirects import redirect_pages
+from .sources import SourcePages
 from .text import EntryText, Resolver
 from .urls import SiteUrls
 
@@ -82,6 +84,8 @@ class SiteBuilder:
         self.graph = ConceptGraph.from_maps(self.entries, self.related, self.backlinks)
         self.cards = Cards(self.entries, self.urls, self.text)
         self.listings = Listings(site, self.templates, self.urls, self.cards, self.tags, self.graph)
+        self.source_pages = SourcePages(site, self.templates, self.urls, self.citer, wiki.sources,
+                                        self.entries, self.cards)
         self._brief: BriefBuilder | None = None
         self.concepts = ConceptPages(site, self.templates, self.urls, self.text, self.citer, self.citing,
                                      self.history, self.cards, self.related, self.backlinks, self.graph,
@@ -203,6 +207,7 @@ class SiteBuilder:
         for slug, e in self.entries.items():
             record = History({slug: self.history.versions(e)}, history.status)
             files[f"cite/{slug}.versions.json"] = versions_json(slug, record, self.history.fingerprint(e))
+        files.update(self.source_pages.export_files())
         files.update(self.brief.files())
         return files
 
@@ -225,5 +230,6 @@ class SiteBuilder:
         """Every generated page, in a stable order."""
         out = [self.index_page(), *self.tag_pages(), self.graph_page()]
         out.extend(self.concept_page(e) for e in self.entries.values())
+        out.extend(self.source_pages.pages())
         out.append(self.brief.page())
         return out

@@ -1,6 +1,7 @@
 """Where each page is served, and relative links between pages (the site's URL policy).
 
-Concept pages are ``concepts/<slug>.md``, tag pages ``tags/<tag>.md``; with
+Concept pages are ``concepts/<slug>.md``, tag pages ``tags/<tag>.md``, source pages
+``sources/<key>.md``; with
 ``use_directory_urls`` a page ``a/b.md`` is served at ``a/b/``, else at ``a/b.html``.
 Links between pages are relative, so the site works under any path and from a folder.
 Nothing here imports MkDocs.
@@ -12,7 +13,7 @@ import posixpath
 import re
 import unicodedata
 
-__all__ = ["concept_src", "tag_src", "page_url", "relative_url", "slugify", "SiteUrls"]
+__all__ = ["concept_src", "tag_src", "source_src", "source_name", "page_url", "relative_url", "slugify", "SiteUrls"]
 
 
 def concept_src(slug: str) -> str:
@@ -21,6 +22,16 @@ def concept_src(slug: str) -> str:
 
 def tag_src(tag: str) -> str:
     return f"tags/{tag}.md"
+
+
+def source_name(key: str) -> str:
+    """A BibTeX key as a file name: characters a key may hold but a URL path should not
+    (``/``, ``:``, ``+``) become hyphens; keys are unique ignoring case, so lower case."""
+    return re.sub(r"[^a-z0-9_.-]", "-", key.lower())
+
+
+def source_src(key: str) -> str:
+    return f"sources/{source_name(key)}.md"
 
 
 def page_url(src_uri: str, directory_urls: bool = True) -> str:
