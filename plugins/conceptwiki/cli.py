@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .config import PLUGIN_DEFAULTS, SiteConfig, read_mkdocs_yml, site_config
 from .files import write_atomic
+from .history.gitinfo import file_recency
 from .model.loader import load_wiki
 from .model.problems import format_problems
 from .model.schema import Kind, json_schema_text
@@ -32,7 +33,8 @@ def _site_config(root: Path, args: argparse.Namespace) -> SiteConfig:
 def cmd_check(args: argparse.Namespace) -> int:
     root = Path(args.root)
     site = _site_config(root, args)
-    wiki = load_wiki(root, site.concepts_dir, site.bib_dir)
+    wiki = load_wiki(root, site.concepts_dir, site.bib_dir,
+                     recency=file_recency(root, site.concepts_dir))
     problems = wiki.problems
     problems.extend(scan_docs_dir(root, site.docs_dir, wiki.index).problems)
     out = format_problems(problems, args.format)

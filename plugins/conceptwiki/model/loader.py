@@ -10,14 +10,14 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Set
+from collections.abc import Mapping, Set
 from typing import TYPE_CHECKING, Any, Iterator
 
 from pydantic import BaseModel, ValidationError
 
 from . import schema
 from ..bibtex import Source, load_bib_files
-from .links import LinkIndex, find_wikilinks, locate
+from .links import LinkIndex, find_wikilinks, locate, normalize
 from .problems import Problems
 from .schema import RESERVED_SLUGS, SLUG_RE, Concept
 from .yamlsafe import MAX_BYTES, Loc, Located, YamlKey, load_yaml
@@ -321,8 +321,15 @@ def _inside(path: Path, root: Path, problems: Problems) -> bool:
         return False
 
 
-def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "bib") -> Wiki:
-    """Load every entry and source under ``root``; check them and the links between them."""
+def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "bib", *,
+              recency: Mapping[str, Any] | None = None) -> Wiki:
+    """Load every entry and source under ``root``; check them and the links between them.
+
+    ``recency`` maps entry files (relative paths) to a sortable key, newest largest (see
+    :func:`conceptwiki.history.gitinfo.file_recency`: changed per ``git status``, else the
+    last commit, else the modification time): a clash between two names is reported on the
+    newer file, which introduced it, and names the other file. Without it, on the file
+    that sorts last."""
     root = Path(root)
     problems = Problems()
     cdir = root / concepts_dir
@@ -380,7 +387,11 @@ def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "
         index.add_names(slug, entry.path, aliases=entry.concept.aliases,
                         former_slugs=entry.concept.former_slugs)
     by_path = {e.path: e for e in entries.values()}
+    newest = recency or {}
     for name, what, path, prev_what, prev_path in index.collisions:
+        if newest.get(prev_path, ()) > newest.get(path, ()):  # the other file introduced the clash
+            path, prev_path, what, prev_what = prev_path, path, prev_what, what
+            name = _spelling(by_path[path], name, what)
         line, col = _name_position(by_path[path], name, what)
         article = "an" if prev_what[0] in "aeiou" else "a"
         problems.error(path, line, col, f"{what} '{name}' collides with {article} {prev_what} of {prev_path}; "
@@ -389,6 +400,13 @@ def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "
     _check_references(entries, sources, index, problems, broken,
                       bib_dir=bib_dir if bdir.is_dir() else None, cited=cited_by_broken)
     return Wiki(root=root, entries=entries, sources=sources, index=index, problems=problems)
+
+
+def _spelling(entry: Entry, name: str, what: str) -> str:
+    """How ``entry`` spells the name that collides with ``name`` (they match only normalized)."""
+    field_name = {"alias": "aliases", "former slug": "former_slugs"}.get(what)
+    values = list(getattr(entry.concept, field_name)) if field_name else [Path(entry.path).stem]
+    return next((v for v in values if normalize(v) == normalize(name)), name)
 
 
 def _name_position(entry: Entry, name: str, what: str) -> tuple[int, int]:
