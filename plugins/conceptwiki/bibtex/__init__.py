@@ -19,6 +19,7 @@ from .latex import decode_latex, decode_title
 from .names import CslName, parse_names
 from .parse import (KEY_RE, KNOWN_ENTRY_TYPES, MAX_BIB_BYTES, MAX_VALUE_CHARS, load_bib_files,
                     load_bib_string, parse_bib_text)
+from .scan import declared_keys
 from .source import Source
 
 __all__ = [
@@ -40,4 +41,5 @@ __all__ = [
     "parse_names",
     "parse_bib_date",
     "source_to_csl",
+    "declared_keys",
 ]

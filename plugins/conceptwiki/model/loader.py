@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from pydantic import BaseModel, ValidationError
 
 from . import schema
-from ..bibtex import Source, load_bib_files
+from ..bibtex import Source, declared_keys, load_bib_files
 from .links import LinkIndex, find_wikilinks, locate, normalize
 from .problems import Problems
 from .schema import RESERVED_SLUGS, SLUG_RE, Concept
@@ -397,7 +397,16 @@ def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "
         problems.error(path, line, col, f"{what} '{name}' collides with {article} {prev_what} of {prev_path}; "
                        "names are compared ignoring case, hyphens and spaces, so remove or change one")
 
-    _check_references(entries, sources, index, problems, broken,
+    unparsed: dict[str, str] = {}
+    for bib in bib_files:
+        try:
+            text = bib.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue  # reported by load_bib_files
+        for key, line in declared_keys(text).items():
+            if key not in sources:
+                unparsed.setdefault(key, f"{_rel(bib, root)}:{line}")
+    _check_references(entries, sources, index, problems, broken, unparsed=unparsed,
                       bib_dir=bib_dir if bdir.is_dir() else None, cited=cited_by_broken)
     return Wiki(root=root, entries=entries, sources=sources, index=index, problems=problems)
 
@@ -420,7 +429,10 @@ def _name_position(entry: Entry, name: str, what: str) -> tuple[int, int]:
 
 def _check_references(entries: dict[str, Entry], sources: dict[str, Source], index: LinkIndex,
                       problems: Problems, broken: Set[str] = frozenset(), *, bib_dir: str | None = "bib",
-                      cited: Set[str] = frozenset()) -> None:
+                      cited: Set[str] = frozenset(), unparsed: Mapping[str, str] | None = None) -> None:
+    """Check links, related slugs and cited keys. ``unparsed`` maps keys written in a
+    ``.bib`` file whose entry could not be read to where they are (``path:line``)."""
+    unparsed = unparsed or {}
     used: set[str] = set(cited)
     for slug, entry in entries.items():
         c = entry.concept
@@ -443,6 +455,11 @@ def _check_references(entries: dict[str, Entry], sources: dict[str, Source], ind
             used.add(key)
             if key not in sources and bib_dir is not None:  # a missing folder is one error
                 line, col = entry.position(*loc)
+                if key in unparsed:  # written, but its entry has an error: no other work offered
+                    where = unparsed[key]
+                    problems.error(entry.path, line, col, f"BibTeX key '{key}' is defined at {where}, "
+                                   "but that entry could not be read; fix the error reported there")
+                    continue
                 close = difflib.get_close_matches(key, list(sources), n=3, cutoff=0.6)
                 problems.error(entry.path, line, col, f"unknown BibTeX key '{key}'; add it to a "
                                f"file in {(bib_dir or 'bib').rstrip('/')}/" + _did_you_mean(close))
