@@ -29,6 +29,7 @@ STEPS = {"check": "Validate entries, sources and links (`conceptwiki check --str
          "test": "Tests (`make test`)"}
 _ANNOTATION = re.compile(r"^::(error|warning|notice)(?: ([^:]*))?::(.*)$")
 _MKDOCS = re.compile(r"^(ERROR|WARNING)\s+-\s+(.*)$")
+_DOC_FILE = re.compile(r"^Doc file '([^']+)'")
 _LOCATED = re.compile(r"^(?:conceptwiki: )?([\w./-]+):(\d+)(?::(\d+))?: (error|warning): (.*)$")
 
 
@@ -54,8 +55,9 @@ def annotations(text: str) -> list[tuple[str, str, str]]:
     return out
 
 
-def build_problems(log: str) -> list[tuple[str, str, str]]:
-    """The build's ERROR and WARNING lines (the strict build fails on both)."""
+def build_problems(log: str, docs_dir: str = "docs") -> list[tuple[str, str, str]]:
+    """The build's ERROR and WARNING lines (the strict build fails on both), located where
+    the message says (``path:line:column``, or MkDocs' "Doc file 'page.md'")."""
     out = []
     for line in log.splitlines():
         m = _MKDOCS.match(line.strip())
@@ -63,9 +65,12 @@ def build_problems(log: str) -> list[tuple[str, str, str]]:
             continue
         kind = "error" if m.group(1) == "ERROR" else "warning"
         located = _LOCATED.match(m.group(2))
+        doc = _DOC_FILE.match(m.group(2))
         if located:
             where = located.group(1) + f":{located.group(2)}" + (f":{located.group(3)}" if located.group(3) else "")
             out.append((located.group(4), where, located.group(5)))
+        elif doc:  # MkDocs names a page by its path under docs_dir, without a line
+            out.append((kind, f"{docs_dir}/{doc.group(1)}", m.group(2)))
         else:
             out.append((kind, "", m.group(2)))
     return out
