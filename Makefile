@@ -7,7 +7,13 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 export NO_MKDOCS_2_WARNING := 1
 
-CHROMIUM ?= /usr/bin/chromium
+# The browser the browser tests drive: Debian's chromium by default; another one with
+# `make test CHROMIUM=/usr/bin/google-chrome` or CONCEPTWIKI_CHROMIUM in the environment
+# (CI uses the Google Chrome of GitHub's runner image, where Ubuntu's chromium is a snap).
+CHROMIUM ?= $(or $(CONCEPTWIKI_CHROMIUM),/usr/bin/chromium)
+export CONCEPTWIKI_CHROMIUM := $(CHROMIUM)
+# Extra pytest arguments, e.g. `make test PYTEST_ARGS=--junitxml=report.xml` (CI).
+PYTEST_ARGS ?=
 # The path part of site_url in mkdocs.yml (e.g. /wiki/): `mkdocs serve` serves the site there.
 SITE_PATH := $(or $(shell sed -n 's|^site_url:[[:space:]]*["'"'"']*https\{0,1\}://[^/]*\(/[^"'"'"'[:space:]]*\).*|\1|p' mkdocs.yml),/)
 
@@ -44,7 +50,7 @@ chromium:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 test: $(STAMP) chromium
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

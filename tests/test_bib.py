@@ -88,7 +88,7 @@ def test_lines_are_one_based_and_point_at_the_at_sign() -> None:
     assert [(s.key, s.line) for s in sources] == [("a", 1), ("b", 4)]
     assert sources[1].field_lines == {"title": 5, "year": 6}
     assert [str(p) for p in problems] == [
-        "bib/x.bib:6: warning: entry 'b': year 'n.d.' is not a number; the entry has no "
+        "bib/x.bib:6:3: warning: entry 'b': year 'n.d.' is not a number; the entry has no "
         "date (leave 'year' out if the date is unknown)"
     ]
 
@@ -98,7 +98,7 @@ def test_unclosed_brace_names_where_it_opened() -> None:
     sources, problems = load_bib_string(text, "p.bib")
     assert [s.key for s in sources] == ["b"]
     (p,) = problems
-    assert (p.line, p.severity) == (1, "error")
+    assert (p.line, p.column, p.severity) == (2, 11, "error")  # at the brace to fix
     assert "line 2, column 11" in p.message and "'a'" in p.message
 
 
@@ -109,7 +109,7 @@ def test_duplicate_key_message_names_both_locations(tmp_path: Path) -> None:
     sources, problems = load_bib_files(["bib/a.bib", "bib/b.bib"], root=tmp_path)
     assert sources["x"].fields["title"] == "A"
     assert [str(p) for p in problems] == [
-        "bib/b.bib:1: error: duplicate BibTeX key 'x': already defined at bib/a.bib:12"
+        "bib/b.bib:1:7: error: duplicate BibTeX key 'x': already defined at bib/a.bib:12"
     ]
 
 
@@ -117,7 +117,7 @@ def test_absolute_paths_are_shown_relative_to_root(tmp_path: Path) -> None:
     f = tmp_path / "refs.bib"
     f.write_text("@misc{k}\n")
     _, problems = load_bib_files([f], root=tmp_path)
-    assert [str(p) for p in problems] == ["refs.bib:1: error: entry 'k' has no title"]
+    assert [str(p) for p in problems] == ["refs.bib:1:1: error: entry 'k' has no title"]
 
 
 def test_missing_file_is_an_error_not_an_exception(tmp_path: Path) -> None:

@@ -97,6 +97,8 @@ def test_concurrency_and_timeouts(path: Path) -> None:
     workflow = _load(path)
     assert workflow.get("concurrency", {}).get("group"), f"{path.name}: set a concurrency group"
     for name, job in workflow["jobs"].items():
+        if "uses" in job:  # a called workflow: its own jobs have the timeouts
+            continue
         assert job.get("timeout-minutes"), f"{path.name}: job '{name}' needs timeout-minutes"
 
 

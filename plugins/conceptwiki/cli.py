@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .config import PLUGIN_DEFAULTS, SiteConfig, read_mkdocs_yml, site_config
 from .files import write_atomic
+from .history.gitinfo import file_recency
 from .model.loader import load_wiki
 from .model.problems import format_problems
 from .model.schema import Kind, json_schema_text
@@ -33,7 +34,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     root = Path(args.root)
     site = _site_config(root, args)
     wiki = load_wiki(root, site.concepts_dir, site.bib_dir, min_details_words=site.min_details_words,
-                     min_details_since=site.min_details_since)
+                     min_details_since=site.min_details_since,
+                     recency=file_recency(root, site.concepts_dir))
     problems = wiki.problems
     problems.extend(scan_docs_dir(root, site.docs_dir, wiki.index).problems)
     out = format_problems(problems, args.format)
@@ -202,12 +204,24 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_fmt(args: argparse.Namespace) -> int:
-    from .authoring.fmt import diff_for, entry_paths, fmt_paths
+    from .authoring.fmt import diff_for, entry_paths, fmt_paths, fmt_problems
 
     root = Path(args.root)
     site = _site_config(root, args)
     paths = [Path(p) for p in args.paths] or entry_paths(root, site.concepts_dir)
     changed, problems = fmt_paths(paths, check=args.check, root=root)
+    if args.format == "github":
+        if not args.check:
+            print("--format github needs --check (it reports, and changes nothing)", file=sys.stderr)
+            return 2
+        # Annotations on the lines fmt would change, then the diff for the log.
+        would = [p for path in changed for p in fmt_problems(path, root=root)]
+        out = format_problems([*problems, *would], "github")
+        if out:
+            print(out)
+        for p in changed:
+            sys.stdout.write(diff_for(p, root=root))
+        return 1 if (changed or problems.errors) else 0
     if problems:
         print(format_problems(problems), file=sys.stderr)
     if args.check:
@@ -274,6 +288,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("fmt", parents=[folders], help="write entries in the canonical layout (keeps comments)")
     p.add_argument("paths", nargs="*", help="files or folders (default: every entry)")
     p.add_argument("--check", action="store_true", help="change nothing; show what would change")
+    p.add_argument("--format", choices=["text", "github"], default="text",
+                   help="with --check: text (a unified diff), or github (an annotation on each "
+                   "run of lines that would change, saying what fmt would write, then the diff)")
     p.set_defaults(func=cmd_fmt)
 
     p = sub.add_parser("cite", parents=[where], help="print a citation of a concept page or a BibTeX source")

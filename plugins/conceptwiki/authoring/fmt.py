@@ -558,3 +558,34 @@ def diff_for(path: Path, *, root: Path | None = None) -> str:
     if not text and old != new:  # only line endings differ
         text = f"--- a/{rel}\n+++ b/{rel}\n(line endings: CRLF -> LF)\n"
     return text
+
+
+def fmt_problems(path: Path, *, root: Path | None = None) -> Problems:
+    """What ``fmt`` would change in ``path``, as one problem per changed run of lines,
+    located at its first line and quoting the lines ``fmt`` would write there: ``fmt
+    --check --format github`` turns them into annotations on a pull request's lines."""
+    problems = Problems()
+    old, new, _ = format_file(path, root=root)
+    if new is None or old is None or new == old:
+        return problems
+    rel = _rel(Path(path), root)
+    a = old.replace("\r\n", "\n").splitlines()
+    b = new.splitlines()
+    if a == b:
+        problems.error(rel, 1, 1, "fmt would change the line endings to LF; run "
+                       f"'conceptwiki fmt {rel}'", code="fmt")
+        return problems
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        line = min(i1 + 1, max(len(a), 1))
+        what = {"replace": f"lines {i1 + 1}-{i2}" if i2 - i1 > 1 else f"line {i1 + 1}",
+                "delete": f"lines {i1 + 1}-{i2}" if i2 - i1 > 1 else f"line {i1 + 1}",
+                "insert": f"after line {i1}"}[tag]
+        if tag == "delete":
+            change = f"fmt would delete {what}"
+        else:
+            shown = "\n".join(b[j1:j2][:20]) + ("\n..." if j2 - j1 > 20 else "")
+            change = f"fmt would {'write' if tag == 'replace' else 'insert'} at {what}:\n{shown}"
+        problems.error(rel, line, 1, f"{change}\n(run 'conceptwiki fmt {rel}')", code="fmt")
+    return problems

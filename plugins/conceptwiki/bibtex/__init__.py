@@ -20,6 +20,7 @@ from .latex import decode_latex, decode_title
 from .names import CslName, parse_names
 from .parse import (KEY_RE, KNOWN_ENTRY_TYPES, MAX_BIB_BYTES, MAX_VALUE_CHARS, load_bib_files,
                     load_bib_string, parse_bib_text)
+from .scan import declared_keys
 from .source import Source
 from .status import STATUS_FIELD, STATUS_LABELS, STATUS_ORDER, publication_status
 
@@ -46,4 +47,5 @@ __all__ = [
     "STATUS_LABELS",
     "STATUS_ORDER",
     "publication_status",
+    "declared_keys",
 ]

@@ -144,8 +144,9 @@ def _parse_value(raw: str, strings: Mapping[str, str]) -> tuple[str, list[str]]:
     return "".join(out), undefined
 
 
-def _brace_report(raw: str, base_line: int) -> Optional[str]:
-    """Find where braces go wrong in a block's raw text, as a sentence, or None."""
+def _brace_report(raw: str, base_line: int) -> Optional[tuple[str, int, int]]:
+    """Find where braces go wrong in a block's raw text: a sentence and the 1-based line and
+    column of the brace to fix (the problem is reported there), or None."""
     stack: list[int] = []
     suspicious: Optional[int] = None
     i = 0
@@ -165,7 +166,8 @@ def _brace_report(raw: str, base_line: int) -> Optional[str]:
                 stack.pop()
             else:
                 line = base_line + raw.count("\n", 0, i)
-                return f"'}}' on line {line} has no matching '{{'"
+                col = i - (raw.rfind("\n", 0, i) + 1) + 1
+                return f"'}}' on line {line} has no matching '{{'", line, col
         elif c == "\n" and len(stack) >= 2 and suspicious is None:
             nxt = raw[i + 1:raw.find("\n", i + 1) if raw.find("\n", i + 1) >= 0 else n]
             if re.match(r"\s*[A-Za-z][\w:.+-]*\s*=", nxt):
@@ -178,8 +180,8 @@ def _brace_report(raw: str, base_line: int) -> Optional[str]:
     col = target - (raw.rfind("\n", 0, target) + 1) + 1
     if target == (stack[0] if stack else -1) and suspicious is None:
         return (f"the entry's opening '{raw[target]}' on line {line}, column {col} "
-                "is never closed")
-    return f"the '{{' opened on line {line}, column {col} is never closed"
+                "is never closed"), line, col
+    return f"the '{{' opened on line {line}, column {col} is never closed", line, col
 
 
 _BLOCK_KEY_RE = re.compile(r"@\s*([A-Za-z]\w*)\s*[{(]\s*([^,\s{}()=]*)")
@@ -233,6 +235,19 @@ def parse_bib_text(text: str, path: str) -> tuple[list[Source], Problems]:
         for lg, old in zip(loggers, old_disabled):
             lg.disabled = old
 
+    lines = text.split("\n")
+
+    def col(line: int, needle: str = "") -> int:
+        """The 1-based column of ``needle`` on ``line`` (case-insensitive), else of the
+        line's first character that is not a space: BibTeX problems carry a column too."""
+        if not 0 < line <= len(lines):
+            return 0
+        here = lines[line - 1]
+        at = here.lower().find(needle.lower()) if needle else -1
+        if at < 0:
+            at = len(here) - len(here.lstrip())
+        return at + 1
+
     strings: dict[str, str] = {}
     broken_strings: set[str] = set()  # @string values that had an error
     # Macro expansion may at most double a file (plus a little): many entries that each
@@ -245,7 +260,7 @@ def parse_bib_text(text: str, path: str) -> tuple[list[Source], Problems]:
             return False
         if not budget[1]:
             budget[1] = True
-            problems.error(path, line, 0, f"{what}: @string macros in this file expand to more "
+            problems.error(path, line, col(line), f"{what}: @string macros in this file expand to more "
                            "text than the file itself; this and later expanded values are "
                            "ignored (write the text out, or use fewer and shorter macros)")
         return True
@@ -274,7 +289,7 @@ def parse_bib_text(text: str, path: str) -> tuple[list[Source], Problems]:
             try:
                 value, undefined = _parse_value(block.value or "", strings)
             except _ValueError as exc:
-                problems.error(path, line, 0, f"@string '{name}': {exc}")
+                problems.error(path, line, col(line, "@"), f"@string '{name}': {exc}")
                 broken_strings.add(name.lower())
                 continue
             if over_budget(block.value or "", value, line, f"@string '{name}'"):
@@ -282,11 +297,12 @@ def parse_bib_text(text: str, path: str) -> tuple[list[Source], Problems]:
                 continue
             for u in dict.fromkeys(undefined):
                 if u.lower() not in broken_strings:  # already reported as an error
-                    problems.warning(path, line, 0, f"@string '{name}': undefined macro '{u}'")
+                    problems.warning(path, line, col(line, u), f"@string '{name}': undefined macro '{u}'")
             strings[name.lower()] = value
             continue
         if isinstance(block, model.ParsingFailedBlock):
-            problems.error(path, line, 0, _failed_block_message(block, line))
+            message, at_line, at_col = _failed_block_message(block, line)
+            problems.error(path, at_line, at_col, message)
             continue
         if not isinstance(block, model.Entry):
             continue
@@ -294,30 +310,30 @@ def parse_bib_text(text: str, path: str) -> tuple[list[Source], Problems]:
         key = (block.key or "").strip()
         etype = (block.entry_type or "").strip().lower()
         if not key:
-            problems.error(path, line, 0, f"@{etype} entry without a key; it is ignored")
+            problems.error(path, line, col(line, "@"), f"@{etype} entry without a key; it is ignored")
             continue
         if key in seen:
             first = seen[key]
-            problems.error(path, line, 0,
+            problems.error(path, line, col(line, key),
                            f"duplicate BibTeX key '{key}': already defined at "
                            f"{first.path}:{first.line}")
             prev_entry = (key, line)
             continue
         if not KEY_RE.match(key):
-            problems.error(path, line, 0,
+            problems.error(path, line, col(line, key),
                            f"BibTeX key '{key}' may only contain letters, digits and _:.+/-")
         if etype not in KNOWN_ENTRY_TYPES:
-            problems.warning(path, line, 0, f"entry '{key}': unknown entry type '@{etype}'")
+            problems.warning(path, line, col(line, "@"), f"entry '{key}': unknown entry type '@{etype}'")
         fields: dict[str, str] = {}
         field_lines: dict[str, int] = {}
         for fld in block.fields:
             fname = (fld.key or "").strip().lower()
             fline = (fld.start_line + 1) if isinstance(fld.start_line, int) else line
             if not fname:
-                problems.error(path, fline, 0, f"entry '{key}': a field has no name")
+                problems.error(path, fline, col(fline, "="), f"entry '{key}': a field has no name")
                 continue
             if fname in fields or fname in field_lines:
-                problems.error(path, fline, 0,
+                problems.error(path, fline, col(fline, fname),
                                f"entry '{key}': duplicate field '{fname}' (first on line "
                                f"{field_lines[fname]}); the first value is used")
                 continue
@@ -326,23 +342,23 @@ def parse_bib_text(text: str, path: str) -> tuple[list[Source], Problems]:
             try:
                 value, undefined = _parse_value(raw_value, strings)
             except _ValueError as exc:
-                problems.error(path, fline, 0, f"entry '{key}': field '{fname}': {exc}")
+                problems.error(path, fline, col(fline, fname), f"entry '{key}': field '{fname}': {exc}")
                 continue
             if over_budget(raw_value, value, fline, f"entry '{key}': field '{fname}'"):
                 continue
             for u in dict.fromkeys(u for u in undefined if u.lower() not in broken_strings):
-                problems.warning(path, fline, 0,
+                problems.warning(path, fline, col(fline, u),
                                  f"entry '{key}': field '{fname}': undefined macro '{u}' "
                                  "(put the value in braces, or define it with @string)")
             fields[fname] = value
         if not decode_latex(fields.get("title", "")):
-            problems.error(path, line, 0, f"entry '{key}' has no title")
+            problems.error(path, line, col(line, "@"), f"entry '{key}' has no title")
         source = Source(key=key, type=etype, fields=fields, path=path, line=line,
                         field_lines={k: v for k, v in field_lines.items() if k in fields})
         low = key.lower()
         if low in seen_lower:
             other = seen_lower[low]
-            problems.warning(path, line, 0,
+            problems.warning(path, line, col(line, key),
                              f"BibTeX key '{key}' differs only in case from '{other.key}' at "
                              f"{other.path}:{other.line} (BibTeX does not tell them apart)")
         seen[key] = source
@@ -351,7 +367,7 @@ def parse_bib_text(text: str, path: str) -> tuple[list[Source], Problems]:
         prev_entry = (key, line)
         # Converted now to report doubtful dates; kept for Source.csl().
         source.set_csl(source_to_csl(source, problems))
-    return sources, problems
+    return sources, _with_columns(problems, {path: text})
 
 
 #: Entry types that take a parent's ``title`` as their ``booktitle`` (biblatex's rule).
@@ -391,7 +407,10 @@ def _resolve_crossrefs(by_key: Mapping[str, Source], sources: Iterable[Source],
         src.set_csl(source_to_csl(child))
 
 
-def _failed_block_message(block: ParsingFailedBlock, line: int) -> str:
+def _failed_block_message(block: ParsingFailedBlock, line: int) -> tuple[str, int, int]:
+    """The message for a block bibtexparser could not parse, and where to report it: at the
+    brace that goes wrong when there is one, else at the block's '@' (column 0: the caller
+    finds it)."""
     raw = block.raw or ""
     m = _BLOCK_KEY_RE.match(raw.lstrip())
     kind = "entry"
@@ -404,12 +423,13 @@ def _failed_block_message(block: ParsingFailedBlock, line: int) -> str:
             what = f"entry '{m.group(2)}'"
         else:
             what = f"@{m.group(1).lower()} entry"
-    detail = _brace_report(raw, line)
-    if detail:
-        return f"unbalanced braces in {what}: {detail}; the {kind} is ignored"
+    report = _brace_report(raw, line)
+    if report:
+        detail, at_line, at_col = report
+        return f"unbalanced braces in {what}: {detail}; the {kind} is ignored", at_line, at_col
     err = getattr(block, "error", None)
     reason = getattr(err, "abort_reason", None) or str(err or "")
-    return f"malformed {what}: {_tidy_reason(reason)}; the {kind} is ignored"
+    return f"malformed {what}: {_tidy_reason(reason)}; the {kind} is ignored", line, 0
 
 
 def _tidy_reason(reason: str) -> str:
@@ -447,6 +467,24 @@ def _check_implicit_comment(block: ImplicitComment, prev_entry: Optional[tuple[s
             return
 
 
+def _with_columns(problems: Problems, texts: Mapping[str, str]) -> Problems:
+    """``problems`` with a column wherever the line is known (the first character of the
+    line that is not a space, when nothing more precise was found), for the files in
+    ``texts``: editors and GitHub's annotations jump to ``path:line:column``."""
+    import dataclasses
+
+    out = Problems()
+    split: dict[str, list[str]] = {}
+    for p in problems:
+        if p.line > 0 and p.column == 0 and p.path in texts:
+            lines = split.setdefault(p.path, texts[p.path].replace("\r\n", "\n").split("\n"))
+            if p.line <= len(lines):
+                here = lines[p.line - 1]
+                p = dataclasses.replace(p, column=len(here) - len(here.lstrip()) + 1)
+        out.append(p)
+    return out
+
+
 def _display_path(p: Path, given: str, root: Optional[Path]) -> str:
     if root is not None:
         try:
@@ -466,6 +504,7 @@ def load_bib_files(paths: Iterable[Path | str], root: Path | str | None = None
     that are not UTF-8 are reported and not parsed.
     """
     problems = Problems()
+    texts: dict[str, str] = {}
     result: dict[str, Source] = {}
     lower: dict[str, Source] = {}
     root_p = Path(root) if root is not None else None
@@ -500,22 +539,26 @@ def load_bib_files(paths: Iterable[Path | str], root: Path | str | None = None
                            f"BibTeX file is not UTF-8 (byte 0x{data[exc.start]:02X} at offset "
                            f"{exc.start}); save it as UTF-8")
             continue
+        texts[shown] = text.lstrip("\ufeff")
         sources, probs = parse_bib_text(text, shown)
         problems.extend(probs)
+        file_lines = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
         for s in sources:
+            here = file_lines[s.line - 1] if 0 < s.line <= len(file_lines) else ""
+            key_col = here.find(s.key) + 1  # 0 (then the line's start) if not on that line
             if s.key in result:
                 first = result[s.key]
-                problems.error(s.path, s.line, 0,
+                problems.error(s.path, s.line, key_col,
                                f"duplicate BibTeX key '{s.key}': already defined at "
                                f"{first.path}:{first.line}")
                 continue
             low = s.key.lower()
             if low in lower and lower[low].path != s.path and lower[low].key != s.key:
                 o = lower[low]
-                problems.warning(s.path, s.line, 0,
+                problems.warning(s.path, s.line, key_col,
                                  f"BibTeX key '{s.key}' differs only in case from '{o.key}' "
                                  f"at {o.path}:{o.line} (BibTeX does not tell them apart)")
             result[s.key] = s
             lower.setdefault(low, s)
     _resolve_crossrefs(result, list(result.values()), problems)
-    return result, problems
+    return result, _with_columns(problems, texts)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["matching_brace", "split_depth0", "collapse_ws"]
+__all__ = ["matching_brace", "split_depth0", "collapse_ws", "declared_keys"]
 
 
 def matching_brace(text: str, start: int) -> int:
@@ -73,3 +73,19 @@ def collapse_ws(text: str) -> str:
     A no-break space (what ``~`` decodes to) inside the text is not whitespace here.
     """
     return _WS_RE.sub(" ", text).strip()
+
+
+_DECLARED_RE = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]\w*)[ \t]*[{(][ \t]*([^,\s{}()=\"#%']+)[ \t]*,",
+                          re.M)
+
+
+def declared_keys(text: str) -> dict[str, int]:
+    """The keys written as ``@type{key,`` at the start of a line, with their 1-based lines,
+    whether or not the entry parses. A citation of a key whose entry is broken (an
+    unbalanced brace, say) is then told to fix that entry, not offered a different work
+    whose key happens to look alike."""
+    out: dict[str, int] = {}
+    for m in _DECLARED_RE.finditer(text):
+        if m.group(1).lower() not in ("string", "comment", "preamble"):
+            out.setdefault(m.group(2), text.count("\n", 0, m.start()) + 1)
+    return out

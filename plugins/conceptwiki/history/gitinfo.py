@@ -6,7 +6,7 @@ import datetime as _dt
 import subprocess
 from pathlib import Path
 
-__all__ = ["last_commit_dates"]
+__all__ = ["last_commit_dates", "changed_files", "file_recency"]
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess | None:
@@ -49,3 +49,49 @@ def last_commit_dates(root: Path | str, folder: str) -> tuple[dict[str, _dt.date
         elif line and current is not None and line not in dates:
             dates[line] = current  # newest first: the first date seen is the last change
     return dates, None
+
+
+def changed_files(root: Path | str, folder: str) -> set[str]:
+    """Files under ``folder`` (relative to ``root``) that ``git status`` lists as changed or
+    new. Empty without git or outside a repository."""
+    root = Path(root)
+    status = _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames",
+                  "--", folder)
+    if status is None or status.returncode != 0:
+        return set()
+    prefix = _git(root, "rev-parse", "--show-prefix")
+    here = prefix.stdout.strip() if prefix is not None and prefix.returncode == 0 else ""
+    out = set()
+    for item in status.stdout.split("\0"):
+        path = item[3:]
+        if len(item) > 3 and path.startswith(here):
+            out.add(path[len(here):])
+    return out
+
+
+def file_recency(root: Path | str, folder: str,
+                 dates: dict[str, _dt.date] | None = None) -> dict[str, tuple[int, str, int]]:
+    """How recently each file under ``folder`` changed, as a sortable key (newest largest):
+    files ``git status`` lists as changed first, then the date of the last commit that
+    changed the file (``dates``, from :func:`last_commit_dates`), then, outside git, the
+    modification time. A clash between two entries' names is reported on the newer one,
+    the file that introduced it, which a pull request's annotations then show inline."""
+    root = Path(root)
+    changed = changed_files(root, folder)
+    dates = dates if dates is not None else last_commit_dates(root, folder)[0]
+    out: dict[str, tuple[int, str, int]] = {}
+    base = root / folder
+    if not base.is_dir():
+        return out
+    for file in base.iterdir():
+        rel = f"{folder.strip('/')}/{file.name}"
+        if rel in changed or not dates:
+            try:
+                mtime = file.stat().st_mtime_ns
+            except OSError:
+                mtime = 0
+            out[rel] = (1 if rel in changed else 0, "", mtime)
+        else:
+            day = dates.get(rel)
+            out[rel] = (0, day.isoformat() if day else "", 0)
+    return out

@@ -11,15 +11,15 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Set
+from collections.abc import Mapping, Set
 from typing import TYPE_CHECKING, Any, Iterator
 
 from pydantic import BaseModel, ValidationError
 
 from . import schema
+from ..bibtex import Source, declared_keys, load_bib_files
 from .guards import check_author_spellings, check_details_length, check_status_fields
-from ..bibtex import Source, load_bib_files
-from .links import LinkIndex, find_wikilinks, locate
+from .links import LinkIndex, find_wikilinks, locate, normalize
 from .problems import Problems
 from .schema import RESERVED_SLUGS, SLUG_RE, Concept
 from .yamlsafe import MAX_BYTES, Loc, Located, YamlKey, load_yaml
@@ -324,11 +324,18 @@ def _inside(path: Path, root: Path, problems: Problems) -> bool:
 
 
 def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "bib", *,
-              min_details_words: int = 0, min_details_since: _dt.date | None = None) -> Wiki:
+              min_details_words: int = 0, min_details_since: _dt.date | None = None,
+              recency: Mapping[str, Any] | None = None) -> Wiki:
     """Load every entry and source under ``root``; check them and the links between them.
 
     With ``min_details_words``, entries created on or after ``min_details_since`` (all
-    entries when None) need ``details`` of at least that many words (:mod:`.guards`)."""
+    entries when None) need ``details`` of at least that many words (:mod:`.guards`).
+
+    ``recency`` maps entry files (relative paths) to a sortable key, newest largest (see
+    :func:`conceptwiki.history.gitinfo.file_recency`: changed per ``git status``, else the
+    last commit, else the modification time): a clash between two names is reported on the
+    newer file, which introduced it, and names the other file. Without it, on the file
+    that sorts last."""
     root = Path(root)
     problems = Problems()
     cdir = root / concepts_dir
@@ -386,18 +393,38 @@ def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "
         index.add_names(slug, entry.path, aliases=entry.concept.aliases,
                         former_slugs=entry.concept.former_slugs)
     by_path = {e.path: e for e in entries.values()}
+    newest = recency or {}
     for name, what, path, prev_what, prev_path in index.collisions:
+        if newest.get(prev_path, ()) > newest.get(path, ()):  # the other file introduced the clash
+            path, prev_path, what, prev_what = prev_path, path, prev_what, what
+            name = _spelling(by_path[path], name, what)
         line, col = _name_position(by_path[path], name, what)
         article = "an" if prev_what[0] in "aeiou" else "a"
         problems.error(path, line, col, f"{what} '{name}' collides with {article} {prev_what} of {prev_path}; "
                        "names are compared ignoring case, hyphens and spaces, so remove or change one")
 
-    _check_references(entries, sources, index, problems, broken,
+    unparsed: dict[str, str] = {}
+    for bib in bib_files:
+        try:
+            text = bib.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue  # reported by load_bib_files
+        for key, line in declared_keys(text).items():
+            if key not in sources:
+                unparsed.setdefault(key, f"{_rel(bib, root)}:{line}")
+    _check_references(entries, sources, index, problems, broken, unparsed=unparsed,
                       bib_dir=bib_dir if bdir.is_dir() else None, cited=cited_by_broken)
     check_details_length(entries.values(), min_details_words, min_details_since, problems)
     check_status_fields(sources, problems)
     check_author_spellings(sources, root, problems)
     return Wiki(root=root, entries=entries, sources=sources, index=index, problems=problems)
+
+
+def _spelling(entry: Entry, name: str, what: str) -> str:
+    """How ``entry`` spells the name that collides with ``name`` (they match only normalized)."""
+    field_name = {"alias": "aliases", "former slug": "former_slugs"}.get(what)
+    values = list(getattr(entry.concept, field_name)) if field_name else [Path(entry.path).stem]
+    return next((v for v in values if normalize(v) == normalize(name)), name)
 
 
 def _name_position(entry: Entry, name: str, what: str) -> tuple[int, int]:
@@ -411,7 +438,10 @@ def _name_position(entry: Entry, name: str, what: str) -> tuple[int, int]:
 
 def _check_references(entries: dict[str, Entry], sources: dict[str, Source], index: LinkIndex,
                       problems: Problems, broken: Set[str] = frozenset(), *, bib_dir: str | None = "bib",
-                      cited: Set[str] = frozenset()) -> None:
+                      cited: Set[str] = frozenset(), unparsed: Mapping[str, str] | None = None) -> None:
+    """Check links, related slugs and cited keys. ``unparsed`` maps keys written in a
+    ``.bib`` file whose entry could not be read to where they are (``path:line``)."""
+    unparsed = unparsed or {}
     used: set[str] = set(cited)
     for slug, entry in entries.items():
         c = entry.concept
@@ -434,6 +464,11 @@ def _check_references(entries: dict[str, Entry], sources: dict[str, Source], ind
             used.add(key)
             if key not in sources and bib_dir is not None:  # a missing folder is one error
                 line, col = entry.position(*loc)
+                if key in unparsed:  # written, but its entry has an error: no other work offered
+                    where = unparsed[key]
+                    problems.error(entry.path, line, col, f"BibTeX key '{key}' is defined at {where}, "
+                                   "but that entry could not be read; fix the error reported there")
+                    continue
                 close = difflib.get_close_matches(key, list(sources), n=3, cutoff=0.6)
                 problems.error(entry.path, line, col, f"unknown BibTeX key '{key}'; add it to a "
                                f"file in {(bib_dir or 'bib').rstrip('/')}/" + _did_you_mean(close))

@@ -60,8 +60,10 @@ class Problem:
         return f"{self.location()}: {self.severity}: {self.message}"
 
     def github(self) -> str:
-        """A GitHub Actions workflow command that annotates the file in a pull request."""
-        kind = "error" if self.is_error else "warning"
+        """A GitHub Actions workflow command that annotates the file in a pull request.
+        Informational problems (:data:`INFO_CODES`, which fail nothing) are notices, so that
+        a pull request's warnings are only those the strict build fails on."""
+        kind = "error" if self.is_error else ("warning" if self.fails_strict else "notice")
         props = [f"file={_gh_escape_prop(self.path)}"]
         if self.line:
             props.append(f"line={self.line}")

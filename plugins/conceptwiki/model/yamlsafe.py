@@ -249,6 +249,44 @@ def _yaml_error_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, int 
     return msg, column
 
 
+_BLOCK_START_RE = re.compile(r"^( *)(?:- +)?[^\s#'\"][^:#]*:[ \t]+[|>][-+0-9]*[ \t]*(?:#.*)?$")
+
+
+def _block_scalar_outdent(text: str, error_line: int) -> tuple[int, int, str] | None:
+    """A line inside a ``key: |`` (or ``>``) block, before the place where PyYAML gave up,
+    that is indented less than the block's first line: the block ends there, PyYAML reads the
+    line as a key without ':' and reports the next key instead. Returns the 1-based line and
+    column of that line, and the message, so the problem is shown where it is."""
+    lines = text.splitlines()
+    i = 0
+    while i < min(len(lines), error_line):
+        start = _BLOCK_START_RE.match(lines[i])
+        i += 1
+        if start is None:
+            continue
+        key_indent = len(start.group(1))
+        first = next((j for j in range(i, len(lines)) if lines[j].strip()), None)
+        if first is None or _indent(lines[first]) <= key_indent:
+            continue
+        block_indent = _indent(lines[first])
+        for j in range(first + 1, min(len(lines), error_line)):
+            line = lines[j]
+            if not line.strip():
+                continue
+            if _indent(line) >= block_indent:
+                continue
+            if _KEY_LINE_RE.match(line) or line.lstrip().startswith("#"):
+                break  # the block ended normally, at a key or a comment
+            key = lines[i - 1].split(":", 1)[0].strip().lstrip("- ")
+            return (j + 1, _indent(line) + 1,
+                    f"this line belongs to the '{key}:' block that starts on line {i}, but it is "
+                    f"indented {_spaces(_indent(line))} instead of {_spaces(block_indent)} like the "
+                    "block's first line; indent it as much as the lines above it (every line of "
+                    "a '|' or '>' block must be)")
+        i = max(i, first)
+    return None
+
+
 def _in_file(text: str, line: int, column: int) -> tuple[int, int]:
     """A position PyYAML reports at the end of the stream (after the last character of a file
     with no final newline, on a line that does not exist): the end of the last line instead."""
@@ -297,6 +335,10 @@ def load_yaml(raw: bytes, path: str, problems: Problems) -> Located | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        outdent = _block_scalar_outdent(text, line)
+        if outdent is not None:
+            problems.error(path, *outdent)
+            return None
         message, better_col = _yaml_error_message(exc, text)
         problems.error(path, *_in_file(text, line, better_col or col), message)
         return None
@@ -308,8 +350,9 @@ def load_yaml(raw: bytes, path: str, problems: Problems) -> Located | None:
         problems.error(path, m.line + 1, 1, "only one YAML document per file; remove the '---' separator")
         return None
     if not nodes or nodes[0] is None:
-        problems.error(path, 1, 1, "file is empty; copy an existing entry or run "
-                       "'conceptwiki new SLUG --title ...'")
+        problems.error(path, 1, 1, "file is empty; copy an existing entry into it, or "
+                       "delete it and run 'conceptwiki new SLUG --title ...' (which never "
+                       "overwrites a file)")
         return None
     builder = _Builder(text)
     try:

@@ -23,7 +23,7 @@ from typing import Any
 
 from ..config import SiteConfig, build_date
 from ..history.fingerprint import published_versions
-from ..history.gitinfo import last_commit_dates
+from ..history.gitinfo import file_recency, last_commit_dates
 from ..model.loader import Wiki, load_wiki
 from ..render.docpages import DocPage
 from ..render.site import SiteBuilder
@@ -50,7 +50,8 @@ def load_project(root: Path, site: SiteConfig, *, versions: bool = True) -> Load
     if note:
         notes.append(note)
     wiki = load_wiki(root, site.concepts_dir, site.bib_dir, min_details_words=site.min_details_words,
-                     min_details_since=site.min_details_since)
+                     min_details_since=site.min_details_since,
+                     recency=file_recency(root, site.concepts_dir, site.git_dates))
     if versions and not wiki.problems.errors:
         history = published_versions(root, wiki, concepts_dir=site.concepts_dir, bib_dir=site.bib_dir)
         site.versions = history

@@ -29,6 +29,7 @@ from ..search.stream import PagefindStream, finish_search, stream_enabled
 from ..render.site import ASSETS_DIR
 from ..config import PLUGIN_DEFAULTS, SiteConfig, site_config
 from ..render.pages import HtmlBody, Page
+from ..render.problems import PreviewProblems
 from ..render.urls import concept_src
 
 __all__ = ["ConceptWikiPlugin"]
@@ -46,6 +47,7 @@ THEME_DIR = Path(__file__).parent / "theme"
 
 
 _ID_RE = re.compile(r'\sid="([^"<>]*)"')
+_BODY_RE = re.compile(r"<body\b[^>]*>")
 
 
 def _toc(body: HtmlBody) -> TableOfContents:
@@ -83,6 +85,9 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         #: The citation engine, kept between the builds of ``mkdocs serve``.
         self.engines = CitationEngines(cache=True, note=log.info, debug=log.debug)
         self._stream: PagefindStream | None = None
+        #: In ``mkdocs serve`` only: the problems shown in the browser (render/problems.py).
+        self.preview: PreviewProblems | None = None
+        self._doc_problems: list = []
 
     def _site_config(self, config) -> SiteConfig:
         """The site's configuration from MkDocs' parsed ``mkdocs.yml`` (the command line reads
@@ -188,6 +193,14 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             files.append(File.generated(config, page.src_uri, content=content, inclusion=inclusion))
         for path, content in exports.items():
             files.append(File.generated(config, path, content=content))
+        self.preview = None
+        if self._command == "serve":  # never in `mkdocs build`, which fails on these instead
+            self.preview = PreviewProblems([*self.wiki.problems, *self._doc_problems], self.root,
+                                           self.site.concepts_dir, self.generated,
+                                           config.use_directory_urls)
+            for src, content in self.preview.pages().items():
+                files.append(File.generated(config, src, content=content,
+                                            inclusion=InclusionLevel.NOT_IN_NAV))
         for name in ASSET_CSS + ASSET_JS + [SEARCH_JS]:
             if files.get_file_from_path(name) is None:
                 files.append(File.generated(config, name, abs_src_path=str(ASSETS_DIR / Path(name).name)))
@@ -241,6 +254,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         except ValueError:
             prefix = docs_dir.as_posix()
         scanned = []
+        self._doc_problems = []
         for file in files.documentation_pages():
             if file.abs_src_path is None or not file.src_uri.endswith(".md"):
                 continue
@@ -253,6 +267,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             page, problems = scan_docs_page(text, file.src_uri, self.wiki.index,
                                             path=f"{prefix}/{file.src_uri}")
             scanned.append(page)
+            self._doc_problems.extend(problems)
             for problem in sorted(problems):
                 (log.error if problem.is_error else log.warning)(str(problem))
         return scanned
@@ -314,6 +329,10 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
                 # Pagefind indexes this page on the other core while the next ones render.
                 self._stream = self._stream or PagefindStream(Path(config.site_dir))
                 self._stream.add(page.file.dest_uri, output)
+        if self.preview is not None:
+            banner = self.preview.banner(src, page.url)
+            if banner:
+                output = _BODY_RE.sub(lambda m: m.group(0) + banner, output, count=1)
         if src in self.html_pages:
             page.content = None  # written next; nothing later needs it
         self.timings["post_page"] += time.perf_counter() - t0
