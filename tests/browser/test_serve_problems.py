@@ -106,6 +106,8 @@ def test_problem_page_and_banner_until_fixed(browser, served):
     assert banner_link.status == 200
     page.locator(BANNER + " a", has_text="its page").first.click()
     page.wait_for_url(re.compile(r"/concepts/base-optimizer/$"))
+    # Material's instant navigation changes the URL first and swaps the content in after.
+    page.locator(".cw-problem-page").wait_for(timeout=30_000)
     assert page.locator(".cw-problem-page").count() == 1
 
     # Fix the file: live reload brings the entry back on the page that is open, and no banner.
