@@ -12,6 +12,7 @@ from .model.loader import load_wiki
 from .model.problems import format_problems
 from .model.schema import Kind, json_schema_text
 from .pipeline.build import data_files, load_project, site_builder
+from .render.anchors import AnchorIndex, check_anchors
 from .render.docpages import scan_docs_dir
 from .render.site import SiteBuilder
 
@@ -34,7 +35,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     site = _site_config(root, args)
     wiki = load_wiki(root, site.concepts_dir, site.bib_dir)
     problems = wiki.problems
-    problems.extend(scan_docs_dir(root, site.docs_dir, wiki.index).problems)
+    anchors = AnchorIndex.of(wiki)
+    problems.extend(check_anchors(wiki, anchors))
+    problems.extend(scan_docs_dir(root, site.docs_dir, wiki.index, anchors=anchors.problem).problems)
     out = format_problems(problems, args.format)
     if out:
         print(out)
@@ -71,7 +74,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     protected = [(root / d).resolve() for d in (site.concepts_dir, site.bib_dir, "docs", site.docs_dir)]
     loaded = load_project(root, site)
     wiki = loaded.wiki
-    docs = scan_docs_dir(root, site.docs_dir, wiki.index)
+    docs = scan_docs_dir(root, site.docs_dir, wiki.index,
+                         anchors=loaded.anchors.problem if loaded.anchors else None)
     wiki.problems.extend(docs.problems)
     if wiki.problems:
         print(format_problems(wiki.problems), file=sys.stderr)
