@@ -40,6 +40,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     problems.extend(scan_docs_dir(root, site.docs_dir, wiki.index, anchors=anchors.problem).problems)
     if args.external:
         problems.extend(_check_external(root, site, wiki, args))
+    if args.cache and (root / args.cache).is_file():
+        # What the last `check --external` found (no network): dead sources without an archive.
+        from .linkcheck import LinkCache, archive_warnings
+
+        problems.extend(archive_warnings(wiki, LinkCache(root / args.cache)))
     out = format_problems(problems, args.format)
     if out:
         print(out)

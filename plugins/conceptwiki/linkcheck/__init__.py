@@ -24,7 +24,7 @@ from .cache import DEFAULT_CACHE, MAX_AGE_DAYS, LinkCache
 from .collect import Place, collect_urls
 from .http import Checker, Result
 
-__all__ = ["check_external", "apply_moves", "ExternalReport", "Checker", "LinkCache", "Place",
+__all__ = ["check_external", "apply_moves", "archive_warnings", "ExternalReport", "Checker", "LinkCache", "Place",
            "Result", "DEFAULT_CACHE", "MAX_AGE_DAYS", "collect_urls"]
 
 
@@ -90,6 +90,27 @@ def _report(place: Place, result: Result, problems: Problems) -> None:
         problems.warning(place.path, place.line, place.column,
                          f"{what} {place.url} did not answer properly: {result.detail} (after retries)",
                          code="unreachable-url")
+
+
+def archive_warnings(wiki: Wiki, cache: LinkCache) -> Problems:
+    """A warning for each web source whose URL the last check found dead and that names no
+    archived copy (``archiveurl``): its readers are left with a link that leads nowhere.
+    Reads the cache only (no network), so the ordinary ``check`` can say it."""
+    problems = Problems()
+    for key, source in sorted(wiki.sources.items()):
+        csl = source.csl()
+        url = csl.get("URL")
+        if not isinstance(url, str) or csl.get("archive_location"):
+            continue
+        dead = cache.known_dead(url)
+        if dead is None:
+            continue
+        line = source.field_lines.get("url", source.line)
+        problems.warning(source.path, line, 1, f"source '{key}': its url {url} was dead when last "
+                         f"checked ({dead.detail}) and it names no archived copy; add "
+                         "'archiveurl = {https://web.archive.org/web/...}' and 'archivedate', or "
+                         "its new address", code="dead-source-no-archive")
+    return problems
 
 
 def apply_moves(root: Path, report: ExternalReport) -> list[str]:
