@@ -106,3 +106,14 @@ def test_bibtex_export_keeps_the_archived_copy(tmp_path: Path, capsys) -> None:
     root = _project(tmp_path)
     assert main(["cite", "--bib", str(root / "bib" / "main.bib"), "--key", "gone2016", "--style", "bibtex"]) == 0
     assert f"  archiveurl = {{{ARCHIVE}}},\n" in capsys.readouterr().out
+
+
+def test_chicago_keeps_the_url_as_written(tmp_path: Path, capsys) -> None:
+    """Chicago capitalises the first word of ``archive_location``; a URL keeps its case (here
+    the engine deliberately differs from citeproc-js, which prints "Https://")."""
+    root = _project(tmp_path)
+    assert main(["cite", "--bib", str(root / "bib" / "main.bib"), "--key", "gone2016",
+                 "--style", "chicago-author-date"]) == 0
+    assert capsys.readouterr().out.strip() == (
+        f"Christiano, Paul. 2016. “Optimization Daemons.” {ARCHIVE}. Internet Archive. "
+        "https://arbital.com/p/daemons.")
