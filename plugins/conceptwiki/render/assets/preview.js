@@ -59,14 +59,13 @@
     return loading;
   }
 
-  var XLINK = "http://www.w3.org/1999/xlink";
   /* HTML links and the concept map's nodes, SVG links with xlink:href (graphdraw.py). */
   var LINKS = "a[href], a[*|href]";
 
   /* The absolute URL a link goes to: an HTML link's href, or an SVG link's (xlink:)href. */
   function hrefOf(a) {
     if (typeof a.href === "string") return a.href;
-    var raw = a.getAttribute("href") || a.getAttributeNS(XLINK, "href");
+    var raw = a.href && a.href.baseVal;   /* SVGAnimatedString: href, else xlink:href */
     if (!raw) return "";
     try { return new URL(raw, document.baseURI).href; } catch (e) { return ""; }
   }
