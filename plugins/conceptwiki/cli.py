@@ -13,6 +13,7 @@ from .model.loader import load_wiki
 from .model.problems import format_problems
 from .model.schema import Kind, json_schema_text
 from .pipeline.build import data_files, load_project, site_builder
+from .render.anchors import AnchorIndex, check_anchors
 from .render.docpages import scan_docs_dir
 from .render.site import SiteBuilder
 
@@ -37,7 +38,16 @@ def cmd_check(args: argparse.Namespace) -> int:
                      min_details_since=site.min_details_since,
                      recency=file_recency(root, site.concepts_dir))
     problems = wiki.problems
-    problems.extend(scan_docs_dir(root, site.docs_dir, wiki.index).problems)
+    anchors = AnchorIndex.of(wiki)
+    problems.extend(check_anchors(wiki, anchors))
+    problems.extend(scan_docs_dir(root, site.docs_dir, wiki.index, anchors=anchors.problem).problems)
+    if args.external:
+        problems.extend(_check_external(root, site, wiki, args))
+    if args.cache and (root / args.cache).is_file():
+        # What the last `check --external` found (no network): dead sources without an archive.
+        from .linkcheck import LinkCache, archive_warnings
+
+        problems.extend(archive_warnings(wiki, LinkCache(root / args.cache)))
     out = format_problems(problems, args.format)
     if out:
         print(out)
@@ -59,6 +69,30 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if failing else 0
 
 
+def _check_external(root: Path, site: SiteConfig, wiki, args: argparse.Namespace):
+    """``check --external``: the problems of the external links (and ``--fix``'s changes)."""
+    import datetime as dt
+
+    from .linkcheck import Checker, LinkCache, apply_moves, check_external
+
+    cache = LinkCache(root / args.cache) if args.cache else None
+    checker = Checker(jobs=args.jobs, delay=args.delay, timeout=args.timeout, retries=args.retries)
+    report = check_external(wiki, checker, cache, today=dt.date.today(), docs_dir=site.docs_dir,
+                            max_age=args.max_age)
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    counts = {o: sum(1 for r in report.results.values() if r.outcome == o)
+              for o in ("dead", "moved", "challenge", "unreachable")}
+    print(f"external links: {_plural(len(report.results), 'URL')} at {_plural(len(report.places), 'place')}, "
+          f"{report.checked} checked now, {len(report.results) - report.checked} from the cache "
+          f"(younger than {args.max_age} days): " + ", ".join(f"{n} {o}" for o, n in counts.items()),
+          file=sys.stderr)
+    if args.fix:
+        for change in apply_moves(root, report):
+            print(f"fixed: {change}", file=sys.stderr)
+    return report.problems
+
+
 def _plural(n: int, word: str) -> str:
     if n == 1:
         return f"1 {word}"
@@ -74,7 +108,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     protected = [(root / d).resolve() for d in (site.concepts_dir, site.bib_dir, "docs", site.docs_dir)]
     loaded = load_project(root, site)
     wiki = loaded.wiki
-    docs = scan_docs_dir(root, site.docs_dir, wiki.index)
+    docs = scan_docs_dir(root, site.docs_dir, wiki.index,
+                         anchors=loaded.anchors.problem if loaded.anchors else None)
     wiki.problems.extend(docs.problems)
     if wiki.problems:
         print(format_problems(wiki.problems), file=sys.stderr)
@@ -259,6 +294,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true",
                    help="exit 1 on warnings too, as the strict build (make build) does; the "
                    "informational warning about sources no entry cites does not fail")
+    ext = p.add_argument_group("external links (network; never part of the build or the tests)")
+    ext.add_argument("--external", action="store_true",
+                     help="also check every external URL the wiki publishes (source url and doi, "
+                     "see_also, links in Markdown): dead, moved and challenge-only links")
+    ext.add_argument("--fix", action="store_true",
+                     help="with --external: write the new address of each permanently moved link "
+                     "into its .bib or .yaml file")
+    ext.add_argument("--cache", default=".cache/linkcheck.json", metavar="FILE",
+                     help="results with their dates, relative to --root (default: %(default)s; "
+                     "'' for none)")
+    ext.add_argument("--max-age", type=int, default=7, metavar="DAYS",
+                     help="check again only URLs checked at least this many days ago (default: 7)")
+    ext.add_argument("--jobs", type=int, default=8, help="requests in flight at most (default: 8)")
+    ext.add_argument("--delay", type=float, default=1.0, metavar="SECONDS",
+                     help="pause between two requests to one host (default: 1)")
+    ext.add_argument("--timeout", type=float, default=15.0, metavar="SECONDS",
+                     help="per request (default: 15)")
+    ext.add_argument("--retries", type=int, default=2,
+                     help="more tries after a timeout, 5xx or malformed answer (default: 2)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("build", parents=[folders], help="write the generated Markdown pages into a folder")

@@ -10,14 +10,14 @@ by :mod:`.names`, dates by :mod:`.dates`. Nothing here imports MkDocs.
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping, Optional, Protocol
+from typing import Any, Callable, Mapping, Optional, Protocol
 
 from ..model.problems import Problems
 from .dates import parse_bib_date, parse_issued
 from .latex import decode_latex, decode_title, unescape_verbatim
 from .names import parse_names
 
-__all__ = ["CslItem", "BibEntry", "VERBATIM_FIELDS", "source_to_csl"]
+__all__ = ["CslItem", "BibEntry", "VERBATIM_FIELDS", "source_to_csl", "archive_name"]
 
 #: A CSL-JSON item. Values are strings, lists of :class:`~.names.CslName` and
 #: :class:`~.dates.CslDate`; it is a plain dict because citeproc and the exporters read and
@@ -44,7 +44,13 @@ class BibEntry(Protocol):
 
 #: Fields kept verbatim (only the outer delimiters removed, and ``\\_ \\% \\# \\& \\~``
 #: un-escaped): they are identifiers, not text.
-VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "file", "pdf", "urlraw", "isbn", "issn"})
+VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "file", "pdf", "urlraw", "isbn", "issn", "archiveurl"})
+
+#: Well-known web archives, by host, for CSL's ``archive`` (the name of the archive).
+_WEB_ARCHIVES = {"web.archive.org": "Internet Archive", "archive.org": "Internet Archive",
+                 "wayback.archive-it.org": "Archive-It", "archive.ph": "archive.today",
+                 "archive.today": "archive.today", "archive.is": "archive.today",
+                 "webcitation.org": "WebCite", "www.webcitation.org": "WebCite"}
 
 _DOI_PREFIX_RE = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
 _URL_LIKE_RE = re.compile(r"^(?:https?|ftp)://\S+$", re.I)
@@ -356,4 +362,33 @@ def source_to_csl(source: BibEntry, problems: Optional[Problems] = None) -> CslI
         item["DOI"] = doi
     if url:
         item["URL"] = url
+    _archived_copy(f, item, warn)
     return item
+
+
+def archive_name(url: str) -> str:
+    """The name of the web archive holding ``url`` ("Internet Archive"), else its host."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    return _WEB_ARCHIVES.get(host) or _WEB_ARCHIVES.get(host.removeprefix("www.")) or host
+
+
+def _archived_copy(f: Mapping[str, str], item: CslItem, warn: Callable[[str, str], None]) -> None:
+    """An archived copy of a web source: ``archiveurl`` (and ``archivedate``, the day it was
+    archived), as Wikipedia's citation templates name them (biblatex has no standard field).
+    CSL has no variable for an archived URL: its ``archive`` (the archive's name) and
+    ``archive_location`` (the place in it) are what the styles that print archives read (APA
+    and Chicago do), so the copy goes there. CSL has no archive date either: the page shows
+    ``archivedate`` from the source's fields."""
+    archive_url = _verbatim(f, "archiveurl")
+    if not archive_url:
+        return
+    if not _URL_LIKE_RE.match(archive_url):
+        warn("archiveurl", f"archiveurl '{archive_url}' is not a URL (https://...); it is ignored")
+        return
+    item["archive"] = archive_name(archive_url)
+    item["archive_location"] = archive_url
+    if "archivedate" in f and not parse_bib_date(decode_latex(f["archivedate"])):
+        warn("archivedate", f"archivedate '{f['archivedate']}' is not an ISO 8601 date (YYYY-MM-DD); "
+                            "it is ignored")

@@ -552,6 +552,9 @@ def csl_to_bibtex(item: CslItem, key: str | None = None) -> str:
     accessed = _date_parts(item.get("accessed"))
     if accessed:
         add("urldate", _iso(accessed))
+    archived = _s(item, "archive_location")
+    if archived and re.match(r"https?://", archived):  # an archived copy (bibtex/csl.py)
+        add("archiveurl", _verbatim_value(archived))
     isbn = _s(item, "ISBN")
     if isbn:
         add("isbn", escape_bibtex(isbn))

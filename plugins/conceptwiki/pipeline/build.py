@@ -25,6 +25,7 @@ from ..config import SiteConfig, build_date
 from ..history.fingerprint import published_versions
 from ..history.gitinfo import file_recency, last_commit_dates
 from ..model.loader import Wiki, load_wiki
+from ..render.anchors import AnchorIndex, check_anchors
 from ..render.docpages import DocPage
 from ..render.site import SiteBuilder
 
@@ -38,6 +39,8 @@ class Loaded:
 
     wiki: Wiki
     notes: list[str] = field(default_factory=list)
+    #: The anchors of the concept pages, for checking ``[[slug#anchor]]`` in docs pages.
+    anchors: AnchorIndex | None = None
 
 
 def load_project(root: Path, site: SiteConfig, *, versions: bool = True) -> Loaded:
@@ -52,12 +55,14 @@ def load_project(root: Path, site: SiteConfig, *, versions: bool = True) -> Load
     wiki = load_wiki(root, site.concepts_dir, site.bib_dir, min_details_words=site.min_details_words,
                      min_details_since=site.min_details_since,
                      recency=file_recency(root, site.concepts_dir, site.git_dates))
+    anchors = AnchorIndex.of(wiki)
+    wiki.problems.extend(check_anchors(wiki, anchors))
     if versions and not wiki.problems.errors:
         history = published_versions(root, wiki, concepts_dir=site.concepts_dir, bib_dir=site.bib_dir)
         site.versions = history
         if history.note:
             notes.append(history.note)
-    return Loaded(wiki, notes)
+    return Loaded(wiki, notes, anchors)
 
 
 def site_builder(loaded: Loaded, site: SiteConfig, doc_pages: Iterable[DocPage] = (), *,

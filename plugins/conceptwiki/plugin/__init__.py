@@ -26,6 +26,7 @@ from ..pipeline.session import CitationEngines, max_rss_mib, start_renderer, sto
 from ..pipeline.build import data_files, load_project, site_builder
 from ..search.pagefind import PAGEFIND_DIR, SearchError, mark_page, pagefind_executable, search_box
 from ..search.stream import PagefindStream, finish_search, stream_enabled
+from ..render.anchors import AnchorIndex
 from ..render.site import ASSETS_DIR
 from ..config import PLUGIN_DEFAULTS, SiteConfig, site_config
 from ..render.pages import HtmlBody, Page
@@ -163,7 +164,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             else:
                 log.warning(str(problem))
         try:
-            builder = site_builder(loaded, self.site, self._scan_docs(files, config),
+            builder = site_builder(loaded, self.site, self._scan_docs(files, config, loaded.anchors),
                                    engine=self.engines.engine(self.site, self.root))
         except UnknownStyleError as exc:
             raise PluginError(f"mkdocs.yml: plugins.conceptwiki.styles: {exc}") from None
@@ -244,7 +245,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
     def on_shutdown(self) -> None:
         self._stop_renderer()
 
-    def _scan_docs(self, files: Files, config) -> list:
+    def _scan_docs(self, files: Files, config, anchors: AnchorIndex | None = None) -> list:
         """Read the hand-written pages once: their wikilinks' problems and backlinks."""
         from ..render.docpages import scan_docs_page
 
@@ -265,7 +266,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
                 continue
             assert self.wiki is not None  # loaded in on_files, before the docs are scanned
             page, problems = scan_docs_page(text, file.src_uri, self.wiki.index,
-                                            path=f"{prefix}/{file.src_uri}")
+                                            path=f"{prefix}/{file.src_uri}",
+                                            anchors=anchors.problem if anchors else None)
             scanned.append(page)
             self._doc_problems.extend(problems)
             for problem in sorted(problems):

@@ -9,6 +9,7 @@ nothing about page layout. Nothing here imports MkDocs.
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -79,6 +80,7 @@ class PageCitations:
                 "url": safe_url(csl.get("URL")) or (f"https://doi.org/{csl['DOI']}" if csl.get("DOI") else None),
                 "page_url": self.urls.link(concept_src(entry.slug), source_src(key)),
                 **source_status(source),
+                "archived": _archived(source.fields, csl),
             })
         return out
 
@@ -98,3 +100,23 @@ class PageCitations:
             out["primary"] = self.citer.all_styles(csl)
             out["primary_bibtex"] = Markup(self.citer.bibtex_html(csl, primary.key))
         return out
+
+
+def _archived(fields: Mapping[str, str], csl: dict[str, Any]) -> dict[str, Any] | None:
+    """The source's archived copy (``archiveurl``, ``archivedate``) as the references show it:
+    its link, the archive's name and the date it was archived (None when there is none)."""
+    url = safe_url(csl.get("archive_location"))
+    if not url:
+        return None
+    from ..bibtex.dates import parse_bib_date
+    from ..bibtex.latex import decode_latex
+
+    parsed: Any = parse_bib_date(decode_latex(fields["archivedate"])) if "archivedate" in fields else None
+    parts = parsed.get("date-parts") if isinstance(parsed, dict) else None
+    date = None
+    if parts and len(parts[0]) == 3:
+        try:
+            date = _dt.date(*parts[0])
+        except (TypeError, ValueError):
+            date = None
+    return {"url": url, "archive": csl.get("archive") or "", "date": date}

@@ -31,7 +31,7 @@ from .urls import page_url as _url
 from .urls import relative_url as _relative
 
 __all__ = ["DocPage", "DocsScan", "fix_wikilinks", "scan_docs_page", "scan_docs_dir",
-           "docs_backlinks", "split_front_matter", "page_title", "DOCS_KIND"]
+           "docs_backlinks", "split_front_matter", "page_title", "DOCS_KIND", "AnchorCheck"]
 
 #: The kind docs pages are counted as in "Referenced by" ("1 guide", "2 guides").
 DOCS_KIND = "guide"
@@ -149,8 +149,13 @@ def _links(text: str, front_matter: bool) -> Iterator[WikiLink]:
         yield link
 
 
+#: ``(slug, anchor, raw link)`` → the message for an anchor the page ``slug`` lacks, or None
+#: (:meth:`conceptwiki.render.anchors.AnchorIndex.problem`).
+AnchorCheck = Callable[[str, str, str], "str | None"]
+
+
 def _walk(text: str, index: LinkIndex, src_uri: str, path: str, front_matter: bool,
-          problems: Problems) -> Iterator[tuple[WikiLink, str | None]]:
+          problems: Problems, anchors: AnchorCheck | None = None) -> Iterator[tuple[WikiLink, str | None]]:
     """Each wikilink with the slug it resolves to (``None`` if dead); problems are added."""
     lines: _Lines | None = None
     self_slug = _self_slug(src_uri)
@@ -158,6 +163,12 @@ def _walk(text: str, index: LinkIndex, src_uri: str, path: str, front_matter: bo
         slug = index.resolve(link.target)
         if slug is not None and slug not in index.slugs:
             slug = None
+        if slug is not None and link.anchor is not None and anchors is not None:
+            msg = anchors(slug, link.anchor, link.raw)
+            if msg:
+                lines = lines or _Lines(text)
+                line, col = lines.at(link.start)
+                problems.error(path, line, col, msg, code="dead-anchor")
         if slug is None or slug == self_slug:
             lines = lines or _Lines(text)
             line, col = lines.at(link.start)
@@ -205,13 +216,14 @@ def fix_wikilinks(markdown: str, index: LinkIndex, from_src: str, *, path: str |
     return "".join(out), problems
 
 
-def scan_docs_page(text: str, src_uri: str, index: LinkIndex, *, path: str | None = None
-                   ) -> tuple[DocPage, Problems]:
-    """Read one docs page's full source: its title, the concepts it links to, its problems."""
+def scan_docs_page(text: str, src_uri: str, index: LinkIndex, *, path: str | None = None,
+                   anchors: AnchorCheck | None = None) -> tuple[DocPage, Problems]:
+    """Read one docs page's full source: its title, the concepts it links to, its problems
+    (with ``anchors``, also every ``[[slug#anchor]]`` whose anchor the concept page lacks)."""
     path = path or f"docs/{src_uri}"
     problems = Problems()
     self_slug = _self_slug(src_uri)
-    targets = {slug for _link, slug in _walk(text, index, src_uri, path, True, problems)
+    targets = {slug for _link, slug in _walk(text, index, src_uri, path, True, problems, anchors)
                if slug is not None and slug != self_slug}
     page = DocPage(src_uri=src_uri, path=path, title=page_title(text, src_uri, index),
                    targets=tuple(sorted(targets)))
@@ -231,7 +243,8 @@ def _docs_files(docs_dir: Path) -> list[Path]:
     return sorted(out, key=lambda p: p.relative_to(docs_dir).as_posix())
 
 
-def scan_docs_dir(root: Path | str, docs_dir: str, index: LinkIndex) -> DocsScan:
+def scan_docs_dir(root: Path | str, docs_dir: str, index: LinkIndex, *,
+                  anchors: AnchorCheck | None = None) -> DocsScan:
     """Scan every Markdown page under ``root/docs_dir`` (for ``conceptwiki check`` and build)."""
     root = Path(root)
     folder = root / docs_dir
@@ -246,7 +259,7 @@ def scan_docs_dir(root: Path | str, docs_dir: str, index: LinkIndex) -> DocsScan
         except (OSError, UnicodeDecodeError) as exc:
             problems.error(path, 0, 0, f"cannot read file: {getattr(exc, 'strerror', None) or exc}")
             continue
-        page, found = scan_docs_page(text, src_uri, index, path=path)
+        page, found = scan_docs_page(text, src_uri, index, path=path, anchors=anchors)
         pages.append(page)
         problems.extend(found)
     return DocsScan(pages=pages, problems=problems)

@@ -136,6 +136,10 @@ def _quote_fix(quote_state: list[_Quote], tag: str, pos: int) -> int | bool | No
     return pos
 
 
+#: A text that is a URL and nothing else (see :func:`text_case`).
+_URL_RE = re.compile(r"^(?:https?|ftp)://\S+$", re.I)
+
+
 def text_case(string: str, case: str) -> str:
     """Apply a CSL text-case the way citeproc-js does (see the module doc).
 
@@ -143,6 +147,11 @@ def text_case(string: str, case: str) -> str:
     ``capitalize-first``, ``capitalize-all``, ``sentence`` or ``title``.
     """
     if not string:
+        return string
+    if _URL_RE.match(string):
+        # A deliberate difference from citeproc-js, which makes Chicago's capitalize-first on
+        # an archived copy's URL (``archive_location``) read "Https://web.archive.org/...":
+        # a URL is an identifier, and its case is kept.
         return string
     st = _CaseState()
     quote_state: list[_Quote] | None = [] if case in ("sentence", "title", "capitalize-first", "capitalize-all") else None

@@ -1,7 +1,7 @@
 /* conceptwiki: previews of concept pages on hover and keyboard focus.
  *
  * Any link to a concept page (wikilinks in entries and docs pages, cards, backlinks, the
- * index) shows a small popup with the concept's title, kind, status and summary. The data
+ * index, the nodes of the concept map) shows a small popup with the concept's title, kind, status and summary. The data
  * is one JSON file of this site (assets/conceptwiki/previews.json), fetched on the first
  * hover or focus and kept for the rest of the visit; nothing comes from another site.
  * Everything is rendered with textContent, never as HTML.
@@ -59,10 +59,22 @@
     return loading;
   }
 
+  /* HTML links and the concept map's nodes, SVG links with xlink:href (graphdraw.py). */
+  var LINKS = "a[href], a[*|href]";
+
+  /* The absolute URL a link goes to: an HTML link's href, or an SVG link's (xlink:)href. */
+  function hrefOf(a) {
+    if (typeof a.href === "string") return a.href;
+    var raw = a.href && a.href.baseVal;   /* SVGAnimatedString: href, else xlink:href */
+    if (!raw) return "";
+    try { return new URL(raw, document.baseURI).href; } catch (e) { return ""; }
+  }
+
   /* The slug of the concept page a link points to, or null. */
   function slugFor(a) {
-    if (!a || !a.href || !a.closest || a.closest(SKIP)) return null;
-    var href = a.href;
+    if (!a || !a.closest || a.closest(SKIP)) return null;
+    var href = hrefOf(a);
+    if (!href) return null;
     if (href.indexOf(root) !== 0) return null;
     var rest = href.slice(root.length).replace(/[?#].*$/, "");
     var m = SLUG_RE.exec(rest);
@@ -186,7 +198,7 @@
   }
 
   function linkOf(target) {
-    return target && target.closest ? target.closest("a[href]") : null;
+    return target && target.closest ? target.closest(LINKS) : null;
   }
 
   document.addEventListener("mouseover", function (event) {
