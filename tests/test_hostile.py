@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import sys
 from pathlib import Path
 
 import bibtexparser
@@ -21,7 +19,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from hostile_check import REPORT_KEY, check_site
-from test_site_build import ROOT, run_build, write
+from helpers import mkdocs_build, problem_lines, write
 
 from conceptwiki.model.links import normalize
 from conceptwiki.model.loader import load_wiki
@@ -151,11 +149,10 @@ def hostile_site(tmp_path_factory) -> tuple[Path, dict]:
     # Every payload is in a form the schema accepts: all entries load, so all are rendered.
     assert [str(p) for p in wiki.problems.errors] == []
     assert len(wiki.entries) == len(TEXT) + 1
-    result = run_build(dest)
+    result = mkdocs_build(dest)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-    bad = [l for l in result.stderr.splitlines() if l.startswith(("WARNING", "ERROR"))]
-    assert bad == []
+    assert problem_lines(result) == []
     return dest / "site", info
 
 
