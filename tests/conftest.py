@@ -13,6 +13,8 @@ GOLDEN = ROOT / "tests" / "golden"
 # The package lives under plugins/; tests run against the source tree.
 sys.path.insert(0, str(ROOT / "plugins"))
 
+from helpers import build_shared, copy_real_project, run_cli, small_project  # noqa: E402
+
 
 def pytest_configure(config):
     """Builds in the tests keep their citation cache (and any other XDG cache) in a folder of
@@ -37,8 +39,6 @@ def pytest_configure(config):
 def real_project_copy(tmp_path: Path) -> Path:
     """A fresh copy of this repository's project (mkdocs.yml, docs, concepts, bib), for a
     test that changes it or runs tools in it."""
-    from helpers import copy_real_project
-
     return copy_real_project(tmp_path / "project")
 
 
@@ -47,8 +47,6 @@ def real_build(tmp_path_factory):
     """This repository's project, copied and built once with ``mkdocs build --strict``, with
     no unexpected warning of any kind (:class:`helpers.BuiltSite`). Built without
     SOURCE_DATE_EPOCH, in a folder that is not a git repository."""
-    from helpers import build_shared, copy_real_project
-
     project = copy_real_project(tmp_path_factory.mktemp("real-one") / "project")
     return build_shared(project, env={"PYTHONHASHSEED": "1", "SOURCE_DATE_EPOCH": None})
 
@@ -63,8 +61,6 @@ def real_site(real_build) -> Path:
 def real_site_elsewhere(tmp_path_factory) -> Path:
     """The same project built again, as :func:`real_build` but in another folder, into
     ``public/`` and with another hash seed: a reproducible build gives the same bytes."""
-    from helpers import build_shared, copy_real_project
-
     project = copy_real_project(tmp_path_factory.mktemp("real-two") / "elsewhere")
     return build_shared(project, out="public", env={"PYTHONHASHSEED": "2", "SOURCE_DATE_EPOCH": None}).site
 
@@ -72,8 +68,6 @@ def real_site_elsewhere(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def real_site_material(tmp_path_factory) -> Path:
     """This repository's project built with ``search: material`` (Material's lunr index)."""
-    from helpers import build_shared, copy_real_project
-
     project = copy_real_project(tmp_path_factory.mktemp("real-material") / "project", search="material")
     return build_shared(project).site
 
@@ -81,8 +75,6 @@ def real_site_material(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def small_site(tmp_path_factory) -> Path:
     """The small wiki of helpers.py (``SMALL_MKDOCS``) built once; its project is the parent."""
-    from helpers import build_shared, small_project
-
     return build_shared(small_project(tmp_path_factory.mktemp("small") / "project")).site
 
 
@@ -90,8 +82,6 @@ def small_site(tmp_path_factory) -> Path:
 def repo_cli_builds(tmp_path_factory) -> tuple[Path, Path]:
     """Two ``conceptwiki build --out`` runs over this repository itself (in git, so with its
     real version history), with different hash seeds and SOURCE_DATE_EPOCH set."""
-    from helpers import run_cli
-
     outs = []
     for i, seed in enumerate(("3", "4")):
         out = tmp_path_factory.mktemp("repo-cli") / f"out{i}"

@@ -1,8 +1,8 @@
 """What the test modules share: one place for making projects, building them, running the
 command line and reading what they wrote.
 
-Test modules import from here, never from one another (a test module imported by another is
-collected twice over in spirit: its fixtures and constants become part of the other's API).
+Test modules import from here, never from one another: a test module that others import
+from turns its constants and helper functions into an interface nobody sees when editing it.
 The sites that several modules only read are built once per run by the session fixtures in
 ``conftest.py`` (``real_site``, ``small_site``, ``repo_cli_builds``, ...), which use these
 helpers too.
