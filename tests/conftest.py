@@ -13,6 +13,8 @@ GOLDEN = ROOT / "tests" / "golden"
 # The package lives under plugins/; tests run against the source tree.
 sys.path.insert(0, str(ROOT / "plugins"))
 
+from helpers import build_shared, copy_real_project, run_cli, small_project  # noqa: E402
+
 
 def pytest_configure(config):
     """Builds in the tests keep their citation cache (and any other XDG cache) in a folder of
@@ -26,20 +28,67 @@ def pytest_configure(config):
         config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
+# -- projects and sites shared by several modules (helpers in tests/helpers.py) ------------
+#
+# A module that only reads a site takes one of these session fixtures instead of building
+# its own: each is built once per run, and only when a test asks for it. Tests never write
+# into them (copy what you need to change into tmp_path).
+
+
 @pytest.fixture
-def project(tmp_path: Path):
-    """A copy of the real project's content in a temporary folder."""
+def real_project_copy(tmp_path: Path) -> Path:
+    """A fresh copy of this repository's project (mkdocs.yml, docs, concepts, bib), for a
+    test that changes it or runs tools in it."""
+    return copy_real_project(tmp_path / "project")
 
-    def make(*, with_content: bool = True) -> Path:
-        dest = tmp_path / "project"
-        dest.mkdir()
-        for name in ("mkdocs.yml",):
-            shutil.copy(ROOT / name, dest / name)
-        for folder in ("docs", "concepts", "bib") if with_content else ("docs",):
-            shutil.copytree(ROOT / folder, dest / folder)
-        return dest
 
-    return make
+@pytest.fixture(scope="session")
+def real_build(tmp_path_factory):
+    """This repository's project, copied and built once with ``mkdocs build --strict``, with
+    no unexpected warning of any kind (:class:`helpers.BuiltSite`). Built without
+    SOURCE_DATE_EPOCH, in a folder that is not a git repository."""
+    project = copy_real_project(tmp_path_factory.mktemp("real-one") / "project")
+    return build_shared(project, env={"PYTHONHASHSEED": "1", "SOURCE_DATE_EPOCH": None})
+
+
+@pytest.fixture(scope="session")
+def real_site(real_build) -> Path:
+    """The folder of :func:`real_build`'s site."""
+    return real_build.site
+
+
+@pytest.fixture(scope="session")
+def real_site_elsewhere(tmp_path_factory) -> Path:
+    """The same project built again, as :func:`real_build` but in another folder, into
+    ``public/`` and with another hash seed: a reproducible build gives the same bytes."""
+    project = copy_real_project(tmp_path_factory.mktemp("real-two") / "elsewhere")
+    return build_shared(project, out="public", env={"PYTHONHASHSEED": "2", "SOURCE_DATE_EPOCH": None}).site
+
+
+@pytest.fixture(scope="session")
+def real_site_material(tmp_path_factory) -> Path:
+    """This repository's project built with ``search: material`` (Material's lunr index)."""
+    project = copy_real_project(tmp_path_factory.mktemp("real-material") / "project", search="material")
+    return build_shared(project).site
+
+
+@pytest.fixture(scope="session")
+def small_site(tmp_path_factory) -> Path:
+    """The small wiki of helpers.py (``SMALL_MKDOCS``) built once; its project is the parent."""
+    return build_shared(small_project(tmp_path_factory.mktemp("small") / "project")).site
+
+
+@pytest.fixture(scope="session")
+def repo_cli_builds(tmp_path_factory) -> tuple[Path, Path]:
+    """Two ``conceptwiki build --out`` runs over this repository itself (in git, so with its
+    real version history), with different hash seeds and SOURCE_DATE_EPOCH set."""
+    outs = []
+    for i, seed in enumerate(("3", "4")):
+        out = tmp_path_factory.mktemp("repo-cli") / f"out{i}"
+        r = run_cli("build", "--out", str(out), env={"PYTHONHASHSEED": seed, "SOURCE_DATE_EPOCH": "1700000000"})
+        assert r.returncode == 0, r.stderr
+        outs.append(out)
+    return outs[0], outs[1]
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -15,7 +15,7 @@ from conceptwiki.model.loader import load_wiki
 from conceptwiki.render.anchors import INTERNAL_ID_PREFIXES, AnchorIndex
 from conceptwiki.render.site import SiteBuilder
 
-from test_site_build import SMALL_BIB, run_build, write
+from helpers import SMALL_BIB, mkdocs_build, write
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -162,20 +162,20 @@ def test_strict_build_fails_on_a_missing_anchor(tmp_path: Path) -> None:
     write(project / "mkdocs.yml", MKDOCS)
     write(project / "docs" / "index.md", "# Home\n\nSee [[rich-concept#early-days]] and\n"
                                           "[[rich-concept#erly-days]].\n")
-    ok = run_build(project)
+    ok = mkdocs_build(project)
     assert "erly-days" in ok.stderr and ok.returncode != 0
     assert ("docs/index.md:4:1: error: wikilink '[[rich-concept#erly-days]]': the page of "
             "'rich-concept' (Rich concept) has no anchor '#erly-days'; did you mean '#early-days'") in ok.stderr
     write(project / "docs" / "index.md", "# Home\n\nSee [[rich-concept#early-days]].\n")
     (project / "concepts" / "plain-concept.yaml").write_text(
         PLAIN.replace("#a-heading-about-plain-concept_1", "#a-heading-about-plain-concepts"), encoding="utf-8")
-    broken = run_build(project)
+    broken = mkdocs_build(project)
     assert broken.returncode != 0
     assert "concepts/plain-concept.yaml:5:" in broken.stderr
     assert "has no anchor '#a-heading-about-plain-concepts'" in broken.stderr
     shutil.rmtree(project / "site", ignore_errors=True)
     (project / "concepts" / "plain-concept.yaml").write_text(PLAIN, encoding="utf-8")
-    good = run_build(project)
+    good = mkdocs_build(project)
     assert good.returncode == 0, good.stderr
     page = (project / "site" / "concepts" / "rich-concept" / "index.html").read_text(encoding="utf-8")
     assert 'id="early-days"' in page and 'id="a-heading-about-plain-concept_1"' in page

@@ -8,13 +8,11 @@ after a deliberate change with ``UPDATE_GOLDEN=1`` and review the diff.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from test_site_build import ROOT, run_build
+from helpers import mkdocs_build, run_cli
 
 from conceptwiki.bibtex import MAX_BIB_BYTES
 from conceptwiki.model.yamlsafe import MAX_BYTES
@@ -93,14 +91,8 @@ def bad(tmp_path_factory) -> Path:
     return bad_project(tmp_path_factory.mktemp("bad") / "project")
 
 
-def cw(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"))
-    return subprocess.run([sys.executable, "-m", "conceptwiki.cli", *args], cwd=cwd,
-                          capture_output=True, text=True, env=env, timeout=120)
-
-
 def test_check_reports_each_bad_file_with_its_location(bad: Path):
-    r = cw("check", cwd=bad)
+    r = run_cli("check", cwd=bad, timeout=120)
     assert r.returncode == 1
     assert "Traceback" not in r.stdout + r.stderr
     if os.environ.get("UPDATE_GOLDEN"):
@@ -118,7 +110,7 @@ def test_check_reports_each_bad_file_with_its_location(bad: Path):
 
 
 def test_strict_build_fails_with_the_same_errors(bad: Path):
-    r = run_build(bad)
+    r = mkdocs_build(bad)
     assert r.returncode != 0
     assert "Traceback" not in r.stderr
     for line in EXPECTED.read_text(encoding="utf-8").splitlines():

@@ -7,12 +7,10 @@ import datetime as _dt
 import json
 import random
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
+
+from helpers import ROOT, concept_slugs, soup
 
 from conceptwiki.render.brief import BriefBuilder, assemble, source_file, year_suffix
 from conceptwiki.citations.cite import linkify
@@ -21,8 +19,6 @@ from conceptwiki.model.loader import load_wiki
 from conceptwiki.render.site import SiteBuilder
 from conceptwiki.config import SiteConfig
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 DEFAULT = ["apa", "chicago-author-date", "harvard-cite-them-right", "oscola"]
 # Numeric (IEEE, Vancouver), author substitution (MLA "———"), notes (Chicago notes).
 MORE = ["ieee", "modern-language-association", "vancouver", "chicago-notes-bibliography"]
@@ -87,29 +83,10 @@ def test_source_files_are_safe_and_distinct():
 
 # -- a real build --------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    from test_site_build import run_build
+# ``real_site``: this repository's site, built once per run (conftest.py), with no warning.
 
-    dest = tmp_path_factory.mktemp("brief") / "project"
-    dest.mkdir()
-    import shutil
-
-    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    for folder in ("docs", "concepts", "bib"):
-        shutil.copytree(ROOT / folder, dest / folder)
-    result = run_build(dest)
-    assert result.returncode == 0, result.stderr
-    assert [l for l in result.stderr.splitlines() if l.startswith(("WARNING", "ERROR"))] == []
-    return dest / "site"
-
-
-def soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-def test_brief_page(built):
-    doc = soup(built / "brief" / "index.html")
+def test_brief_page(real_site):
+    doc = soup(real_site / "brief" / "index.html")
     assert doc.select_one("article h1").get_text(strip=True).rstrip("¶") == "Brief"
     nojs = doc.select_one(".cw-brief-nojs")
     assert "needs JavaScript" in nojs.get_text() and nojs.find("a", href="../concepts/")
@@ -125,10 +102,9 @@ def test_brief_page(built):
     assert doc.find("script", src="../assets/conceptwiki/brief.js")
 
 
-def test_concept_pages_have_hidden_buttons_and_their_data(built):
-    concepts = sorted(p.stem for p in (ROOT / "concepts").glob("*.yaml"))
-    for slug in concepts:
-        doc = soup(built / "concepts" / slug / "index.html")
+def test_concept_pages_have_hidden_buttons_and_their_data(real_site):
+    for slug in concept_slugs():
+        doc = soup(real_site / "concepts" / slug / "index.html")
         title = doc.select_one("article h1").get_text(strip=True)
         actions = doc.select_one(".cw-actions[data-cw-actions]")
         assert actions.has_attr("hidden"), slug  # shown by the script only
@@ -137,13 +113,13 @@ def test_concept_pages_have_hidden_buttons_and_their_data(built):
         assert toggle["aria-label"] == f"Add {title} to brief"
         assert actions.select_one("button.cw-print").get_text() == "Print / Save as PDF"
         assert actions.select_one("a.cw-brief-link")["href"] == "../../brief/"
-        data = json.loads((built / "cite" / f"{slug}.brief.json").read_text(encoding="utf-8"))
+        data = json.loads((real_site / "cite" / f"{slug}.brief.json").read_text(encoding="utf-8"))
         assert data["slug"] == slug and data["title"] == title and data["path"] == f"concepts/{slug}/"
         assert data["page"]["page"] is True and set(data["page"]["styles"]) == set(DEFAULT)
         refs = ([data["primary"]] if data["primary"] else []) + data["further"]
         assert refs, slug
         for ref in refs:
-            source = json.loads((built / "cite" / ref["file"]).read_text(encoding="utf-8"))
+            source = json.loads((real_site / "cite" / ref["file"]).read_text(encoding="utf-8"))
             assert source["id"] == ref["id"] and source["page"] is False
             assert set(source["styles"]) == set(DEFAULT)
             for parts in source["styles"].values():
@@ -151,18 +127,15 @@ def test_concept_pages_have_hidden_buttons_and_their_data(built):
                 assert isinstance(parts["sort"], list)
 
 
-def test_data_files_are_small(built):
-    sizes = [p.stat().st_size for p in (built / "cite").glob("*.brief.json")]
+def test_data_files_are_small(real_site):
+    sizes = [p.stat().st_size for p in (real_site / "cite").glob("*.brief.json")]
     assert sizes and max(sizes) < 16_000
-    sources = list((built / "cite" / "sources").glob("*.brief.json"))
+    sources = list((real_site / "cite" / "sources").glob("*.brief.json"))
     assert len(sources) == len({p.name for p in sources})
 
 
-def test_cli_build_writes_the_brief(tmp_path):
-    out = tmp_path / "out"
-    result = subprocess.run([str(BIN / "conceptwiki"), "build", "--out", str(out)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr
+def test_cli_build_writes_the_brief(repo_cli_builds):
+    out = repo_cli_builds[0]  # `conceptwiki build --out` of this repository (conftest.py)
     md = (out / "brief" / "index.md").read_text(encoding="utf-8")
     assert "cw-brief-nojs" in md and 'data-config="' in md
     data = json.loads((out / "cite" / "inner-alignment.brief.json").read_text(encoding="utf-8"))

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import SMALL_MKDOCS, mkdocs_build, site_files, small_project
 
 from conceptwiki.citations.cache import DiskCache
 from conceptwiki.citations.engine import CitationEngine, resolve_style_path
@@ -98,28 +99,23 @@ def test_an_unreadable_cache_is_ignored(tmp_path: Path):
 
 
 def test_builds_with_and_without_the_cache_are_the_same_bytes(tmp_path: Path, monkeypatch):
-    from test_prerendered import project
-    from test_site_build import SMALL_MKDOCS, run_build
-
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1704153600")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    root = project(tmp_path / "p", SMALL_MKDOCS.replace("  - search\n", ""))
+    root = small_project(tmp_path / "p", SMALL_MKDOCS.replace("  - search\n", ""))
     trees = []
     for _ in range(2):
-        result = run_build(root)
+        result = mkdocs_build(root)
         assert result.returncode == 0, result.stderr
-        site = root / "site"
-        trees.append({p.relative_to(site).as_posix(): p.read_bytes()
-                      for p in sorted(site.rglob("*")) if p.is_file() and "pagefind" not in p.parts})
+        trees.append(site_files(root / "site", skip_pagefind=True))
     files = list((tmp_path / "xdg" / "conceptwiki").iterdir())
     assert [f.suffix for f in files] == [".json"]
     assert json.loads(files[0].read_bytes())["entries"]  # plain data
     assert trees[0] == trees[1]
     # Switched off: nothing is written.
     shutil.rmtree(tmp_path / "xdg")
-    off = project(tmp_path / "q", SMALL_MKDOCS.replace("  - search\n", "").replace(
+    off = small_project(tmp_path / "q", SMALL_MKDOCS.replace("  - search\n", "").replace(
         "publisher: Test Publisher", "publisher: Test Publisher\n      cache: false"))
-    result = run_build(off)
+    result = mkdocs_build(off)
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "xdg").exists()
     site = off / "site"

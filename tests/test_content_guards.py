@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import os
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
+
+from helpers import run_cli
 
 from conceptwiki.config import PLUGIN_DEFAULTS, read_mkdocs_yml, site_config
 from conceptwiki.model.guards import count_words
@@ -79,14 +79,12 @@ def _project(tmp_path: Path, entries: dict[str, str], options: str = "") -> Path
     return root
 
 
-def cw(root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"))
-    return subprocess.run([sys.executable, "-m", "conceptwiki.cli", "--root", str(root), "check", *args],
-                          capture_output=True, text=True, env=env, timeout=300)
+def check(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return run_cli("--root", str(root), "check", *args)
 
 
 def _problems(root: Path, *args: str) -> tuple[int, list[dict]]:
-    r = cw(root, "--format", "json", *args)
+    r = check(root, "--format", "json", *args)
     assert "Traceback" not in r.stderr, r.stderr
     return r.returncode, json.loads(r.stdout or "[]")
 
@@ -169,7 +167,7 @@ def test_an_author_written_two_ways_warns_with_both_locations(tmp_path: Path) ->
 
 def test_the_text_output_shows_both_locations(tmp_path: Path) -> None:
     root = _project(tmp_path, {"a": _entry("A", "2026-12-07", _words(300))}, GUARDED)
-    r = cw(root)
+    r = check(root)
     assert r.returncode == 0
     assert ("bib/refs.bib:10:38: warning: author 'Olah, Christopher' is written 'Olah, Chris' at "
             "bib/refs.bib:3:14") in r.stdout

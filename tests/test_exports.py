@@ -11,11 +11,11 @@ import json
 import re
 from pathlib import Path
 
-import bibtexparser
-import pybtex.database
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+
+from helpers import norm, read_bibtexparser, read_pybtex
 
 from conceptwiki.bibtex import decode_latex, load_bib_files, load_bib_string, parse_names
 from conceptwiki.citations.exports import (
@@ -30,37 +30,9 @@ from conceptwiki.citations.exports import (
 GOLDEN = Path(__file__).parent / "golden" / "bib"
 
 
-def norm(text: str) -> str:
-    """Whitespace normalised: the only difference a round trip may make to text."""
-    return " ".join(str(text).split())
-
-
 # ---------------------------------------------------------------------------------------
-# Reading back
+# Reading back (norm, read_bibtexparser, read_pybtex: tests/helpers.py)
 # ---------------------------------------------------------------------------------------
-
-
-def read_bibtexparser(text: str) -> dict:
-    lib = bibtexparser.parse_string(text, parse_stack=[])
-    assert not lib.failed_blocks, [b.error for b in lib.failed_blocks]
-    assert len(lib.entries) == 1, text
-    entry = lib.entries[0]
-    fields = {}
-    for f in entry.fields:
-        v = f.value
-        if v.startswith("{") and v.endswith("}"):
-            v = v[1:-1]
-        fields[f.key.lower()] = v
-    return {"key": entry.key, "type": entry.entry_type, "fields": fields}
-
-
-def read_pybtex(text: str) -> dict:
-    data = pybtex.database.parse_string(text, "bibtex")
-    assert len(data.entries) == 1
-    (key, entry), = data.entries.items()
-    fields = {k.lower(): v for k, v in entry.fields.items()}
-    persons = {role.lower(): list(people) for role, people in entry.persons.items()}
-    return {"key": key, "type": entry.type, "fields": fields, "persons": persons}
 
 
 def pybtex_name(person) -> dict:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
+
+from helpers import commit, git
 
 from conceptwiki.bibtex import load_bib_files, load_bib_string
 from conceptwiki.history.fingerprint import (SHORT, canonical_json, canonical_source, cited_keys, fingerprint,
@@ -121,15 +121,6 @@ def test_revision_url():
 # -- history from git -----------------------------------------------------------------------------
 
 
-def git(cwd: Path, *args: str, date: str = "2026-01-02T10:00:00+00:00") -> str:
-    env = dict(os.environ, GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date, GIT_AUTHOR_NAME="T",
-               GIT_AUTHOR_EMAIL="t@example.org", GIT_COMMITTER_NAME="T",
-               GIT_COMMITTER_EMAIL="t@example.org", GIT_CONFIG_GLOBAL=os.devnull,
-               GIT_CONFIG_NOSYSTEM="1")
-    out = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True)
-    return out.stdout.strip()
-
-
 OTHER = """title: Other concept
 kind: risk
 status:
@@ -139,12 +130,6 @@ sources:
   primary: uncited2022
 created: 2026-01-02
 """
-
-
-def commit(repo: Path, message: str, date: str) -> str:
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", message, date=date)
-    return git(repo, "rev-parse", "HEAD")
 
 
 @pytest.fixture

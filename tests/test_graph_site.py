@@ -1,48 +1,17 @@
-"""The graph on a real site: concept maps on concept pages and the whole-wiki graph page, built
-with MkDocs in a temporary folder and read with an HTML parser. In a browser:
+"""The graph on a real site: concept maps on concept pages and the whole-wiki graph page, on
+this repository's site (built once per run with MkDocs, conftest.py) read with an HTML parser. In a browser:
 tests/browser/test_graph_browser.py."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-import yaml
-from bs4 import BeautifulSoup
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+from helpers import real_entries as entries
+from helpers import soup
 
 pytestmark = pytest.mark.slow
-
-
-def soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-def entries() -> dict[str, dict]:
-    return {p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))
-            for p in sorted((ROOT / "concepts").glob("*.yaml"))}
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    dest = tmp_path_factory.mktemp("graph-site") / "project"
-    dest.mkdir()
-    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    for folder in ("docs", "concepts", "bib"):
-        shutil.copytree(ROOT / folder, dest / folder)
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"), NO_MKDOCS_2_WARNING="1")
-    result = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "-d", "site"], cwd=dest,
-                            capture_output=True, text=True, env=env, timeout=600)
-    assert result.returncode == 0, result.stderr
-    bad = [l for l in result.stderr.splitlines() if l.startswith(("WARNING", "ERROR"))]
-    assert bad == []
-    return dest / "site"
 
 
 def resolve(page: Path, href: str) -> Path:
@@ -50,10 +19,10 @@ def resolve(page: Path, href: str) -> Path:
     return target / "index.html" if target.is_dir() else target
 
 
-def test_concept_page_shows_its_neighbourhood(site: Path):
+def test_concept_page_shows_its_neighbourhood(real_site: Path):
     data = entries()
     slug = "mesa-optimization"
-    page = site / "concepts" / slug / "index.html"
+    page = real_site / "concepts" / slug / "index.html"
     doc = soup(page)
     assert doc.select_one("article h2#concept-map") is not None
     figure = doc.select_one("article figure.cw-graph--concept")
@@ -70,7 +39,7 @@ def test_concept_page_shows_its_neighbourhood(site: Path):
     for a in nodes:
         target = resolve(page, a["xlink:href"])
         assert target.is_file(), a["xlink:href"]
-        assert target.parent.parent == (site / "concepts").resolve()
+        assert target.parent.parent == (real_site / "concepts").resolve()
         titles[target.parent.name] = a.find("title").get_text()
     for s, t in titles.items():
         assert t.startswith(data[s]["title"] + " ("), (s, t)
@@ -107,20 +76,20 @@ def test_concept_page_shows_its_neighbourhood(site: Path):
     assert {a["href"] for a in listing.select("a")} == hrefs - {centre[0]["xlink:href"]}
 
 
-def test_every_connected_concept_has_a_map(site: Path):
+def test_every_connected_concept_has_a_map(real_site: Path):
     data = entries()
     for slug in data:
-        doc = soup(site / "concepts" / slug / "index.html")
+        doc = soup(real_site / "concepts" / slug / "index.html")
         assert doc.select_one("figure.cw-graph--concept svg") is not None, slug
 
 
-def test_graph_page_in_nav_with_filters_and_full_list(site: Path):
+def test_graph_page_in_nav_with_filters_and_full_list(real_site: Path):
     data = entries()
-    page = site / "graph" / "index.html"
+    page = real_site / "graph" / "index.html"
     doc = soup(page)
     nav = [a.get_text(strip=True) for a in doc.select("nav.md-nav--primary a")]
     assert "Graph" in nav
-    home_nav = [a.get_text(strip=True) for a in soup(site / "index.html").select("nav.md-nav--primary a")]
+    home_nav = [a.get_text(strip=True) for a in soup(real_site / "index.html").select("nav.md-nav--primary a")]
     assert "Graph" in home_nav
     form = doc.select_one("form[data-cw-graph-filter]")
     assert form is not None and form.has_attr("hidden")     # shown by graph.js only
@@ -151,34 +120,29 @@ def test_graph_page_in_nav_with_filters_and_full_list(site: Path):
     css = [l.get("href", "") for l in doc.select("link[rel=stylesheet]")]
     assert any(s.endswith("assets/conceptwiki/graph.js") for s in scripts)
     assert any(h.endswith("assets/conceptwiki/graph.css") for h in css)
-    assert (site / "assets" / "conceptwiki" / "graph.js").is_file()
-    assert (site / "assets" / "conceptwiki" / "graph.css").is_file()
+    assert (real_site / "assets" / "conceptwiki" / "graph.js").is_file()
+    assert (real_site / "assets" / "conceptwiki" / "graph.css").is_file()
 
 
-def test_graph_is_not_in_the_search_index(site: Path):
+def test_graph_is_not_in_the_search_index(real_site: Path, real_site_material: Path):
     import json
 
     # Pagefind (the default search) skips what is marked data-pagefind-ignore; Material's lunr
     # (search: material) what is marked data-search-exclude.
-    for page in [site / "concepts" / "mesa-optimization" / "index.html", site / "graph" / "index.html"]:
+    for page in [real_site / "concepts" / "mesa-optimization" / "index.html", real_site / "graph" / "index.html"]:
         for fig in soup(page).select("figure.cw-graph, .cw-graph-list"):
             assert fig.get("data-pagefind-ignore") == "all" and fig.has_attr("data-search-exclude")
-    lunr = site / "search" / "search_index.json"
-    if lunr.exists():
-        for doc in json.loads(lunr.read_text(encoding="utf-8"))["docs"]:
-            assert "Concept map of" not in doc["text"]
-            assert "The concept map as a list" not in doc["text"]
+    assert (real_site_material / "search" / "search_index.json").exists()
+    for site in (real_site, real_site_material):
+        lunr = site / "search" / "search_index.json"
+        if lunr.exists():
+            for doc in json.loads(lunr.read_text(encoding="utf-8"))["docs"]:
+                assert "Concept map of" not in doc["text"]
+                assert "The concept map as a list" not in doc["text"]
 
 
-def test_cli_build_writes_the_graph_page_with_the_same_bytes_every_time(tmp_path: Path):
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"), SOURCE_DATE_EPOCH="1767225600")
-    outs = []
-    for name in ("one", "two"):
-        out = tmp_path / name
-        result = subprocess.run([str(BIN / "conceptwiki"), "--root", str(ROOT), "build", "--out",
-                                 str(out)], capture_output=True, text=True, env=env, timeout=600)
-        assert result.returncode == 0, result.stderr
-        outs.append(out)
+def test_cli_build_writes_the_graph_page_with_the_same_bytes_every_time(repo_cli_builds):
+    outs = repo_cli_builds  # two `conceptwiki build --out` runs of this repository (conftest.py)
     md = (outs[0] / "graph" / "index.md").read_text(encoding="utf-8")
     assert "<svg" in md and "data-cw-graph-filter" in md
     assert 'class="cw-graph cw-graph--concept"' in (outs[0] / "concepts" / "mesa-optimization.md").read_text()

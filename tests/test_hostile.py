@@ -19,7 +19,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from hostile_check import REPORT_KEY, check_site
-from test_site_build import run_build, write
+from helpers import mkdocs_build, write
 
 from conceptwiki.model.links import normalize
 from conceptwiki.model.loader import load_wiki
@@ -152,7 +152,7 @@ def hostile_site(tmp_path_factory) -> tuple[Path, dict]:
     # A payload in a wikilink's #anchor names no section of the page: that is an error
     # (render/anchors.py), which stops a strict build. The build goes on without --strict so
     # that the page holding the link is still checked; nothing else may be reported.
-    result = run_build(dest, "--no-strict")
+    result = mkdocs_build(dest, "--no-strict")
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     bad = [l for l in result.stderr.splitlines() if l.startswith(("WARNING", "ERROR"))

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
-from bs4 import BeautifulSoup
 
-from test_site_build import OTHER_ENTRY, SMALL_BIB, SMALL_ENTRY, SMALL_MKDOCS, ROOT, run_build, write
-from test_cli import cw
+from helpers import (BIN, ROOT, SMALL_MKDOCS, assert_clean_build, build_site, copy_real_project, mkdocs_build,
+                     run_cli, small_project, soup, write)
 
 GUIDE = """---
 title: A reading guide
@@ -28,10 +26,6 @@ Written as code, `[[not-a-concept]]` stays as it is.
 """
 
 
-def soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
 def _resolves(page: Path, href: str) -> bool:
     target = (page.parent / href.split("#")[0]).resolve()
     if target.is_dir():
@@ -40,25 +34,19 @@ def _resolves(page: Path, href: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    dest = tmp_path_factory.mktemp("links") / "project"
-    dest.mkdir()
-    for folder in ("docs", "concepts", "bib"):
-        shutil.copytree(ROOT / folder, dest / folder)
+def guide_site(tmp_path_factory) -> Path:
+    """This repository's project with one more hand-written page (GUIDE, in the nav), built
+    with no unexpected warning."""
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     assert "  - About: about.md\n" in config
-    write(dest / "mkdocs.yml", config.replace("  - About: about.md\n",
-                                              "  - About: about.md\n  - Reading: guides/reading.md\n"))
+    dest = copy_real_project(tmp_path_factory.mktemp("links") / "project", mkdocs_yml=config.replace(
+        "  - About: about.md\n", "  - About: about.md\n  - Reading: guides/reading.md\n"))
     write(dest / "docs" / "guides" / "reading.md", GUIDE)
-    result = run_build(dest)
-    assert result.returncode == 0, result.stderr
-    bad = [l for l in result.stderr.splitlines() if l.startswith(("WARNING", "ERROR"))]
-    assert bad == []
-    return dest / "site"
+    return build_site(dest)
 
 
-def test_docs_page_wikilinks_resolve(site: Path):
-    page = site / "guides" / "reading" / "index.html"
+def test_docs_page_wikilinks_resolve(guide_site: Path):
+    page = guide_site / "guides" / "reading" / "index.html"
     art = soup(page).select_one("article")
     links = [(a["href"], a.get_text()) for a in art.select("a.cw-wikilink")]
     assert links == [
@@ -73,13 +61,13 @@ def test_docs_page_wikilinks_resolve(site: Path):
     assert [c.get_text() for c in art.select("code")] == ["[[not-a-concept]]"]
     assert "[[" not in art.get_text().replace("[[not-a-concept]]", "")
     # The anchor exists on the target page.
-    target = soup(site / "concepts" / "mesa-optimization" / "index.html")
+    target = soup(guide_site / "concepts" / "mesa-optimization" / "index.html")
     assert target.select_one("#key-points") is not None
 
 
-def test_real_docs_pages_use_wikilinks(site: Path):
+def test_real_docs_pages_use_wikilinks(guide_site: Path):
     for name in ("index.html", "about/index.html"):
-        page = site / name
+        page = guide_site / name
         links = soup(page).select("article a.cw-wikilink")
         assert links, name
         for a in links:
@@ -87,8 +75,8 @@ def test_real_docs_pages_use_wikilinks(site: Path):
         assert not soup(page).select("article .cw-broken-link")
 
 
-def test_docs_pages_are_backlinks_grouped_as_guides(site: Path):
-    doc = soup(site / "concepts" / "mesa-optimization" / "index.html")
+def test_docs_pages_are_backlinks_grouped_as_guides(guide_site: Path):
+    doc = soup(guide_site / "concepts" / "mesa-optimization" / "index.html")
     items = doc.select("ul.cw-backlinks > li")
     guides = [(li.a.get_text(), li.a["href"]) for li in items
               if li.select_one(".cw-kind--guide") is not None]
@@ -101,15 +89,15 @@ def test_docs_pages_are_backlinks_grouped_as_guides(site: Path):
     assert "2 guides" in summary
     # Counts in the summary add up to the listed cards.
     assert sum(int(n) for n in re.findall(r"(\d+) ", summary)) == len(items)
-    inner = soup(site / "concepts" / "inner-alignment" / "index.html")
+    inner = soup(guide_site / "concepts" / "inner-alignment" / "index.html")
     inner_guides = [li.a.get_text() for li in inner.select("ul.cw-backlinks > li")
                     if li.select_one(".cw-kind--guide") is not None]
     assert inner_guides == ["A reading guide", "About this wiki", "AI Safety Concept Wiki"]
     assert "3 guides" in inner.select_one(".cw-backlinks-summary").get_text()
 
 
-def test_preview_data_for_real_concepts(site: Path):
-    data = json.loads((site / "assets" / "conceptwiki" / "previews.json").read_text(encoding="utf-8"))
+def test_preview_data_for_real_concepts(guide_site: Path):
+    data = json.loads((guide_site / "assets" / "conceptwiki" / "previews.json").read_text(encoding="utf-8"))
     assert data["version"] == 1
     slugs = sorted(p.stem for p in (ROOT / "concepts").glob("*.yaml"))
     assert sorted(data["concepts"]) == slugs
@@ -122,40 +110,33 @@ def test_preview_data_for_real_concepts(site: Path):
     assert data["kinds"]["failure-mode"] == "failure mode"
     # Script and style are on every page, including hand-written ones; no other site is used.
     for page in ("index.html", "guides/reading/index.html", "concepts/inner-alignment/index.html"):
-        doc = soup(site / page)
+        doc = soup(guide_site / page)
         scripts = [s["src"] for s in doc.select("script[src]")]
         assert any(s.endswith("assets/conceptwiki/preview.js") for s in scripts), page
         assert any(l["href"].endswith("assets/conceptwiki/preview.css")
                    for l in doc.select('link[rel="stylesheet"]')), page
-    js = (site / "assets" / "conceptwiki" / "preview.js").read_text(encoding="utf-8")
+    js = (guide_site / "assets" / "conceptwiki" / "preview.js").read_text(encoding="utf-8")
     assert "innerHTML" not in js and "http" not in js.replace("https://", "").split("*/", 1)[1]
 
 
 def test_dead_link_in_docs_page_fails_strict_build_with_location(tmp_path: Path):
-    write(tmp_path / "mkdocs.yml", SMALL_MKDOCS)
-    write(tmp_path / "docs" / "index.md", "# Home\n\nSee [[other-concept]] and\n  [[exampel-concept|the example]].\n")
-    write(tmp_path / "bib" / "main.bib", SMALL_BIB)
-    write(tmp_path / "concepts" / "example-concept.yaml", SMALL_ENTRY)
-    write(tmp_path / "concepts" / "other-concept.yaml", OTHER_ENTRY)
-    result = run_build(tmp_path)
+    small_project(tmp_path, home="# Home\n\nSee [[other-concept]] and\n  [[exampel-concept|the example]].\n")
+    result = mkdocs_build(tmp_path)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     message = ("docs/index.md:4:3: error: wikilink '[[exampel-concept|the example]]' points to no "
                "concept; did you mean 'example-concept'?")
     assert message in result.stderr
-    check = cw("--root", str(tmp_path), "check")
+    check = run_cli("--root", str(tmp_path), "check")
     assert check.returncode == 1 and check.stdout.strip() == message
-    out = cw("--root", str(tmp_path), "build", "--out", str(tmp_path / "out"))
+    out = run_cli("--root", str(tmp_path), "build", "--out", str(tmp_path / "out"))
     assert out.returncode == 1 and message in out.stderr
 
 
 def test_build_out_writes_docs_pages_with_links_resolved(tmp_path: Path):
-    write(tmp_path / "mkdocs.yml", SMALL_MKDOCS.replace("site_name:", "docs_dir: pages\nsite_name:"))
-    write(tmp_path / "pages" / "index.md", "---\ntitle: Start\n---\n# Home\n\nSee [[Other Concept]].\n")
-    write(tmp_path / "bib" / "main.bib", SMALL_BIB)
-    write(tmp_path / "concepts" / "example-concept.yaml", SMALL_ENTRY)
-    write(tmp_path / "concepts" / "other-concept.yaml", OTHER_ENTRY)
-    r = cw("--root", str(tmp_path), "build", "--out", str(tmp_path / "out"))
+    small_project(tmp_path, SMALL_MKDOCS.replace("site_name:", "docs_dir: pages\nsite_name:"), docs_dir="pages",
+                  home="---\ntitle: Start\n---\n# Home\n\nSee [[Other Concept]].\n")
+    r = run_cli("--root", str(tmp_path), "build", "--out", str(tmp_path / "out"))
     assert r.returncode == 0, r.stderr
     text = (tmp_path / "out" / "index.md").read_text(encoding="utf-8")
     assert text.startswith("---\ntitle: Start\n---\n")
@@ -166,18 +147,11 @@ def test_build_out_writes_docs_pages_with_links_resolved(tmp_path: Path):
 
 
 def test_properdocs_resolves_docs_page_wikilinks(tmp_path: Path):
-    from test_site_build import BIN
-
     if not (BIN / "properdocs").exists():
         pytest.skip("properdocs is not installed")
-    write(tmp_path / "mkdocs.yml", SMALL_MKDOCS)
-    write(tmp_path / "docs" / "index.md", "# Home\n\nSee [[Other Concept|the other one]].\n")
-    write(tmp_path / "bib" / "main.bib", SMALL_BIB)
-    write(tmp_path / "concepts" / "example-concept.yaml", SMALL_ENTRY)
-    write(tmp_path / "concepts" / "other-concept.yaml", OTHER_ENTRY)
-    result = run_build(tmp_path, tool="properdocs")
-    assert result.returncode == 0, result.stderr
-    assert [l for l in result.stderr.splitlines() if l.startswith(("WARNING", "ERROR"))] == []
+    small_project(tmp_path, home="# Home\n\nSee [[Other Concept|the other one]].\n")
+    result = mkdocs_build(tmp_path, tool="properdocs")
+    assert_clean_build(result)
     link = soup(tmp_path / "site" / "index.html").select_one("article a.cw-wikilink")
     assert (link["href"], link.get_text()) == ("concepts/other-concept/", "the other one")
     other = soup(tmp_path / "site" / "concepts" / "other-concept" / "index.html")

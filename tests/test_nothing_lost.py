@@ -3,15 +3,12 @@ them atomically, so an interruption leaves the old file (or no file), never half
 
 from __future__ import annotations
 
-import hashlib
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from test_site_build import ROOT, run_build
+from helpers import SOURCES, run_cli, source_tree_hash
 
 from conceptwiki import files
 
@@ -19,52 +16,37 @@ from conceptwiki import files
 from conceptwiki.authoring.fmt import fmt_paths
 from conceptwiki.authoring.new import new_entry
 
-SOURCES = ("concepts", "bib", "docs", "mkdocs.yml")
 
-
-def tree_hash(root: Path) -> dict[str, str]:
-    """Every file and folder under the source folders: path -> sha256 of content and mode."""
-    out: dict[str, str] = {}
-    for name in SOURCES:
-        top = root / name
-        items = [top] + (sorted(top.rglob("*")) if top.is_dir() else [])
-        for p in items:
-            rel = p.relative_to(root).as_posix()
-            st = p.lstat()
-            data = p.read_bytes() if p.is_file() else b"<dir>"
-            out[rel] = hashlib.sha256(data + oct(st.st_mode).encode()).hexdigest()
-    return out
-
-
-def cw(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"))
-    return subprocess.run([sys.executable, "-m", "conceptwiki.cli", *args], cwd=cwd,
-                          capture_output=True, text=True, env=env, timeout=300)
-
-
-def test_builds_and_checks_never_write_into_the_sources(project):
-    root = project()
-    before = tree_hash(root)
+def test_mkdocs_build_never_writes_into_the_sources(real_build):
+    """The real project's MkDocs build (made once per run, conftest.py): its sources are as
+    they were before it, and only site/ is new."""
+    root = real_build.project
+    before = real_build.sources_before
     assert len(before) > 30
-    r = run_build(root)
-    assert r.returncode == 0, r.stderr
-    assert tree_hash(root) == before
+    assert source_tree_hash(root) == before
+    assert sorted(p.name for p in root.iterdir()) == sorted([*SOURCES, "site"])
+
+
+def test_builds_and_checks_never_write_into_the_sources(real_project_copy: Path):
+    root = real_project_copy
+    before = source_tree_hash(root)
+    assert len(before) > 30
     for args in (("check",), ("build", "--out", "out"), ("fmt", "--check"), ("schema",)):
-        r = cw(*args, cwd=root)
+        r = run_cli(*args, cwd=root)
         assert r.returncode == 0, (args, r.stderr)
-        assert tree_hash(root) == before, args
+        assert source_tree_hash(root) == before, args
     assert (root / "out" / "concepts" / "index.md").is_file()
-    # only site/ and out/ are new
-    assert sorted(p.name for p in root.iterdir()) == sorted([*SOURCES, "site", "out"])
+    # only out/ is new (site/: the test above)
+    assert sorted(p.name for p in root.iterdir()) == sorted([*SOURCES, "out"])
 
 
 @pytest.mark.parametrize("out", ["concepts", "concepts/sub", "bib", "docs", "docs/x/.."])
-def test_build_refuses_to_write_into_a_source_folder(project, out: str):
-    root = project()
-    before = tree_hash(root)
-    r = cw("build", "--out", out, cwd=root)
+def test_build_refuses_to_write_into_a_source_folder(real_project_copy: Path, out: str):
+    root = real_project_copy
+    before = source_tree_hash(root)
+    r = run_cli("build", "--out", out, cwd=root)
     assert r.returncode == 2 and "inside a source folder" in r.stderr
-    assert tree_hash(root) == before
+    assert source_tree_hash(root) == before
 
 
 # -- atomic writes ----------------------------------------------------------------------

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers import SMALL_MKDOCS, mkdocs_build, site_files, small_project
+
 from conceptwiki.pipeline.parallel import PageRenderer, default_workers
 from conceptwiki.render.pages import Heading, HtmlBody, Page
 
@@ -133,33 +135,21 @@ def test_default_workers_leaves_a_cpu_for_mkdocs():
 # -- whole sites ---------------------------------------------------------------------------
 
 def test_site_is_the_same_bytes_with_and_without_workers(tmp_path: Path):
-    from test_prerendered import project
-    from test_site_build import SMALL_MKDOCS, run_build
-
     trees = []
     for workers in (0, 2):
-        root = project(tmp_path / f"w{workers}", SMALL_MKDOCS.replace(
+        root = small_project(tmp_path / f"w{workers}", SMALL_MKDOCS.replace(
             "publisher: Test Publisher", f"publisher: Test Publisher\n      workers: {workers}"))
-        os.environ["SOURCE_DATE_EPOCH"] = "1704153600"
-        try:
-            result = run_build(root)
-        finally:
-            del os.environ["SOURCE_DATE_EPOCH"]
+        result = mkdocs_build(root, env={"SOURCE_DATE_EPOCH": "1704153600"})
         assert result.returncode == 0, result.stderr
-        site = root / "site"
-        trees.append({p.relative_to(site).as_posix(): p.read_bytes()
-                      for p in sorted(site.rglob("*")) if p.is_file() and "pagefind" not in p.parts})
+        trees.append(site_files(root / "site", skip_pagefind=True))
     assert trees[0].keys() == trees[1].keys()
     assert [k for k in trees[0] if trees[0][k] != trees[1][k]] == []
 
 
 def test_a_bad_workers_option_is_a_clear_error(tmp_path: Path):
-    from test_prerendered import project
-    from test_site_build import SMALL_MKDOCS, run_build
-
-    root = project(tmp_path, SMALL_MKDOCS.replace(
+    root = small_project(tmp_path, SMALL_MKDOCS.replace(
         "publisher: Test Publisher", "publisher: Test Publisher\n      workers: many"))
-    result = run_build(root)
+    result = mkdocs_build(root)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "plugins.conceptwiki.workers: 'many' is neither 'auto' nor a number" in result.stderr
 

@@ -5,83 +5,19 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import bibtexparser
 import pytest
 from bs4 import BeautifulSoup
 
-from test_site_build import OTHER_ENTRY, SMALL_BIB, run_build, soup, write
-
-ROOT = Path(__file__).resolve().parent.parent
-
-MKDOCS = """site_name: Test wiki
-site_url: https://example.org/wiki/
-repo_url: https://github.com/example/wiki
-theme:
-  name: material
-nav:
-  - Home: index.md
-  - Concepts: concepts/index.md
-plugins:
-  - search
-  - conceptwiki:
-      publisher: Test Publisher
-      styles: [apa, chicago-author-date, oscola, chicago-notes-bibliography]
-validation:
-  anchors: warn
-"""
-
-ENTRY = """title: Example concept
-kind: concept
-status:
-  level: established
-summary: An example that links to [[other-concept]].
-details: |
-  The first paragraph says one thing.
-
-  The second paragraph says another.
-
-  - A listed claim.
-  - Another listed claim.
-
-  ### A heading
-
-  The last paragraph, after [[other-concept|a link]].
-key_points:
-  - One point.
-  - Another point.
-related: [other-concept]
-sources:
-  primary: smith2020example
-created: 2026-01-02
-"""
-
-
-def git(cwd: Path, *args: str, date: str) -> str:
-    env = dict(os.environ, GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date, GIT_AUTHOR_NAME="T",
-               GIT_AUTHOR_EMAIL="t@example.org", GIT_COMMITTER_NAME="T",
-               GIT_COMMITTER_EMAIL="t@example.org", GIT_CONFIG_GLOBAL=os.devnull,
-               GIT_CONFIG_NOSYSTEM="1")
-    return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          check=True).stdout.strip()
-
-
-def commit(root: Path, message: str, date: str) -> str:
-    git(root, "add", "-A", date=date)
-    git(root, "commit", "-q", "-m", message, date=date)
-    return git(root, "rev-parse", "HEAD", date=date)
+from helpers import PINPOINT_ENTRY as ENTRY
+from helpers import build_site, commit, git, mkdocs_build, pinpoint_project, run_cli, soup, write
 
 
 def build(root: Path) -> BeautifulSoup:
-    result = run_build(root)
-    assert result.returncode == 0, result.stderr
-    bad = [l for l in result.stderr.splitlines() if l.startswith(("WARNING", "ERROR"))]
-    assert bad == []
+    build_site(root)
     return soup(root / "site" / "concepts" / "example-concept" / "index.html")
 
 
@@ -97,12 +33,7 @@ def passages(doc: BeautifulSoup) -> dict[str, str]:
 
 @pytest.fixture
 def site_repo(tmp_path: Path) -> Path:
-    root = tmp_path / "wiki"
-    write(root / "mkdocs.yml", MKDOCS)
-    write(root / "docs" / "index.md", "# Home\n")
-    write(root / "bib" / "main.bib", SMALL_BIB)
-    write(root / "concepts" / "example-concept.yaml", ENTRY)
-    write(root / "concepts" / "other-concept.yaml", OTHER_ENTRY)
+    root = pinpoint_project(tmp_path / "wiki")
     write(root / ".gitignore", "site/\n")
     git(root, "init", "-q", "-b", "main", date="2026-01-02T10:00:00+00:00")
     return root
@@ -207,9 +138,7 @@ def test_cli_build_writes_the_same_anchors_and_records(site_repo: Path, tmp_path
     commit(site_repo, "first", "2026-01-02T10:00:00+00:00")
     doc = build(site_repo)
     out = tmp_path / "out"
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"))
-    result = subprocess.run([sys.executable, "-m", "conceptwiki.cli", "--root", str(site_repo), "build",
-                             "--out", str(out)], capture_output=True, text=True, env=env)
+    result = run_cli("--root", str(site_repo), "build", "--out", str(out))
     assert result.returncode == 0, result.stderr
     md = (out / "concepts" / "example-concept.md").read_text()
     for el in doc.select(".cw-passage"):
@@ -224,7 +153,7 @@ def test_shallow_clone_builds_with_one_note(site_repo: Path, tmp_path: Path):
     head = commit(site_repo, "second", "2026-02-03T10:00:00+00:00")
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{site_repo}", str(clone), date="2026-02-03T10:00:00+00:00")
-    result = run_build(clone)
+    result = mkdocs_build(clone)
     assert result.returncode == 0, result.stderr
     assert result.stderr.count("shallow git clone: version records hold only") == 1
     record = json.loads((clone / "site" / "cite" / "example-concept.versions.json").read_text())

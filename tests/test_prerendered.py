@@ -8,24 +8,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_site_build import OTHER_ENTRY, SMALL_BIB, SMALL_ENTRY, SMALL_MKDOCS, run_build, soup, write
+from helpers import (SMALL_ENTRY, SMALL_MKDOCS, html_soup, mkdocs_build, problem_lines, small_builder,
+                     small_project, soup, write)
 
 from conceptwiki.config import HeadingLinks
 
 from conceptwiki.render.pages import Page
 
 
-def project(tmp_path: Path, mkdocs: str = SMALL_MKDOCS) -> Path:
-    write(tmp_path / "mkdocs.yml", mkdocs)
-    write(tmp_path / "docs" / "index.md", "# Home\n")
-    write(tmp_path / "bib" / "main.bib", SMALL_BIB)
-    write(tmp_path / "concepts" / "example-concept.yaml", SMALL_ENTRY)
-    write(tmp_path / "concepts" / "other-concept.yaml", OTHER_ENTRY)
-    return tmp_path
-
-
 def warnings(result) -> list[str]:
-    return [l for l in result.stderr.splitlines() if l.startswith(("WARNING", "ERROR"))]
+    return problem_lines(result)
 
 
 def page(root: Path, slug: str):
@@ -33,8 +25,8 @@ def page(root: Path, slug: str):
 
 
 def test_headings_and_table_of_contents(tmp_path: Path):
-    root = project(tmp_path, SMALL_MKDOCS + "markdown_extensions:\n  - toc:\n      permalink: true\n")
-    result = run_build(root)
+    root = small_project(tmp_path, SMALL_MKDOCS + "markdown_extensions:\n  - toc:\n      permalink: true\n")
+    result = mkdocs_build(root)
     assert result.returncode == 0, result.stderr
     assert warnings(result) == []
     doc = page(root, "example-concept")
@@ -58,31 +50,29 @@ def test_headings_and_table_of_contents(tmp_path: Path):
 
 
 def test_permalink_options_are_followed(tmp_path: Path):
-    root = project(tmp_path, SMALL_MKDOCS + (
+    root = small_project(tmp_path, SMALL_MKDOCS + (
         "markdown_extensions:\n  - toc:\n      permalink: '#'\n"
         "      permalink_title: Link to this section\n      permalink_class: my-anchor\n"))
-    result = run_build(root)
+    result = mkdocs_build(root)
     assert result.returncode == 0, result.stderr
     h2 = page(root, "example-concept").select_one("article h2#references")
     link = h2.select_one("a.my-anchor")
     assert link.get_text() == "#" and link["title"] == "Link to this section"
 
 
-def test_no_permalinks_unless_configured(tmp_path: Path):
-    root = project(tmp_path)
-    result = run_build(root)
-    assert result.returncode == 0, result.stderr
+def test_no_permalinks_unless_configured(small_site: Path):
+    root = small_site.parent  # the small wiki as SMALL_MKDOCS configures it: no toc options
     h2 = page(root, "example-concept").select_one("article h2#references")
     assert h2.select_one("a") is None and h2.get_text() == "References"
 
 
 def test_links_to_anchors_of_concept_pages_are_checked(tmp_path: Path):
-    root = project(tmp_path, SMALL_MKDOCS + "validation:\n  anchors: warn\n")
+    root = small_project(tmp_path, SMALL_MKDOCS + "validation:\n  anchors: warn\n")
     write(root / "docs" / "index.md",
           "# Home\n\nSee [the sources](concepts/example-concept.md#references), "
           "[a reference](concepts/example-concept.md#ref-smith2020example) and "
           "[nothing](concepts/example-concept.md#no-such-section).\n")
-    result = run_build(root)
+    result = mkdocs_build(root)
     bad = warnings(result)
     assert len(bad) == 1, result.stderr
     assert "no-such-section" in bad[0] and "index.md" in bad[0]
@@ -90,13 +80,13 @@ def test_links_to_anchors_of_concept_pages_are_checked(tmp_path: Path):
 
 
 def test_a_sites_own_markdown_template_is_still_used(tmp_path: Path):
-    root = project(tmp_path, SMALL_MKDOCS.replace(
+    root = small_project(tmp_path, SMALL_MKDOCS.replace(
         "publisher: Test Publisher", "publisher: Test Publisher\n      templates_dir: overrides"))
     write(root / "overrides" / "concept.md.j2",
           "---\ntitle: {{ concept.title | front_matter | safe }}\n"
           "description: {{ summary_text | front_matter | safe }}\n---\n\n"
           "# {{ concept.title }}\n\n## Overview\n\n<div class=\"mine\">\n{{ summary }}\n</div>\n")
-    result = run_build(root)
+    result = mkdocs_build(root)
     assert result.returncode == 0, result.stderr
     doc = page(root, "example-concept")
     assert doc.select_one("article h2#overview") is not None
@@ -129,31 +119,36 @@ def test_cli_page_markdown_is_front_matter_and_body():
 
 def test_a_summary_rendered_once_links_right_from_every_folder(tmp_path: Path):
     """Summaries are rendered once and their wikilinks made relative to each page's folder:
-    concept pages, the index, tag pages, with and without directory URLs."""
+    concept pages, the index, tag pages, with and without directory URLs.
+
+    In-process: the pages as ``SiteBuilder`` renders them are what the plugin hands MkDocs
+    (pre-rendered bodies, written as they are); the real builds check that hand-over."""
+    from conceptwiki.citations.engine import CitationEngine
+
     entry = SMALL_ENTRY.replace(
         "summary: An example that links to [[other-concept]].",
         "summary: Links to [[other-concept#references|the details]]; cw-root-0123456789abcdef/x stays text "
         "and [a plain link](cw-root-0123456789abcdef/y) stays as written.").replace(
         "related: [other-concept]", "related: [other-concept]\ntags: [example-tag]")
+    root = small_project(tmp_path, entry=entry)
+    engine = CitationEngine(["apa", "chicago-author-date", "harvard-cite-them-right", "oscola"], base_dir=root)
     for directory_urls in (True, False):
-        root = project(tmp_path / str(directory_urls), SMALL_MKDOCS + (
-            "" if directory_urls else "use_directory_urls: false\n"))
-        write(root / "concepts" / "example-concept.yaml", entry)
-        result = run_build(root)
-        assert result.returncode == 0, result.stderr
-        site = root / "site"
+        builder = small_builder(root, directory_urls=directory_urls, engine=engine)
+        pages = {builder.url(p.src_uri): p for p in builder.pages()}
         if directory_urls:
-            expected = {"concepts/other-concept/index.html": "../other-concept/#references",
-                        "concepts/index.html": "other-concept/#references",
-                        "tags/example-tag/index.html": "../../concepts/other-concept/#references"}
+            expected = {"concepts/other-concept/": "../other-concept/#references",
+                        "concepts/": "other-concept/#references",
+                        "tags/example-tag/": "../../concepts/other-concept/#references"}
         else:
             expected = {"concepts/other-concept.html": "other-concept.html#references",
                         "concepts/index.html": "other-concept.html#references",
                         "tags/example-tag.html": "../concepts/other-concept.html#references"}
-        for path, href in expected.items():
-            doc = soup(site / path)
-            links = [a for a in doc.select("article a.cw-wikilink") if a.get_text() == "the details"]
-            assert links and {a["href"] for a in links} == {href}, (path, [a["href"] for a in links])
-            text = doc.select_one("article").decode()
+        for url, href in expected.items():
+            rendered = pages[url]
+            assert rendered.is_html, url  # handed to MkDocs as its finished body
+            doc = html_soup(rendered.render().html)
+            links = [a for a in doc.select("a.cw-wikilink") if a.get_text() == "the details"]
+            assert links and {a["href"] for a in links} == {href}, (url, [a["href"] for a in links])
+            text = doc.decode()
             assert "cw-root-0123456789abcdef/x stays text" in text
             assert 'href="cw-root-0123456789abcdef/y"' in text

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conceptwiki.model.problems import Problem
 from conceptwiki.render.problems import BANNER_ID, PreviewProblems, code_frame
-from test_site_build import OTHER_ENTRY, SMALL_BIB, SMALL_ENTRY, SMALL_MKDOCS, run_build, write
+from helpers import OTHER_ENTRY, SMALL_BIB, SMALL_ENTRY, SMALL_MKDOCS, mkdocs_build, write
 
 
 def test_code_frame_marks_the_line_and_column():
@@ -47,9 +47,9 @@ def test_build_has_no_problem_page_or_banner(tmp_path: Path):
     write(tmp_path / "bib" / "main.bib", SMALL_BIB)
     write(tmp_path / "concepts" / "example-concept.yaml", SMALL_ENTRY.replace("kind: concept", "kind: nonsense"))
     write(tmp_path / "concepts" / "other-concept.yaml", OTHER_ENTRY)
-    strict = run_build(tmp_path)
+    strict = mkdocs_build(tmp_path)
     assert strict.returncode != 0 and "concepts/example-concept.yaml:2:7" in strict.stderr
-    lenient = run_build(tmp_path, "--no-strict")
+    lenient = mkdocs_build(tmp_path, "--no-strict")
     site = tmp_path / "site"
     assert lenient.returncode == 0 and (site / "concepts" / "other-concept" / "index.html").is_file(), lenient.stderr
     assert not (site / "concepts" / "example-concept" / "index.html").exists(), lenient.stderr

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from hostile_check import bad_url
-from test_exports import norm, read_bibtexparser, read_pybtex
+from helpers import OTHER_ENTRY, SMALL_BIB, SMALL_MKDOCS, mkdocs_build, norm, read_bibtexparser, read_pybtex, write
 
 from conceptwiki.bibtex import decode_latex
 from conceptwiki.citations.exports import csl_to_bibtex, strip_markup
@@ -247,14 +247,12 @@ def test_pathological_markdown_falls_back_to_plain_text():
 
 
 def test_pathological_entry_warns_in_a_strict_build(tmp_path):
-    from test_site_build import SMALL_BIB, SMALL_MKDOCS, OTHER_ENTRY, run_build, write
-
     write(tmp_path / "mkdocs.yml", SMALL_MKDOCS)
     write(tmp_path / "docs" / "index.md", "# Home\n")
     write(tmp_path / "bib" / "main.bib", SMALL_BIB)
     write(tmp_path / "concepts" / "other-concept.yaml",
           OTHER_ENTRY + "details: '" + "[" * 30_000 + "'\n")
-    r = run_build(tmp_path)
+    r = mkdocs_build(tmp_path)
     assert r.returncode != 0 and "Traceback" not in r.stderr
     assert ("concepts/other-concept.yaml:12:10: 'details' has too many unclosed '[' or '(' to render "
             "as Markdown; it is shown as plain text") in r.stderr, r.stderr[-2000:]

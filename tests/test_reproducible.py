@@ -10,32 +10,24 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-import os
 import shutil
 import struct
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from test_site_build import ROOT, SMALL_BIB, SMALL_MKDOCS, OTHER_ENTRY, SMALL_ENTRY, write
-
-BIN = Path(sys.executable).parent
+from helpers import git, mkdocs_build, site_files, small_project
 
 
 def build(project: Path, out: str, **env: str) -> Path:
-    full_env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"), NO_MKDOCS_2_WARNING="1")
-    full_env.pop("SOURCE_DATE_EPOCH", None)
-    full_env.update(env)
-    r = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "-q", "-d", out], cwd=project,
-                       capture_output=True, text=True, env=full_env, timeout=600)
+    """A quiet strict build without SOURCE_DATE_EPOCH unless ``env`` sets it."""
+    r = mkdocs_build(project, "-q", out=out, env={"SOURCE_DATE_EPOCH": None, **env})
     assert r.returncode == 0, r.stderr
     return project / out
 
 
 def snapshot(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+    return site_files(site)
 
 
 def assert_same(a: Path, b: Path) -> None:
@@ -45,30 +37,20 @@ def assert_same(a: Path, b: Path) -> None:
     assert different == [], different[:20]
 
 
-def copy_project(dest: Path) -> Path:
-    dest.mkdir(parents=True)
-    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    for folder in ("docs", "concepts", "bib"):
-        shutil.copytree(ROOT / folder, dest / folder)
-    return dest
-
-
-def small_project(dest: Path) -> Path:
-    write(dest / "mkdocs.yml", SMALL_MKDOCS)
-    write(dest / "docs" / "index.md", "# Home\n")
-    write(dest / "bib" / "main.bib", SMALL_BIB)
-    write(dest / "concepts" / "example-concept.yaml", SMALL_ENTRY)
-    write(dest / "concepts" / "other-concept.yaml", OTHER_ENTRY)
-    return dest
-
-
 @pytest.mark.parametrize("epoch", [None, "1700000000"], ids=["no-epoch", "source-date-epoch"])
-def test_two_builds_in_two_folders_are_byte_identical(tmp_path: Path, epoch: str | None):
-    """The real content without SOURCE_DATE_EPOCH; a small wiki with it."""
-    env = {"SOURCE_DATE_EPOCH": epoch} if epoch else {}
-    make = small_project if epoch else copy_project
-    a = build(make(tmp_path / "one" / "project"), "site", PYTHONHASHSEED="1", **env)
-    b = build(make(tmp_path / "two" / "elsewhere"), "public", PYTHONHASHSEED="2", **env)
+def test_two_builds_in_two_folders_are_byte_identical(tmp_path: Path, epoch: str | None, request):
+    """The real content without SOURCE_DATE_EPOCH; a small wiki with it.
+
+    The real content's two builds are the ones conftest.py makes once per run for every
+    module that reads the real site: in ``one/project`` into ``site/`` with PYTHONHASHSEED=1,
+    and in ``two/elsewhere`` into ``public/`` with PYTHONHASHSEED=2."""
+    if epoch:
+        env = {"SOURCE_DATE_EPOCH": epoch}
+        a = build(small_project(tmp_path / "one" / "project"), "site", PYTHONHASHSEED="1", **env)
+        b = build(small_project(tmp_path / "two" / "elsewhere"), "public", PYTHONHASHSEED="2", **env)
+    else:
+        a, b = request.getfixturevalue("real_site"), request.getfixturevalue("real_site_elsewhere")
+        assert (a.name, b.name) == ("site", "public") and a.parent.name != b.parent.name
     assert_same(a, b)
     if epoch:
         lastmod = gzip.decompress((a / "sitemap.xml.gz").read_bytes()).decode()
@@ -85,10 +67,8 @@ def test_no_build_day_in_a_git_checkout(tmp_path: Path):
         pytest.skip("git is not installed")
     project = small_project(tmp_path / "project")
     when = "2024-05-06T12:00:00+00:00"
-    genv = dict(os.environ, GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when, GIT_AUTHOR_NAME="t",
-                GIT_AUTHOR_EMAIL="t@example.org", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.org")
     for cmd in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "x", "--no-gpg-sign"]):
-        subprocess.run(["git", *cmd], cwd=project, env=genv, check=True, capture_output=True)
+        git(project, *cmd, date=when)
     site = build(project, "site")
     today = dt.date.today()
     needles = {today.isoformat(), today.strftime("%Y/%m/%d"), today.strftime("%-d %B %Y"),
@@ -106,15 +86,9 @@ def test_no_build_day_in_a_git_checkout(tmp_path: Path):
     assert _gzip_mtime(site / "sitemap.xml.gz") == int(newest)
 
 
-def test_conceptwiki_build_out_is_byte_identical(tmp_path: Path):
-    outs = []
-    for i, seed in enumerate(("3", "4")):
-        env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"), PYTHONHASHSEED=seed,
-                   SOURCE_DATE_EPOCH="1700000000")
-        out = tmp_path / f"out{i}"
-        r = subprocess.run([sys.executable, "-m", "conceptwiki.cli", "build", "--out", str(out)],
-                           cwd=ROOT, capture_output=True, text=True, env=env, timeout=300)
-        assert r.returncode == 0, r.stderr
-        outs.append(out)
+def test_conceptwiki_build_out_is_byte_identical(repo_cli_builds):
+    """Two ``conceptwiki build --out`` runs over this repository, with PYTHONHASHSEED 3 and 4
+    and SOURCE_DATE_EPOCH set (conftest.py)."""
+    outs = repo_cli_builds
     assert_same(*outs)
     assert len(snapshot(outs[0])) > 30

@@ -66,9 +66,9 @@ def test_new_validates_with_the_loader(wiki: Path) -> None:
     assert not problems
 
 
-def test_new_then_check_passes(project) -> None:
+def test_new_then_check_passes(real_project_copy: Path) -> None:
     loader = pytest.importorskip("conceptwiki.model.loader")
-    root = project()
+    root = real_project_copy
     path, problems = new_entry(root, "brand-new-concept", "Brand-new concept: a test", source=KEY)
     assert path is not None and not problems
     wiki = loader.load_wiki(root)
@@ -97,9 +97,9 @@ def test_without_source_writes_placeholder_and_warns(wiki: Path) -> None:
     Concept.model_validate(located.data)  # valid; only 'check' (unknown key) objects
 
 
-def test_without_source_check_reports_the_placeholder(project) -> None:
+def test_without_source_check_reports_the_placeholder(real_project_copy: Path) -> None:
     loader = pytest.importorskip("conceptwiki.model.loader")
-    root = project()
+    root = real_project_copy
     new_entry(root, "brand-new-concept", "Brand new", today=TODAY)
     messages = _messages(loader.load_wiki(root).problems.errors)
     assert f"unknown BibTeX key '{PLACEHOLDER_KEY}'" in messages
@@ -229,10 +229,10 @@ def test_bib_keys_finds_every_real_key() -> None:
     assert sorted(bib_keys(ROOT)) == sorted(sources)
 
 
-def test_level_must_be_chosen_before_publishing(project) -> None:
+def test_level_must_be_chosen_before_publishing(real_project_copy: Path) -> None:
     """The skeleton's level carries a TODO comment; check warns at it until it is deleted."""
     loader = pytest.importorskip("conceptwiki.model.loader")
-    root = project()
+    root = real_project_copy
     path, _ = new_entry(root, "brand-new-concept", "Brand new", source=KEY, today=TODAY)
     lines = path.read_text(encoding="utf-8").splitlines()
     row = next(i for i, line in enumerate(lines, 1) if line.startswith("  level: "))

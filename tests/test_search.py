@@ -7,52 +7,18 @@ from __future__ import annotations
 
 import filecmp
 import json
-import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-
-
-def run_build(project: Path, out: str = "site") -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"), NO_MKDOCS_2_WARNING="1")
-    return subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "-d", out], cwd=project,
-                          capture_output=True, text=True, env=env, timeout=600)
-
-
-def copy_project(dest: Path, backend: str | None = None) -> Path:
-    dest.mkdir(parents=True)
-    cfg = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    if backend:
-        cfg = cfg.replace("  - conceptwiki:\n", f"  - conceptwiki:\n      search: {backend}\n", 1)
-        assert f"search: {backend}" in cfg
-    (dest / "mkdocs.yml").write_text(cfg, encoding="utf-8")
-    for folder in ("docs", "concepts", "bib"):
-        shutil.copytree(ROOT / folder, dest / folder)
-    return dest
-
-
-def check_build(result: subprocess.CompletedProcess) -> None:
-    assert result.returncode == 0, result.stderr
-    bad = [line for line in result.stderr.splitlines() if line.startswith(("WARNING", "ERROR"))]
-    assert bad == []
-
-
-def soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+from helpers import copy_real_project, soup
 
 
 @pytest.fixture(scope="module")
-def pagefind_site(tmp_path_factory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("search") / "project")
-    check_build(run_build(project))
-    return project / "site"
+def pagefind_site(real_site: Path) -> Path:
+    """This repository's site with the default search (Pagefind), built once per run."""
+    return real_site
 
 
 def test_pagefind_is_the_default_and_replaces_lunr(pagefind_site: Path):
@@ -99,10 +65,9 @@ def test_search_box_is_hidden_without_javascript(pagefind_site: Path):
     assert home.select_one(".cw-search")["data-cw-pagefind"] == "pagefind/"
 
 
-def test_pagefind_output_is_deterministic(pagefind_site: Path, tmp_path: Path):
-    project = pagefind_site.parent
-    check_build(run_build(project, out=str(tmp_path / "again")))
-    cmp = filecmp.dircmp(pagefind_site / "pagefind", tmp_path / "again" / "pagefind")
+def test_pagefind_output_is_deterministic(pagefind_site: Path, real_site_elsewhere: Path):
+    # The same project built again (another folder, another hash seed; conftest.py).
+    cmp = filecmp.dircmp(pagefind_site / "pagefind", real_site_elsewhere / "pagefind")
 
     def differences(c: filecmp.dircmp) -> list[str]:
         _, mismatch, errors = filecmp.cmpfiles(c.left, c.right, c.common_files, shallow=False)
@@ -114,10 +79,8 @@ def test_pagefind_output_is_deterministic(pagefind_site: Path, tmp_path: Path):
     assert differences(cmp) == []
 
 
-def test_material_backend_keeps_lunr_without_citation_boilerplate(tmp_path: Path):
-    project = copy_project(tmp_path / "project", backend="material")
-    check_build(run_build(project))
-    site = project / "site"
+def test_material_backend_keeps_lunr_without_citation_boilerplate(real_site_material: Path):
+    site = real_site_material  # built once per run (conftest.py), with no unexpected warning
     assert not (site / "pagefind").exists()
     docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
     page = [d for d in docs if d["location"].startswith("concepts/mesa-optimization/")]
@@ -153,7 +116,7 @@ def test_missing_pagefind_is_a_clear_error(tmp_path: Path, monkeypatch, caplog):
     assert "pip install 'pagefind[extended]==1.5.2'" in message and "search: material" in message
 
     monkeypatch.setattr(plugin, "pagefind_executable", pagefind_executable)
-    project = copy_project(tmp_path / "project")
+    project = copy_real_project(tmp_path / "project")
     with pytest.raises(Abort):
         build(load_config(str(project / "mkdocs.yml")))
     errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from test_search import check_build, copy_project, run_build
+from helpers import copy_real_project
 
 from conceptwiki.search.pagefind import SearchError, run_pagefind
 from conceptwiki.search.stream import PagefindStream, finish_search, page_url
@@ -58,11 +58,10 @@ def url_file(url: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def streamed_site(tmp_path_factory) -> Path:
-    """The real project built as `mkdocs build` does by default: pages streamed to Pagefind."""
-    project = copy_project(tmp_path_factory.mktemp("stream") / "project")
-    check_build(run_build(project))
-    return project / "site"
+def streamed_site(real_site: Path) -> Path:
+    """The real project built as `mkdocs build` does by default: pages streamed to Pagefind
+    (built once per run, conftest.py)."""
+    return real_site
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +126,7 @@ def test_stream_in_the_clis_order_writes_the_clis_bytes(streamed_site: Path, cli
     assert (run.files, run.bytes) == (len(files), sum(p.stat().st_size for p in files))
 
 
-def test_stream_is_deterministic(streamed_site: Path, tmp_path: Path):
+def test_stream_is_deterministic(streamed_site: Path, real_site_elsewhere: Path, tmp_path: Path):
     bundles = []
     for name in ("one", "two"):
         site = copy_pages(streamed_site, tmp_path / name)
@@ -137,10 +136,9 @@ def test_stream_is_deterministic(streamed_site: Path, tmp_path: Path):
             stream.finish()
         bundles.append(site / "pagefind")
     assert differences(*bundles) == []
-    # A build of the same commit streams the pages in MkDocs' fixed order: same bytes again.
-    project = streamed_site.parent
-    check_build(run_build(project, out=str(tmp_path / "again")))
-    assert differences(streamed_site / "pagefind", tmp_path / "again" / "pagefind") == []
+    # A build of the same commit streams the pages in MkDocs' fixed order: same bytes again
+    # (the same project built in another folder with another hash seed, conftest.py).
+    assert differences(streamed_site / "pagefind", real_site_elsewhere / "pagefind") == []
 
 
 def test_pages_not_handed_over_are_read_from_disk(streamed_site: Path, tmp_path: Path):
@@ -363,7 +361,7 @@ def test_build_falls_back_to_the_cli_when_the_service_fails(tmp_path: Path, monk
     exe = fake_pagefind(tmp_path, "exit")
     monkeypatch.setattr(mod, "pagefind_executable", lambda: exe)
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
-    project = copy_project(tmp_path / "project")
+    project = copy_real_project(tmp_path / "project")
     caplog.set_level(logging.INFO)
     build(load_config(str(project / "mkdocs.yml")))
     site = project / "site"
@@ -388,7 +386,7 @@ def test_cli_indexer_is_still_available(tmp_path: Path, monkeypatch, caplog):
     monkeypatch.setattr(plugin, "PagefindStream", no_stream)
     monkeypatch.setenv("CONCEPTWIKI_PAGEFIND", "cli")
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
-    project = copy_project(tmp_path / "project")
+    project = copy_real_project(tmp_path / "project")
     caplog.set_level(logging.DEBUG)
     build(load_config(str(project / "mkdocs.yml")))
     assert (project / "site" / "pagefind" / "pagefind.js").is_file()
@@ -413,7 +411,7 @@ def test_mkdocs_serve_streams_only_with_serve_search(tmp_path: Path, monkeypatch
 
     monkeypatch.setattr(plugin, "PagefindStream", Recording)
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
-    project = copy_project(tmp_path / "project")
+    project = copy_real_project(tmp_path / "project")
     if serve_search:
         cfg = (project / "mkdocs.yml").read_text(encoding="utf-8")
         (project / "mkdocs.yml").write_text(

@@ -8,8 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
-from test_prerendered import project
-from test_site_build import SMALL_MKDOCS
+from helpers import SMALL_MKDOCS, site_files, small_project
 
 
 def build_twice(root: Path, between=None):
@@ -27,15 +26,13 @@ def build_twice(root: Path, between=None):
         if n == 0:
             plugin.on_startup(command="serve", dirty=False)
         build(config)
-        site = root / "site"
-        out.append((plugin, plugin.engines.current, {p.relative_to(site).as_posix(): p.read_bytes()
-                                                for p in sorted(site.rglob("*")) if p.is_file()}))
+        out.append((plugin, plugin.engines.current, site_files(root / "site")))
     return out
 
 
 def test_engine_is_kept_between_builds_and_pages_are_the_same(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1704153600")
-    root = project(tmp_path, SMALL_MKDOCS.replace("  - search\n", ""))
+    root = small_project(tmp_path, SMALL_MKDOCS.replace("  - search\n", ""))
     (plugin1, first_engine, first), (plugin2, second_engine, second) = build_twice(root)
     assert plugin2 is plugin1 and second_engine is first_engine
     assert first.keys() == second.keys()
@@ -46,7 +43,7 @@ def test_a_changed_style_file_gives_a_new_engine(tmp_path: Path, monkeypatch):
     from conceptwiki.citations.engine import resolve_style_path
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1704153600")
-    root = project(tmp_path, SMALL_MKDOCS.replace("  - search\n", "").replace(
+    root = small_project(tmp_path, SMALL_MKDOCS.replace("  - search\n", "").replace(
         "publisher: Test Publisher", "publisher: Test Publisher\n      styles: [mine.csl]"))
     shutil.copy(resolve_style_path("apa"), root / "mine.csl")
 

@@ -1,50 +1,21 @@
-"""Integration tests: build real sites in a temporary folder and read the HTML with a parser."""
+"""Integration tests: real sites built with MkDocs in a temporary folder, read with an HTML parser.
+
+The real site (``real_site``) and the small wiki (``small_site``) are built once per run by
+the session fixtures in conftest.py and shared with the other modules that read them; the
+helpers are in helpers.py.
+"""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
+import json
 from pathlib import Path
 
 import bibtexparser
-import json
 import pytest
 import yaml
-from bs4 import BeautifulSoup
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-
-
-def run_build(project: Path, *args: str, tool: str = "mkdocs") -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"))
-    return subprocess.run([str(BIN / tool), "build", "--strict", "-d", "site", *args],
-                          cwd=project, capture_output=True, text=True, env=env, timeout=600)
-
-
-def soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-@pytest.fixture(scope="module")
-def real_site(tmp_path_factory) -> Path:
-    dest = tmp_path_factory.mktemp("real") / "project"
-    dest.mkdir()
-    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    for folder in ("docs", "concepts", "bib"):
-        shutil.copytree(ROOT / folder, dest / folder)
-    result = run_build(dest)
-    assert result.returncode == 0, result.stderr
-    # No unexpected warning of any kind, from MkDocs, the theme or the plugin.
-    bad = [l for l in result.stderr.splitlines() if l.startswith(("WARNING", "ERROR"))]
-    assert bad == []
-    return dest / "site"
-
-
-def concept_slugs() -> list[str]:
-    return sorted(p.stem for p in (ROOT / "concepts").glob("*.yaml"))
+from helpers import (BIN, OTHER_ENTRY, ROOT, SMALL_ENTRY, concept_slugs, mkdocs_build, small_project, soup,
+                     write)
 
 
 def test_real_content_is_large_enough():
@@ -121,76 +92,14 @@ def test_nothing_written_into_docs(real_site: Path):
     assert sorted(p.name for p in docs.iterdir()) == sorted(p.name for p in (ROOT / "docs").iterdir())
 
 
-def write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-
-
-SMALL_BIB = """@article{smith2020example,
-  author = {Smith, Jane and {{OpenAI}}},
-  title = {An example about {AI} \\& safety},
-  journal = {Journal of Examples},
-  year = {2020},
-  url = {https://example.org/paper_1?a=1&b=2}
-}
-"""
-
-SMALL_ENTRY = """title: Example concept
-kind: concept
-status:
-  level: established
-summary: An example that links to [[other-concept]].
-details: |
-  A paragraph with <script>alert(1)</script> and [a link](javascript:alert(1)).
-key_points:
-  - One point.
-related: [other-concept]
-sources:
-  primary: smith2020example
-created: 2026-01-02
-"""
-
-OTHER_ENTRY = """title: Other concept
-kind: risk
-tags: [example-tag]
-status:
-  level: speculative
-  note: Nobody has observed it.
-summary: The other one.
-sources:
-  primary: smith2020example
-created: 2026-01-02
-updated: 2026-03-04
-"""
-
-SMALL_MKDOCS = """site_name: Test wiki
-site_url: https://example.org/wiki/
-theme:
-  name: material
-nav:
-  - Home: index.md
-  - Concepts: concepts/index.md
-plugins:
-  - search
-  - conceptwiki:
-      publisher: Test Publisher
-"""
-
-
 @pytest.fixture
-def small_project(tmp_path: Path) -> Path:
-    write(tmp_path / "mkdocs.yml", SMALL_MKDOCS)
-    write(tmp_path / "docs" / "index.md", "# Home\n")
-    write(tmp_path / "bib" / "main.bib", SMALL_BIB)
-    write(tmp_path / "concepts" / "example-concept.yaml", SMALL_ENTRY)
-    write(tmp_path / "concepts" / "other-concept.yaml", OTHER_ENTRY)
-    return tmp_path
+def small_project_copy(tmp_path: Path) -> Path:
+    """The small wiki of helpers.py in tmp_path, for a test that changes it."""
+    return small_project(tmp_path)
 
 
-def test_small_site(small_project: Path):
-    result = run_build(small_project)
-    assert result.returncode == 0, result.stderr
-    page = small_project / "site" / "concepts" / "example-concept" / "index.html"
+def test_small_site(small_site: Path):
+    page = small_site / "concepts" / "example-concept" / "index.html"
     doc = soup(page)
     art = doc.select_one("article")
     assert art.select_one("script") is None
@@ -199,7 +108,7 @@ def test_small_site(small_project: Path):
     link = art.select_one(".cw-summary a.cw-wikilink")
     assert link["href"] == "../other-concept/" and link.get_text() == "Other concept"
     # related is shown on both pages although only one declares it
-    other = soup(small_project / "site" / "concepts" / "other-concept" / "index.html")
+    other = soup(small_site / "concepts" / "other-concept" / "index.html")
     assert [a.get_text() for a in other.select("ul.cw-cards > li > a:first-child")] == ["Example concept"]
     assert other.select_one("#referenced-by") is not None
     assert "1 concept" in other.select_one(".cw-backlinks-summary").get_text()
@@ -208,27 +117,27 @@ def test_small_site(small_project: Path):
     text = ref.get_text(" ", strip=True)
     assert "OpenAI" in text and "2020" in text and "AI & safety" in text
     assert ref.select_one("a")["href"] == "https://example.org/paper_1?a=1&b=2"
-    assert (small_project / "site" / "tags" / "example-tag" / "index.html").is_file()
+    assert (small_site / "tags" / "example-tag" / "index.html").is_file()
 
 
-def test_broken_entry_fails_strict_build_with_locations(small_project: Path):
-    write(small_project / "concepts" / "other-concept.yaml",
+def test_broken_entry_fails_strict_build_with_locations(small_project_copy: Path):
+    write(small_project_copy / "concepts" / "other-concept.yaml",
           OTHER_ENTRY.replace("tags:", "relatd: [x]\ntags:"))
-    write(small_project / "concepts" / "example-concept.yaml",
+    write(small_project_copy / "concepts" / "example-concept.yaml",
           SMALL_ENTRY.replace("[[other-concept]]", "[[no-such-concept]]"))
-    result = run_build(small_project)
+    result = mkdocs_build(small_project_copy)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert "concepts/other-concept.yaml:3:1: error: unknown key 'relatd'; did you mean 'related'?" in result.stderr
     assert "concepts/example-concept.yaml:5:35: error: wikilink '[[no-such-concept]]' points to no concept" in result.stderr
 
 
-def test_properdocs_builds_the_same_pages(small_project: Path):
+def test_properdocs_builds_the_same_pages(small_project_copy: Path):
     if not (BIN / "properdocs").exists():
         pytest.skip("properdocs is not installed")
-    result = run_build(small_project, tool="properdocs")
+    result = mkdocs_build(small_project_copy, tool="properdocs")
     assert result.returncode == 0, result.stderr
-    page = small_project / "site" / "concepts" / "example-concept" / "index.html"
+    page = small_project_copy / "site" / "concepts" / "example-concept" / "index.html"
     assert soup(page).select_one(".cw-summary a.cw-wikilink")["href"] == "../other-concept/"
 
 

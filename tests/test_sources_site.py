@@ -4,14 +4,13 @@ read with an HTML parser (no JavaScript runs: everything tested here is in the H
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import bibtexparser
 import pytest
+from helpers import mkdocs_build
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,9 +107,7 @@ def site(tmp_path_factory) -> Path:
               search: material
               styles: [apa, chicago-author-date, oscola]
         """), encoding="utf-8")
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"), NO_MKDOCS_2_WARNING="1")
-    r = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "-d", "site"], cwd=root,
-                       capture_output=True, text=True, env=env, timeout=600)
+    r = mkdocs_build(root)
     assert r.returncode == 0, r.stderr
     return root / "site"
 

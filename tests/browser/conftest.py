@@ -6,19 +6,13 @@ nothing is fetched from another site. ``make test`` installs both.
 
 from __future__ import annotations
 
-import functools
-import os
-import shutil
-import subprocess
-import sys
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+import re
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+from helpers import Server, build_site, copy_real_project
+
 BUILD_EPOCH = 1704153600  # 2024-01-02
 
 
@@ -29,53 +23,40 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-def build_site(project: Path) -> Path:
-    # An old build date, so a test can tell the day a reader copies from the day of the build.
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"), NO_MKDOCS_2_WARNING="1",
-               SOURCE_DATE_EPOCH=str(BUILD_EPOCH))
-    result = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "-d", "site"], cwd=project,
-                            capture_output=True, text=True, env=env, timeout=600)
-    assert result.returncode == 0, result.stderr
-    return project / "site"
-
-
-def copy_project(dest: Path) -> Path:
-    dest.mkdir(parents=True)
-    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    for folder in ("docs", "concepts", "bib"):
-        shutil.copytree(ROOT / folder, dest / folder)
-    return dest
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep the test output clean
-        pass
-
-
-class Server:
-    """A static file server for one folder, on a free port of 127.0.0.1."""
-
-    def __init__(self, folder: Path):
-        handler = functools.partial(_Quiet, directory=str(folder))
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+def build_browser_site(project: Path) -> Path:
+    """Build ``project`` for the browser tests (strict, no unexpected warning), dated
+    BUILD_EPOCH: an old build date, so a test can tell the day a reader copies from the day
+    of the build."""
+    return build_site(project, env={"SOURCE_DATE_EPOCH": str(BUILD_EPOCH)})
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The real project's site, built once for all browser tests."""
-    return build_site(copy_project(tmp_path_factory.mktemp("browser") / "project"))
+    return build_browser_site(copy_real_project(tmp_path_factory.mktemp("browser") / "project"))
 
 
 @pytest.fixture(scope="session")
 def server(built_site):
     srv = Server(built_site)
+    yield srv
+    srv.close()
+
+
+@pytest.fixture(scope="session")
+def instant_server(tmp_path_factory):
+    """The real site built with ``site_url`` set to its own test server, and served there.
+
+    Material's instant navigation only takes over links listed in sitemap.xml, whose URLs it
+    reads with the page's protocol and host name but the port of ``site_url``: so the site
+    must be built for the port it is served on.
+    """
+    project = copy_real_project(tmp_path_factory.mktemp("instant") / "project")
+    srv = Server(project / "site")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    config = re.sub(r"(?m)^site_url:.*$", f"site_url: {srv.url}", config)
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    build_browser_site(project)
     yield srv
     srv.close()
 

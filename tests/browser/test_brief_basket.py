@@ -12,20 +12,14 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "plugins"))
+from helpers import real_builder
 
-from conceptwiki.citations.engine import CitationEngine  # noqa: E402
-from conceptwiki.citations.exports import csl_to_ris  # noqa: E402
-from conceptwiki.model.loader import load_wiki  # noqa: E402
-from conceptwiki.render.site import SiteBuilder  # noqa: E402
-from conceptwiki.config import SiteConfig  # noqa: E402
+from conceptwiki.citations.exports import csl_to_ris
 
 STYLES = ["apa", "chicago-author-date", "harvard-cite-them-right", "oscola"]
 # Three concepts that share sources (hubinger2019risks, langosco2022goal, shah2022goal,
@@ -36,14 +30,8 @@ KEY = "conceptwiki.brief:/"  # the basket of the site served at the server's roo
 
 @pytest.fixture(scope="module")
 def builder():
-    import yaml
-
-    cfg = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    plugin = next(p["conceptwiki"] for p in cfg["plugins"] if isinstance(p, dict) and "conceptwiki" in p)
-    site = SiteConfig(name=cfg["site_name"], url=cfg["site_url"],
-                      publisher=plugin.get("publisher") or cfg["site_name"],
-                      styles=plugin.get("styles", STYLES))
-    return SiteBuilder(load_wiki(ROOT), site, engine=CitationEngine(STYLES, base_dir=ROOT))
+    """This repository's content, configured as its mkdocs.yml configures the plugin."""
+    return real_builder(styles=STYLES)
 
 
 def today() -> _dt.date:

@@ -9,18 +9,10 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "plugins"))
-
-from conceptwiki.citations.engine import CitationEngine  # noqa: E402
-from conceptwiki.model.loader import load_wiki  # noqa: E402
-from conceptwiki.render.site import SiteBuilder  # noqa: E402
-from conceptwiki.config import SiteConfig  # noqa: E402
+from helpers import real_builder
 
 STYLES = ["apa", "chicago-author-date", "harvard-cite-them-right", "oscola"]
 SLUGS = ["inner-alignment", "mesa-optimization"]
@@ -28,15 +20,8 @@ SLUGS = ["inner-alignment", "mesa-optimization"]
 
 @pytest.fixture(scope="module")
 def builder():
-    import yaml
-
-    cfg = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
-    plugin = next(p["conceptwiki"] for p in cfg["plugins"] if isinstance(p, dict) and "conceptwiki" in p)
-    site = SiteConfig(name=cfg["site_name"], url=cfg["site_url"],
-                      publisher=plugin.get("publisher") or cfg["site_name"],
-                      styles=plugin.get("styles", STYLES))
-    wiki = load_wiki(ROOT)
-    return SiteBuilder(wiki, site, engine=CitationEngine(STYLES, base_dir=ROOT))
+    """This repository's content, configured as its mkdocs.yml configures the plugin."""
+    return real_builder(styles=STYLES)
 
 
 def today() -> _dt.date:

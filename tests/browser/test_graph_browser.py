@@ -7,20 +7,7 @@ another host.
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
-import pytest
-import yaml
-
-from conftest import Server, build_site, copy_project
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def entries() -> dict[str, dict]:
-    return {p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))
-            for p in sorted((ROOT / "concepts").glob("*.yaml"))}
+from helpers import real_entries as entries
 
 
 def _slugs(hrefs) -> set[str]:
@@ -99,21 +86,12 @@ def test_concept_map_nodes_are_links(page, server):
     assert page.evaluate("document.activeElement.matches('.cw-graph__nodes > a')")
 
 
-@pytest.fixture(scope="module")
-def instant_site(tmp_path_factory):
-    """The real site built for its own test server, so that Material's instant navigation
-    (which only takes links listed in sitemap.xml, with the port of ``site_url``) is used."""
-    project = copy_project(tmp_path_factory.mktemp("graph-instant") / "project")
-    srv = Server(project / "site")
-    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    config = re.sub(r"(?m)^site_url:.*$", f"site_url: {srv.url}", config)
-    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
-    build_site(project)
-    yield srv
-    srv.close()
+# ``instant_server``: the real site built for its own test server, so that Material's instant
+# navigation (which only takes links listed in sitemap.xml, with the port of ``site_url``) is
+# used (tests/browser/conftest.py; shared with test_link_previews.py).
 
 
-def test_instant_navigation_to_pages_with_maps(browser, instant_site):
+def test_instant_navigation_to_pages_with_maps(browser, instant_server):
     """Material swaps in a concept page with its map without a full load (its rewrite of every
     [href] would throw on an SVG link: the map uses xlink:href), and hovering or focusing
     map nodes raises no error (Material's, the link previews' or ours)."""
@@ -121,7 +99,7 @@ def test_instant_navigation_to_pages_with_maps(browser, instant_site):
     outside: list[str] = []
 
     def guard(route):
-        if route.request.url.startswith(instant_site.url):
+        if route.request.url.startswith(instant_server.url):
             route.continue_()
         else:
             outside.append(route.request.url)
@@ -132,7 +110,7 @@ def test_instant_navigation_to_pages_with_maps(browser, instant_site):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        page.goto(instant_site.url + "concepts/")
+        page.goto(instant_server.url + "concepts/")
         page.wait_for_load_state("networkidle")
         page.evaluate("window.__sameDocument = true")
         page.locator("dl.cw-index a[href$='mesa-optimization/']").first.click()

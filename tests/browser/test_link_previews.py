@@ -8,15 +8,11 @@ comes from the entries' YAML and the generated previews.json.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
-import pytest
 import yaml
 
-from conftest import Server, build_site, copy_project
-
-ROOT = Path(__file__).resolve().parents[2]
+from helpers import ROOT
 
 
 def _entry(slug: str) -> dict:
@@ -86,22 +82,7 @@ def test_keyboard_focus_shows_and_escape_hides(page, server, built_site):
         page.locator("#cw-preview").wait_for(state="hidden")
 
 
-@pytest.fixture(scope="module")
-def instant_server(tmp_path_factory):
-    """The real site built with ``site_url`` set to its own test server.
-
-    Material's instant navigation only takes over links listed in sitemap.xml, whose URLs it
-    reads with the page's protocol and host name but the port of ``site_url``: so the site
-    must be built for the port it is served on.
-    """
-    project = copy_project(tmp_path_factory.mktemp("instant") / "project")
-    srv = Server(project / "site")
-    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    config = re.sub(r"(?m)^site_url:.*$", f"site_url: {srv.url}", config)
-    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
-    srv.folder = build_site(project)
-    yield srv
-    srv.close()
+# ``instant_server``: the real site built for its own test server (tests/browser/conftest.py).
 
 
 def test_previews_survive_instant_navigation(browser, instant_server):

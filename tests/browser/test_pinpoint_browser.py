@@ -8,24 +8,10 @@ accessed date), not from the templates the page carries.
 from __future__ import annotations
 
 import datetime as _dt
-import functools
-import os
-import subprocess
-import sys
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "plugins"))
-sys.path.insert(0, str(ROOT / "tests"))
-
-from conceptwiki.citations.engine import CitationEngine  # noqa: E402
-from conceptwiki.model.loader import load_wiki  # noqa: E402
-from conceptwiki.render.site import SiteBuilder  # noqa: E402
-from conceptwiki.config import SiteConfig  # noqa: E402
+from helpers import PINPOINT_ENTRY, Server, commit, git, mkdocs_build, pinpoint_project, real_builder, write
 
 STYLES = ["apa", "chicago-author-date", "harvard-cite-them-right", "oscola"]
 SLUG = "inner-alignment"
@@ -33,14 +19,8 @@ SLUG = "inner-alignment"
 
 @pytest.fixture(scope="module")
 def builder():
-    import yaml
-
-    cfg = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
-    plugin = next(p["conceptwiki"] for p in cfg["plugins"] if isinstance(p, dict) and "conceptwiki" in p)
-    site = SiteConfig(name=cfg["site_name"], url=cfg["site_url"],
-                      publisher=plugin.get("publisher") or cfg["site_name"],
-                      styles=plugin.get("styles", STYLES))
-    return SiteBuilder(load_wiki(ROOT), site, engine=CitationEngine(STYLES, base_dir=ROOT))
+    """This repository's content, configured as its mkdocs.yml configures the plugin."""
+    return real_builder(styles=STYLES)
 
 
 def expected(builder, style: str, number: int, anchor: str) -> str:
@@ -126,46 +106,20 @@ def test_version_parameter_current_and_unknown(page, server, builder):
 # -- a wiki with history: two commits, so the page has two versions ------------------------
 
 
-def _git(cwd: Path, *args: str, date: str) -> str:
-    env = dict(os.environ, GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date, GIT_AUTHOR_NAME="T",
-               GIT_AUTHOR_EMAIL="t@example.org", GIT_COMMITTER_NAME="T",
-               GIT_COMMITTER_EMAIL="t@example.org", GIT_CONFIG_GLOBAL=os.devnull,
-               GIT_CONFIG_NOSYSTEM="1")
-    return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          check=True).stdout.strip()
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def history_site(tmp_path_factory):
-    from test_pinpoint_site import ENTRY, MKDOCS
-    from test_site_build import OTHER_ENTRY, SMALL_BIB, run_build, write
-
-    root = tmp_path_factory.mktemp("pinhistory") / "wiki"
-    write(root / "mkdocs.yml", MKDOCS)
-    write(root / "docs" / "index.md", "# Home\n")
-    write(root / "bib" / "main.bib", SMALL_BIB)
-    write(root / "concepts" / "example-concept.yaml", ENTRY)
-    write(root / "concepts" / "other-concept.yaml", OTHER_ENTRY)
+    root = pinpoint_project(tmp_path_factory.mktemp("pinhistory") / "wiki")
     write(root / ".gitignore", "site/\n")
-    _git(root, "init", "-q", "-b", "main", date="2026-01-02T10:00:00+00:00")
-    _git(root, "add", "-A", date="2026-01-02T10:00:00+00:00")
-    _git(root, "commit", "-q", "-m", "first", date="2026-01-02T10:00:00+00:00")
+    git(root, "init", "-q", "-b", "main", date="2026-01-02T10:00:00+00:00")
+    commit(root, "first", "2026-01-02T10:00:00+00:00")
     write(root / "concepts" / "example-concept.yaml",
-          ENTRY.replace("The second paragraph says another.", "The second paragraph says more."))
-    _git(root, "commit", "-q", "-am", "edit", date="2026-02-03T10:00:00+00:00")
-    result = run_build(root)
+          PINPOINT_ENTRY.replace("The second paragraph says another.", "The second paragraph says more."))
+    git(root, "commit", "-q", "-am", "edit", date="2026-02-03T10:00:00+00:00")
+    result = mkdocs_build(root)
     assert result.returncode == 0, result.stderr
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root / "site")))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    srv = Server(root / "site")
+    yield srv.url
+    srv.close()
 
 
 def test_a_reader_with_an_old_fingerprint_sees_that_the_entry_changed(browser, history_site):

@@ -3,40 +3,26 @@ elsewhere: the reader's browser lands on the same paragraph or key point."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests"))
-
-from conftest import Server  # noqa: E402  (tests/browser/conftest.py)
+from helpers import PINPOINT_ENTRY, Server, mkdocs_build, pinpoint_project
 
 
 @pytest.fixture(scope="module")
 def two_versions(tmp_path_factory):
     """The same small wiki built before and after an edit of one paragraph and one key point,
     with a paragraph inserted at the top (so every later passage changes its number)."""
-    from test_pinpoint_site import ENTRY, MKDOCS
-    from test_site_build import OTHER_ENTRY, SMALL_BIB, run_build, write
-
     sites = []
     for name, entry in (
-        ("before", ENTRY),
-        ("after", ENTRY.replace("  The first paragraph says one thing.\n",
-                                "  A new opening paragraph.\n\n  The first paragraph says one thing.\n")
-                       .replace("The second paragraph says another.", "The second paragraph now says more.")
-                       .replace("  - One point.\n", "  - A new first point.\n  - One point.\n")
-                       .replace("  - Another point.", "  - Another point, reworded.")),
+        ("before", PINPOINT_ENTRY),
+        ("after", PINPOINT_ENTRY.replace("  The first paragraph says one thing.\n",
+                                         "  A new opening paragraph.\n\n  The first paragraph says one thing.\n")
+                                .replace("The second paragraph says another.", "The second paragraph now says more.")
+                                .replace("  - One point.\n", "  - A new first point.\n  - One point.\n")
+                                .replace("  - Another point.", "  - Another point, reworded.")),
     ):
-        root = tmp_path_factory.mktemp(name) / "wiki"
-        write(root / "mkdocs.yml", MKDOCS)
-        write(root / "docs" / "index.md", "# Home\n")
-        write(root / "bib" / "main.bib", SMALL_BIB)
-        write(root / "concepts" / "example-concept.yaml", entry)
-        write(root / "concepts" / "other-concept.yaml", OTHER_ENTRY)
-        result = run_build(root)
+        root = pinpoint_project(tmp_path_factory.mktemp(name) / "wiki", entry)
+        result = mkdocs_build(root)
         assert result.returncode == 0, result.stderr
         sites.append(Server(root / "site"))
     yield sites

@@ -6,18 +6,10 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "plugins"))
-
-from conceptwiki.citations.engine import CitationEngine  # noqa: E402
-from conceptwiki.model.loader import load_wiki  # noqa: E402
-from conceptwiki.render.site import SiteBuilder  # noqa: E402
-from conceptwiki.config import SiteConfig  # noqa: E402
+from helpers import real_builder, real_mkdocs_config
 
 STYLES = ["apa", "chicago-author-date", "harvard-cite-them-right", "oscola"]
 SLUG = "inner-alignment"
@@ -25,12 +17,10 @@ SLUG = "inner-alignment"
 
 @pytest.fixture(scope="module")
 def builder():
-    import yaml
-
-    cfg = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    site = SiteConfig(name=cfg["site_name"], url=cfg["site_url"], publisher=cfg["site_name"],
-                      styles=STYLES, repo_url=cfg["repo_url"], edit_uri=cfg["edit_uri"])
-    return SiteBuilder(load_wiki(ROOT), site, engine=CitationEngine(STYLES, base_dir=ROOT))
+    """This repository's content, as its mkdocs.yml configures it, with its edit links."""
+    cfg = real_mkdocs_config()
+    return real_builder(styles=STYLES, publisher=cfg["site_name"], repo_url=cfg["repo_url"],
+                        edit_uri=cfg["edit_uri"])
 
 
 def squash(text: str) -> str:

@@ -21,7 +21,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).parent))
 
-from conftest import BIN, copy_project  # noqa: E402  (tests/browser/conftest.py)
+from helpers import BIN, copy_real_project  # noqa: E402
 
 BANNER = "#cw-problems-banner"
 
@@ -47,7 +47,7 @@ def wait_for(url: str, timeout: float = 240) -> None:
 
 @pytest.fixture
 def served(tmp_path):
-    project = copy_project(tmp_path / "project")
+    project = copy_real_project(tmp_path / "project")
     entry = project / "concepts" / "base-optimizer.yaml"
     good = entry.read_text(encoding="utf-8")
     entry.write_text(good.replace("\nkind: concept\n", "\nkind: nonsense\n"), encoding="utf-8")
