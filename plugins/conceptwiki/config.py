@@ -40,6 +40,7 @@ PLUGIN_DEFAULTS: dict[str, Any] = {
     "serve_search": False,
     "workers": "auto",
     "cache": True,
+    "locales": {},              # style -> CSL locale (e.g. en-GB), overriding the style's own
 }
 
 
@@ -115,6 +116,11 @@ class SiteConfig:
     versions: History | None = None
     #: Permalinks on the headings of pre-rendered pages (as the ``toc`` extension's).
     heading_links: HeadingLinks | None = None
+    #: The site's language (``theme.language`` in mkdocs.yml): the pages' metadata and the
+    #: locale of a style that names none (see :func:`conceptwiki.citations.engine.style_locale`).
+    language: str = "en"
+    #: Locale per style set in mkdocs.yml (``locales: {oscola: en-GB}``); wins over all else.
+    locales: dict[str, str] = field(default_factory=dict)
 
 
 def site_config(root: Path, settings: Mapping[str, Any], options: Mapping[str, Any]) -> SiteConfig:
@@ -145,7 +151,15 @@ def site_config(root: Path, settings: Mapping[str, Any], options: Mapping[str, A
         edit_uri=settings.get("edit_uri") or "",
         docs_dir=docs_dir.strip() if isinstance(docs_dir, str) and docs_dir.strip() else "docs",
         heading_links=HeadingLinks.from_toc_config(settings.get("toc")),
+        language=_language(settings.get("theme")),
+        locales={str(k): str(v) for k, v in dict(opts["locales"] or {}).items()},
     )
+
+
+def _language(theme: object) -> str:
+    """``theme.language`` (a theme given as a bare name has none: English)."""
+    lang = theme.get("language") if isinstance(theme, Mapping) else None
+    return lang.strip() if isinstance(lang, str) and lang.strip() else "en"
 
 
 def read_mkdocs_yml(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -165,7 +179,8 @@ def read_mkdocs_yml(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     if not isinstance(data, dict):
         return {}, {}
     settings = {k: data.get(k) for k in ("site_name", "site_url", "use_directory_urls", "repo_url",
-                                          "edit_uri", "docs_dir") if data.get(k) is not None}
+                                          "edit_uri", "docs_dir", "theme")
+                if data.get(k) is not None}
     for ext in data.get("markdown_extensions") or []:
         if isinstance(ext, dict) and "toc" in ext:
             settings["toc"] = ext["toc"]

@@ -102,7 +102,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self.root = root
         settings = {"site_name": config.site_name, "site_url": config.site_url,
                     "use_directory_urls": config.use_directory_urls, "repo_url": config.repo_url,
-                    "edit_uri": config.edit_uri, "toc": (config.mdx_configs or {}).get("toc")}
+                    "edit_uri": config.edit_uri, "toc": (config.mdx_configs or {}).get("toc"),
+                    "theme": {"language": config.theme.get("language")}}
         options = {name: self.config[name] for name in PLUGIN_DEFAULTS}
         return site_config(root, settings, options)
 

@@ -38,3 +38,7 @@ class ConceptWikiConfig(Config):
     #: Keep rendered citations in ``$XDG_CACHE_HOME/conceptwiki`` (``~/.cache/conceptwiki``)
     #: for the next build: a build then renders only new or changed items.
     cache = c.Type(bool, default=D["cache"])
+    #: The CSL locale of a style, by style name: ``{harvard-cite-them-right: en-GB}``. Without
+    #: one, a style uses its ``default-locale``, else a known British style's en-GB, else the
+    #: site's ``theme.language``.
+    locales = c.DictOfItems(c.Type(str), default=dict(D["locales"]))
