@@ -134,6 +134,7 @@ def cmd_cite(args: argparse.Namespace) -> int:
     root = Path(args.root)
     if bool(args.slug) == bool(args.key):
         return _fail("give either a concept SLUG or --bib FILE --key KEY")
+    site = _site_config(root, args)
     if args.key:
         bib = Path(args.bib_file) if args.bib_file else None
         files = [bib] if bib else sorted((root / args.bib).glob("*.bib"))
@@ -149,7 +150,6 @@ def cmd_cite(args: argparse.Namespace) -> int:
             return _fail(f"no BibTeX key '{args.key}' {where}{hint}")
         item, key = sources[args.key].csl(), args.key
     else:
-        site = _site_config(root, args)
         wiki = load_wiki(root, site.concepts_dir, site.bib_dir)
         slug = wiki.index.resolve(args.slug)
         if slug is None or slug not in wiki.entries:
@@ -171,7 +171,8 @@ def cmd_cite(args: argparse.Namespace) -> int:
         sys.stdout.write(csl_json([item]))
         return 0
     try:
-        engine = CitationEngine([style], base_dir=root)
+        # in the style's locale, as on the site (the site's ``locales`` and language count)
+        engine = CitationEngine([style], base_dir=root, locales=site.locales, language=site.language)
     except UnknownStyleError as exc:
         return _fail(str(exc).splitlines()[0])
     print(engine.bibliography_entry(item, engine.style_names()[0], args.format))

@@ -18,7 +18,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import TableOfContents, get_toc
 
-from ..citations.engine import UnknownStyleError
+from ..citations.engine import UnknownLocaleError, UnknownStyleError
 from .config import ConceptWikiConfig
 from ..citations.cache import DiskCache
 from ..citations.engine import CitationEngine
@@ -171,6 +171,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         try:
             builder = site_builder(loaded, self.site, self._scan_docs(files, config),
                                    engine=self._citation_engine())
+        except UnknownLocaleError as exc:
+            raise PluginError(f"mkdocs.yml: plugins.conceptwiki.locales: {exc}") from None
         except UnknownStyleError as exc:
             raise PluginError(f"mkdocs.yml: plugins.conceptwiki.styles: {exc}") from None
         self.builder = builder
@@ -214,7 +216,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
     def _citation_engine(self):
         """The citation engine, kept from one build to the next in ``mkdocs serve`` (the
         plugin has ``on_startup``, so MkDocs keeps it): citations already rendered come from
-        its cache. A new one when the styles or a style file change."""
+        its cache. A new one when the styles, their locales or a style file change."""
         styles = list(dict.fromkeys([*self.site.styles, self.site.default_style]))
 
         def key(engine) -> tuple:
@@ -224,13 +226,17 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
                     stamps.append(engine.style_path(style).stat().st_mtime_ns)
                 except (OSError, UnknownStyleError):
                     stamps.append(None)
-            return (tuple(styles), str(self.root), tuple(stamps))
+            return (*settings, tuple(stamps))
 
+        # the locales too: a changed ``locales`` or ``theme.language`` renders anew
+        settings = (tuple(styles), str(self.root), tuple(sorted(self.site.locales.items())),
+                    self.site.language)
         if self._engine is not None:
             old_key, engine = self._engine
-            if old_key[:2] == (tuple(styles), str(self.root)) and old_key == key(engine):
+            if old_key[:4] == settings and old_key == key(engine):
                 return engine
-        engine = CitationEngine(styles, base_dir=self.root)
+        engine = CitationEngine(styles, base_dir=self.root, locales=self.site.locales,
+                                language=self.site.language)
         self._engine = (key(engine), engine)
         self._disk = None
         if self.config.cache:

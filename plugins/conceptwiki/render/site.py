@@ -68,7 +68,8 @@ class SiteBuilder:
             from ..citations.engine import CitationEngine
 
             styles = list(dict.fromkeys([*site.styles, site.default_style]))
-            engine = CitationEngine(styles, base_dir=wiki.root)
+            engine = CitationEngine(styles, base_dir=wiki.root, locales=site.locales,
+                                    language=site.language)
         self.citer = Citer(engine, site.styles, display_date=site.build_date)
         self.templates = Templates(site.templates_dir)
         self.env = self.templates.env
