@@ -25,8 +25,11 @@ def cw(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 def test_check_real_content_is_clean():
     r = cw("check")
     assert r.returncode == 0, r.stdout + r.stderr
-    assert r.stdout == ""
-    assert "0 errors, 0 warnings" in r.stderr
+    # one informational warning: a source whose author list ends in "and others"
+    assert r.stdout.splitlines() == [
+        "bib/deception.bib:4: warning: entry 'hubinger2024sleeper': the author list ends in "
+        "'and others', which citations print as \"et al.\"; give every name if the source lists them"]
+    assert "0 errors, 1 warning" in r.stderr and "strict build" not in r.stderr
 
 
 def test_check_reports_every_problem_and_exits_1():
@@ -123,7 +126,8 @@ def test_new_entry_passes_check_but_its_placeholder_is_flagged(tmp_path: Path):
     assert r.returncode == 0, r.stderr
     r = cw("check", "--root", str(tmp_path))
     assert r.returncode == 0, r.stdout
-    lines = r.stdout.splitlines()
+    # (besides the informational warning about bib/deception.bib's "and others")
+    lines = [line for line in r.stdout.splitlines() if not line.startswith("bib/deception.bib:")]
     assert len(lines) == 2 and all(line.startswith("concepts/test-thing.yaml:") for line in lines)
     assert ": warning: 'status.level' is 'established' with the TODO comment from `conceptwiki new`" in lines[0]
     assert ": warning: 'summary' still holds the placeholder 'TODO:' from `conceptwiki new`" in lines[1]
@@ -135,7 +139,8 @@ def test_new_entry_passes_check_but_its_placeholder_is_flagged(tmp_path: Path):
                         "  level: speculative\n  note: Nobody has tested it.")
     path.write_text(text.replace("TODO: define Test thing", "Test thing is"), encoding="utf-8")
     r = cw("check", "--strict", "--root", str(tmp_path))
-    assert r.returncode == 0 and r.stdout == "", r.stdout
+    assert r.returncode == 0 and r.stdout.startswith("bib/deception.bib:4: warning:"), r.stdout
+    assert len(r.stdout.splitlines()) == 1, r.stdout
 
 
 # --------------------------------------------------------------------------------------

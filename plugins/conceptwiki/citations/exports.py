@@ -40,7 +40,7 @@ import re
 import unicodedata
 from typing import Iterable, Optional
 
-from ..bibtex import MONTH_MACROS, CslItem
+from ..bibtex import MONTH_MACROS, CslItem, ends_in_others
 
 __all__ = [
     "csl_to_bibtex",
@@ -329,7 +329,11 @@ def _bibtex_name(name: object) -> Optional[str]:
 def _bibtex_names(names: object) -> Optional[str]:
     if not isinstance(names, list):
         return None
-    out = [n for n in (_bibtex_name(x) for x in names) if n]
+    # an incomplete list (bibtex.OTHERS last) ends in BibTeX's own "and others", unbraced
+    incomplete = ends_in_others(names)
+    out = [n for n in (_bibtex_name(x) for x in (names[:-1] if incomplete else names)) if n]
+    if out and incomplete:
+        out.append("others")
     return " and ".join(out) if out else None
 
 

@@ -17,8 +17,9 @@ WARNING: Literal["warning"] = "warning"
 
 #: Warnings that are only informational: the MkDocs plugin logs them at info level, so they
 #: do not fail a strict build (``mkdocs build --strict``), and ``conceptwiki check --strict``
-#: does not fail on them either. Every other warning fails both.
-INFO_CODES = frozenset({"unused-source"})
+#: does not fail on them either. Every other warning fails both. ``incomplete-names``: an
+#: author list ending in "and others" may be all the source itself gives.
+INFO_CODES = frozenset({"unused-source", "incomplete-names"})
 
 
 @dataclass(frozen=True, order=True)
