@@ -156,10 +156,20 @@ def cmd_cite(args: argparse.Namespace) -> int:
             close = wiki.index.suggest(args.slug, 1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             return _fail(f"no concept '{args.slug}'{hint}")
-        site.build_date = dt.date.today()
+        site.build_date = dt.date.today()  # accessed: the day the reader takes it
         builder = SiteBuilder(wiki, site, engine=_NoEngine())
-        item = builder.page_item(wiki.entries[slug])
+        entry = wiki.entries[slug]
+        item = builder.page_item(entry)
         key = item["id"]
+        ext = {"bibtex": "bib", "ris": "ris", "csl-json": "json", "json": "json"}.get(args.style)
+        if ext:
+            # the site's cite/SLUG.* file: the page with its version note, then its sources
+            from .citations.cite import export_files
+
+            exported = builder.citing.export_item(entry)
+            files = export_files([(slug, exported, builder.citing.source_items(entry))])
+            sys.stdout.write(files[f"cite/{slug}.{ext}"])
+            return 0
     style = args.style
     if style == "bibtex":
         sys.stdout.write(csl_to_bibtex(item, key))
