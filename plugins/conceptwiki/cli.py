@@ -167,8 +167,8 @@ def cmd_cite(args: argparse.Namespace) -> int:
             from .citations.cite import export_files
 
             exported = builder.citing.export_item(entry)
-            files = export_files([(slug, exported, builder.citing.source_items(entry))])
-            sys.stdout.write(files[f"cite/{slug}.{ext}"])
+            written = export_files([(slug, exported, builder.citing.source_items(entry))])
+            sys.stdout.write(written[f"cite/{slug}.{ext}"])
             return 0
     style = args.style
     if style == "bibtex":

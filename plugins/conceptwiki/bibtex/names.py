@@ -110,7 +110,7 @@ def _parse_one_name(raw: str) -> Optional[CslName]:
     if not raw:
         return None
     if raw.lower() == "others":  # unbraced: BibTeX's "and more"
-        return dict(OTHERS)
+        return OTHERS.copy()
     if _wrapped_whole(raw):  # {OpenAI}, {\'Ecole Polytechnique}: one unit, as in BibTeX
         literal = decode_latex(raw[1:-1])
         return {"literal": literal} if literal else None
@@ -181,5 +181,5 @@ def parse_names(value: str) -> list[CslName]:
     # styles print "et al." for it wherever it is, but only a final one makes sense)
     real = [n for n in names if n != OTHERS]
     if real and names[-1] == OTHERS:
-        real.append(dict(OTHERS))
+        real.append(OTHERS.copy())
     return real
