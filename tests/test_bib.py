@@ -262,7 +262,7 @@ def test_decode_title(latex: str, csl: str) -> None:
         ("{Future of Humanity Institute}", [{"literal": "Future of Humanity Institute"}]),
         ("{Barnes and Noble} AND Smith, J.",
          [{"literal": "Barnes and Noble"}, {"family": "Smith", "given": "J."}]),
-        ("G{\\\"o}del, Kurt and others", [{"family": "Gödel", "given": "Kurt"}]),
+        ("G{\\\"o}del, Kurt and others", [{"family": "Gödel", "given": "Kurt"}, {"literal": "et al."}]),
         ("Anderson, Andy and Sandy Andrews",
          [{"family": "Anderson", "given": "Andy"}, {"family": "Andrews", "given": "Sandy"}]),
         ("{\\'E}mile Borel", [{"family": "Borel", "given": "Émile"}]),

@@ -41,6 +41,8 @@ def pybtex_name(person) -> dict:
     von = decode_latex(" ".join(person.prelast_names))
     last = decode_latex(" ".join(person.last_names))
     jr = decode_latex(" ".join(person.lineage_names))
+    if not first and not von and not jr and person.last_names == ["others"]:
+        return {"literal": "et al."}  # BibTeX's "and others": our marker (bibtex.OTHERS)
     if not first and not von and not jr and len(person.last_names) == 1:
         raw = person.last_names[0]
         if raw.startswith("{") and raw.endswith("}"):

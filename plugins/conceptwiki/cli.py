@@ -172,6 +172,7 @@ def cmd_cite(args: argparse.Namespace) -> int:
     root = Path(args.root)
     if bool(args.slug) == bool(args.key):
         return _fail("give either a concept SLUG or --bib FILE --key KEY")
+    site = _site_config(root, args)
     if args.key:
         bib = Path(args.bib_file) if args.bib_file else None
         files = [bib] if bib else sorted((root / args.bib).glob("*.bib"))
@@ -187,17 +188,26 @@ def cmd_cite(args: argparse.Namespace) -> int:
             return _fail(f"no BibTeX key '{args.key}' {where}{hint}")
         item, key = sources[args.key].csl(), args.key
     else:
-        site = _site_config(root, args)
         wiki = load_wiki(root, site.concepts_dir, site.bib_dir)
         slug = wiki.index.resolve(args.slug)
         if slug is None or slug not in wiki.entries:
             close = wiki.index.suggest(args.slug, 1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             return _fail(f"no concept '{args.slug}'{hint}")
-        site.build_date = dt.date.today()
+        site.build_date = dt.date.today()  # accessed: the day the reader takes it
         builder = SiteBuilder(wiki, site, engine=_NoEngine())
-        item = builder.page_item(wiki.entries[slug])
+        entry = wiki.entries[slug]
+        item = builder.page_item(entry)
         key = item["id"]
+        ext = {"bibtex": "bib", "ris": "ris", "csl-json": "json", "json": "json"}.get(args.style)
+        if ext:
+            # the site's cite/SLUG.* file: the page with its version note, then its sources
+            from .citations.cite import export_files
+
+            exported = builder.citing.export_item(entry)
+            written = export_files([(slug, exported, builder.citing.source_items(entry))])
+            sys.stdout.write(written[f"cite/{slug}.{ext}"])
+            return 0
     style = args.style
     if style == "bibtex":
         sys.stdout.write(csl_to_bibtex(item, key))
@@ -209,7 +219,8 @@ def cmd_cite(args: argparse.Namespace) -> int:
         sys.stdout.write(csl_json([item]))
         return 0
     try:
-        engine = CitationEngine([style], base_dir=root)
+        # in the style's locale, as on the site (the site's ``locales`` and language count)
+        engine = CitationEngine([style], base_dir=root, locales=site.locales, language=site.language)
     except UnknownStyleError as exc:
         return _fail(str(exc).splitlines()[0])
     print(engine.bibliography_entry(item, engine.style_names()[0], args.format))

@@ -45,6 +45,7 @@ PLUGIN_DEFAULTS: dict[str, Any] = {
     # min_details_words words. 0 requires nothing.
     "min_details_words": 0,
     "min_details_since": None,
+    "locales": {},              # style -> CSL locale (e.g. en-GB), overriding the style's own
 }
 
 
@@ -124,6 +125,11 @@ class SiteConfig:
     #: or after ``min_details_since`` (every entry when None).
     min_details_words: int = 0
     min_details_since: _dt.date | None = None
+    #: The site's language (``theme.language`` in mkdocs.yml): the pages' metadata and the
+    #: locale of a style that names none (see :func:`conceptwiki.citations.engine.style_locale`).
+    language: str = "en"
+    #: Locale per style set in mkdocs.yml (``locales: {oscola: en-GB}``); wins over all else.
+    locales: dict[str, str] = field(default_factory=dict)
 
 
 def site_config(root: Path, settings: Mapping[str, Any], options: Mapping[str, Any]) -> SiteConfig:
@@ -156,6 +162,8 @@ def site_config(root: Path, settings: Mapping[str, Any], options: Mapping[str, A
         heading_links=HeadingLinks.from_toc_config(settings.get("toc")),
         min_details_words=_int_option(opts["min_details_words"]),
         min_details_since=_date_option(opts["min_details_since"]),
+        language=_language(settings.get("theme")),
+        locales={str(k): str(v) for k, v in dict(opts["locales"] or {}).items()},
     )
 
 
@@ -176,6 +184,12 @@ def _date_option(value: Any) -> _dt.date | None:
     return None
 
 
+def _language(theme: object) -> str:
+    """``theme.language`` (a theme given as a bare name has none: English)."""
+    lang = theme.get("language") if isinstance(theme, Mapping) else None
+    return lang.strip() if isinstance(lang, str) and lang.strip() else "en"
+
+
 def read_mkdocs_yml(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """``(settings, options)`` for :func:`site_config` from a ``mkdocs.yml`` file, without
     MkDocs: tags such as ``!ENV`` or ``!!python/name`` are read as nothing. A missing or
@@ -193,7 +207,8 @@ def read_mkdocs_yml(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     if not isinstance(data, dict):
         return {}, {}
     settings = {k: data.get(k) for k in ("site_name", "site_url", "use_directory_urls", "repo_url",
-                                          "edit_uri", "docs_dir") if data.get(k) is not None}
+                                          "edit_uri", "docs_dir", "theme")
+                if data.get(k) is not None}
     for ext in data.get("markdown_extensions") or []:
         if isinstance(ext, dict) and "toc" in ext:
             settings["toc"] = ext["toc"]

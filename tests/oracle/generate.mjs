@@ -7,8 +7,10 @@
 //   items:       path to the CSL-JSON golden items
 //   locales_dir: directory holding locales-xx-XX.xml (the files the Python
 //                engine uses)
-//   styles:      [{name, path}] CSL style files (the files the Python engine
-//                uses; dependent styles already resolved to their parent)
+//   styles:      [{name, path, locale}] CSL style files (the files the Python
+//                engine uses; dependent styles already resolved to their parent)
+//                and the locale the Python engine renders each in (forced here, as
+//                Zotero forces the locale chosen for a bibliography)
 //   out_dir:     where <style>.json is written
 //
 // Per style and item id the output holds, for formats "text" and "html":
@@ -58,11 +60,12 @@ const sys = {
 // registered items, and a new flip-flopper (it remembers the first quote
 // form it saw).
 const engines = new Map();
+let currentLocale = null; // the locale of the style being rendered
 function newEngine(styleXml, fmt) {
-  const key = fmt + "\u0000" + styleXml;
+  const key = fmt + "\u0000" + currentLocale + "\u0000" + styleXml;
   let engine = engines.get(key);
   if (!engine) {
-    engine = new CSL.Engine(sys, styleXml);
+    engine = new CSL.Engine(sys, styleXml, currentLocale, Boolean(currentLocale));
     engine.setOutputFormat(fmt);
     engines.set(key, engine);
   }
@@ -116,14 +119,16 @@ function cite(styleXml, fmt, id, isNote, { locator, label, subsequent } = {}) {
 }
 
 mkdirSync(config.out_dir, { recursive: true });
-for (const { name, path } of config.styles) {
+for (const { name, path, locale } of config.styles) {
   const styleXml = readFileSync(path, "utf8");
+  currentLocale = locale || null;
   const isNote = /<style[^>]*\bclass="note"/.test(styleXml);
   const out = {
     _meta: {
       generator: `citeproc-js ${citeprocVersion}`,
       style: name,
       note_style: isNote,
+      locale: currentLocale,
       locator: { locator: "12", label: "page" },
     },
     items: {},

@@ -39,7 +39,10 @@ def main(argv: list[str]) -> int:
     config = {
         "items": str(GOLDEN / "items.json"),
         "locales_dir": str(locales_dir()),
-        "styles": [{"name": s, "path": str(engine.style_path(s))} for s in engine.style_names()],
+        # the locale the Python engine chose for the style (its default-locale, en-GB for a
+        # known British style, else en-US): citeproc-js is forced to the same one
+        "styles": [{"name": s, "path": str(engine.style_path(s)), "locale": engine.style_locale(s)}
+                   for s in engine.style_names()],
         "out_dir": str(GOLDEN / "expected"),
     }
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:

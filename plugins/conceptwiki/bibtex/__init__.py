@@ -17,7 +17,7 @@ are its layout, not its interface. Nothing here imports MkDocs.
 from .csl import VERBATIM_FIELDS, CslItem, source_to_csl
 from .dates import MONTH_MACROS, CslDate, parse_bib_date
 from .latex import decode_latex, decode_title
-from .names import CslName, parse_names
+from .names import OTHERS, CslName, ends_in_others, parse_names
 from .parse import (KEY_RE, KNOWN_ENTRY_TYPES, MAX_BIB_BYTES, MAX_VALUE_CHARS, load_bib_files,
                     load_bib_string, parse_bib_text)
 from .scan import declared_keys
@@ -41,6 +41,8 @@ __all__ = [
     "decode_latex",
     "decode_title",
     "parse_names",
+    "OTHERS",
+    "ends_in_others",
     "parse_bib_date",
     "source_to_csl",
     "STATUS_FIELD",

@@ -15,7 +15,7 @@ from typing import Any, Callable, Mapping, Optional, Protocol
 from ..model.problems import Problems
 from .dates import parse_bib_date, parse_issued
 from .latex import decode_latex, decode_title, unescape_verbatim
-from .names import parse_names
+from .names import ends_in_others, parse_names
 
 __all__ = ["CslItem", "BibEntry", "VERBATIM_FIELDS", "source_to_csl", "archive_name"]
 
@@ -245,6 +245,12 @@ def source_to_csl(source: BibEntry, problems: Optional[Problems] = None) -> CslI
             names = parse_names(f[fname])
             if names:
                 item[cname] = names
+            if ends_in_others(names) and problems is not None:
+                line = source.field_lines.get(fname, source.line)
+                problems.warning(source.path, line, 0,
+                                 f"entry '{source.key}': the {fname} list ends in 'and others', which "
+                                 f"citations print as \"et al.\"; give every name if the source lists them",
+                                 code="incomplete-names")
 
     issued, status = parse_issued(f, warn if problems is not None else None)
     pubstate = _field_text(f, "pubstate")

@@ -18,7 +18,7 @@ from typing import Optional, TypedDict
 from .latex import decode_latex
 from .scan import matching_brace, split_depth0
 
-__all__ = ["CslName", "parse_names"]
+__all__ = ["CslName", "OTHERS", "parse_names", "ends_in_others"]
 
 #: A CSL-JSON name: a person's parts, or one ``literal`` (an organisation).
 CslName = TypedDict("CslName", {
@@ -91,12 +91,26 @@ def _von_last(tokens: list[str]) -> tuple[list[str], list[str]]:
     return tokens[: last_lower + 1], tokens[last_lower + 1:]
 
 
+#: The last name of a list that BibTeX ends in ``and others``: CSL-JSON has no field for "the
+#: list goes on", so the list keeps this literal name. The citation engine renders it as the
+#: style's "et al." (citations/compat/names.py); the exports write it back as ``and others``
+#: (BibTeX) and ``et al.`` (RIS); a CSL processor that does not know it prints "et al." as a
+#: name. Not ``{"literal": "others"}``: that is a real name (BibTeX's braced ``{others}``).
+OTHERS: CslName = {"literal": "et al."}
+
+
+def ends_in_others(names: object) -> bool:
+    """Whether a CSL name list ends in :data:`OTHERS` after at least one real name."""
+    return (isinstance(names, list) and len(names) >= 2 and isinstance(names[-1], dict)
+            and names[-1] == OTHERS)
+
+
 def _parse_one_name(raw: str) -> Optional[CslName]:
     raw = raw.strip().strip(",").strip()
     if not raw:
         return None
-    if raw.lower() == "others":
-        return None
+    if raw.lower() == "others":  # unbraced: BibTeX's "and more"
+        return OTHERS.copy()
     if _wrapped_whole(raw):  # {OpenAI}, {\'Ecole Polytechnique}: one unit, as in BibTeX
         literal = decode_latex(raw[1:-1])
         return {"literal": literal} if literal else None
@@ -152,7 +166,8 @@ def parse_names(value: str) -> list[CslName]:
     A name wholly in braces (``{OpenAI}``, ``{Future of Humanity Institute}``) is a
     ``literal``. Otherwise BibTeX's rules apply to "First von Last", "von Last, First" and
     "von Last, Jr, First": the von part (lower-case words) becomes
-    ``non-dropping-particle``, as citeproc-js does for BibTeX names. ``others`` is dropped.
+    ``non-dropping-particle``, as citeproc-js does for BibTeX names. A final ``others``
+    becomes :data:`OTHERS` (the list is incomplete: "et al."); elsewhere it is dropped.
     A single word ("Plato") is a family name. All parts are LaTeX-decoded.
     """
     if not value or not value.strip():
@@ -162,4 +177,9 @@ def parse_names(value: str) -> list[CslName]:
         name = _parse_one_name(raw)
         if name:
             names.append(name)
-    return names
+    # "others" means "and more": only as the last of at least two names (BibTeX's own
+    # styles print "et al." for it wherever it is, but only a final one makes sense)
+    real = [n for n in names if n != OTHERS]
+    if real and names[-1] == OTHERS:
+        real.append(OTHERS.copy())
+    return real

@@ -80,6 +80,7 @@ def namespace(engine: CitationEngine) -> str:
     for style in sorted(engine.style_names()):
         for path in engine.style_files(style):
             add(f"style {style}", path.read_bytes())
+        add(f"locale of {style}", engine.style_locale(style).encode())
     return h.hexdigest()[:32]
 
 

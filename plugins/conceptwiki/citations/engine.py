@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar, cast
@@ -19,18 +19,46 @@ from . import compat
 from .compat import JsonSortValue, SortValue
 
 __all__ = [
+    "BRITISH_STYLES",
     "DEFAULT_STYLES",
     "CacheKey",
     "CacheValue",
     "CitationEngine",
     "SortValue",
+    "UnknownLocaleError",
     "UnknownStyleError",
     "locales_dir",
     "resolve_style_path",
     "sort_value_json",
+    "style_locale",
 ]
 
 DEFAULT_STYLES: tuple[str, ...] = ("apa", "chicago-author-date", "harvard-cite-them-right", "oscola")
+
+#: Styles written for British English whose files name no ``default-locale`` (Cite Them
+#: Right's do not): rendered in en-US they would print “double quotes”, "ed." and
+#: "December 7, 2026", which the guides they follow do not.
+BRITISH_STYLES: frozenset[str] = frozenset({
+    "harvard-cite-them-right", "harvard-cite-them-right-10th-edition",
+    "harvard-cite-them-right-11th-edition", "harvard-cite-them-right-no-et-al",
+    "oscola", "oscola-no-ibid",
+})
+
+
+def style_locale(name: str, default_locale: str | None, *, overrides: Mapping[str, str] | None = None,
+                 language: str | None = None) -> str:
+    """The CSL locale ``name`` renders in: the site's override for it (the plugin's
+    ``locales`` option), else the style's own ``default-locale``, else en-GB for a known British
+    style (:data:`BRITISH_STYLES`), else the site's language, else en-US."""
+    if overrides and overrides.get(name):
+        return overrides[name]
+    if default_locale:
+        return default_locale
+    stem = Path(name).stem if name.endswith(".csl") else name
+    if stem in BRITISH_STYLES:
+        return "en-GB"
+    return language or "en-US"
+
 
 _FORMATS = ("text", "html")
 _POSITIONS = ("first", "subsequent")
@@ -50,6 +78,17 @@ _V = TypeVar("_V", bound=CacheValue)
 
 class UnknownStyleError(ValueError):
     """A style name or path that cannot be found (message: one line)."""
+
+
+class UnknownLocaleError(UnknownStyleError):
+    """A locale set for a style that no CSL locale file provides (message: one line)."""
+
+
+def _locale_exists(locale: str) -> bool:
+    import citeproc
+
+    return ((locales_dir() / f"locales-{locale}.xml").is_file()
+            or locale in citeproc.PRIMARY_DIALECTS)
 
 
 def locales_dir() -> Path:
@@ -135,6 +174,7 @@ class _Style:
     title: str
     short_title: str
     note: bool
+    locale: str
     own: Path | None = None  # a dependent style's own file (``path`` is its parent)
 
 
@@ -145,9 +185,13 @@ class CitationEngine:
     (item, style, format, form); items are treated as immutable values.
     Raises :class:`conceptwiki.citations.compat.CiteprocVersionError` when the
     installed citeproc-py is not the version the compatibility layer was written for.
+
+    Each style renders in the locale :func:`style_locale` chooses from ``locales`` (style →
+    locale, the site's overrides) and ``language`` (the site's language).
     """
 
-    def __init__(self, styles: Sequence[str] = DEFAULT_STYLES, *, base_dir: Path | None = None) -> None:
+    def __init__(self, styles: Sequence[str] = DEFAULT_STYLES, *, base_dir: Path | None = None,
+                 locales: Mapping[str, str] | None = None, language: str | None = None) -> None:
         compat.check_citeproc_version()  # CiteprocVersionError: another citeproc-py than the layer's
         if isinstance(styles, str):
             styles = (styles,)
@@ -160,7 +204,17 @@ class CitationEngine:
             path = resolve_style_path(name, self._base_dir)
             # a dependent style keeps its own title and default locale
             info = compat.style_info(own)
-            csl = compat.load_style(path, locale=info["default-locale"] if own != path else None)
+            default = info["default-locale"] or compat.style_info(path)["default-locale"]
+            locale = style_locale(name, default, overrides=locales, language=language)
+            if locales and locales.get(name) and not _locale_exists(locale):
+                known = sorted(p.stem.removeprefix("locales-") for p in locales_dir().glob("locales-*.xml"))
+                raise UnknownLocaleError(
+                    f"no CSL locale {locale!r} for style {name!r}; use one of "
+                    f"{', '.join(k for k in known if k.startswith(locale[:2])) or ', '.join(known[:12])}"
+                    f" (a language with a country, e.g. en-GB)")
+            if not _locale_exists(locale):
+                locale = "en-US"  # a site language CSL has no terms for: English, as citeproc-js
+            csl = compat.load_style(path, locale=locale)
             self._styles[name] = _Style(
                 name=name,
                 path=path,
@@ -168,6 +222,7 @@ class CitationEngine:
                 title=info["title"] or compat.style_title(csl),
                 short_title=info["title-short"] or info["title"] or compat.style_title(csl, short=True),
                 note=compat.is_note_style(csl),
+                locale=locale,
                 own=own,
             )
         self._cache: OrderedDict[CacheKey, CacheValue] = OrderedDict()
@@ -194,6 +249,10 @@ class CitationEngine:
 
     def is_note_style(self, style: str) -> bool:
         return self._style(style).note
+
+    def style_locale(self, style: str) -> str:
+        """The locale ``style`` renders in (see :func:`style_locale`)."""
+        return self._style(style).locale
 
     # -- rendering ----------------------------------------------------------
     def bibliography_entry(self, item: CslItem, style: str, fmt: str = "text") -> str:

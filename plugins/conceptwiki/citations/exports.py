@@ -26,7 +26,9 @@ BibTeX rules, chosen to avoid the usual mistakes of "cite this page" exports:
   ``@misc`` with ``eprint``, ``archiveprefix = {arXiv}`` and ``eprinttype = {arxiv}``;
 * no issued date means no ``year`` field, never ``year = {n.d.}``; ``month`` is written as
   the standard macro (``month = jun``), which BibTeX styles print as a name and biber
-  turns into a number (bibtexparser returns ``jun``, pybtex ``June``).
+  turns into a number (bibtexparser returns ``jun``, pybtex ``June``);
+* RIS puts an arXiv id in ``DB``/``AN`` and a report number in ``SN``, where Zotero's RIS
+  import keeps them; a list ending in "and others" ends in ``AU  - et al.``.
 
 Why this module is long: some 670 lines, in sections, because the BibTeX and RIS writers
 share its rich-text parser and its name, date and key helpers, and nothing else uses them.
@@ -40,7 +42,7 @@ import re
 import unicodedata
 from typing import Iterable, Optional
 
-from ..bibtex import MONTH_MACROS, CslItem
+from ..bibtex import MONTH_MACROS, CslItem, ends_in_others
 
 __all__ = [
     "csl_to_bibtex",
@@ -329,7 +331,11 @@ def _bibtex_name(name: object) -> Optional[str]:
 def _bibtex_names(names: object) -> Optional[str]:
     if not isinstance(names, list):
         return None
-    out = [n for n in (_bibtex_name(x) for x in names) if n]
+    # an incomplete list (bibtex.OTHERS last) ends in BibTeX's own "and others", unbraced
+    incomplete = ends_in_others(names)
+    out = [n for n in (_bibtex_name(x) for x in (names[:-1] if incomplete else names)) if n]
+    if out and incomplete:
+        out.append("others")
     return " and ".join(out) if out else None
 
 
@@ -606,7 +612,8 @@ def _ris_name(name: object) -> Optional[str]:
 def csl_to_ris(item: CslItem) -> str:
     """One RIS record for a CSL-JSON item, LF line endings, ending ``ER  - `` and a blank
     line. Markup is stripped. TY: JOUR, CONF, BOOK, CHAP, RPRT, THES, ELEC (web pages),
-    UNPB (manuscripts and preprints), others from :data:`RIS_TYPES`, GEN otherwise."""
+    UNPB (manuscripts and preprints: no RIS type is a preprint to Zotero; the CSL-JSON
+    export is), others from :data:`RIS_TYPES`, GEN otherwise."""
     if not isinstance(item, dict):
         item = {}
     ctype = _s(item, "type")
@@ -636,8 +643,16 @@ def csl_to_ris(item: CslItem) -> str:
     add("VL", _s(item, "volume"))
     add("IS", _s(item, "issue") or (_s(item, "number") if ctype.startswith("article-")
                                     else ""))
-    if not ctype.startswith("article-"):
-        add("M1" if ctype != "report" else "IS", _s(item, "number"))
+    arxiv = _is_arxiv_preprint(item)
+    if arxiv:
+        # Zotero reads DB/AN as archive/archiveLocation and keeps the id there; in M1 the id
+        # landed in the Issue field of a journal article (no RIS type is a preprint in Zotero)
+        add("DB", "arXiv")
+        add("AN", f"arXiv:{arxiv}")
+    elif ctype == "report":
+        pass  # SN below: Zotero's report number (IS is not read for reports)
+    elif not ctype.startswith("article-"):
+        add("M1", _s(item, "number"))
     page = strip_markup(_s(item, "page"))
     if page:
         sp, _, ep = re.sub(r"\s*[\u2013\u2014-]+\s*", "\u2013", page).partition("\u2013")
@@ -647,7 +662,7 @@ def csl_to_ris(item: CslItem) -> str:
     add("PB", _s(item, "publisher"))
     add("CY", _s(item, "publisher-place"))
     add("M3", _s(item, "genre"))
-    add("SN", _s(item, "ISBN") or _s(item, "ISSN"))
+    add("SN", (_s(item, "number") if ctype == "report" else "") or _s(item, "ISBN") or _s(item, "ISSN"))
     doi = _s(item, "DOI")
     if doi:
         add("DO", re.sub(r"(?i)^(https?://(dx\.)?doi\.org/|doi:\s*)", "", doi))

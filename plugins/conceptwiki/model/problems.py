@@ -20,8 +20,9 @@ WARNING: Literal["warning"] = "warning"
 #: does not fail on them either. Every other warning fails both. An author's name written
 #: two ways is informational because authors' own bylines differ between publications
 #: ("Sam Bowman", "Samuel R. Bowman") and two people may share a family name and initial:
-#: a contributor decides, the build does not.
-INFO_CODES = frozenset({"unused-source", "author-spelling"})
+#: a contributor decides, the build does not. ``incomplete-names``: an author list ending in
+#: "and others" may be all the source itself gives.
+INFO_CODES = frozenset({"unused-source", "author-spelling", "incomplete-names"})
 
 
 @dataclass(frozen=True, order=True)

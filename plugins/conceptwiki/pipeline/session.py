@@ -53,7 +53,8 @@ class CitationEngines:
 
     def engine(self, site: SiteConfig, root: Path) -> CitationEngine:
         """The engine for ``site``'s styles: the last one if nothing changed, else a new one
-        (loaded from the disk cache if it is on). Raises :class:`UnknownStyleError`."""
+        (loaded from the disk cache if it is on). Raises :class:`UnknownStyleError` or
+        :class:`~conceptwiki.citations.engine.UnknownLocaleError`."""
         styles = list(dict.fromkeys([*site.styles, site.default_style]))
 
         def key(engine: CitationEngine) -> tuple[Any, ...]:
@@ -63,13 +64,15 @@ class CitationEngines:
                     stamps.append(engine.style_path(style).stat().st_mtime_ns)
                 except (OSError, UnknownStyleError):
                     stamps.append(None)
-            return (tuple(styles), str(root), tuple(stamps))
+            return (*settings, tuple(stamps))
 
+        # the locales too: a changed ``locales`` or ``theme.language`` renders anew
+        settings = (tuple(styles), str(root), tuple(sorted(site.locales.items())), site.language)
         if self._engine is not None:
             old_key, engine = self._engine
-            if old_key[:2] == (tuple(styles), str(root)) and old_key == key(engine):
+            if old_key[:4] == settings and old_key == key(engine):
                 return engine
-        engine = CitationEngine(styles, base_dir=root)
+        engine = CitationEngine(styles, base_dir=root, locales=site.locales, language=site.language)
         self._engine = (key(engine), engine)
         self.disk = None
         if self.cache:

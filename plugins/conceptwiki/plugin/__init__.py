@@ -18,7 +18,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import TableOfContents, get_toc
 
-from ..citations.engine import UnknownStyleError
+from ..citations.engine import UnknownLocaleError, UnknownStyleError
 from .config import ConceptWikiConfig
 from ..model.loader import Entry, Wiki
 from ..pipeline.parallel import PageRenderer
@@ -97,7 +97,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self.root = root
         settings = {"site_name": config.site_name, "site_url": config.site_url,
                     "use_directory_urls": config.use_directory_urls, "repo_url": config.repo_url,
-                    "edit_uri": config.edit_uri, "toc": (config.mdx_configs or {}).get("toc")}
+                    "edit_uri": config.edit_uri, "toc": (config.mdx_configs or {}).get("toc"),
+                    "theme": {"language": config.theme.get("language")}}
         options = {name: self.config[name] for name in PLUGIN_DEFAULTS}
         return site_config(root, settings, options)
 
@@ -166,6 +167,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         try:
             builder = site_builder(loaded, self.site, self._scan_docs(files, config, loaded.anchors),
                                    engine=self.engines.engine(self.site, self.root))
+        except UnknownLocaleError as exc:
+            raise PluginError(f"mkdocs.yml: plugins.conceptwiki.locales: {exc}") from None
         except UnknownStyleError as exc:
             raise PluginError(f"mkdocs.yml: plugins.conceptwiki.styles: {exc}") from None
         self.builder = builder

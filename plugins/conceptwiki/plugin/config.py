@@ -44,3 +44,7 @@ class ConceptWikiConfig(Config):
     #: unset) need ``details`` of at least ``min_details_words`` words (0: no minimum).
     min_details_words = c.Type(int, default=D["min_details_words"])
     min_details_since = c.Optional(c.Type((str, _dt.date)))
+    #: The CSL locale of a style, by style name: ``{harvard-cite-them-right: en-GB}``. Without
+    #: one, a style uses its ``default-locale``, else a known British style's en-GB, else the
+    #: site's ``theme.language``.
+    locales = c.DictOfItems(c.Type(str), default=dict(D["locales"]))

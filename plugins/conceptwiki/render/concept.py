@@ -22,6 +22,7 @@ from .citing import PageCitations
 from .docpages import DocPage
 from .graph import ConceptGraph
 from .graphdraw import neighbourhood_view
+from .head import coins_span
 from .jinja import Templates
 from .listings import Cards
 from .markup import safe_url
@@ -148,4 +149,10 @@ class ConceptPages:
             "download_all": [(ext, relative_url(self.urls.url(src), f"cite/all.{ext}"))
                              for ext in ("bib", "ris", "json")],
             "brief": self.brief_button(entry, src),
+            # Zotero's one way to a single-field (institutional) author: see render/head.py.
+            "coins": coins_span(entry, self.citing.page_item(entry),
+                                updated=self.history.last_updated(entry),
+                                description=self.text.description(entry), site_name=self.site.name,
+                                publisher=self.site.publisher or self.site.name,
+                                language=self.site.language),
         }

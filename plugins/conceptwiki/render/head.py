@@ -1,45 +1,72 @@
-"""Metadata in a concept page's ``<head>`` for reference managers and search engines:
-Highwire (``citation_*``), Dublin Core and schema.org JSON-LD. Nothing here imports MkDocs."""
+"""Metadata of a concept page for reference managers and search engines: Highwire
+(``citation_*``), Open Graph, Dublin Core and schema.org JSON-LD in the ``<head>``, and a COinS
+span in the body. Nothing here imports MkDocs.
+
+Why these tags (checked against Zotero's own translators, run headless by
+zotero/translation-server; see docs of issue 15):
+
+* No ``citation_journal_title`` and no ``DC.type``: Zotero's "Embedded Metadata" translator
+  turns a journal title into a *journal article*, whatever else the page says, and reads
+  ``DC.type=Text`` as a journal-article guess too. ``og:type=website`` makes it a *Web Page*,
+  and ``og:site_name`` then fills its website title.
+* ``citation_author`` stays (Google Scholar wants an author), but no meta tag can mark an
+  organisation: Zotero splits it at the last space ("AI Safety Concept" / "Wiki"). The COinS
+  span (:func:`coins_span`) is what gives Zotero one single-field author: its COinS translator
+  runs before Embedded Metadata, reads ``rft.aucorp`` as an institutional name and
+  ``rft_val_fmt=...:mtx:dc`` as a web page.
+* ``citation_language``/``DC.language`` and ``citation_abstract``/``og:description`` fill
+  Zotero's language and abstract; ``citation_public_url``/``og:url`` its URL.
+"""
 
 from __future__ import annotations
 
 import datetime as _dt
 import json
 from typing import Any
+from urllib.parse import quote, urlencode
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from ..model.loader import Entry
 
-__all__ = ["head_html"]
+__all__ = ["head_html", "coins_span"]
 
 
 def head_html(entry: Entry, item: dict[str, Any], *, updated: _dt.date | None, description: str,
-              site_name: str, site_url: str, publisher: str) -> str:
+              site_name: str, site_url: str, publisher: str, language: str = "en") -> str:
     """The ``<meta>`` tags and JSON-LD of the entry's page; ``item`` is its CSL-JSON item
-    (for the URL) and ``description`` its summary as plain text."""
+    (for the URL), ``description`` its summary as plain text and ``language`` the site's
+    (``theme.language``)."""
     url = item["URL"]
     summary = description
-    metas = [
+    date = updated.strftime("%Y/%m/%d") if updated else None
+    metas: list[tuple[str, str | None]] = [
         ("citation_title", entry.title),
         ("citation_author", publisher),
         ("citation_publisher", publisher),
-        ("citation_journal_title", site_name),
+        ("citation_date", date),
+        ("citation_publication_date", date),
         ("citation_public_url", url),
         ("citation_abstract_html_url", url),
+        ("citation_language", language),
+        ("citation_abstract", summary),
         ("DC.title", entry.title),
         ("DC.creator", publisher),
         ("DC.publisher", publisher),
-        ("DC.type", "Text"),
+        ("DC.date", updated.isoformat() if updated else None),
         ("DC.identifier", url),
-        ("DC.language", "en"),
+        ("DC.language", language),
         ("DC.description", summary),
     ]
-    if updated:
-        metas[3:3] = [("citation_date", updated.strftime("%Y/%m/%d")),
-                      ("citation_publication_date", updated.strftime("%Y/%m/%d"))]
-        metas.append(("DC.date", updated.isoformat()))
-    lines = [f'<meta name="{escape(n)}" content="{escape(v)}">' for n, v in metas]
+    props: list[tuple[str, str | None]] = [
+        ("og:type", "website"),
+        ("og:site_name", site_name),
+        ("og:title", entry.title),
+        ("og:url", url),
+        ("og:description", summary),
+    ]
+    lines = [f'<meta name="{escape(n)}" content="{escape(v)}">' for n, v in metas if v]
+    lines += [f'<meta property="{escape(n)}" content="{escape(v)}">' for n, v in props if v]
     lines.append('<link rel="schema.DC" href="http://purl.org/dc/elements/1.1/">')
     ld = {
         "@context": "https://schema.org",
@@ -48,6 +75,7 @@ def head_html(entry: Entry, item: dict[str, Any], *, updated: _dt.date | None, d
         "name": entry.title,
         "description": summary,
         "url": url,
+        "inLanguage": language,
         "author": {"@type": "Organization", "name": publisher},
         "publisher": {"@type": "Organization", "name": publisher},
         "isPartOf": {"@type": "WebSite", "name": site_name,
@@ -64,3 +92,24 @@ def head_html(entry: Entry, item: dict[str, Any], *, updated: _dt.date | None, d
     lines.append(f'<script type="application/ld+json">{data}</script>')
     return "\n".join(lines) + "\n"
 
+
+def _no_plus(text: str) -> str:
+    # Zotero's OpenURL parser turns "+" and "%2B" alike into spaces ("C++" would become "C  "):
+    # a full-width plus sign survives and reads the same.
+    return text.replace("+", "\uff0b")
+
+
+def coins_span(entry: Entry, item: dict[str, Any], *, updated: _dt.date | None, description: str,
+               site_name: str, publisher: str, language: str = "en") -> Markup:
+    """An empty ``<span class="Z3988">`` (COinS, OpenURL 0.1 in Dublin Core format) describing
+    the page as a web page by the publisher as an institution: the one form of embedded
+    metadata that Zotero saves with a single-field author (see the module's docstring)."""
+    pairs = [("ctx_ver", "Z39.88-2004"), ("rft_val_fmt", "info:ofi/fmt:kev:mtx:dc"),
+             ("rft.type", "webpage"), ("rft.title", _no_plus(entry.title)),
+             ("rft.aucorp", _no_plus(publisher)), ("rft.source", _no_plus(site_name))]
+    if updated:
+        pairs.append(("rft.date", updated.isoformat()))
+    pairs += [("rft.identifier", item["URL"]), ("rft.description", _no_plus(description)),
+              ("rft.language", language)]
+    title = urlencode([(k, v) for k, v in pairs if v], quote_via=quote)
+    return Markup('<span class="Z3988" title="{}"></span>').format(title)

@@ -70,7 +70,8 @@ class SiteBuilder:
             from ..citations.engine import CitationEngine
 
             styles = list(dict.fromkeys([*site.styles, site.default_style]))
-            engine = CitationEngine(styles, base_dir=wiki.root)
+            engine = CitationEngine(styles, base_dir=wiki.root, locales=site.locales,
+                                    language=site.language)
         self.citer = Citer(engine, site.styles, display_date=site.build_date)
         self.templates = Templates(site.templates_dir)
         self.env = self.templates.env
@@ -181,7 +182,9 @@ class SiteBuilder:
         """Metadata for reference managers (Highwire, Dublin Core, schema.org JSON-LD)."""
         return head_html(entry, self.citing.page_item(entry), updated=self.history.last_updated(entry),
                          description=self.text.description(entry), site_name=self.site.name,
-                         site_url=self.site.url, publisher=self.site.publisher or self.site.name)
+                         site_url=self.site.url, publisher=self.site.publisher or self.site.name,
+                         language=self.site.language)
+
 
     def redirects(self) -> dict[str, str]:
         """Pages at the aliases' and former slugs' URLs that send readers to the entry."""

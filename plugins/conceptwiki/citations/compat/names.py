@@ -130,6 +130,18 @@ class Names(Formatting, model.Names):
         return True
 
 
+def _incomplete(names: list[NameData]) -> tuple[list[NameData], bool]:
+    """The names of a list, and whether it ended in the marker of an incomplete list.
+
+    CSL-JSON cannot say that a list goes on (BibTeX's ``and others``): the project's items
+    end such a list in the name ``{"literal": "et al."}`` (``conceptwiki.bibtex.OTHERS``).
+    It is rendered as if one more name followed: the style's et-al rules apply to the longer
+    list, and where they would print every name, "et al." follows the names given."""
+    if len(names) >= 2 and dict(names[-1]) == {"literal": "et al."}:
+        return names[:-1], True
+    return names, False
+
+
 def names_equal(a: list[NameData], b: list[NameData]) -> bool:
     """Whether two name variables hold the same names."""
     return [dict(n) for n in a] == [dict(n) for n in b]
@@ -190,6 +202,7 @@ class Name(Formatting, model.Name):
         return value
 
     def count(self, names: list[NameData], context: Formatting | None, sort_options: dict[str, str] | None) -> int:
+        names, _ = _incomplete(names)
         et_al_min, et_al_first = self._et_al_numbers(self._options(context, sort_options))
         if et_al_min and len(names) >= et_al_min:
             return min(len(names), et_al_first)
@@ -254,9 +267,14 @@ class Name(Formatting, model.Name):
                 initialize_with = ""
         if sort_options:
             nso = "all"
-        truncated = bool(et_al_min) and len(names) >= et_al_min and et_al_first < len(names)
+        names, incomplete = _incomplete(names)
+        total = len(names) + incomplete  # at least one name more than given
+        truncated = bool(et_al_min) and total >= et_al_min and et_al_first < total
         shown = names[:et_al_first] if truncated else list(names)
-        use_last = truncated and et_al_last and et_al_first <= et_al_min - 2 and et_al_first >= 1
+        # et-al-use-last needs the real last name, which an incomplete list does not have
+        use_last = (truncated and et_al_last and et_al_first <= et_al_min - 2 and et_al_first >= 1
+                    and not incomplete)
+        truncated = truncated or incomplete
 
         def one(name: NameData, inverted: bool) -> str | None:
             text = self._one(name, form, inverted, initialize_with, initialize, sort_sep, demote, item,
