@@ -104,7 +104,7 @@ class SiteBuilder:
         """``(markdown, problems)`` with the wikilinks of a docs page resolved."""
         return fix_wikilinks(markdown, self.wiki.index, src_uri, path=path,
                              directory_urls=self.site.directory_urls, describe=self.plain_summary,
-                             front_matter=front_matter)
+                             front_matter=front_matter, mid_title=self.text.mid_title)
 
     # -- what the components answer, for the adapter, the brief and tests --------------------
 

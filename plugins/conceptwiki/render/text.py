@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from ..model.links import WIKILINK_RE, LinkIndex
 from ..model.loader import Entry
-from .markup import LinkTarget, MarkdownRenderer
+from .markup import LinkTarget, MarkdownRenderer, mid_sentence, starts_sentence
 from .urls import SiteUrls, concept_src, relative_url
 
 __all__ = ["EntryText", "plain_text", "Resolver"]
@@ -58,15 +58,20 @@ class EntryText:
                 return None
             entry = self.entries[slug]
             return LinkTarget(self.urls.link(from_src, concept_src(slug), anchor), entry.title,
-                              self.plain_summary(slug))
+                              self.plain_summary(slug), self.mid_title(slug))
         return resolve
+
+    def mid_title(self, slug: str) -> str:
+        """The entry's title as a wikilink shows it in the middle of a sentence."""
+        c = self.entries[slug].concept
+        return mid_sentence(c.title, c.proper_noun)
 
     def plain_summary(self, slug: str, limit: int = 200) -> str:
         """The summary as plain text (for link titles and previews), without Markdown rendering."""
         cached = self._plain_summaries.get(slug)
         if cached is None:
             text = self.entries[slug].concept.summary
-            text = WIKILINK_RE.sub(lambda m: (m.group("text") or m.group("target")).strip(), text)
+            text = WIKILINK_RE.sub(self._plain_link, text)
             text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
             text = re.sub(r"[*_`]+", "", text)
             text = re.sub(r"\s+", " ", text).strip()
@@ -74,6 +79,17 @@ class EntryText:
                 text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
             cached = self._plain_summaries[slug] = text
         return cached
+
+    def _plain_link(self, m: re.Match) -> str:
+        """A wikilink in plain text: its own text, else the title it links to (as the link
+        would show it), else what it names."""
+        if m.group("text") and m.group("text").strip():
+            return m.group("text").strip()
+        target = m.group("target").strip()
+        slug = self.index.resolve(target)
+        if slug is None or slug not in self.entries:
+            return target
+        return self.entries[slug].title if starts_sentence(m.string[:m.start()]) else self.mid_title(slug)
 
     def md(self, text: str, from_src: str, *, inline: bool = False) -> Markup:
         """``text`` (Markdown) as HTML for the page ``from_src``; ``inline``: one paragraph's
@@ -110,7 +126,8 @@ class EntryText:
         if slug is None or slug not in self.entries:
             return None
         url = self.urls.url(concept_src(slug)) + (f"#{anchor}" if anchor else "")
-        return LinkTarget(self._link_token + url, self.entries[slug].title, self.plain_summary(slug))
+        return LinkTarget(self._link_token + url, self.entries[slug].title, self.plain_summary(slug),
+                          self.mid_title(slug))
 
     def description(self, entry: Entry) -> str:
         """The entry's summary as one line of plain text (page description, metadata)."""
