@@ -163,7 +163,10 @@ def test_build_out_writes_docs_pages_with_links_resolved(tmp_path: Path):
     assert text.startswith("---\ntitle: Start\n---\n")
     assert '<a class="cw-wikilink" href="concepts/other-concept/" title="The other one.">other concept</a>' in text
     other = (tmp_path / "out" / "concepts" / "other-concept.md").read_text(encoding="utf-8")
-    assert "1 concept, 1 guide" in other and 'href="../../">Start</a>' in other
+    # Example concept links here too, but it is listed once, as a related concept.
+    assert "Linked from 1 guide besides the related concepts" in other and 'href="../../">Start</a>' in other
+    before_map = other.split('<figure class="cw-graph')[0]
+    assert before_map.count('href="../example-concept/">Example concept</a>') == 1
     assert json.loads((tmp_path / "out" / "assets" / "conceptwiki" / "previews.json").read_text())
 
 
@@ -183,4 +186,5 @@ def test_properdocs_resolves_docs_page_wikilinks(tmp_path: Path):
     link = soup(tmp_path / "site" / "index.html").select_one("article a.cw-wikilink")
     assert (link["href"], link.get_text()) == ("concepts/other-concept/", "the other one")
     other = soup(tmp_path / "site" / "concepts" / "other-concept" / "index.html")
-    assert [a.get_text() for a in other.select("ul.cw-backlinks a")] == ["Example concept", "Home"]
+    assert [a.get_text() for a in other.select("ul.cw-cards > li > a")] == ["Example concept"]
+    assert [a.get_text() for a in other.select("ul.cw-backlinks a")] == ["Home"]

@@ -54,7 +54,7 @@ def test_headings_and_table_of_contents(tmp_path: Path):
     assert [href for href, _ in listed] == [f"#{h['id']}" for h in art.select("h2[id]")]
     # The title and description come from the stub's front matter.
     assert doc.title.get_text().startswith("Example concept")
-    assert doc.select_one('meta[name="description"]')["content"] == "An example that links to Other concept."
+    assert doc.select_one('meta[name="description"]')["content"] == "An example that links to other concept."
 
 
 def test_permalink_options_are_followed(tmp_path: Path):
@@ -143,11 +143,13 @@ def test_a_summary_rendered_once_links_right_from_every_folder(tmp_path: Path):
         assert result.returncode == 0, result.stderr
         site = root / "site"
         if directory_urls:
-            expected = {"concepts/other-concept/index.html": "../other-concept/#details",
+            # Concept pages show other concepts as a title and a plain gloss; the page's own
+            # summary links from the concept folder.
+            expected = {"concepts/example-concept/index.html": "../other-concept/#details",
                         "concepts/index.html": "other-concept/#details",
                         "tags/example-tag/index.html": "../../concepts/other-concept/#details"}
         else:
-            expected = {"concepts/other-concept.html": "other-concept.html#details",
+            expected = {"concepts/example-concept.html": "other-concept.html#details",
                         "concepts/index.html": "other-concept.html#details",
                         "tags/example-tag.html": "../concepts/other-concept.html#details"}
         for path, href in expected.items():

@@ -68,7 +68,7 @@ def test_pages_are_marked_for_the_index(pagefind_site: Path):
     article = doc.select_one("article.md-content__inner")
     assert article.has_attr("data-pagefind-body")
     assert article.select_one("h1")["data-pagefind-weight"] == "10"
-    aliases = article.select_one("dd.cw-aliases")
+    aliases = article.select_one(".cw-aliases")
     assert aliases["data-pagefind-weight"] == "9"
     assert "optimization daemon" in aliases.get_text() and "mesa-optimiser" in aliases.get_text()
     for selector in (".cw-cite", "ul.cw-cards", "ul.cw-backlinks", ".cw-backlinks-summary"):

@@ -20,7 +20,7 @@ from ..model.loader import Entry
 from .markup import LinkTarget, MarkdownRenderer, mid_sentence, starts_sentence
 from .urls import SiteUrls, concept_src, relative_url
 
-__all__ = ["EntryText", "plain_text", "Resolver"]
+__all__ = ["EntryText", "plain_text", "first_sentence", "shorten", "Resolver"]
 
 #: Resolves a wikilink's target and anchor to a link, or None when it names no entry.
 Resolver = Callable[[str, "str | None"], "LinkTarget | None"]
@@ -32,6 +32,31 @@ def plain_text(html: str) -> str:
     text = (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
             .replace("&#39;", "'").replace("&amp;", "&"))
     return re.sub(r"\s+", " ", text).strip()
+
+
+_SENTENCE_END_RE = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]*[A-Z0-9])")
+#: Words whose full stop ends no sentence ("Hubinger et al. (2019) argue ...").
+_NO_END = frozenset({"al", "e.g", "i.e", "cf", "vs", "viz", "dr", "mr", "mrs", "ms", "prof", "st",
+                     "fig", "no", "vol", "ch", "sec", "p", "pp", "approx", "ca", "jr", "sr"})
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of plain ``text`` (a full stop after "et al.", "e.g." or an initial
+    ends none)."""
+    for m in _SENTENCE_END_RE.finditer(text):
+        before = text[:m.start()]
+        word = before.rsplit(None, 1)[-1].lstrip("(\"'\u201c") if before.strip() else ""
+        if text[m.start()] == "." and (word.lower() in _NO_END or (len(word) == 1 and word.isupper())):
+            continue
+        return text[:m.start() + 1].rstrip() if text[m.start()] in ".!?" else text[:m.end()].rstrip()
+    return text.strip()
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with "…" if cut."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
 
 
 class EntryText:
@@ -79,6 +104,14 @@ class EntryText:
                 text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
             cached = self._plain_summaries[slug] = text
         return cached
+
+    def definition(self, slug: str) -> str:
+        """The first sentence of the entry's summary, as plain text (search results)."""
+        return first_sentence(self.plain_summary(slug, limit=100_000))
+
+    def gloss(self, slug: str, limit: int = 110) -> str:
+        """A one-line gloss of the entry: its first sentence, shortened to ``limit`` characters."""
+        return shorten(self.definition(slug), limit)
 
     def _plain_link(self, m: re.Match) -> str:
         """A wikilink in plain text: its own text, else the title it links to (as the link
