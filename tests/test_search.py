@@ -86,8 +86,8 @@ def test_pages_are_marked_for_the_index(pagefind_site: Path):
 def test_search_box_is_hidden_without_javascript(pagefind_site: Path):
     doc = soup(pagefind_site / "concepts" / "mesa-optimization" / "index.html")
     header = doc.select_one("header.md-header")
-    button = header.select_one("label.cw-search-button")
-    assert button.has_attr("hidden") and button["for"] == "__search"
+    button = header.select_one("button.cw-search-button")
+    assert button.has_attr("hidden") and button["aria-controls"] == "cw-search"
     box = header.select_one(".md-search.cw-search")
     assert box.has_attr("hidden")
     assert box["data-cw-pagefind"] == "../../pagefind/"

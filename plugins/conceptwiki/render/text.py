@@ -100,9 +100,9 @@ class EntryText:
             text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
             text = re.sub(r"[*_`]+", "", text)
             text = re.sub(r"\s+", " ", text).strip()
-            if len(text) > limit:
-                text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
             cached = self._plain_summaries[slug] = text
+        if len(cached) > limit:
+            return cached[: limit - 1].rsplit(" ", 1)[0] + "…"
         return cached
 
     def definition(self, slug: str) -> str:
