@@ -146,6 +146,9 @@ def starts_sentence(before: str) -> bool:
     return not (last.endswith(".") and last[:-1].lstrip(_OPENING).lower() in _ABBREVIATIONS)
 
 
+Resolver = Callable[[str, "str | None"], "LinkTarget | None"]
+
+
 class _WikilinkInline(InlineProcessor):
     def __init__(self, pattern: str, md: markdown.Markdown, renderer: "MarkdownRenderer"):
         super().__init__(pattern, md)
