@@ -333,7 +333,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         """Resolve wikilinks in hand-written pages (generated pages are resolved already).
         Problems were reported with their file positions in ``on_files``."""
-        if page.file.src_uri in self.generated or self.wiki is None or "[[" not in markdown:
+        if page.file.src_uri in self.generated or self.wiki is None or (
+                "[[" not in markdown and "conceptwiki:" not in markdown):
             return markdown
         result, _problems = self.builder.fix_doc_wikilinks(markdown, page.file.src_uri)
         return result
