@@ -80,6 +80,6 @@ def test_check_warns(tmp_path: Path):
     env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"))
     r = subprocess.run([sys.executable, "-m", "conceptwiki.cli", "--root", str(tmp_path), "check"],
                        capture_output=True, text=True, env=env, timeout=300)
-    assert ("bib/a.bib:3: warning: entry 'smith2020': the author list ends in 'and others', which "
+    assert ("bib/a.bib:3:3: warning: entry 'smith2020': the author list ends in 'and others', which "
             "citations print as \"et al.\"; give every name if the source lists them") in r.stdout
     assert r.returncode == 0 and "Traceback" not in r.stderr

@@ -66,7 +66,7 @@ def test_csl_carries_the_archived_copy(tmp_path: Path) -> None:
     assert csl["URL"] == "https://arbital.com/p/daemons"
     assert "archive" not in wiki.sources["bad2020"].csl()
     messages = [str(p) for p in wiki.problems]
-    assert "bib/main.bib:22: warning: entry 'bad2020': archiveurl 'not a url' is not a URL (https://...); it is ignored" in messages
+    assert "bib/main.bib:22:3: warning: entry 'bad2020': archiveurl 'not a url' is not a URL (https://...); it is ignored" in messages
 
 
 def test_apa_prints_it(tmp_path: Path, capsys) -> None:
