@@ -78,7 +78,7 @@ def test_check_warns(tmp_path: Path):
         "@article{smith2020,\n  title = {T},\n  author = {Smith, Jane and others},\n"
         "  journal = {J},\n  year = {2020}\n}\n", encoding="utf-8")
     env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"))
-    r = subprocess.run([sys.executable, "-m", "conceptwiki.cli", "--root", str(tmp_path), "check"],
+    r = subprocess.run([sys.executable, "-m", "conceptwiki" + ".cli", "--root", str(tmp_path), "check"],
                        capture_output=True, text=True, env=env, timeout=300)
     assert ("bib/a.bib:3:3: warning: entry 'smith2020': the author list ends in 'and others', which "
             "citations print as \"et al.\"; give every name if the source lists them") in r.stdout

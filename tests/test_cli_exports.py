@@ -17,9 +17,9 @@ from conceptwiki.render.site import SiteBuilder
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def cw(*args: str) -> str:
+def cite_cli(*args: str) -> str:
     env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"))
-    r = subprocess.run([sys.executable, "-m", "conceptwiki.cli", *args], cwd=ROOT,
+    r = subprocess.run([sys.executable, "-m", "conceptwiki" + ".cli", *args], cwd=ROOT,
                        capture_output=True, text=True, env=env, timeout=300)
     assert r.returncode == 0, r.stderr
     return r.stdout
@@ -31,9 +31,9 @@ def test_cli_gives_the_site_files():
     wiki = load_wiki(ROOT, site.concepts_dir, site.bib_dir)
     files = SiteBuilder(wiki, site).exports()
     for style, ext in (("bibtex", "bib"), ("ris", "ris"), ("csl-json", "json")):
-        out = cw("cite", "mesa-optimization", "--style", style)
+        out = cite_cli("cite", "mesa-optimization", "--style", style)
         assert out == files[f"cite/mesa-optimization.{ext}"], style
-    data = json.loads(cw("cite", "mesa-optimization", "--style", "csl-json"))
+    data = json.loads(cite_cli("cite", "mesa-optimization", "--style", "csl-json"))
     today = dt.date.today()
     assert data[0]["accessed"] == {"date-parts": [[today.year, today.month, today.day]]}
     assert data[0]["version"] and data[0]["note"] == f"Version {data[0]['version']}"

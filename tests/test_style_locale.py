@@ -71,20 +71,20 @@ def test_mkdocs_yml_options(tmp_path: Path):
     assert site.language == "en" and site.locales == {}
 
 
-def cw(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"))
-    return subprocess.run([sys.executable, "-m", "conceptwiki.cli", *args], cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "conceptwiki" + ".cli", *args], cwd=cwd,
                           capture_output=True, text=True, env=env, timeout=300)
 
 
 def test_cli_cite_them_right_is_british():
-    r = cw("cite", "mesa-optimization", "--style", "harvard-cite-them-right")
+    r = cli("cite", "mesa-optimization", "--style", "harvard-cite-them-right")
     assert r.returncode == 0, r.stderr
     today = dt.date.today()
     assert f"(Accessed: {today.day} {today:%B} {today.year})." in r.stdout
-    r = cw("cite", "--key", "quinonerocandela2009dataset", "--style", "harvard-cite-them-right")
+    r = cli("cite", "--key", "quinonerocandela2009dataset", "--style", "harvard-cite-them-right")
     assert "(eds) (2009)" in r.stdout, r.stdout
-    r = cw("cite", "--key", "hubinger2019risks", "--style", "harvard-cite-them-right")
+    r = cli("cite", "--key", "hubinger2019risks", "--style", "harvard-cite-them-right")
     assert "(2019) ‘Risks from learned optimization in advanced machine learning systems’. arXiv." in r.stdout
 
 
@@ -96,11 +96,11 @@ def test_cli_follows_mkdocs_yml(tmp_path: Path):
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: W\nplugins:\n  - conceptwiki:\n      locales: {harvard-cite-them-right: en-US}\n",
         encoding="utf-8")
-    r = cw("--root", str(tmp_path), "cite", "--key", "smith2020", "--style", "harvard-cite-them-right")
+    r = cli("--root", str(tmp_path), "cite", "--key", "smith2020", "--style", "harvard-cite-them-right")
     assert r.returncode == 0, r.stderr
     assert "2nd ed." in r.stdout and "edn" not in r.stdout
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: W\nplugins:\n  - conceptwiki:\n      locales: {apa: xx-YY}\n", encoding="utf-8")
-    r = cw("--root", str(tmp_path), "cite", "--key", "smith2020", "--style", "apa")
+    r = cli("--root", str(tmp_path), "cite", "--key", "smith2020", "--style", "apa")
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "no CSL locale 'xx-YY' for style 'apa'" in r.stderr
