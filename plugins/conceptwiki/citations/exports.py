@@ -23,12 +23,21 @@ BibTeX rules, chosen to avoid the usual mistakes of "cite this page" exports:
   ``urldate`` (YYYY-MM-DD) and ``note``: ``@online`` is biblatex-only and ``howpublished =
   {\\url{...}}`` prints the URL twice under biblatex;
 * an arXiv preprint (CSL type ``article``, publisher arXiv, number ``arXiv:ID``) is
-  ``@misc`` with ``eprint``, ``archiveprefix = {arXiv}`` and ``eprinttype = {arxiv}``;
-* no issued date means no ``year`` field, never ``year = {n.d.}``; ``month`` is written as
+  ``@misc`` with ``eprint``, ``eprinttype = {arxiv}`` and ``eprintclass`` (biblatex's and
+  Zotero's names; biber maps arXiv's ``archivePrefix``/``primaryClass`` onto them and warns
+  when both are given); a published paper's arXiv id (CSL-JSON ``custom``) too;
+* no issued date means ``year = {n.d.}``: BibTeX's author-year styles need a year (plainnat
+  warns, natbib stops on apalike's labels) and APA prints "n.d."; ``month`` is written as
   the standard macro (``month = jun``), which BibTeX styles print as a name and biber
   turns into a number (bibtexparser returns ``jun``, pybtex ``June``);
-* RIS puts an arXiv id in ``DB``/``AN`` and a report number in ``SN``, where Zotero's RIS
-  import keeps them; a list ending in "and others" ends in ``AU  - et al.``.
+* an archived copy (its URL, archive and date) is a sentence in ``note``: biblatex has no
+  field for it; non-ASCII initials of given names are BibTeX special characters
+  (``{\\c{S}}ükrü``), which BibTeX counts as one character when it abbreviates;
+* RIS puts an arXiv id (or else an archived copy) in ``DB``/``AN`` and a report number in
+  ``SN``, and editors in ``A2``/``A3`` by type, where Zotero's RIS import keeps them; a list
+  ending in "and others" ends in ``AU  - et al.``.
+
+tests/test_latex_exports.py runs the BibTeX output through BibTeX, biber and LaTeX.
 
 Why this module is long: some 670 lines, in sections, because the BibTeX and RIS writers
 share its rich-text parser and its name, date and key helpers, and nothing else uses them.
