@@ -129,7 +129,21 @@
   /* For brief.js (the Brief page sets the accessed dates of what it puts together). */
   window.conceptwiki = { formatDate: formatDate, refreshAccessed: refreshAccessed };
 
-  function init() { refreshAccessed(document); }
+  /* A printed concept page says in its margin on which day it was printed (its address and
+     version are there already, from the page's own print style). */
+  function printDate() {
+    var style = document.getElementById("cw-print-date");
+    if (!document.querySelector(".cw-print-margins")) { if (style) style.remove(); return; }
+    if (!style) {
+      style = document.createElement("style");
+      style.id = "cw-print-date";
+      style.media = "print";
+      document.head.appendChild(style);
+    }
+    style.textContent = '@page { @bottom-left { content: "Printed ' + formatDate("D MMMM YYYY", new Date()) + '"; } }';
+  }
+
+  function init() { refreshAccessed(document); printDate(); }
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(init);  /* Material's instant navigation swaps pages */
   } else if (document.readyState === "loading") {
