@@ -443,20 +443,20 @@ def _absolute(d: str) -> list[tuple[float, float]]:
 
 @pytest.mark.parametrize("kind", KIND_ORDER)
 @pytest.mark.parametrize("r", [7.0, 11.0, 4.5])
-def test_shapes_are_drawn_at_their_node_as_before(kind, r):
-    """A shape in relative coordinates from its first corner is the centred shape moved to
-    the node (what translate() did), to a tenth of a pixel."""
-    from conceptwiki.render.graphdraw import _shape_at, shape_points
-    el = _shape_at(kind, r, -123, 45)
+def test_shapes_are_centred_on_their_node(kind, r):
+    """A node's shape is drawn around 0,0 (its link is moved to the node's place), to a tenth
+    of a pixel, with the corners ``shape_points`` gives."""
+    from conceptwiki.render.graphdraw import _shape0, shape_points
+    el = _shape0(kind, r)
     pts = shape_points(kind, r)
     if pts is None:
-        assert el == f'<circle cx="-123" cy="45" r="{r:g}"/>'
+        assert el == f'<circle r="{r:g}"/>'
         return
     d = re.fullmatch(r'<path d="([^"]+)"/>', el).group(1)
     got = _absolute(d)
     assert len(got) == len(pts)
     for (gx, gy), (x, y) in zip(got, pts):
-        assert abs(gx - (x - 123)) < 0.11 and abs(gy - (y + 45)) < 0.11
+        assert abs(gx - x) < 0.11 and abs(gy - y) < 0.11
 
 
 def test_labels_are_horizontal_beside_their_node_and_never_overlap():

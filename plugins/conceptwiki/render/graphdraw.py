@@ -131,30 +131,6 @@ def shape_path(kind: str, r: float) -> str:
     return "M" + "L".join(f"{_d(x)},{_d(y)}" for x, y in pts) + "Z"
 
 
-@functools.lru_cache(maxsize=512)
-def _shape_tail(kind: str, r10: int) -> tuple[int, int, str] | None:
-    """A node's shape as its first corner (in tenths, from the centre) and the rest as
-    relative moves: drawn at any centre without a transform, and with few characters."""
-    pts = shape_points(kind, r10 / 10)
-    if pts is None:
-        return None
-    t = [(round(x * 10), round(y * 10)) for x, y in pts]
-    steps = [v for (x0, y0), (x1, y1) in zip(t, t[1:]) for v in (x1 - x0, y1 - y0)]
-    return t[0][0], t[0][1], "l" + _seq(steps) + "z"
-
-
-@functools.lru_cache(maxsize=8192)
-def _shape_at(kind: str, r: float, x: int, y: int) -> str:
-    """The SVG element for a node of ``kind`` and radius ``r`` centred at whole ``x``, ``y``:
-    a ``<circle>`` for concepts, else a ``<path>`` in relative coordinates."""
-    r10 = round(r * 10)
-    tail = _shape_tail(kind, r10)
-    if tail is None:
-        return f'<circle cx="{x}" cy="{y}" r="{_t(r10)}"/>'
-    dx, dy, rest = tail
-    return f'<path d="M{_seq((x * 10 + dx, y * 10 + dy))}{rest}"/>'
-
-
 #: The key's swatches are drawn by graph.css (a box of KEY_BOX px clipped to the node's shape
 #: at radius KEY_R), so that no page carries SVG for them.
 KEY_R = 5.0

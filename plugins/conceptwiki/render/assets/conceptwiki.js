@@ -143,7 +143,28 @@
     style.textContent = '@page { @bottom-left { content: "Printed ' + formatDate("D MMMM YYYY", new Date()) + '"; } }';
   }
 
-  function init() { refreshAccessed(document); printDate(); }
+  /* The citation style the reader chose under "Cite this page" is remembered (in this browser)
+     and chosen again on every concept page: it is also the one that is printed. */
+  var STYLE_KEY = "conceptwiki.cite-style";
+
+  document.addEventListener("change", function (e) {
+    var input = e.target;
+    if (!input.matches || !input.matches(".cw-cite-tabs--page > input[type=radio]") || !input.checked) return;
+    var label = document.querySelector('label[for="' + input.id + '"]');
+    try { if (label) window.localStorage.setItem(STYLE_KEY, label.textContent.trim()); } catch (x) { /* private mode */ }
+  });
+
+  function restoreStyle() {
+    var want = null;
+    try { want = window.localStorage.getItem(STYLE_KEY); } catch (x) { return; }
+    if (!want) return;
+    document.querySelectorAll(".cw-cite-tabs--page > .tabbed-labels > label").forEach(function (label) {
+      var input = document.getElementById(label.htmlFor);
+      if (input && label.textContent.trim() === want) input.checked = true;
+    });
+  }
+
+  function init() { refreshAccessed(document); printDate(); restoreStyle(); }
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(init);  /* Material's instant navigation swaps pages */
   } else if (document.readyState === "loading") {
