@@ -357,7 +357,7 @@ def _tree(graph: ConceptGraph, hood: Neighbourhood, url_for, first_chars: int, s
         if e.a == hood.centre or e.b == hood.centre:
             inner, outer = (e.a, e.b) if e.a == hood.centre else (e.b, e.a)
             side = side_of[outer]
-            start = (side * box_half, 0.0)
+            start: tuple[float, float] = (float(side * box_half), 0.0)
         elif hood.parent.get(e.b) == e.a or hood.parent.get(e.a) == e.b:
             inner, outer = (e.a, e.b) if hood.parent.get(e.b) == e.a else (e.b, e.a)
             side = side_of[outer]
@@ -497,8 +497,8 @@ def draw(drawing: dict, gid: str) -> Markup:
                        f'{" cw-graph__edge--weak" if weak else ""}">' + "".join(paths) + "</g>")
     else:
         for e in drawing["edges"]:
-            weak = " cw-graph__edge--weak" if e["weak"] else ""
-            out.append(f'<path class="cw-graph__edge cw-graph__edge--{escape(e["kind"])}{weak}" '
+            weak_class = " cw-graph__edge--weak" if e["weak"] else ""
+            out.append(f'<path class="cw-graph__edge cw-graph__edge--{escape(e["kind"])}{weak_class}" '
                        f'd="{e["d"]}"/>')
     if drawing.get("arrows"):
         out.append(f'<path class="cw-graph__arrows" d="{drawing["arrows"]}"/>')

@@ -129,18 +129,27 @@
   /* For brief.js (the Brief page sets the accessed dates of what it puts together). */
   window.conceptwiki = { formatDate: formatDate, refreshAccessed: refreshAccessed };
 
-  /* A printed concept page says in its margin on which day it was printed (its address and
-     version are there already, from the page's own print style). */
-  function printDate() {
-    var style = document.getElementById("cw-print-date");
-    if (!document.querySelector(".cw-print-margins")) { if (style) style.remove(); return; }
+  /* A printed concept page carries its address, version and date at the top of each page,
+     and the day it was printed and the page number at the bottom (CSS page-margin boxes; the
+     values are the page's own, from data attributes, put into a style as CSS strings). */
+  function cssString(text) {
+    return '"' + String(text).replace(/[\\"]/g, "\\$&").replace(/[\r\n\f]+/g, " ") + '"';
+  }
+
+  function printMargins() {
+    var style = document.getElementById("cw-print-margins");
+    var data = document.querySelector("[data-print-url]");
+    if (!data) { if (style) style.remove(); return; }
     if (!style) {
       style = document.createElement("style");
-      style.id = "cw-print-date";
+      style.id = "cw-print-margins";
       style.media = "print";
       document.head.appendChild(style);
     }
-    style.textContent = '@page { @bottom-left { content: "Printed ' + formatDate("D MMMM YYYY", new Date()) + '"; } }';
+    style.textContent = "@page { @top-left { content: " + cssString(data.getAttribute("data-print-url")) +
+      "; } @top-right { content: " + cssString(data.getAttribute("data-print-version") || "") +
+      "; } @bottom-left { content: " + cssString("Printed " + formatDate("D MMMM YYYY", new Date())) +
+      "; } @bottom-right { content: counter(page) \" / \" counter(pages); } }";
   }
 
   /* The citation style the reader chose under "Cite this page" is remembered (in this browser)
@@ -164,7 +173,7 @@
     });
   }
 
-  function init() { refreshAccessed(document); printDate(); restoreStyle(); }
+  function init() { refreshAccessed(document); printMargins(); restoreStyle(); }
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(init);  /* Material's instant navigation swaps pages */
   } else if (document.readyState === "loading") {
