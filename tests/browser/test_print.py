@@ -76,6 +76,16 @@ def test_pdf_has_the_style_the_reader_chose(page, server, builder):
     item["accessed"] = {"date-parts": [[today.year, today.month, today.day]]}
     assert squash(builder.citer.engine.bibliography_entry(item, "oscola", "text")) in flat
     assert squash(builder.citer.engine.bibliography_entry(item, "apa", "text")) not in flat
+    # The choice is remembered: another concept page prints in the same style.
+    page.emulate_media(media="screen")
+    page.goto(server.url + "concepts/mesa-optimization/")
+    assert page.locator(f"#cw-cite-page-{STYLES.index('oscola') + 1}").is_checked()
+    page.emulate_media(media="print")
+    flat = squash("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(page.pdf(format="A4"))).pages))
+    other = builder.page_item(builder.entries["mesa-optimization"])
+    other["accessed"] = item["accessed"]
+    assert squash(builder.citer.engine.bibliography_entry(other, "oscola", "text")) in flat
+    assert squash(builder.citer.engine.bibliography_entry(other, "apa", "text")) not in flat
 
 
 def test_pdf_has_no_navigation_or_buttons(printed):

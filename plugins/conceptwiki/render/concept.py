@@ -51,24 +51,13 @@ def edit_links(repo_url: str, edit_uri: str, path: str) -> dict[str, str] | None
     return None
 
 
-def _css_string(text: str) -> Markup:
-    """``text`` as the inside of a double-quoted CSS string in a ``<style>`` element."""
-    out = []
-    for ch in text:
-        if ch in '"\\<>&' or ord(ch) < 0x20:
-            out.append(f"\\{ord(ch):x} ")
-        else:
-            out.append(ch)
-    return Markup("".join(out))
-
-
-def print_header(url: str, version: dict[str, Any]) -> dict[str, Markup]:
-    """What a printed concept page carries in its top margins: its address; its version and
-    the version's date."""
+def print_header(url: str, version: dict[str, Any]) -> dict[str, str]:
+    """What a printed concept page carries in its margins (``conceptwiki.js`` puts them
+    there): its address, and its version with the version's date."""
     right = f"Version {version['fingerprint']}"
     if version.get("date"):
         right += f" of {version['date'].strftime('%-d %B %Y')}"
-    return {"left": _css_string(url), "right": _css_string(right)}
+    return {"url": url, "version": right}
 
 
 class ConceptPages:
