@@ -2,8 +2,8 @@
 
 A reader arriving at the home page learns what the wiki covers, how many entries it has, which
 to start with and which changed recently, and every way in: the A–Z index, tags, the graph,
-search and the brief. In the index, an alias is a cross-reference: "Scheming → Deceptive
-alignment".
+search and the brief. In the index, an alias is a cross-reference: "CIRL → Assistance
+games".
 """
 
 from __future__ import annotations
@@ -37,23 +37,30 @@ def test_home_page_says_what_the_wiki_is_and_the_ways_in(page, server):
         page.wait_for_url(server.url + path)
 
 
+#: An alias that names no other concept and is no mere spelling of its title, as the index
+#: lists it (the entry's own capitalisation), and the concept it stands for.
+ALIAS, ALIAS_SLUG = "CIRL", "assistance-games"
+
+
 def test_the_index_lists_aliases_as_cross_references(page, server):
+    assert ALIAS in ENTRIES[ALIAS_SLUG]["aliases"]
+    target = ENTRIES[ALIAS_SLUG]["title"]
     page.goto(server.url + "concepts/")
-    alias = page.locator("dt.cw-index__alias", has_text="Scheming")
+    alias = page.locator("dt.cw-index__alias", has_text=ALIAS)
     assert alias.count() == 1
     see = alias.locator("xpath=following-sibling::dd[1]")
-    # Seen as "→ Deceptive alignment"; read out as "see Deceptive alignment".
-    assert " ".join(see.text_content().split()) == "→ see Deceptive alignment"
+    # Seen as "→ Assistance games"; read out as "see Assistance games".
+    assert " ".join(see.text_content().split()) == f"→ see {target}"
     assert see.locator("[aria-hidden=true]").inner_text().strip() == "→"
-    # In alphabetical order among the titles.
+    # In alphabetical order among the titles (and every other alias).
     names = page.locator("dl.cw-index > dt").evaluate_all(
         "dts => dts.map(dt => (dt.querySelector('a') || dt).textContent.trim())")
-    assert names.index("Scheming") > names.index("Robust alignment")
-    assert names.index("Scheming") < names.index("Sharp left turn")
+    assert ALIAS in names and names == sorted(names, key=str.casefold)
     # Every concept is listed once under its title; aliases that are spellings of the title
     # (mesa-optimiser) are not listed again.
     titles = page.locator("dl.cw-index > dt:not(.cw-index__alias) > a").all_inner_texts()
     assert sorted(titles) == sorted(e["title"] for e in ENTRIES.values())
+    assert "mesa-optimiser" in ENTRIES["mesa-optimization"]["aliases"]
     assert "Mesa-optimiser" not in names
     see.get_by_role("link").click()
-    page.wait_for_url(server.url + "concepts/deceptive-alignment/")
+    page.wait_for_url(server.url + f"concepts/{ALIAS_SLUG}/")

@@ -9,8 +9,12 @@ server and Chromium; every request to another host fails the test, as do JavaScr
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
 
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
@@ -82,13 +86,15 @@ def test_results_appear_under_the_box_as_the_reader_types(reader, server):
     page = reader
     page.goto(server.url + "concepts/mesa-optimization/")
     open_search(page)
-    hits = search(page, "scheming")
+    hits = search(page, "cirl")
     first = hits[0]
     # The alias names the concept it stands for; the kind and the definition's first sentence.
-    assert first["title"] == "Scheming \u2192 Deceptive alignment"
-    assert first["marked"] == ["Scheming"]
-    assert first["kind"] == "failure mode"
-    assert first["text"].startswith("Deceptive alignment is a hypothesized failure")
+    entry = yaml.safe_load((ROOT / "concepts" / "assistance-games.yaml").read_text(encoding="utf-8"))
+    assert "CIRL" in entry["aliases"]
+    assert first["title"] == f"CIRL \u2192 {entry['title']}"
+    assert first["marked"] == ["CIRL"]
+    assert first["kind"] == entry["kind"].replace("-", " ")
+    assert first["text"].startswith(" ".join(entry["summary"].split()[:6])), first["text"]
     assert first["text"].endswith(".") and first["text"].count(". ") == 0, first["text"]
     # The results are on screen, under the box, and tall enough to read.
     field = visible_box(page, ".cw-search__input")
