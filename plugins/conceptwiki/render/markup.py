@@ -78,7 +78,7 @@ def safe_url(url: str | None) -> str | None:
 #: citation, and "### __config" would break the theme's script.
 RESERVED_IDS = frozenset({"details", "key-points", "references", "related-concepts",
                           "referenced-by", "see-also", "how-to-cite", "cite-this-page",
-                          "cite-the-primary-source", "all-concepts", "tags", "tag"})
+                          "cite-the-primary-source", "status-note", "all-concepts", "tags", "tag"})
 RESERVED_ID_PREFIXES = ("_", "cw-", "cw_", "md-", "md_", "ref-", "letter-")
 
 
