@@ -17,9 +17,10 @@ from typing import Any, Iterator
 
 from ..bibtex import Source, declared_keys, load_bib_files
 from .guards import check_author_spellings, check_details_length, check_status_fields
+from .instruments import InstrumentEntry, load_instruments
 from .links import LinkIndex, find_wikilinks, locate, normalize
 from .problems import Problems
-from .schema import RESERVED_SLUGS, SLUG_RE, Concept
+from .schema import GOVERNANCE_PARTS, RESERVED_SLUGS, SLUG_RE, Concept
 from .validate import did_you_mean as _did_you_mean
 from .validate import slug_problem as _slug_problem
 from .validate import validate_model
@@ -36,7 +37,8 @@ _BIBKEY_WORD_RE = re.compile(r"[A-Za-z0-9_:.+/-]+")
 
 #: Fields whose Markdown may contain wikilinks, as location paths.
 TEXT_FIELDS = ("summary", "details", "history", "criticisms", "open_questions", "example",
-               "key_points", ("status", "note"))
+               "key_points", ("status", "note"),
+               *(("governance_relevance", name) for name, _ in GOVERNANCE_PARTS))
 #: The optional reference-work sections after ``details``, in page order, with their headings.
 SECTIONS = (("history", "History"), ("criticisms", "Criticisms and replies"),
             ("open_questions", "Open questions"), ("example", "Example"))
@@ -73,6 +75,11 @@ class Entry:
             yield ("key_points", i), point
         if c.status.note:
             yield ("status", "note"), c.status.note
+        if c.governance_relevance is not None:
+            for name, _heading in GOVERNANCE_PARTS:
+                text = getattr(c.governance_relevance, name)
+                if text:
+                    yield ("governance_relevance", name), text
 
 
 @dataclass
@@ -82,6 +89,8 @@ class Wiki:
     sources: dict[str, Source]
     index: LinkIndex
     problems: Problems
+    #: Policy instruments (``instruments/*.yaml``), by slug.
+    instruments: dict[str, InstrumentEntry] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -175,7 +184,7 @@ def _inside(path: Path, root: Path, problems: Problems) -> bool:
 
 def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "bib", *,
               min_details_words: int = 0, min_details_since: _dt.date | None = None,
-              recency: Mapping[str, Any] | None = None) -> Wiki:
+              recency: Mapping[str, Any] | None = None, instruments_dir: str = "instruments") -> Wiki:
     """Load every entry and source under ``root``; check them and the links between them.
 
     With ``min_details_words``, entries created on or after ``min_details_since`` (all
@@ -262,12 +271,15 @@ def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "
         for key, line in declared_keys(text).items():
             if key not in sources:
                 unparsed.setdefault(key, f"{_rel(bib, root)}:{line}")
+    instruments = load_instruments(root, instruments_dir, sources, index, set(entries), problems,
+                                   broken=broken, cited=cited_by_broken, bib_dir=bib_dir)
     _check_references(entries, sources, index, problems, broken, unparsed=unparsed,
                       bib_dir=bib_dir if bdir.is_dir() else None, cited=cited_by_broken)
     check_details_length(entries.values(), min_details_words, min_details_since, problems)
     check_status_fields(sources, problems)
     check_author_spellings(sources, root, problems)
-    return Wiki(root=root, entries=entries, sources=sources, index=index, problems=problems)
+    return Wiki(root=root, entries=entries, sources=sources, index=index, problems=problems,
+                instruments=instruments)
 
 
 def _spelling(entry: Entry, name: str, what: str) -> str:
@@ -310,6 +322,10 @@ def _check_references(entries: dict[str, Entry], sources: dict[str, Source], ind
                                    + _did_you_mean(index.suggest(rel)))
         keys: list[Loc] = [("sources", "primary"), *[("sources", "further", i) for i in range(len(c.sources.further))]]
         values = [c.sources.primary, *c.sources.further]
+        if c.governance_relevance is not None:
+            gov = c.governance_relevance.sources
+            keys += [("governance_relevance", "sources", i) for i in range(len(gov))]
+            values += gov
         for loc, key in zip(keys, values):
             used.add(key)
             if key not in sources and bib_dir is not None:  # a missing folder is one error
