@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from enum import Enum
-from typing import Any, Optional
+from typing import Annotated, Any, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from .schema import BibKey, NonEmpty, Slug, Url
 
@@ -31,6 +31,7 @@ __all__ = [
     "instrument_json_schema",
     "instrument_json_schema_text",
     "type_label",
+    "when",
 ]
 
 
@@ -78,10 +79,23 @@ DATE_EVENTS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: A month, for an event its source dates only to the month (a report of "January 2023").
+YearMonth = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
+
+
+def when(value: "_dt.date | str") -> tuple[str, str]:
+    """``(ISO form, as shown)`` of a date or a month: ("2023-01", "January 2023")."""
+    if isinstance(value, _dt.date):
+        return value.isoformat(), value.strftime("%-d %B %Y")
+    year, month = value.split("-")
+    return value, _dt.date(int(year), int(month), 1).strftime("%B %Y")
+
+
 class InstrumentDate(_Strict):
     """One dated event, with the source that records it (``check`` requires the source)."""
 
-    date: _dt.date = Field(description="The day (YYYY-MM-DD).")
+    date: Union[_dt.date, YearMonth] = Field(
+        description="The day (YYYY-MM-DD), or the month (YYYY-MM) when the source gives no day.")
     source: Optional[BibKey] = Field(
         default=None, description="The BibTeX key of the document that records this date.")
     by: Optional[NonEmpty] = Field(

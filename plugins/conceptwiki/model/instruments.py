@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..bibtex import Source
-from .instrument import Instrument, InstrumentDate, InstrumentStatus, InstrumentType
+from .instrument import Instrument, InstrumentDate, InstrumentStatus, InstrumentType, when
 from .links import LinkIndex, find_wikilinks, locate
 from .problems import Problems
 from .schema import SLUG_RE
@@ -57,7 +57,7 @@ class InstrumentEntry:
 
 
 #: A pinpoint to an article written the long way ("Article 55(1)"), which OSCOLA abbreviates.
-_LONG_ARTICLE_RE = re.compile(r"^(?:Article|Art\.?)\s+(?=\d)", re.I)
+_LONG_ARTICLE_RE = re.compile(r"^(?:[Aa]rticle|Art\.?|art\.)\s*(?=\d)")
 
 
 def load_instruments(root: Path, folder: str, sources: Mapping[str, Source], index: LinkIndex,
@@ -128,7 +128,7 @@ def _check(entry: InstrumentEntry, instruments: Mapping[str, InstrumentEntry],
     for name, loc, d in _dates(inst):
         if d.source is None:
             line, col = entry.position(*loc)
-            problems.error(path, line, col, f"date '{name}' ({d.date.isoformat()}) has no source; add "
+            problems.error(path, line, col, f"date '{name}' ({when(d.date)[0]}) has no source; add "
                            "'source: <BibTeX key>' of the document that records it, or remove the date")
         else:
             key((*loc, "source"), d.source)

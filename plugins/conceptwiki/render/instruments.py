@@ -21,7 +21,7 @@ from ..bibtex import Source
 from ..citations.cite import Citer, page_item
 from ..config import SiteConfig
 from ..history.fingerprint import SHORT, History, Version, fingerprint, page_versions, versions_json
-from ..model.instrument import DATE_EVENTS, InstrumentStatus, type_label
+from ..model.instrument import DATE_EVENTS, InstrumentStatus, type_label, when
 from ..model.instruments import InstrumentEntry, instrument_uses
 from ..model.loader import Entry
 from ..model.schema import GOVERNANCE_PARTS
@@ -141,7 +141,7 @@ class InstrumentPages:
         adopted = i.dates.adopted or i.dates.published
         return {"slug": e.slug, "name": e.name, "title": i.title, "url": self.urls.link(from_src, instrument_src(e.slug)),
                 "type": i.type.value, "jurisdiction": i.jurisdiction, "status": i.status.value,
-                "status_class": i.status.name, "date": adopted.date if adopted else None,
+                "status_class": i.status.name, "date": when(adopted.date) if adopted else None,
                 "count": len({a.concept for a in i.addresses})}
 
     def page(self, entry: InstrumentEntry) -> Page:
@@ -179,7 +179,8 @@ class InstrumentPages:
                     target = self.instruments.get(d.by)
                     by = {"name": target.name if target else d.by,
                           "url": link(src, instrument_src(d.by)) if target else None}
-                dates.append({"label": label, "date": d.date, "ref": ref(d.source), "key": d.source,
+                iso, shown = when(d.date)
+                dates.append({"label": label, "iso": iso, "shown": shown, "ref": ref(d.source), "key": d.source,
                               "by": by, "note": d.note})
         addresses = []
         for a in i.addresses:
@@ -235,15 +236,17 @@ class InstrumentPages:
     def concept_context(self, entry: Entry, src: str) -> dict[str, Any]:
         """What ``concept_instruments.html.j2`` shows on the concept's page: the governance
         relevance section and the instruments that address the concept, each at its pinpoint."""
-        used = []
+        by_instrument: dict[str, dict[str, Any]] = {}
         for slug, n in self.uses.get(entry.slug, ()):
             e = self.instruments[slug]
             a = e.instrument.addresses[n]
-            used.append({"name": e.name, "url": self.urls.link(src, instrument_src(slug)),
-                         "type": e.instrument.type.value, "status": e.instrument.status.value,
-                         "status_class": e.instrument.status.name, "pinpoint": a.pinpoint,
-                         "sentence": self.text.md(a.sentence, src, inline=True)})
-        count = len({u["url"] for u in used})
+            row = by_instrument.setdefault(slug, {
+                "name": e.name, "url": self.urls.link(src, instrument_src(slug)),
+                "type": e.instrument.type.value, "status": e.instrument.status.value,
+                "status_class": e.instrument.status.name, "uses": []})
+            row["uses"].append({"pinpoint": a.pinpoint, "sentence": self.text.md(a.sentence, src, inline=True)})
+        used = list(by_instrument.values())
+        count = len(used)
         gov = entry.concept.governance_relevance
         governance = None
         if gov is not None:
