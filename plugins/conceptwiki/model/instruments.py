@@ -148,7 +148,7 @@ def _check(entry: InstrumentEntry, instruments: Mapping[str, InstrumentEntry],
         d = getattr(inst.dates, event)
         if inst.status is status and (d is None or d.by is None):
             where: Loc = ("dates", event) if d is not None else ("status",)
-            line, col = entry.position(*where)
+            line, col = entry.located.where(where, key=d is not None)
             problems.error(path, line, col, f"the instrument is {event}, but does not say what "
                            f"{event} it: add 'dates: {event}: {{date: ..., source: ..., by: ...}}' "
                            "with the slug or name of the instrument that did")

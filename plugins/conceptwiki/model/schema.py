@@ -163,7 +163,7 @@ class GovernanceRelevance(_Strict):
     @model_validator(mode="after")
     def _some_text(self) -> "GovernanceRelevance":
         if not (self.requires or self.leaves_out or self.when_citing):
-            raise ValueError("'governance_relevance' needs at least one of 'requires', "
+            raise ValueError("it needs at least one of 'requires', "
                              "'leaves_out' or 'when_citing'")
         return self
 
