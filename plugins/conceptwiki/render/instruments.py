@@ -184,9 +184,9 @@ class InstrumentPages:
                               "by": by, "note": d.note})
         addresses = []
         for a in i.addresses:
-            target = self.entries.get(a.concept)
-            addresses.append({"concept": target.title if target else a.concept,
-                              "url": link(src, concept_src(a.concept)) if target else None,
+            concept = self.entries.get(a.concept)
+            addresses.append({"concept": concept.title if concept else a.concept,
+                              "url": link(src, concept_src(a.concept)) if concept else None,
                               "pinpoint": a.pinpoint, "sentence": self.text.md(a.sentence, src, inline=True),
                               "ref": ref(a.source), "key": a.source})
         revokers = [{"name": o.name, "url": link(src, instrument_src(s)), "event": ev}
