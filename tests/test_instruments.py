@@ -309,3 +309,17 @@ def test_mkdocs_and_cli_build_the_same_instrument_pages(tmp_path):
     assert (site / "cite" / "instruments" / "example-act.bib").is_file()
     assert (out / "cite" / "instruments" / "example-act.bib").read_text() == \
         (site / "cite" / "instruments" / "example-act.bib").read_text()
+
+
+def test_links_to_the_instrument_sections_of_a_concept_page_are_valid(tmp_path):
+    from conceptwiki.render.anchors import AnchorIndex, check_anchors
+
+    root = project(tmp_path, **{"example-act": GOOD})
+    other = (root / "concepts" / "other-concept.yaml").read_text()
+    linked = other.replace("summary: ", "summary: See [[example-concept#used-by-instruments]] and "
+                           "[[example-concept#governance-relevance]]. ", 1)
+    write(root / "concepts" / "other-concept.yaml", linked)
+    wiki = load_wiki(root)
+    msgs = [str(p) for p in check_anchors(wiki, AnchorIndex.of(wiki))]
+    # the concept has no governance relevance section: only that link is reported
+    assert len(msgs) == 1 and "#governance-relevance" in msgs[0], msgs
