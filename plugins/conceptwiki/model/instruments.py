@@ -62,12 +62,13 @@ _LONG_ARTICLE_RE = re.compile(r"^(?:[Aa]rticle|Art\.?|art\.)\s*(?=\d)")
 
 def load_instruments(root: Path, folder: str, sources: Mapping[str, Source], index: LinkIndex,
                      concepts: Set[str], problems: Problems, *, broken: Set[str] = frozenset(),
-                     cited: set[str] | None = None, bib_dir: str = "bib") -> dict[str, InstrumentEntry]:
+                     cited: set[str] | None = None, bib_dir: str | None = "bib") -> dict[str, InstrumentEntry]:
     """Every valid instrument under ``root/folder`` (none, without error, if the folder does
     not exist: a wiki need not have instruments). ``concepts`` are the slugs of the valid
     concept entries and ``broken`` those of entries with errors (a link to one is not dead).
     The BibTeX keys the instruments name are added to ``cited``, so that their sources are
-    not reported as unused."""
+    not reported as unused. ``bib_dir`` None: the folder is missing (reported once by the
+    caller), so unknown keys are not reported one by one."""
     base = root / folder
     if not base.is_dir():
         return {}
@@ -110,12 +111,12 @@ def load_instruments(root: Path, folder: str, sources: Mapping[str, Source], ind
 
 def _check(entry: InstrumentEntry, instruments: Mapping[str, InstrumentEntry],
            sources: Mapping[str, Source], index: LinkIndex, concepts: Set[str], broken: Set[str],
-           problems: Problems, bib_dir: str) -> None:
+           problems: Problems, bib_dir: str | None) -> None:
     inst = entry.instrument
     path = entry.path
 
     def key(loc: Loc, value: str) -> None:
-        if value not in sources:
+        if value not in sources and bib_dir is not None:  # a missing bib folder is one error
             line, col = entry.position(*loc)
             close = difflib.get_close_matches(value, list(sources), n=3, cutoff=0.6)
             problems.error(path, line, col, f"unknown BibTeX key '{value}'; add it to a file in "

@@ -272,7 +272,8 @@ def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "
             if key not in sources:
                 unparsed.setdefault(key, f"{_rel(bib, root)}:{line}")
     instruments = load_instruments(root, instruments_dir, sources, index, set(entries), problems,
-                                   broken=broken, cited=cited_by_broken, bib_dir=bib_dir)
+                                   broken=broken, cited=cited_by_broken,
+                                   bib_dir=bib_dir if bdir.is_dir() else None)
     _check_references(entries, sources, index, problems, broken, unparsed=unparsed,
                       bib_dir=bib_dir if bdir.is_dir() else None, cited=cited_by_broken)
     check_details_length(entries.values(), min_details_words, min_details_since, problems)
