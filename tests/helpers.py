@@ -75,6 +75,8 @@ def source_tree_hash(root: Path) -> dict[str, str]:
     out: dict[str, str] = {}
     for name in SOURCES:
         top = root / name
+        if not top.exists() and not top.is_symlink():  # an optional folder (instruments/)
+            continue
         items = [top] + (sorted(top.rglob("*")) if top.is_dir() else [])
         for p in items:
             rel = p.relative_to(root).as_posix()
