@@ -42,6 +42,7 @@ check: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/conceptwiki schema > concepts/schema.json
+	mkdir -p instruments && $(BIN)/conceptwiki schema --instruments > instruments/schema.json
 
 # The browser tests use Debian's chromium package; Playwright never downloads a browser.
 chromium:

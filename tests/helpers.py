@@ -43,7 +43,7 @@ if str(PLUGINS) not in sys.path:  # the package is tested from the source tree
     sys.path.insert(0, str(PLUGINS))
 
 #: What a project is made of; everything else in its folder was written by a build.
-SOURCES = ("concepts", "bib", "docs", "mkdocs.yml")
+SOURCES = ("concepts", "bib", "instruments", "docs", "mkdocs.yml")
 
 # -- files -----------------------------------------------------------------------------------
 
@@ -75,6 +75,8 @@ def source_tree_hash(root: Path) -> dict[str, str]:
     out: dict[str, str] = {}
     for name in SOURCES:
         top = root / name
+        if not top.exists() and not top.is_symlink():  # an optional folder (instruments/)
+            continue
         items = [top] + (sorted(top.rglob("*")) if top.is_dir() else [])
         for p in items:
             rel = p.relative_to(root).as_posix()
@@ -99,7 +101,7 @@ def real_entries() -> dict[str, dict]:
 
 
 def copy_real_project(dest: Path, *, mkdocs_yml: str | None = None, search: str | None = None) -> Path:
-    """A copy of this repository's project (mkdocs.yml, docs, concepts, bib) at ``dest``.
+    """A copy of this repository's project (mkdocs.yml, docs, concepts, bib, instruments) at ``dest``.
 
     ``mkdocs_yml`` replaces its configuration; ``search`` sets the plugin's ``search`` option
     (e.g. ``"material"`` for Material's lunr index instead of Pagefind).
@@ -110,7 +112,7 @@ def copy_real_project(dest: Path, *, mkdocs_yml: str | None = None, search: str 
         cfg = cfg.replace("  - conceptwiki:\n", f"  - conceptwiki:\n      search: {search}\n", 1)
         assert f"search: {search}" in cfg
     (dest / "mkdocs.yml").write_text(cfg, encoding="utf-8")
-    for folder in ("docs", "concepts", "bib"):
+    for folder in ("docs", "concepts", "bib", "instruments"):
         shutil.copytree(ROOT / folder, dest / folder)
     return dest
 

@@ -110,7 +110,7 @@ def test_missing_bib_folder_is_one_clear_error():
 
 
 def test_new_entry_passes_check_but_its_placeholder_is_flagged(tmp_path: Path):
-    for folder in ("concepts", "bib"):
+    for folder in ("concepts", "bib", "instruments"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     r = run_cli("new", "test-thing", "--title", "Test thing", "--source", "hubinger2019risks",
            "--root", str(tmp_path))

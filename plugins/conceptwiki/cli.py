@@ -12,6 +12,7 @@ from .history.gitinfo import file_recency
 from .model.loader import load_wiki
 from .model.problems import format_problems
 from .model.schema import Kind, json_schema_text
+from .model.instrument import instrument_json_schema_text
 from .pipeline.build import data_files, load_project, site_builder
 from .render.anchors import AnchorIndex, check_anchors
 from .render.docpages import scan_docs_dir
@@ -36,7 +37,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     site = _site_config(root, args)
     wiki = load_wiki(root, site.concepts_dir, site.bib_dir, min_details_words=site.min_details_words,
                      min_details_since=site.min_details_since,
-                     recency=file_recency(root, site.concepts_dir))
+                     recency=file_recency(root, site.concepts_dir),
+                     instruments_dir=site.instruments_dir)
     problems = wiki.problems
     anchors = AnchorIndex.of(wiki)
     problems.extend(check_anchors(wiki, anchors))
@@ -55,7 +57,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     # Warnings a strict build (`make build`) fails on; informational ones (INFO_CODES) do not.
     n_strict = len(problems.strict_failures) - n_err
     if args.format == "text":
-        summary = (f"{_plural(len(wiki.entries), 'entry')}, {_plural(len(wiki.sources), 'source')}: "
+        instruments = f"{_plural(len(wiki.instruments), 'instrument')}, " if wiki.instruments else ""
+        summary = (f"{_plural(len(wiki.entries), 'entry')}, {instruments}{_plural(len(wiki.sources), 'source')}: "
                    f"{_plural(n_err, 'error')}, {_plural(n_warn, 'warning')}")
         print(summary, file=sys.stderr)
     if n_strict and args.strict:
@@ -280,7 +283,7 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    sys.stdout.write(json_schema_text())
+    sys.stdout.write(instrument_json_schema_text() if args.instruments else json_schema_text())
     return 0
 
 
@@ -368,6 +371,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_cite)
 
     p = sub.add_parser("schema", parents=[folders], help="print the JSON Schema of concept entries")
+    p.add_argument("--instruments", action="store_true",
+                   help="print the JSON Schema of policy instruments (instruments/*.yaml) instead")
     p.set_defaults(func=cmd_schema)
     return parser
 

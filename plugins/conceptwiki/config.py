@@ -32,6 +32,7 @@ __all__ = ["SiteConfig", "HeadingLinks", "PLUGIN_DEFAULTS", "site_config", "read
 PLUGIN_DEFAULTS: dict[str, Any] = {
     "concepts_dir": "concepts",
     "bib_dir": "bib",
+    "instruments_dir": "instruments",  # policy instruments; optional folder
     "publisher": None,          # the site's name
     "styles": list(DEFAULT_STYLES),
     "default_style": None,      # the first of ``styles``
@@ -104,6 +105,7 @@ class SiteConfig:
     directory_urls: bool = True
     concepts_dir: str = "concepts"
     bib_dir: str = "bib"
+    instruments_dir: str = "instruments"
     templates_dir: str | None = None
     default_style: str = DEFAULT_STYLES[0]
     styles: list[str] = field(default_factory=lambda: list(DEFAULT_STYLES))
@@ -153,6 +155,7 @@ def site_config(root: Path, settings: Mapping[str, Any], options: Mapping[str, A
         directory_urls=bool(settings.get("use_directory_urls", True)),
         concepts_dir=opts["concepts_dir"],
         bib_dir=opts["bib_dir"],
+        instruments_dir=opts.get("instruments_dir") or "instruments",
         templates_dir=str(root / templates) if templates else None,
         default_style=opts["default_style"] or (styles[0] if styles else DEFAULT_STYLES[0]),
         styles=styles,

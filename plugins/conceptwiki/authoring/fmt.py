@@ -71,11 +71,14 @@ NESTED_ORDER: dict[tuple, tuple[str, ...]] = {
     ("status",): ("level", "note"),
     ("sources",): ("primary", "further"),
     ("see_also", None): ("title", "url"),
+    ("governance_relevance",): ("requires", "leaves_out", "when_citing", "sources"),
 }
 #: Lists written in flow style when short.
-FLOW_LISTS = {("aliases",), ("tags",), ("related",), ("former_slugs",), ("sources", "further")}
+FLOW_LISTS = {("aliases",), ("tags",), ("related",), ("former_slugs",), ("sources", "further"),
+              ("governance_relevance", "sources")}
 #: Text written as a folded block scalar when long or multi-line.
-FOLDED = {("summary",), ("status", "note")}
+FOLDED = {("summary",), ("status", "note"), ("governance_relevance", "requires"),
+          ("governance_relevance", "leaves_out"), ("governance_relevance", "when_citing")}
 #: Text always written as a literal block scalar.
 LITERAL = {("details",), ("history",), ("criticisms",), ("open_questions",), ("example",)}
 

@@ -285,6 +285,8 @@ def source_to_csl(source: BibEntry, problems: Optional[Problems] = None) -> CslI
             container = _field_title(f, "journal", "journaltitle")
         elif ctype in ("paper-conference", "chapter", "entry-encyclopedia"):
             container = _field_title(f, "booktitle")
+        elif ctype == "legislation":  # the gazette: Official Journal, Federal Register
+            container = _field_title(f, "journaltitle", "journal")
         elif ctype == "webpage":
             for name in ("organization", "howpublished", "journal", "publisher"):
                 v = f.get(name)

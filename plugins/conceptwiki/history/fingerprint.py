@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Mapping
 
+from ..model.instruments import raw_instrument_keys
+
 __all__ = [
     "SHORT",
     "MAX_COMMITS",
@@ -95,15 +97,26 @@ def canonical_source(source, sources: Mapping[str, Any] | None = None) -> dict:
 
 
 def cited_keys(data: Any) -> list[str]:
-    """The BibTeX keys an entry's (parsed, maybe invalid) YAML data cites, in order."""
-    if not isinstance(data, dict) or not isinstance(data.get("sources"), dict):
+    """The BibTeX keys an entry's (parsed, maybe invalid) YAML data cites, in order: a
+    concept's ``sources`` and ``governance_relevance.sources``; an instrument's
+    ``primary_source``, its dates' and addresses' ``source`` and its ``further_sources``."""
+    if not isinstance(data, dict):
         return []
-    src = data["sources"]
-    keys = [src.get("primary")]
-    further = src.get("further")
-    if isinstance(further, list):
-        keys.extend(further)
+    keys: list[Any] = []
+    src = data.get("sources")
+    if isinstance(src, dict):
+        keys.append(src.get("primary"))
+        keys.extend(_listed(src.get("further")))
+    gov = data.get("governance_relevance")
+    if isinstance(gov, dict):
+        keys.extend(_listed(gov.get("sources")))
+    if "primary_source" in data:  # a policy instrument
+        keys.extend(raw_instrument_keys(data))
     return list(dict.fromkeys(k for k in keys if isinstance(k, str)))
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def fingerprint(data: Any, sources: Mapping[str, Any]) -> str:

@@ -12,20 +12,19 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Mapping, Set
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import Any, Iterator
 
-from pydantic import BaseModel, ValidationError
 
-from . import schema
 from ..bibtex import Source, declared_keys, load_bib_files
 from .guards import check_author_spellings, check_details_length, check_status_fields
+from .instruments import InstrumentEntry, load_instruments
 from .links import LinkIndex, find_wikilinks, locate, normalize
 from .problems import Problems
-from .schema import RESERVED_SLUGS, SLUG_RE, Concept
+from .schema import GOVERNANCE_PARTS, RESERVED_SLUGS, SLUG_RE, Concept
+from .validate import did_you_mean as _did_you_mean
+from .validate import slug_problem as _slug_problem
+from .validate import validate_model
 from .yamlsafe import MAX_BYTES, Loc, Located, YamlKey, load_yaml
-
-if TYPE_CHECKING:
-    from pydantic_core import ErrorDetails
 
 __all__ = ["Entry", "Wiki", "load_wiki", "load_entry", "RESERVED_SLUGS", "TEXT_FIELDS"]
 
@@ -38,7 +37,8 @@ _BIBKEY_WORD_RE = re.compile(r"[A-Za-z0-9_:.+/-]+")
 
 #: Fields whose Markdown may contain wikilinks, as location paths.
 TEXT_FIELDS = ("summary", "details", "history", "criticisms", "open_questions", "example",
-               "key_points", ("status", "note"))
+               "key_points", ("status", "note"),
+               *(("governance_relevance", name) for name, _ in GOVERNANCE_PARTS))
 #: The optional reference-work sections after ``details``, in page order, with their headings.
 SECTIONS = (("history", "History"), ("criticisms", "Criticisms and replies"),
             ("open_questions", "Open questions"), ("example", "Example"))
@@ -75,6 +75,11 @@ class Entry:
             yield ("key_points", i), point
         if c.status.note:
             yield ("status", "note"), c.status.note
+        if c.governance_relevance is not None:
+            for name, _heading in GOVERNANCE_PARTS:
+                text = getattr(c.governance_relevance, name)
+                if text:
+                    yield ("governance_relevance", name), text
 
 
 @dataclass
@@ -84,6 +89,8 @@ class Wiki:
     sources: dict[str, Source]
     index: LinkIndex
     problems: Problems
+    #: Policy instruments (``instruments/*.yaml``), by slug.
+    instruments: dict[str, InstrumentEntry] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -94,143 +101,9 @@ class Wiki:
 # Validation messages
 
 
-#: The models of the mappings nested in a Concept, by key.
-_SUBMODELS: dict[YamlKey, type[BaseModel]] = {"status": schema.Status, "sources": schema.Sources}
-
-
-def _models_for(loc: Loc) -> type[BaseModel] | None:
-    """The model that validates the mapping at ``loc``."""
-    model: type[BaseModel] = Concept
-    i = 0
-    while i < len(loc):
-        name = loc[i]
-        sub = _SUBMODELS.get(name)
-        if sub is not None and model is Concept:
-            model = sub
-            i += 1
-            continue
-        if model is Concept and name == "see_also":
-            model = schema.ExternalLink
-            i += 2  # skip the list index
-            continue
-        return None
-    return model
-
-
-def _dotted(loc: Loc) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "entry"
-
-
-def _yaml_type(value: Any) -> str:
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return "a yes/no value"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
-_PATTERN_HINTS = {
-    schema.SLUG_PATTERN: "use lower-case letters, digits and single hyphens, e.g. 'inner-alignment'",
-    schema.BIBKEY_PATTERN: "use letters, digits and _:.+/- only, e.g. 'hubinger2019risks'",
-    schema.URL_PATTERN: "only http://, https:// and mailto: links are allowed",
-}
-
-
-def _message(err: ErrorDetails, located: Located) -> tuple[Loc, bool, str]:
-    """Turn one pydantic error into ``(loc, at_key, message)``."""
-    loc = tuple(err["loc"])
-    raw = located.raw.get(loc)
-    kind = err["type"]
-    name = _dotted(loc)
-    value = err.get("input")
-    ctx = err.get("ctx") or {}
-    if kind == "extra_forbidden":
-        model = _models_for(loc[:-1])
-        allowed = list(model.model_fields) if model else []
-        key = str(loc[-1])
-        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else f"; allowed keys: {', '.join(allowed)}"
-        where = f" in '{_dotted(loc[:-1])}'" if loc[:-1] else ""
-        return loc, True, f"unknown key '{key}'{where}{hint}"
-    if kind == "missing":
-        parent = loc[:-1]
-        where = f" in '{_dotted(parent)}'" if parent else ""
-        return parent, False, f"missing required key '{loc[-1]}'{where}"
-    if value is None and kind.endswith("_type"):
-        return loc, False, f"'{name}' must not be empty"
-    if kind in ("string_type", "str_type"):
-        if isinstance(value, (int, float, bool)):
-            shown = raw if raw is not None else value
-            return loc, False, (f"'{name}' must be text, but YAML reads {shown} as {_yaml_type(value)}; "
-                                f"put it in quotes: '{shown}'")
-        pair = located.pairs.get(loc) if isinstance(value, dict) else None
-        if pair is not None:
-            quoted = (f'"{pair}"' if "'" in pair and not any(c in pair for c in '"\\')
-                      else "'" + pair.replace("'", "''") + "'")
-            why = ("a key with an empty value because it ends in ':'" if pair.endswith(":")
-                   else "a key and a value because of the ': '")
-            return loc, False, (f"'{name}' must be text, not a mapping: YAML reads '{pair}' as "
-                                f"{why}; put it in quotes: {quoted}")
-        return loc, False, f"'{name}' must be text, not {_yaml_type(value)}"
-    if kind == "list_type":
-        return loc, False, f"'{name}' must be a list, not {_yaml_type(value)}, e.g. [a, b] or one '- item' per line"
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return loc, False, f"'{name}' must be a mapping of keys to values, not {_yaml_type(value)}"
-    if kind == "too_short" or (kind == "string_too_short"):
-        if isinstance(value, str) or kind == "string_too_short":
-            return loc, False, f"'{name}' must not be empty"
-        return loc, False, f"'{name}' must not be empty"
-    if kind == "string_too_long":
-        return loc, False, f"'{name}' is longer than {ctx.get('max_length')} characters; shorten it"
-    if kind == "string_pattern_mismatch":
-        hint = _PATTERN_HINTS.get(ctx.get("pattern", ""), f"it must match {ctx.get('pattern')}")
-        return loc, False, f"'{name}': {value!r} is not valid; {hint}"
-    if kind == "enum":
-        expected = ctx.get("expected", "")
-        options = [o.strip(" '") for o in expected.replace(" or ", ", ").split(",") if o.strip()]
-        close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        return loc, False, f"'{name}' must be one of {expected}, not {value!r}{hint}"
-    if kind.startswith("date") or kind.startswith("datetime"):
-        return loc, False, f"'{name}' must be a date written YYYY-MM-DD, not {value!r}"
-    if kind == "value_error":
-        msg = str(ctx.get("error", err.get("msg", "")))
-        return loc, False, f"'{name}': {msg}"
-    return loc, False, f"'{name}': {err.get('msg', 'invalid value')}"
-
-
 def validate_entry(located: Located, path: str, problems: Problems) -> Concept | None:
-    data = located.data
-    if not isinstance(data, dict):
-        problems.error(path, 1, 1, f"an entry must be a mapping of keys to values (title: ..., "
-                       f"summary: ...), not {_yaml_type(data)}")
-        return None
-    try:
-        return Concept.model_validate(data)
-    except ValidationError as exc:
-        seen: set[tuple[int, int, str]] = set()
-        for err in exc.errors(include_url=False):
-            loc, at_key, msg = _message(err, located)
-            line, col = located.where(loc, key=at_key)
-            if (line, col, msg) in seen:
-                continue
-            seen.add((line, col, msg))
-            problems.error(path, line, col, msg)
-        return None
+    """Validate a concept entry's data (see :func:`.validate.validate_model`)."""
+    return validate_model(located, path, problems, Concept)
 
 
 def raw_source_keys(data: Any) -> set[str]:
@@ -291,20 +164,6 @@ def _rel(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _slug_problem(stem: str) -> str | None:
-    if SLUG_RE.match(stem) is None:
-        suggestion = "-".join(filter(None, "".join(
-            ch if ch.isalnum() and ch.isascii() else "-" for ch in stem.lower()).split("-")))
-        hint = f"; rename it to '{suggestion}.yaml'" if suggestion else ""
-        return (f"file name '{stem}' is not a valid slug: use lower-case letters, digits and "
-                f"single hyphens{hint}")
-    if stem in RESERVED_SLUGS:
-        return f"'{stem}' is a reserved name (the site uses it); choose another file name"
-    if len(stem) > 100:
-        return "file name is longer than 100 characters; choose a shorter slug"
-    return None
-
-
 def _inside(path: Path, root: Path, problems: Problems) -> bool:
     """False (with an error) for a symbolic link that leads out of the project: a pull request
     could otherwise publish, or print in CI logs, a file from the machine that builds it."""
@@ -325,7 +184,7 @@ def _inside(path: Path, root: Path, problems: Problems) -> bool:
 
 def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "bib", *,
               min_details_words: int = 0, min_details_since: _dt.date | None = None,
-              recency: Mapping[str, Any] | None = None) -> Wiki:
+              recency: Mapping[str, Any] | None = None, instruments_dir: str = "instruments") -> Wiki:
     """Load every entry and source under ``root``; check them and the links between them.
 
     With ``min_details_words``, entries created on or after ``min_details_since`` (all
@@ -412,12 +271,16 @@ def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "
         for key, line in declared_keys(text).items():
             if key not in sources:
                 unparsed.setdefault(key, f"{_rel(bib, root)}:{line}")
+    instruments = load_instruments(root, instruments_dir, sources, index, set(entries), problems,
+                                   broken=broken, cited=cited_by_broken,
+                                   bib_dir=bib_dir if bdir.is_dir() else None)
     _check_references(entries, sources, index, problems, broken, unparsed=unparsed,
                       bib_dir=bib_dir if bdir.is_dir() else None, cited=cited_by_broken)
     check_details_length(entries.values(), min_details_words, min_details_since, problems)
     check_status_fields(sources, problems)
     check_author_spellings(sources, root, problems)
-    return Wiki(root=root, entries=entries, sources=sources, index=index, problems=problems)
+    return Wiki(root=root, entries=entries, sources=sources, index=index, problems=problems,
+                instruments=instruments)
 
 
 def _spelling(entry: Entry, name: str, what: str) -> str:
@@ -460,6 +323,10 @@ def _check_references(entries: dict[str, Entry], sources: dict[str, Source], ind
                                    + _did_you_mean(index.suggest(rel)))
         keys: list[Loc] = [("sources", "primary"), *[("sources", "further", i) for i in range(len(c.sources.further))]]
         values = [c.sources.primary, *c.sources.further]
+        if c.governance_relevance is not None:
+            gov = c.governance_relevance.sources
+            keys += [("governance_relevance", "sources", i) for i in range(len(gov))]
+            values += gov
         for loc, key in zip(keys, values):
             used.add(key)
             if key not in sources and bib_dir is not None:  # a missing folder is one error
@@ -513,10 +380,3 @@ def _check_level_chosen(entry: Entry, problems: Problems) -> None:
     problems.warning(entry.path, line, m.start() + 1, f"'status.level' is '{level}' with the "
                      "TODO comment from `conceptwiki new`: choose established, contested or "
                      "speculative (see CONTRIBUTING.md), then delete the comment", code="placeholder")
-
-
-def _did_you_mean(options: list[str]) -> str:
-    if not options:
-        return ""
-    return "; did you mean " + " or ".join(f"'{o}'" for o in options) + "?"
-

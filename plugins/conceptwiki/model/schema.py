@@ -24,6 +24,8 @@ __all__ = [
     "Status",
     "Sources",
     "ExternalLink",
+    "GovernanceRelevance",
+    "GOVERNANCE_PARTS",
     "Concept",
     "KIND_PLURALS",
     "kind_label",
@@ -136,6 +138,36 @@ class ExternalLink(_Strict):
     url: Url = Field(description="An http, https or mailto URL.")
 
 
+#: The parts of a governance-relevance section, with their headings, in page order.
+GOVERNANCE_PARTS = (("requires", "What instruments require"), ("leaves_out", "What they leave out"),
+                    ("when_citing", "When citing"))
+
+
+class GovernanceRelevance(_Strict):
+    """What the concept means for policy instruments, sourced: policy writers cite concepts in
+    briefs, and need to know which instruments rely on a concept, which do not, and what to
+    signal (for example a contested status) when they cite it."""
+
+    requires: Optional[NonEmpty] = Field(
+        default=None, max_length=5000,
+        description="What instruments require about the concept (Markdown, wikilinks allowed).")
+    leaves_out: Optional[NonEmpty] = Field(
+        default=None, max_length=5000,
+        description="What instruments leave out or do not address (Markdown).")
+    when_citing: Optional[NonEmpty] = Field(
+        default=None, max_length=5000,
+        description="What a policy writer should signal when citing the concept (Markdown).")
+    sources: list[BibKey] = Field(min_length=1, description="Keys of the works (instruments' texts "
+                                  "included) that support this section.")
+
+    @model_validator(mode="after")
+    def _some_text(self) -> "GovernanceRelevance":
+        if not (self.requires or self.leaves_out or self.when_citing):
+            raise ValueError("it needs at least one of 'requires', "
+                             "'leaves_out' or 'when_citing'")
+        return self
+
+
 class Concept(_Strict):
     """One concept entry: ``concepts/<slug>.yaml``."""
 
@@ -178,6 +210,10 @@ class Concept(_Strict):
         default=None, max_length=50_000,
         description="Optional section: a worked example or case from the literature (Markdown).",
     )
+    governance_relevance: Optional[GovernanceRelevance] = Field(
+        default=None,
+        description="Optional, sourced: what policy instruments require about the concept, what "
+        "they leave out, and what to signal when citing it.")
     key_points: list[NonEmpty] = Field(default_factory=list, description="Short claims, one per item.")
     related: list[Slug] = Field(default_factory=list, description="Slugs of related concepts.")
     sources: Sources

@@ -52,9 +52,12 @@ def load_project(root: Path, site: SiteConfig, *, versions: bool = True) -> Load
     site.git_dates, note = last_commit_dates(root, site.concepts_dir)
     if note:
         notes.append(note)
+    if (root / site.instruments_dir).is_dir():  # instruments' pages show their last change too
+        site.git_dates = {**site.git_dates, **last_commit_dates(root, site.instruments_dir)[0]}
     wiki = load_wiki(root, site.concepts_dir, site.bib_dir, min_details_words=site.min_details_words,
                      min_details_since=site.min_details_since,
-                     recency=file_recency(root, site.concepts_dir, site.git_dates))
+                     recency=file_recency(root, site.concepts_dir, site.git_dates),
+                     instruments_dir=site.instruments_dir)
     anchors = AnchorIndex.of(wiki)
     wiki.problems.extend(check_anchors(wiki, anchors))
     if versions and not wiki.problems.errors:

@@ -39,7 +39,8 @@ log = get_plugin_logger(__name__)
 
 ASSET_CSS = ["assets/conceptwiki/conceptwiki.css", "assets/conceptwiki/preview.css",
              "assets/conceptwiki/graph.css", "assets/conceptwiki/pinpoint.css",
-             "assets/conceptwiki/brief.css", "assets/conceptwiki/print.css"]
+             "assets/conceptwiki/brief.css", "assets/conceptwiki/print.css",
+             "assets/conceptwiki/instruments.css"]
 ASSET_JS = ["assets/conceptwiki/conceptwiki.js", "assets/conceptwiki/preview.js",
             "assets/conceptwiki/graph.js", "assets/conceptwiki/pinpoint.js",
             "assets/conceptwiki/brief.js"]
@@ -376,7 +377,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             Path(target).write_text(json.dumps(self.timings, indent=2, sort_keys=True), encoding="utf-8")
 
     def on_serve(self, server, *, config, builder):
-        for folder in (self.site.concepts_dir, self.site.bib_dir):
+        for folder in (self.site.concepts_dir, self.site.bib_dir, self.site.instruments_dir):
             path = self.root / folder
             if path.is_dir():
                 server.watch(str(path))

@@ -18,6 +18,7 @@ __all__ = ["ConceptWikiConfig"]
 class ConceptWikiConfig(Config):
     #: Folder of concept entries, relative to mkdocs.yml.
     concepts_dir = c.Type(str, default=D["concepts_dir"])
+    instruments_dir = c.Type(str, default=D["instruments_dir"])
     #: Folder of BibTeX files, relative to mkdocs.yml.
     bib_dir = c.Type(str, default=D["bib_dir"])
     #: Who publishes the site: the author of "cite this page" citations.

@@ -67,8 +67,10 @@ class AnchorIndex:
     """
 
     def __init__(self, entries: Mapping[str, Entry], index: LinkIndex, sources: Mapping[str, Source],
-                 *, doc_targets: Set[str] = frozenset()) -> None:
+                 *, doc_targets: Set[str] = frozenset(), has_instruments: bool = False) -> None:
         self.entries = entries
+        #: The wiki has policy instruments: every concept page has "Used by N instruments".
+        self.has_instruments = has_instruments
         self.index = index
         self.sources = sources
         self.doc_targets = doc_targets
@@ -78,7 +80,8 @@ class AnchorIndex:
 
     @classmethod
     def of(cls, wiki: Wiki, *, doc_targets: Set[str] = frozenset()) -> "AnchorIndex":
-        return cls(wiki.entries, wiki.index, wiki.sources, doc_targets=doc_targets)
+        return cls(wiki.entries, wiki.index, wiki.sources, doc_targets=doc_targets,
+                   has_instruments=bool(wiki.instruments))
 
     # -- what a page has -----------------------------------------------------------------------
 
@@ -140,6 +143,10 @@ class AnchorIndex:
             for id_ in ids:  # numbered in page order, as pinpoint.page_context numbers them
                 number += 1
                 add(id_, "passage", f"paragraph {number}, in \u201c{title}\u201d")
+        if c.governance_relevance is not None:  # concept_instruments.html.j2
+            add("governance-relevance", "heading", "Governance relevance")
+        if self.has_instruments:
+            add("used-by-instruments", "heading", "Used by instruments")
         if c.key_points:
             add("key-points", "heading", "Key points")
             for i, (id_, point) in enumerate(zip(key_point_ids(c.key_points), c.key_points), 1):

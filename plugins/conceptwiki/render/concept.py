@@ -83,6 +83,9 @@ class ConceptPages:
         #: slug -> hand-written pages linking to it (set before rendering).
         self.doc_backlinks: Mapping[str, Sequence[DocPage]] = {}
         self._md_template: bool | None = None
+        #: More of the page's context, from other components: ``(entry, src) -> dict``
+        #: (the policy instruments that use the concept: :mod:`.instruments`).
+        self.extra_context: list[Callable[[Entry, str], dict[str, Any]]] = []
 
     def _markdown_template(self) -> bool:
         if self._md_template is None:
@@ -117,6 +120,8 @@ class ConceptPages:
             return Markup('<h{0} id="{1}">{2}</h{0}>').format(int(level), hid, inner)
 
         ctx = self.context(entry)
+        for extra in self.extra_context:
+            ctx.update(extra(entry, concept_src(entry.slug)))
         html = self.templates.env.get_template("concept.html.j2").render(heading=heading, **ctx)
         return HtmlBody(html, tuple(toc), self.text.render_warnings(entry))
 

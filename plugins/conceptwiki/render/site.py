@@ -13,6 +13,8 @@ gets only what it needs:
 * :class:`~.concept.ConceptPages` -- the concept pages;
 * :class:`~.sources.SourcePages` -- a page for every source, and the sources listing;
 * :class:`~.brief.BriefBuilder` -- the Brief page and its data;
+* :class:`~.instruments.InstrumentPages` -- policy instruments' pages, their index, and the
+  instruments on concept pages;
 * :func:`~.head.head_html`, :func:`~.redirects.redirect_pages`, :mod:`.previews`.
 
 Concept, index and tag pages are pre-rendered HTML bodies (made when the page is written,
@@ -42,6 +44,7 @@ from .citing import PageCitations
 from .concept import ConceptPages, edit_links
 from .docpages import DocPage, docs_backlinks, fix_wikilinks
 from .graph import ConceptGraph
+from .instruments import InstrumentPages
 from .head import head_html
 from .home import HomeBlocks
 from .jinja import TEMPLATES_DIR, Templates
@@ -98,6 +101,9 @@ class SiteBuilder:
         self.concepts = ConceptPages(site, self.templates, self.urls, self.text, self.citer, self.citing,
                                      self.history, self.cards, self.related, self.backlinks, self.graph,
                                      lambda entry, src: self.brief.button_context(entry, src))
+        self.instruments = InstrumentPages(site, self.templates, self.urls, self.text, self.citer,
+                                           wiki.sources, self.entries, wiki.instruments)
+        self.concepts.extra_context.append(self.instruments.concept_context)
 
     # -- hand-written pages ------------------------------------------------------------------
 
@@ -213,8 +219,10 @@ class SiteBuilder:
     def exports(self) -> dict[str, str]:
         """Citation files: each page's and every page's BibTeX, RIS and CSL-JSON, the
         versions each entry has published, and the brief's data."""
-        files = export_files([(slug, self.citing.export_item(e), self.citing.source_items(e))
-                              for slug, e in self.entries.items()])
+        files = export_files([*((slug, self.citing.export_item(e), self.citing.source_items(e))
+                                for slug, e in self.entries.items()),
+                              *self.instruments.export_items()])
+        files.update(self.instruments.version_files())
         history = self.site.versions if self.site.versions is not None else History()
         for slug, e in self.entries.items():
             record = History({slug: self.history.versions(e)}, history.status)
@@ -243,5 +251,6 @@ class SiteBuilder:
         out = [self.index_page(), *self.tag_pages(), self.graph_page()]
         out.extend(self.concept_page(e) for e in self.entries.values())
         out.extend(self.source_pages.pages())
+        out.extend(self.instruments.pages())
         out.append(self.brief.page())
         return out
