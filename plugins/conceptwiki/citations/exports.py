@@ -561,6 +561,14 @@ def csl_to_bibtex(item: CslItem, key: str | None = None) -> str:
         low = genre.lower()
         if "master" in low or re.search(r"\bm\.?\s?(a|sc|s|phil)\b", low):
             btype = "mastersthesis"
+    # A work with no author or editor (a statute, a summit statement): BibTeX's styles sort
+    # and label it by the ``key`` field, and without one plainnat and apalike warn "to sort,
+    # need author or key". A report with no author is written as @misc, whose styles need
+    # no author (@techreport's warn "empty author"), with its institution as howpublished:
+    # naming the institution as author would say more than the source does.
+    authorless = not item.get("author") and not item.get("editor")
+    if authorless and btype == "techreport":
+        btype = "misc"
     fields: list[tuple[str, str]] = []
 
     def add(name: str, value: Optional[str], raw: bool = False) -> None:
@@ -579,6 +587,8 @@ def csl_to_bibtex(item: CslItem, key: str | None = None) -> str:
     add("editor", _bibtex_names(item.get("editor")))
     add("translator", _bibtex_names(item.get("translator")))
     text("title", "title", protect=True)
+    if authorless:
+        add("key", _rich_to_bibtex(_s(item, "title-short") or _s(item, "title"), True))
     container = _s(item, "container-title")
     if container:
         c = _rich_to_bibtex(container, True)
@@ -619,6 +629,8 @@ def csl_to_bibtex(item: CslItem, key: str | None = None) -> str:
         p = _rich_to_bibtex(publisher, False)
         if btype == "techreport":
             add("institution", p)
+        elif btype == "misc" and ctype == "report" and not container:
+            add("howpublished", p)
         elif btype in ("phdthesis", "mastersthesis"):
             add("school", p)
         else:
