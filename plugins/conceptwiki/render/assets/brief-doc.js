@@ -121,7 +121,7 @@
         var body = blockHTML(b, marker);
         if (b.type === "li") out.push("<li>" + body + "</li>");
         else if (b.type === "label") out.push("<p><strong>" + body + "</strong></p>");
-        else out.push('<p class="cw-brief-' + b.role + '">' + body + "</p>");
+        else out.push('<p class="cw-brief-is-' + b.role + '">' + body + "</p>");
       });
       if (list) out.push("</ul>");
     });
