@@ -426,6 +426,8 @@ def test_an_edited_entry_is_flagged(browser, small_site):
         old = page.inner_text(".cw-brief-doc .cw-brief-is-definition")
         assert "said differently" not in old and page.locator(".cw-brief-changed").count() == 0
         cited = json.loads(page.evaluate("k => localStorage.getItem(k)", KEY))["items"][0]["v"]
+        link = page.input_value(".cw-brief-share-url")
+        assert link.endswith(f"~example-concept.{cited}")
 
         entry = root / "concepts" / "example-concept.yaml"
         entry.write_text(entry.read_text(encoding="utf-8").replace(
@@ -450,3 +452,17 @@ def test_an_edited_entry_is_flagged(browser, small_site):
         assert json.loads(page.evaluate("k => localStorage.getItem(k)", KEY))["items"][0]["v"] != cited
     finally:
         ctx.close()
+    # The link shared before the edit, opened in another browser: flagged there too.
+    fresh = browser.new_context()
+    try:
+        other = fresh.new_page()
+        other.goto(link)
+        wait_ready(other)
+        flag = other.locator(".cw-brief-changed")
+        assert flag.is_visible() and f"version {cited} is cited" in flag.inner_text()
+        other.get_by_role("button", name="Keep the cited version of Example concept").click()
+        other.wait_for_function("() => /no copy of the cited version/.test("
+                                "document.querySelector('.cw-brief-changed').textContent)")
+        assert "#brief=" in other.url and other.url.endswith(f"~example-concept.{cited}")
+    finally:
+        fresh.close()
