@@ -554,6 +554,7 @@
       var n = res.entries.length;
       bib.setAttribute("aria-label", n + (n === 1 ? " entry" : " entries") + (style ? " in " + style.label : ""));
       var share = app.querySelector(".cw-brief-share-url");
+      if (share) share.readOnly = true;  /* set here: the page's HTML carries only known attributes */
       if (share) share.value = new URL(window.location.pathname + shareHash(state, style ? style.id : null), window.location.href).href;
       if (window.conceptwikiBriefDoc) window.conceptwikiBriefDoc.render(app, res);
       app.setAttribute("data-ready", String(gen));
