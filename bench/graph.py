@@ -146,7 +146,7 @@ def measure(n: int, work: Path, *, seed: int = 0, repeat: int = 3) -> GraphResul
     md = page.markdown
     html = markdown.markdown(md, extensions=["toc", "admonition", "attr_list", "tables"])
     drawn = len(re.findall(r'<a class="cw-graph__node', md))
-    drawn_edges = len(re.findall(r'<path class="cw-graph__edge', md))
+    drawn_edges = len(re.findall(r'<path data-e="', md))  # one path per edge, naming its ends
     return GraphResult(
         n=n,
         related_pairs=sum(len(v) for v in graph.related.values()) // 2,

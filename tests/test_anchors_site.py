@@ -123,8 +123,7 @@ def test_computed_anchors_are_the_page_ids(tmp_path: Path) -> None:
     for expected in ("details", "history", "criticisms", "open-questions", "example", "key-points",
                      "who-disputes-it", "a-heading-about-plain-concept", "a-heading-about-plain-concept_1",
                      "h-details", "early-days", "a-heading-in-a-key-point", "related-concepts",
-                     "referenced-by", "concept-map", "see-also", "ref-smith2020example",
-                     "cite-the-primary-source"):
+                     "status-note", "concept-map", "see-also", "ref-smith2020example"):
         assert expected in rich, expected
     passages = [a.id for a in rich.values() if a.kind == "passage"]
     assert len(passages) == 13 and passages[-3].startswith("kp-") and passages[-2].endswith("-2")

@@ -4,9 +4,6 @@ rendered as the style's "et al.", and ``check`` tells the contributor about it."
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import bibtexparser
@@ -14,6 +11,7 @@ import bibtexparser
 from conceptwiki.bibtex import OTHERS, ends_in_others, parse_names
 from conceptwiki.citations.engine import CitationEngine
 from conceptwiki.citations.exports import csl_json, csl_to_bibtex, csl_to_ris
+from helpers import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 TEN = ("Hubinger, Evan and Denison, Carson and Mu, Jesse and Lambert, Mike and Tong, Meg and "
@@ -77,9 +75,7 @@ def test_check_warns(tmp_path: Path):
     (tmp_path / "bib" / "a.bib").write_text(
         "@article{smith2020,\n  title = {T},\n  author = {Smith, Jane and others},\n"
         "  journal = {J},\n  year = {2020}\n}\n", encoding="utf-8")
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"))
-    r = subprocess.run([sys.executable, "-m", "conceptwiki" + ".cli", "--root", str(tmp_path), "check"],
-                       capture_output=True, text=True, env=env, timeout=300)
+    r = run_cli("--root", str(tmp_path), "check")
     assert ("bib/a.bib:3:3: warning: entry 'smith2020': the author list ends in 'and others', which "
             "citations print as \"et al.\"; give every name if the source lists them") in r.stdout
     assert r.returncode == 0 and "Traceback" not in r.stderr

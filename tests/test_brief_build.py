@@ -111,7 +111,8 @@ def test_concept_pages_have_hidden_buttons_and_their_data(real_site):
         toggle = actions.select_one("button.cw-brief-toggle")
         assert toggle["data-slug"] == slug and toggle["data-root"] == "../../"
         assert toggle["aria-label"] == f"Add {title} to brief"
-        assert actions.select_one("button.cw-print").get_text() == "Print / Save as PDF"
+        assert actions.select_one("button.cw-print").get_text() == "Print"
+        assert actions.select_one("button.cw-print")["aria-label"] == f"Print or save {title} as PDF"
         assert actions.select_one("a.cw-brief-link")["href"] == "../../brief/"
         data = json.loads((real_site / "cite" / f"{slug}.brief.json").read_text(encoding="utf-8"))
         assert data["slug"] == slug and data["title"] == title and data["path"] == f"concepts/{slug}/"

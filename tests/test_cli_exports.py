@@ -5,22 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from conceptwiki.config import read_mkdocs_yml, site_config
 from conceptwiki.model.loader import load_wiki
 from conceptwiki.render.site import SiteBuilder
+from helpers import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def cite_cli(*args: str) -> str:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"))
-    r = subprocess.run([sys.executable, "-m", "conceptwiki" + ".cli", *args], cwd=ROOT,
-                       capture_output=True, text=True, env=env, timeout=300)
+    r = run_cli(*args, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     return r.stdout
 

@@ -3,6 +3,7 @@ adjacency, neighbourhoods, caps, layout, determinism and escaping of the SVG."""
 
 from __future__ import annotations
 
+import html as html_lib
 import math
 import random
 import re
@@ -239,22 +240,30 @@ def test_svg_is_labelled_and_nodes_are_links():
     centre = [a for a in links if a.get("aria-current") == "page"]
     assert [a.get(HREF) for a in centre] == [url("a")]
     for a in links:
-        assert a.find(f"{SVG}title").text and a.find(f"{SVG}text").text
-    # arrowheads on links (one triangle, tip first, at the end of each link drawn in full),
-    # none on related-only edges; no markers and so no ids but the title's and description's
+        assert a.find(f"{SVG}title").text and "".join(a.find(f"{SVG}text").itertext())
+    # Each edge is a path in its kind's group, naming the nodes it joins, with an arrowhead
+    # (one triangle, tip first, at the end of the line) for each link it stands for, none on
+    # related-only edges, and none pointing into the concept itself (a dozen would meet at
+    # its box); no markers and so no ids but the title's and description's.
     assert ids == {"cw-graph-map-title", "cw-graph-map-desc"}
-    edges = root.findall(f".//{SVG}path[@class]")
-    ends = {}
-    for p in edges:
-        if "weak" not in p.get("class"):
-            kind = p.get("class").split("--")[-1]
-            for seg in re.findall(r"M(-?\d+,-?\d+)L(-?\d+,-?\d+)", p.get("d")):
-                ends.update({pt: kind for pt in seg})
-    [arrows] = [p for p in edges if p.get("class") == "cw-graph__arrows"]
-    tips = re.findall(r"M(-?\d+,-?\d+)l", arrows.get("d"))
-    assert len(tips) == 3 == len(re.findall(r"z", arrows.get("d")))   # a->c, d->a, c->f
-    assert {ends[t] for t in tips} == {"link"}
-    assert not [p for p in edges if p.get("marker-end") or p.get("marker-start")]
+    order = [a.get(HREF) for a in links]
+    tips, kinds_of = [], {}
+    for group in root.findall(f".//{SVG}g[@class]"):
+        if "cw-graph__edge " not in group.get("class") + " ":
+            continue
+        kind = group.get("class").split("--")[-1]
+        for p in group.findall(f"{SVG}path"):
+            i, j = map(int, p.get("data-e").split())
+            kinds_of[(order[i], order[j])] = kind
+            line = re.match(r"M(-?\d+,-?\d+)L(-?\d+,-?\d+)", p.get("d"))
+            assert line, p.get("d")
+            for tip in re.findall(r"M(-?\d+,-?\d+)l", p.get("d")):
+                assert tip in line.groups()
+                tips.append((kind, order[i], order[j]))
+    assert sorted(t[0] for t in tips) == ["link", "link"]                 # a->c, c->f (not d->a)
+    assert {(t[1], t[2]) for t in tips} == {(url("a"), url("c")), (url("c"), url("f"))}
+    assert kinds_of[(url("a"), url("d"))] == "link"
+    assert not [p for p in root.iter(f"{SVG}path") if p.get("marker-end") or p.get("marker-start")]
     # the text alternative names every drawn neighbour
     for word in ("Related", "Links to", "Linked from", "Two steps away"):
         assert word in html
@@ -279,8 +288,8 @@ def test_wiki_view_groups_filters_and_caps():
     by_slug = {a.get(HREF).strip("./"): a for a in nodes}
     assert {by_slug[s].get("data-kind") for s in "ac"} == {"risk"}
     assert by_slug["b"].get("data-tags") == "x y" and by_slug["h"].get("data-tags") == ""
-    drawn_edges = {frozenset((slug_of[p.get("data-a")], slug_of[p.get("data-b")]))
-                   for p in root.findall(f".//{SVG}path[@data-a]")}
+    drawn_edges = {frozenset(slug_of[i] for i in p.get("data-e").split())
+                   for p in root.findall(f".//{SVG}path[@data-e]")}
     assert drawn_edges == {frozenset((e.a, e.b)) for e in g.edges_among(list(g.nodes))}
     assert '<option value="risk">Risks</option>' in html
     assert '<option value="y">y (2)</option>' in html
@@ -358,16 +367,22 @@ def test_repeated_definitions_are_not_in_each_map():
     html = env().get_template("graph.html.j2").render(graph=neighbourhood_view(g, centre, url))
     root = _svg_root(html)
     tags = {el.tag.removeprefix(SVG) for el in root.iter()}
-    assert tags <= {"svg", "title", "desc", "g", "path", "circle", "a", "text"}, tags
+    assert tags <= {"svg", "title", "desc", "g", "path", "circle", "rect", "a", "text", "tspan"}, tags
     assert "style=" not in html and "<defs" not in html and "marker" not in html
-    assert "translate(" not in html                       # shapes are drawn where they are
+    # A node is moved to its place; its shape is the same at every place (drawn at 0,0).
+    nodes = root.findall(f".//{SVG}a")
+    assert all(re.fullmatch(r"translate\(-?\d+ -?\d+\)", a.get("transform")) for a in nodes)
+    shapes = {ET.tostring(a[1]) for a in nodes if a.get("aria-current") is None}
+    assert len(shapes) <= 2 * len(KIND_ORDER)
     # the key is plain HTML, its swatches drawn by graph.css
     key = html.split('<ul class="cw-graph__legend"', 1)[1].split("</ul>", 1)[0]
     assert "<svg" not in key and "<path" not in key
-    # one path per kind of edge (faint and in full), one for all the arrowheads
-    paths = [(p.get("class"), p.get("d")) for p in root.iter(f"{SVG}path") if p.get("class")]
-    classes = [c for c, _d in paths]
-    assert len(classes) == len(set(classes)) and "cw-graph__arrows" in classes
+    # one group per kind of edge carries the class; its paths carry only their ends and line
+    groups = [g.get("class") for g in root.iter(f"{SVG}g") if "cw-graph__edge " in (g.get("class") or "") + " "]
+    assert len(groups) == len(set(groups))
+    for p in root.iter(f"{SVG}path"):
+        if p.get("data-e") is not None:
+            assert set(p.keys()) == {"data-e", "d"}
     # numbers: whole in edges, at most one decimal in shapes and arrowheads
     for el in root.iter():
         for attr in ("d", "x", "y", "cx", "cy", "r", "transform"):
@@ -392,10 +407,11 @@ def test_every_neighbour_is_a_link_with_an_accessible_name_and_a_label():
         node = g.nodes[slug]
         assert slug in drawn
         assert a.find(f"{SVG}title").text == f"{node.title} ({node.kind.replace('-', ' ')})"
-        text = a.find(f"{SVG}text").text
-        assert text and text.rstrip("…") in node.title
-        shapes = [el for el in a if el.tag in (f"{SVG}path", f"{SVG}circle")]
+        text = "".join(a.find(f"{SVG}text").itertext())  # the concept's name may be two lines
+        assert text and text.rstrip("…").replace(" ", "") in node.title.replace(" ", "")
+        shapes = [el for el in a if el.tag in (f"{SVG}path", f"{SVG}circle", f"{SVG}rect")]
         assert len(shapes) == 1
+        assert (shapes[0].tag == f"{SVG}rect") == (slug == centre)
         assert a.get("class") == f"cw-graph__node--{node.kind}"
         kinds_drawn.add(node.kind)
     assert kinds_drawn == set(KIND_ORDER)
@@ -427,53 +443,85 @@ def _absolute(d: str) -> list[tuple[float, float]]:
 
 @pytest.mark.parametrize("kind", KIND_ORDER)
 @pytest.mark.parametrize("r", [7.0, 11.0, 4.5])
-def test_shapes_are_drawn_at_their_node_as_before(kind, r):
-    """A shape in relative coordinates from its first corner is the centred shape moved to
-    the node (what translate() did), to a tenth of a pixel."""
-    from conceptwiki.render.graphdraw import _shape_at, shape_points
-    el = _shape_at(kind, r, -123, 45)
+def test_shapes_are_centred_on_their_node(kind, r):
+    """A node's shape is drawn around 0,0 (its link is moved to the node's place), to a tenth
+    of a pixel, with the corners ``shape_points`` gives."""
+    from conceptwiki.render.graphdraw import _shape0, shape_points
+    el = _shape0(kind, r)
     pts = shape_points(kind, r)
     if pts is None:
-        assert el == f'<circle cx="-123" cy="45" r="{r:g}"/>'
+        assert el == f'<circle r="{r:g}"/>'
         return
     d = re.fullmatch(r'<path d="([^"]+)"/>', el).group(1)
     got = _absolute(d)
     assert len(got) == len(pts)
     for (gx, gy), (x, y) in zip(got, pts):
-        assert abs(gx - (x - 123)) < 0.11 and abs(gy - (y + 45)) < 0.11
+        assert abs(gx - x) < 0.11 and abs(gy - y) < 0.11
 
 
-def test_labels_and_arrowheads_sit_where_they_belong():
-    """A rotated label starts on its node's ray, just outside the node; each arrowhead's tip
-    is the end of a link, its base back along it."""
+def test_labels_are_horizontal_beside_their_node_and_never_overlap():
+    """Every label on a crowded map is horizontal, just outside its node on the side away
+    from the concept, 12 px text at the drawing's natural size; labels in one column are a
+    row apart and columns do not run into each other. Each arrowhead's tip is an end of its
+    line, its base back along it."""
+    from conceptwiki.render.graphdraw import ROW, label_width
+
     g, centre = crowded()
     view = neighbourhood_view(g, centre, url)
+    boxes = []
     for n in view["nodes"]:
-        if n["role"] == "centre":
-            continue
-        m = re.fullmatch(r' x="(-?\d+)"( text-anchor="end")? transform="rotate\((-?[\d.]+)\)"',
-                         n["label"])
-        assert m, n["label"]
-        dist, deg = int(m.group(1)), float(m.group(3))
-        lx = dist * math.cos(math.radians(deg))
-        ly = dist * math.sin(math.radians(deg))
         x, y = int(n["x"]), int(n["y"])
-        r = math.hypot(x, y)
-        assert abs(math.hypot(lx, ly) - (r + 12)) < 1.5
-        assert abs(math.atan2(ly, lx) - math.atan2(y, x)) % (2 * math.pi) < 0.01 or \
-            abs(abs(math.atan2(ly, lx) - math.atan2(y, x)) - 2 * math.pi) < 0.01
-        assert (m.group(2) is not None) == (dist < 0)
-    arrows = view["arrows"]
-    strong = " ".join(e["d"] for e in view["edges"] if not e["weak"] and e["kind"] != "related")
-    ends = set(re.findall(r"-?\d+,-?\d+", strong))
-    heads = re.findall(r"M(-?\d+),(-?\d+)l([^z]+)z", arrows)
-    assert heads
-    for tx, ty, rest in heads:
-        assert f"{tx},{ty}" in ends
-        w = _absolute(f"M{tx},{ty}l{rest}")
-        assert len(w) == 3
-        base = ((w[1][0] + w[2][0]) / 2, (w[1][1] + w[2][1]) / 2)
-        assert 6.5 < math.dist(base, w[0]) < 8 and 5 < math.dist(w[1], w[2]) < 6.5
+        if n["role"] == "centre":
+            assert (x, y) == (0, 0) and n["label"] == ' text-anchor="middle"'
+            continue
+        m = re.fullmatch(r' x="(-?\d+)"( text-anchor="end")?', n["label"])
+        assert m, n["label"]                                   # no rotation, no y offset
+        off = int(m.group(1))
+        assert (off < 0) == (x < 0) == (m.group(2) is not None) and 10 <= abs(off) <= 16
+        text = html_lib.unescape(n["html"][2])
+        w = label_width(text)
+        left = x + off - (w if off < 0 else 0)
+        boxes.append((left, left + w, y - 7, y + 7, n["slug"]))
+    for a in boxes:
+        for b in boxes:
+            if a is not b:
+                apart = a[1] <= b[0] or b[1] <= a[0] or a[3] <= b[2] or b[3] <= a[2]
+                assert apart, (a, b)
+    columns: dict[int, list[int]] = {}
+    for n in view["nodes"]:
+        columns.setdefault(int(n["x"]), []).append(int(n["y"]))
+    for ys in columns.values():
+        ys.sort()
+        assert all(b - a >= ROW - 1 for a, b in zip(ys, ys[1:])), ys
+    x0, y0, w, h = map(int, view["viewbox"].split())
+    assert w == view["width"] and h == view["height"]
+    assert all(x0 <= a[0] and a[1] <= x0 + w and y0 <= a[2] and a[3] <= y0 + h for a in boxes)
+    for e in view["edges"]:
+        line = re.match(r"M(-?\d+),(-?\d+)L(-?\d+),(-?\d+)", e["d"])
+        ends = {(int(line.group(1)), int(line.group(2))), (int(line.group(3)), int(line.group(4)))}
+        for tx, ty, rest in re.findall(r"M(-?\d+),(-?\d+)l([^z]+)z", e["d"]):
+            assert (int(tx), int(ty)) in ends
+            w3 = _absolute(f"M{tx},{ty}l{rest}")
+            assert len(w3) == 3
+            base = ((w3[1][0] + w3[2][0]) / 2, (w3[1][1] + w3[2][1]) / 2)
+            assert 6.5 < math.dist(base, w3[0]) < 8 and 5 < math.dist(w3[1], w3[2]) < 6.5
+
+
+def test_the_wiki_graph_has_horizontal_labels_that_never_overlap():
+    from conceptwiki.render.graphdraw import arc_positions
+
+    g, _centre = crowded()
+    view = wiki_view(g, url)
+    ys = {}
+    for n in view["drawing"]["nodes"]:
+        assert re.fullmatch(r' x="-?\d+"( text-anchor="end")?', n["label"]), n["label"]
+        ys.setdefault(int(n["x"]) > 0, []).append(int(n["y"]))
+    for side in ys.values():
+        side.sort()
+        assert all(b - a >= 21 for a, b in zip(side, side[1:]))
+    places = arc_positions(5)
+    assert [p[2] for p in places] == [1, 1, 1, -1, -1]
+    assert places[0][1] < places[2][1] and places[3][1] > places[4][1]   # clockwise
 
 
 def test_key_shapes_in_graph_css_match_the_drawing():

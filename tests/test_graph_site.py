@@ -58,20 +58,23 @@ def test_concept_page_shows_its_neighbourhood(real_site: Path):
         s = resolve(page, a["xlink:href"]).parent.name
         assert a["class"] == [f"cw-graph__node--{data[s]['kind']}"]
     # wikilinks are edges too: arrowheads on "links to" edges, the key explains both kinds
-    arrows = svg.select("path.cw-graph__arrows")
-    assert len(arrows) == 1 and arrows[0]["d"].count("z") >= 1, "no wikilink drawn"
+    arrows = [p for p in svg.select("g.cw-graph__edge path[data-e]") if "z" in p["d"]]
+    assert arrows, "no wikilink drawn"
     assert {"related", "links to"} <= {li.get_text(strip=True) for li in
                                       figure.select(".cw-graph__legend li")}
     # nothing that is the same on every page is in the page: no markers or other <defs>, no
-    # inline styles, a key of plain HTML (its shapes are in graph.css), one path per edge kind
+    # inline styles, a key of plain HTML (its shapes are in graph.css), one group per edge kind
     assert not svg.select("defs, marker, style, [style]") and not figure.select("[style]")
     assert not figure.select(".cw-graph__legend svg")
     key = {li["class"][1].removeprefix("cw-graph__key--") for li in
            figure.select(".cw-graph__legend li.cw-graph__key")}
     assert key == {data[resolve(page, a["xlink:href"]).parent.name]["kind"] for a in nodes} | {
         "related", "link"}
-    kinds = [p["class"] for p in svg.select("path.cw-graph__edge")]
-    assert len(kinds) == len({" ".join(k) for k in kinds})
+    kinds = [g["class"] for g in svg.select("g.cw-graph__edge")]
+    assert kinds and len(kinds) == len({" ".join(k) for k in kinds})
+    for p in svg.select("g.cw-graph__edge > path"):
+        i, j = map(int, p["data-e"].split())
+        assert 0 <= i < len(nodes) and 0 <= j < len(nodes)
     # the list is a text alternative with the same links
     listing = figure.select_one("details.cw-graph__list")
     assert listing.summary.get_text(strip=True) == "The concept map as a list"

@@ -60,7 +60,7 @@ def test_anchors_cite_data_and_fingerprint_on_a_real_page(site_repo: Path):
     data = json.loads(art.select_one("#cw-pinpoint-data")["data-cw-pinpoint"])
     assert [s["style"] for s in data["styles"]] == ["apa", "chicago-author-date", "oscola",
                                                     "chicago-notes-bibliography"]
-    tabs = [l.get_text() for l in art.select(".cw-cite-tabs")[0].select(".tabbed-labels label")]
+    tabs = [l.get_text() for l in art.select(".cw-cite-tabs--page")[0].select(".tabbed-labels label")]
     assert tabs == ["APA", "Chicago", "OSCOLA", "Chicago (notes)", "BibTeX"]
     fingerprint = art.select_one("aside.cw-glance .cw-fingerprint").get_text()
     assert re.fullmatch(r"[0-9a-f]{12}", fingerprint)

@@ -46,7 +46,7 @@ def test_headings_and_table_of_contents(tmp_path: Path):
     assert [href for href, _ in listed] == [f"#{h['id']}" for h in art.select("h2[id]")]
     # The title and description come from the stub's front matter.
     assert doc.title.get_text().startswith("Example concept")
-    assert doc.select_one('meta[name="description"]')["content"] == "An example that links to Other concept."
+    assert doc.select_one('meta[name="description"]')["content"] == "An example that links to other concept."
 
 
 def test_permalink_options_are_followed(tmp_path: Path):
@@ -136,11 +136,11 @@ def test_a_summary_rendered_once_links_right_from_every_folder(tmp_path: Path):
         builder = small_builder(root, directory_urls=directory_urls, engine=engine)
         pages = {builder.url(p.src_uri): p for p in builder.pages()}
         if directory_urls:
-            expected = {"concepts/other-concept/": "../other-concept/#references",
+            expected = {"concepts/example-concept/": "../other-concept/#references",
                         "concepts/": "other-concept/#references",
                         "tags/example-tag/": "../../concepts/other-concept/#references"}
         else:
-            expected = {"concepts/other-concept.html": "other-concept.html#references",
+            expected = {"concepts/example-concept.html": "other-concept.html#references",
                         "concepts/index.html": "other-concept.html#references",
                         "tags/example-tag.html": "../concepts/other-concept.html#references"}
         for url, href in expected.items():

@@ -35,9 +35,13 @@ def test_every_concept_has_a_page(real_site: Path):
         refs = doc.select("ol.cw-references > li")
         assert refs, f"{slug} lists no references"
         assert doc.select_one(f"li#ref-{data['sources']['primary']}") is not None
+        # The primary source is marked where it is read: in the references, once.
+        primary = doc.select_one(f"li#ref-{data['sources']['primary']}.cw-reference--primary")
+        assert primary is not None and "Primary source" in primary.get_text()
+        assert len(doc.select("li.cw-reference--primary")) == 1
         glance = doc.select_one("aside.cw-glance")
         terms = [dt.get_text(strip=True) for dt in glance.select("dt")]
-        assert "Primary source" in terms and "Last updated" in terms
+        assert "Last updated" in terms and "Version" in terms
 
 
 def test_contested_status_is_visible_with_its_note(real_site: Path):
@@ -59,7 +63,7 @@ def test_concept_pages_are_not_in_the_sidebar(real_site: Path):
 
 def test_index_lists_every_concept_a_to_z(real_site: Path):
     doc = soup(real_site / "concepts" / "index.html")
-    titles = [dt.a.get_text(strip=True) for dt in doc.select("dl.cw-index dt")]
+    titles = [dt.a.get_text(strip=True) for dt in doc.select("dl.cw-index dt:not(.cw-index__alias)")]
     assert len(titles) == len(concept_slugs())
     assert titles == sorted(titles, key=str.casefold)
     for dd in doc.select("dl.cw-index dd"):
@@ -106,12 +110,16 @@ def test_small_site(small_site: Path):
     assert "javascript:" not in str(art)
     assert "<script>alert(1)</script>" in art.select_one(".cw-details").get_text()
     link = art.select_one(".cw-summary a.cw-wikilink")
-    assert link["href"] == "../other-concept/" and link.get_text() == "Other concept"
+    # Mid-sentence ("An example that links to [[other-concept]].") the title reads in lower case.
+    assert link["href"] == "../other-concept/" and link.get_text() == "other concept"
     # related is shown on both pages although only one declares it
     other = soup(small_site / "concepts" / "other-concept" / "index.html")
     assert [a.get_text() for a in other.select("ul.cw-cards > li > a:first-child")] == ["Example concept"]
-    assert other.select_one("#referenced-by") is not None
-    assert "1 concept" in other.select_one(".cw-backlinks-summary").get_text()
+    # It also links to this page, but each concept is listed once: as related, not again
+    # under "Referenced by".
+    assert other.select_one("#referenced-by") is None
+    assert [a.get_text() for a in other.select("article a[href='../example-concept/']")
+            if not a.find_parent(class_="cw-graph")] == ["Example concept"]
     assert other.select_one("aside.cw-glance time")["datetime"] == "2026-03-04"
     ref = doc.select_one("li#ref-smith2020example")
     text = ref.get_text(" ", strip=True)

@@ -205,8 +205,13 @@ def test_references_on_concept_pages_link_to_source_pages_with_a_label(site: Pat
         ("ref-turner2022reward", "Forum or blog post", (site / "sources" / "turner2022reward").resolve()),
         ("ref-hubinger2019risks", "Preprint", (site / "sources" / "hubinger2019risks").resolve()),
     ]
-    glance = soup(page).select_one("aside.cw-glance")
-    assert glance.select_one(".cw-pubstatus").get_text(strip=True) == "Peer-reviewed journal"
+    # The primary source appears once, where it is read: marked in the references, with its
+    # status label there (not repeated in "About this entry").
+    primary = soup(page).select_one("ol.cw-references > li.cw-reference--primary")
+    assert primary["id"] == "ref-everitt2021reward"
+    assert primary.select_one(".cw-reference__primary").get_text(strip=True) == "Primary source."
+    assert primary.select_one(".cw-pubstatus").get_text(strip=True) == "Peer-reviewed journal"
+    assert soup(page).select_one("aside.cw-glance .cw-pubstatus") is None
 
 
 def test_the_listing_groups_sources_by_status_and_year(site: Path) -> None:

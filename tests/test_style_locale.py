@@ -5,15 +5,14 @@ through the engine, the command line (a real process) and mkdocs.yml."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from conceptwiki.citations.engine import CitationEngine, UnknownLocaleError, style_locale
 from conceptwiki.config import read_mkdocs_yml, site_config
+from helpers import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,9 +71,7 @@ def test_mkdocs_yml_options(tmp_path: Path):
 
 
 def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"))
-    return subprocess.run([sys.executable, "-m", "conceptwiki" + ".cli", *args], cwd=cwd,
-                          capture_output=True, text=True, env=env, timeout=300)
+    return run_cli(*args, cwd=cwd)
 
 
 def test_cli_cite_them_right_is_british():

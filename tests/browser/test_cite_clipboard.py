@@ -96,6 +96,8 @@ def test_copy_primary_source_citation(page, server, builder):
     source = builder.wiki.sources[entry.concept.sources.primary].csl()
     expected = builder.citer.engine.bibliography_entry(source, "apa", "text")
     open_concept(page, server, slug)
+    # The primary source's citation is in the references, one click away.
+    page.locator(f"li#ref-{entry.concept.sources.primary} details.cw-cite-source > summary").click()
     copy(page, f"Copy APA primary source citation for {entry.title}")
     assert page.evaluate("navigator.clipboard.readText()") == expected
 

@@ -43,7 +43,7 @@ def test_filter_by_kind_and_tag(page, server):
     assert risks and _visible_nodes(page) == risks & drawn
     assert _visible_list(page) == risks
     hidden_edges = page.eval_on_selector_all(
-        ".cw-graph--wiki path[data-a]",
+        ".cw-graph--wiki path[data-e]",
         "els => els.filter(e => getComputedStyle(e).display === 'none').length")
     assert hidden_edges > 0
     status = page.locator(".cw-graph-filter__status").inner_text()

@@ -24,17 +24,18 @@ def open_site(page, server, path: str = "concepts/inner-alignment/") -> None:
 
 
 def type_query(page, query: str) -> list[str]:
+    """Click the search box as a reader does, type the query, and read the results' titles."""
     field = page.locator(".cw-search__input")
-    if not page.locator("#__search").is_checked():
-        page.keyboard.press("/")
-    field.wait_for(state="visible")
+    field.click()
     field.fill("")
     field.press_sequentially(query)
     page.wait_for_function(
         "q => document.querySelector('.cw-search__input').value === q && "
-        "/matching/.test(document.querySelector('.cw-search__meta').textContent) && "
-        "document.querySelectorAll('.cw-search__list h1').length > 0", arg=query)
-    return page.locator(".cw-search__list .md-search-result__item h1").all_inner_texts()
+        "/results?$/.test(document.querySelector('.cw-search__meta').textContent) && "
+        "document.querySelectorAll('.cw-search__list .cw-search__title').length > 0", arg=query)
+    # A result names its concept; an alias that matched shows as "Alias → Title".
+    return [t.split(" \u2192 ")[-1] for t in
+            page.locator(".cw-search__list .cw-search__title").all_inner_texts()]
 
 
 @pytest.mark.parametrize("query", ["mesa-optimiser", "optimization daemon", "mesa optimiser",

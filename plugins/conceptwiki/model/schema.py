@@ -146,6 +146,13 @@ class Concept(_Strict):
     )
     kind: Kind = Field(description="concept, risk, failure-mode, method, proposal, problem, "
                        "argument or phenomenon.")
+    proper_noun: Optional[bool] = Field(
+        default=None,
+        description="true if the title is a proper noun or starts with one (Goodhart's law) or "
+        "an acronym, so that a wikilink keeps its capital letter in the middle of a sentence; "
+        "false to lower-case it even so. Unset: only titles starting with an acronym "
+        "(AI, RLHF) or a possessive name keep it.",
+    )
     tags: list[Tag] = Field(default_factory=list, description="Lower-case, hyphenated tags.")
     status: Status
     summary: NonEmpty = Field(

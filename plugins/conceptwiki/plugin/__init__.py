@@ -78,7 +78,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self.timings: dict[str, float] = {}
         self.heads: dict[str, Entry] = {}
         self._notes: set[str] = set()
-        self._search_icon = ""
+        self._search_icons = ("", "")
         self._unsearched: set[str] = set()
         self._command = "build"
         self.generated: set[str] = set()
@@ -144,13 +144,14 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
                 log.debug(f"plugin {name!r}: its lunr index is not built; conceptwiki searches with Pagefind")
         if SEARCH_JS not in [str(x) for x in config.extra_javascript]:
             config.extra_javascript.append(SEARCH_JS)
-        icon = ""
-        for folder in config.theme.dirs:
-            path = Path(folder) / ".icons" / "material" / "magnify.svg"
-            if path.is_file():
-                icon = path.read_text(encoding="utf-8").strip()
-                break
-        self._search_icon = icon
+        def icon(name: str) -> str:
+            for folder in config.theme.dirs:
+                path = Path(folder) / ".icons" / "material" / f"{name}.svg"
+                if path.is_file():
+                    return path.read_text(encoding="utf-8").strip()
+            return ""
+
+        self._search_icons = (icon("magnify"), icon("arrow-left"))
 
     def on_files(self, files: Files, *, config) -> Files:
         t0 = time.perf_counter()
@@ -282,7 +283,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         """Resolve wikilinks in hand-written pages (generated pages are resolved already).
         Problems were reported with their file positions in ``on_files``."""
-        if page.file.src_uri in self.generated or self.wiki is None or "[[" not in markdown:
+        if page.file.src_uri in self.generated or self.wiki is None or (
+                "[[" not in markdown and "conceptwiki:" not in markdown):
             return markdown
         result, _problems = self.builder.fix_doc_wikilinks(markdown, page.file.src_uri)
         return result
@@ -330,7 +332,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             output = output.replace("</head>", self.builder.head_html(entry) + "</head>", 1)
         if self.config.search == "pagefind":
             depth = page.url.count("/") if config.use_directory_urls else page.file.dest_uri.count("/")
-            output = mark_page(output, search_box("../" * depth + PAGEFIND_DIR + "/", self._search_icon),
+            output = mark_page(output, search_box("../" * depth + PAGEFIND_DIR + "/", *self._search_icons),
                                index=src not in self._unsearched)
             if stream_enabled() and (self._command != "serve" or self.config.serve_search):
                 # Pagefind indexes this page on the other core while the next ones render.

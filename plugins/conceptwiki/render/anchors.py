@@ -123,9 +123,11 @@ class AnchorIndex:
                 add(m.group(2), "heading", _TAG_RE.sub("", m.group(3)).strip())
 
         add(slug, "heading", c.title)
-        if c.status.note:
-            headings_in(self._render(c.status.note)[0])
         headings_in(self._render(c.summary)[0])
+        if c.status.note:
+            # The folded note after the definition; the status chip links to it.
+            add("status-note", "heading", "the status note")
+            headings_in(self._render(c.status.note)[0])
         number = 0
         fields = [("details", "Details"), *SECTIONS]
         for name, title in fields:
@@ -152,7 +154,8 @@ class AnchorIndex:
         related, backlinks, graph = self._graph_maps()
         if related[slug]:
             add("related-concepts", "heading", "Related concepts")
-        if backlinks[slug] or slug in self.doc_targets:
+        # "Referenced by" lists only the pages not already among the related concepts.
+        if any(s not in related[slug] for s in backlinks[slug]) or slug in self.doc_targets:
             add("referenced-by", "heading", "Referenced by")
         if graph.adj.get(slug):
             add("concept-map", "heading", "Concept map")
@@ -161,8 +164,6 @@ class AnchorIndex:
         add("how-to-cite", "heading", _FIXED["how-to-cite"])
         add("cite-this-page", "heading", _FIXED["cite-this-page"])
         add("versions", "heading", _FIXED["versions"])
-        if c.sources.primary in self.sources:
-            add("cite-the-primary-source", "heading", "Cite the primary source")
         return out
 
     # -- checking a link ---------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from ..history.entries import EntryHistory
 from ..history.fingerprint import SHORT, page_versions
 from ..model.loader import Entry
 from ..model.schema import kind_label
+from .authordate import AuthorDates
 from .citing import PageCitations
 from .docpages import DocPage
 from .graph import ConceptGraph
@@ -48,6 +49,15 @@ def edit_links(repo_url: str, edit_uri: str, path: str) -> dict[str, str] | None
         return {"edit": f"{repo}{sep}edit/{branch}/{path}",
                 "history": f"{repo}{sep}commits/{branch}/{path}"}
     return None
+
+
+def print_header(url: str, version: dict[str, Any]) -> dict[str, str]:
+    """What a printed concept page carries in its margins (``conceptwiki.js`` puts them
+    there): its address, and its version with the version's date."""
+    right = f"Version {version['fingerprint']}"
+    if version.get("date"):
+        right += f" of {version['date'].strftime('%-d %B %Y')}"
+    return {"url": url, "version": right}
 
 
 class ConceptPages:
@@ -118,24 +128,32 @@ class ConceptPages:
         link = self.urls.link
         pin = page_context(self.text, self.citer, self.site.default_style, self.citing.page_item(entry),
                            entry, src, self.history.fingerprint(entry)[:SHORT])
+        # "Hubinger et al. (2019)" in the text links to that reference.
+        cited = AuthorDates((k, self.citing.sources[k].csl()) for k in
+                            dict.fromkeys([c.sources.primary, *c.sources.further]) if k in self.citing.sources)
+        related = list(self.related[entry.slug])
+        version = page_versions(self.history.versions(entry), self.site.repo_url,
+                                self.history.last_updated(entry), self.history.status)
         return {
             "site": self.site,
             "entry": entry,
             "concept": c,
             "slug": entry.slug,
             "kind_label": kind_label(c.kind.value),
-            "status_note": md(c.status.note, src) if c.status.note else None,
-            "summary": md(c.summary, src),
-            "details": pin["details"],
-            "sections": pin["sections"],
-            "key_points": pin["key_points"],
+            "status_note": cited.link(md(c.status.note, src)) if c.status.note else None,
+            "summary": cited.link(md(c.summary, src)),
+            "definition": self.text.definition(entry.slug),
+            "details": cited.link(pin["details"]),
+            "sections": [dict(sec, html=cited.link(sec["html"])) for sec in pin["sections"]],
+            "key_points": [dict(kp, html=cited.link(kp["html"])) for kp in pin["key_points"]],
             "pinpoint_json": pin["pinpoint_json"],
-            "version": page_versions(self.history.versions(entry), self.site.repo_url,
-                                     self.history.last_updated(entry), self.history.status),
+            "version": version,
+            "print_header": print_header(self.urls.absolute(src), version),
             "versions_url": relative_url(self.urls.url(src), f"cite/{entry.slug}.versions.json"),
             "tags": [(t, link(src, tag_src(t))) for t in c.tags],
-            "related": [self.cards.card(src, s) for s in self.related[entry.slug]],
-            "backlinks": self.cards.grouped(src, self.backlinks[entry.slug],
+            "related": [dict(self.cards.card(src, s), gloss=self.text.gloss(s)) for s in related],
+            # Each concept once: those already listed as related are not listed again.
+            "backlinks": self.cards.grouped(src, [s for s in self.backlinks[entry.slug] if s not in related],
                                             self.doc_backlinks.get(entry.slug, ())),
             "graph": neighbourhood_view(self.graph, entry.slug, lambda s: link(src, concept_src(s))),
             "references": self.citing.references(entry),

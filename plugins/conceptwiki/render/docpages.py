@@ -27,6 +27,7 @@ import yaml
 
 from ..model.links import LinkIndex, WikiLink, find_wikilinks, mask_code as _mask_code
 from ..model.problems import Problems
+from .markup import starts_sentence
 from .urls import page_url as _url
 from .urls import relative_url as _relative
 
@@ -183,11 +184,13 @@ def _walk(text: str, index: LinkIndex, src_uri: str, path: str, front_matter: bo
 
 def fix_wikilinks(markdown: str, index: LinkIndex, from_src: str, *, path: str | None = None,
                   directory_urls: bool = True, describe: Callable[[str], str] | None = None,
-                  front_matter: bool = False) -> tuple[str, Problems]:
+                  front_matter: bool = False, mid_title: Callable[[str], str] | None = None
+                  ) -> tuple[str, Problems]:
     """Replace the wikilinks in ``markdown`` (a page at ``from_src``, relative to docs_dir)
     by links to concept pages; return the new Markdown and the problems found.
 
-    ``describe(slug)`` gives the link's ``title`` attribute (a plain summary). ``path`` is the
+    ``describe(slug)`` gives the link's ``title`` attribute (a plain summary); ``mid_title(slug)``
+    the link's text in the middle of a sentence ("base optimizer"; default: the title). ``path`` is the
     file named in messages (default ``docs/<from_src>``). With ``front_matter=True`` the text
     is a whole source file and a leading YAML front matter is left alone. A dead link becomes
     ``<span class="cw-broken-link">``, as in entries.
@@ -205,7 +208,8 @@ def fix_wikilinks(markdown: str, index: LinkIndex, from_src: str, *, path: str |
             continue
         target = _url(f"concepts/{slug}.md", directory_urls)
         href = _relative(from_url, target) + (f"#{link.anchor}" if link.anchor else "")
-        text = link.text or index.slugs[slug]
+        text = link.text or (mid_title(slug) if mid_title is not None
+                             and not _starts_sentence(markdown, link.start) else index.slugs[slug])
         title = describe(slug) if describe else ""
         title_attr = f' title="{html.escape(title)}"' if title else ""
         out.append(f'<a class="cw-wikilink" href="{html.escape(href)}"{title_attr}>'
@@ -214,6 +218,21 @@ def fix_wikilinks(markdown: str, index: LinkIndex, from_src: str, *, path: str |
         return markdown, problems
     out.append(markdown[pos:])
     return "".join(out), problems
+
+
+_BLOCK_MARKER_RE = re.compile(r"[ \t]*(?:[-*+]|\d+[.)]|#{1,6}|>)[ \t]+")
+
+
+def _starts_sentence(markdown: str, offset: int) -> bool:
+    """Whether the text at ``offset`` of a Markdown page starts a sentence: at the start of a
+    paragraph, list item, heading or quote, or after the end of the last sentence."""
+    before = markdown[:offset]
+    line = before[before.rfind("\n") + 1:]
+    marker = _BLOCK_MARKER_RE.match(line)
+    if marker:  # a list item, heading or quote starts on this line
+        return starts_sentence(line[marker.end():])
+    blank = before.rfind("\n\n")
+    return starts_sentence(before[blank + 2:] if blank >= 0 else before)
 
 
 def scan_docs_page(text: str, src_uri: str, index: LinkIndex, *, path: str | None = None,

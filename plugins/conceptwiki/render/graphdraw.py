@@ -1,9 +1,12 @@
 """Concept maps drawn as SVG at build time, from a :class:`~conceptwiki.render.graph.ConceptGraph`.
 
-* :func:`layout_neighbourhood` places them on concentric rings (sorted by title, 2-hop nodes
-  next to the 1-hop node they hang from): no randomness, so every build gives the same bytes;
-* :meth:`ConceptGraph.top` and :func:`layout_wiki` do the same for the whole-wiki graph page
-  (the most connected concepts on one circle, grouped by kind);
+* :func:`layout_neighbourhood` draws a concept's neighbourhood as a tree on its side: the
+  concept in the middle, its neighbours in a column on either side, theirs in an outer column,
+  every label horizontal; no randomness, so every build gives the same bytes;
+* :meth:`ConceptGraph.top` and :func:`layout_wiki` draw the whole wiki: the most connected
+  concepts, grouped by kind, down an arc on the right and up one on the left
+  (:func:`arc_positions`), so that labels are horizontal too; ``graph.js`` lays out what a
+  filter leaves with the same sums;
 * :func:`draw` writes the nodes and edges as SVG elements, escaping everything that comes from
   an entry; the templates ``graph_svg.html.j2`` (the ``<svg>`` with its title and
   description), ``graph_legend.html.j2``, ``graph.html.j2`` (a concept page's map, key and
@@ -11,9 +14,9 @@
 
 A concept map is on every concept page, so it carries only what differs from page to page:
 colours, line styles, fonts and the key's shapes are classes in ``assets/graph.css`` (the key
-is plain HTML; :func:`key_css` keeps its shapes equal to the drawing's), a node is a link with
-its title, its shape in relative coordinates and its label, the edges are one path per kind
-and the arrowheads one more (no markers, so no ids of its own and no ``<defs>``).
+is plain HTML; :func:`key_css` keeps its shapes equal to the drawing's); a node is a link,
+moved to its place, with its title, its shape and its label; an edge is a path with its
+arrowheads that names the two nodes it joins, so that pointing at a node lights its edges.
 
 Nothing here imports MkDocs.
 """
@@ -28,11 +31,12 @@ from typing import Iterable
 from markupsafe import Markup, escape
 
 from ..model.schema import kind_label
-from .graph import (CHAR_WIDTH, KIND_ORDER, LABEL_CHARS, MAX_FIRST, MAX_SECOND, MAX_WIKI_NODES, ConceptGraph, Edge,
+from .graph import (KIND_ORDER, MAX_FIRST, MAX_SECOND, MAX_WIKI_NODES, ConceptGraph, Edge,
                     Neighbourhood, truncate)
 
 __all__ = ["layout_neighbourhood", "layout_wiki", "draw", "neighbourhood_view", "sibling_urls", "wiki_view",
-           "shape_path", "shape_points", "key_clip_path", "key_css", "truncate", "MAP_ID", "kind_label"]
+           "shape_path", "shape_points", "key_clip_path", "key_css", "truncate", "MAP_ID", "kind_label",
+           "arc_positions", "wiki_edge_path", "label_width", "clip", "ROW"]
 
 
 # -- drawing ------------------------------------------------------------------------------
@@ -127,30 +131,6 @@ def shape_path(kind: str, r: float) -> str:
     return "M" + "L".join(f"{_d(x)},{_d(y)}" for x, y in pts) + "Z"
 
 
-@functools.lru_cache(maxsize=512)
-def _shape_tail(kind: str, r10: int) -> tuple[int, int, str] | None:
-    """A node's shape as its first corner (in tenths, from the centre) and the rest as
-    relative moves: drawn at any centre without a transform, and with few characters."""
-    pts = shape_points(kind, r10 / 10)
-    if pts is None:
-        return None
-    t = [(round(x * 10), round(y * 10)) for x, y in pts]
-    steps = [v for (x0, y0), (x1, y1) in zip(t, t[1:]) for v in (x1 - x0, y1 - y0)]
-    return t[0][0], t[0][1], "l" + _seq(steps) + "z"
-
-
-@functools.lru_cache(maxsize=8192)
-def _shape_at(kind: str, r: float, x: int, y: int) -> str:
-    """The SVG element for a node of ``kind`` and radius ``r`` centred at whole ``x``, ``y``:
-    a ``<circle>`` for concepts, else a ``<path>`` in relative coordinates."""
-    r10 = round(r * 10)
-    tail = _shape_tail(kind, r10)
-    if tail is None:
-        return f'<circle cx="{x}" cy="{y}" r="{_t(r10)}"/>'
-    dx, dy, rest = tail
-    return f'<path d="M{_seq((x * 10 + dx, y * 10 + dy))}{rest}"/>'
-
-
 #: The key's swatches are drawn by graph.css (a box of KEY_BOX px clipped to the node's shape
 #: at radius KEY_R), so that no page carries SVG for them.
 KEY_R = 5.0
@@ -173,30 +153,6 @@ def key_css() -> str:
     ``shape_points`` by tests/test_graph.py)."""
     return "\n".join(f".cw-graph__key--{k}::before {{ clip-path: {key_clip_path(k)}; }}"
                      for k in KIND_ORDER)
-
-
-@functools.lru_cache(maxsize=8192)
-def _label(x: float, y: float, angle: float, offset: float, radial: bool) -> str:
-    """Where a node's label goes, as the attributes of its ``<text>``: outward from the centre
-    of the drawing, rotated along the ray when the ring is crowded (rotated about the centre,
-    so one number says how far out), else horizontal and anchored away from the centre."""
-    c, s = math.cos(angle), math.sin(angle)
-    if radial:
-        dist = round(math.hypot(x, y) + offset)
-        deg = math.degrees(angle)
-        if c < -1e-9:
-            dist, deg = -dist, deg + 180
-        deg10 = round(deg * 10) % 3600
-        if deg10 > 1800:
-            deg10 -= 3600
-        anchor = ' text-anchor="end"' if dist < 0 else ""
-        return f' x="{dist}"{anchor} transform="rotate({_t(deg10)})"'
-    lx, ly = x + offset * c, y + offset * s
-    anchor = "start" if c > 0.35 else ("end" if c < -0.35 else "middle")
-    if anchor == "middle":
-        ly += 6.0 if s > 0 else -6.0
-    return f' x="{_n(lx)}" y="{_n(ly)}"' + ("" if anchor == "start" else
-                                          f' text-anchor="{anchor}"')
 
 
 def _segment(x1: float, y1: float, r1: float, x2: float, y2: float,
@@ -224,160 +180,285 @@ def _arrowhead(tx: int, ty: int, ux: float, uy: float) -> str:
                                     w2[0] - w1[0], w2[1] - w1[1])) + "z")
 
 
-def _edge_geometry(x1: float, y1: float, r1: float, x2: float, y2: float, r2: float,
-                   bend: float = 0.0) -> str:
-    """A path from node 1 to node 2 that stops at both shapes. With ``bend`` > 0 it is a
-    quadratic curve pulled towards the centre of the drawing."""
-    if bend:
-        mx, my = (x1 + x2) / 2 * (1 - bend), (y1 + y2) / 2 * (1 - bend)
-        # Leave each node along the tangent towards the control point.
-        a1x, a1y = mx - x1, my - y1
-        a2x, a2y = mx - x2, my - y2
-        l1, l2 = math.hypot(a1x, a1y) or 1.0, math.hypot(a2x, a2y) or 1.0
-        sx, sy = x1 + a1x / l1 * r1, y1 + a1y / l1 * r1
-        ex, ey = x2 + a2x / l2 * r2, y2 + a2y / l2 * r2
-        return f"M{_n(sx)},{_n(sy)}Q{_n(mx)},{_n(my)} {_n(ex)},{_n(ey)}"
-    sx, sy, ex, ey, _ux, _uy = _segment(x1, y1, r1, x2, y2, r2)
-    return f"M{sx},{sy}L{ex},{ey}"
-
-
 #: Keep arrowheads clear of the shape's outline.
 EDGE_PAD = 3.0
-
-
-@functools.lru_cache(maxsize=8192)
-def _drawn_edge(x1: float, y1: float, r1: float, x2: float, y2: float, r2: float,
-                a_links_b: bool, b_links_a: bool) -> tuple[str, str]:
-    """An edge drawn in full between two nodes, and its arrowheads (one for each direction
-    in which a page links to the other). Memoised, like ``_shape_at`` and ``_label``: maps
-    with the same number of neighbours put them at the same places, so most pages draw
-    what another has drawn already."""
-    sx, sy, ex, ey, ux, uy = _segment(x1, y1, r1 + EDGE_PAD, x2, y2, r2 + EDGE_PAD)
-    arrows = ""
-    if a_links_b:
-        arrows += _arrowhead(ex, ey, ux, uy)
-    if b_links_a:
-        arrows += _arrowhead(sx, sy, -ux, -uy)
-    return f"M{sx},{sy}L{ex},{ey}", arrows
 
 
 def _edge_dict(graph: ConceptGraph, e: Edge, pos: dict[str, tuple[float, float, float]],
                bend: float = 0.0) -> dict:
     x1, y1, r1 = pos[e.a]
     x2, y2, r2 = pos[e.b]
-    d = _edge_geometry(x1, y1, r1 + EDGE_PAD, x2, y2, r2 + EDGE_PAD, bend)
+    d = wiki_edge_path(x1, y1, r1 + EDGE_PAD, x2, y2, r2 + EDGE_PAD)
     return {"d": d, "kind": e.kind, "a": e.a, "b": e.b, "start": e.b_links_a, "end": e.a_links_b}
 
 
-def _node_dict(graph: ConceptGraph, slug: str, x: float, y: float, r: float, url: str,
-               label: str, text: str | None, role: str) -> dict:
-    """A node to draw; ``text`` is its label if not the usual one (``graph.html``)."""
-    n = graph.nodes[slug]
-    xi, yi = round(x), round(y)
-    kind_html, title_html, text_html = graph.html(slug)
-    return {"slug": slug, "title": n.title, "kind": n.kind, "tags": " ".join(n.tags),
-            "x": str(xi), "y": str(yi), "shape": _shape_at(n.kind, r, xi, yi), "url": url,
-            "label": label, "role": role, "degree": graph.degree[slug],
-            "html": (kind_html, title_html, text_html if text is None else str(escape(text)),
-                     graph.escaped(url))}
+#: A row of a drawing: one node and its one-line label (the label is 12 px).
+ROW = 20
+#: From a node to its label, and from a label's end to the next column.
+LABEL_GAP = 6
+COLUMN_GAP = 24
+#: Labels on a concept map: neighbours, and theirs, are shortened to this many characters (the
+#: full title shows on hover and focus), so that a full map is ~690 px wide: the width of the
+#: page's text on a desktop, where it is drawn at its natural size, labels 12 px.
+FIRST_CHARS = 18
+SECOND_CHARS = 15
+#: Labels on the whole-wiki graph (a page of its own, without a table of contents beside it).
+WIKI_CHARS = 26
+#: The concept's name in its box is 13 px and bold: wider than a label of the same text.
+CENTRE_SCALE = 13 / 12 * 1.1
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` on one line, cut to ``limit`` characters with "…" (mid-word: a map's label
+    keeps as much of the title as fits; the full title shows on hover and focus)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip(" ,;:-–") + "…"
+
+
+#: Advance widths of Helvetica/Arial (the metrics of the sans-serif fonts browsers fall back
+#: to), in thousandths of the font size; other characters count as an "n".
+_ADVANCE = dict(zip("abcdefghijklmnopqrstuvwxyz", (556, 556, 500, 556, 556, 278, 556, 556, 222, 222,
+                    500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500)))
+_ADVANCE.update(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", (667, 667, 722, 722, 667, 611, 778, 722, 278, 500,
+                    667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611)))
+_ADVANCE.update({" ": 278, "-": 333, "'": 191, "\u2019": 222, "(": 333, ")": 333, ",": 278, ".": 278,
+                 ":": 278, "\u2026": 1000, "&": 667, "/": 278})
+
+
+@functools.lru_cache(maxsize=8192)
+def label_width(text: str, size: float = 12.0) -> float:
+    """How wide a label is at ``size`` px, with 6% to spare for wider fonts."""
+    return sum(_ADVANCE.get(ch, 556) for ch in text) * size / 1000 * 1.06
+
+
+@functools.lru_cache(maxsize=512)
+def _shape0(kind: str, r: float) -> str:
+    """A node's shape centred on 0,0 (the node's ``<a>`` is translated to its place)."""
+    if shape_points(kind, r) is None:
+        return f'<circle r="{_d(r)}"/>'
+    return f'<path d="{shape_path(kind, r)}"/>'
+
+
+def _side_label(side: int, r: float) -> str:
+    """A horizontal label beside its node: to the right on the right side, else to the left."""
+    off = round(r + LABEL_GAP)
+    return f' x="{off}"' if side > 0 else f' x="{-off}" text-anchor="end"'
+
+
+def _columns(graph: ConceptGraph, hood: Neighbourhood) -> tuple[list[str], list[str], dict[str, int]]:
+    """The 1-hop nodes of each side (right, left) and the rows each takes: its 2-hop nodes,
+    or one. The first half of the rows, in title order, go to the right."""
+    children: dict[str, int] = Counter(hood.parent[s] for s in hood.second)
+    rows = {f: max(1, children.get(f, 0)) for f in hood.first}
+    total = sum(rows.values())
+    right: list[str] = []
+    used = 0
+    for f in hood.first:  # in title order: the right column, then the left, top to bottom
+        if used and used + rows[f] / 2 > total / 2:
+            break
+        right.append(f)
+        used += rows[f]
+    return right, hood.first[len(right):], rows
+
+
+#: The widest a concept map is drawn: the text column of a page on a 1280 px desktop. A map
+#: whose labels would make it wider shortens them further (down to ``MIN_CHARS``).
+MAX_WIDTH = 686
+MIN_CHARS = 9
+
+
+def _centre_lines(title: str) -> list[str]:
+    """The concept's name in its box: one line, or two if it is long and has a space."""
+    title = truncate(title, 48)
+    if len(title) <= FIRST_CHARS or " " not in title:
+        return [title]
+    half = len(title) / 2
+    cut = min((i for i, ch in enumerate(title) if ch == " "), key=lambda i: abs(i - half))
+    return [title[:cut], title[cut + 1:]]
 
 
 def layout_neighbourhood(graph: ConceptGraph, hood: Neighbourhood, url_for) -> dict:
-    """Concentric rings: the concept at the centre, 1-hop neighbours on the inner ring sorted
-    by title, 2-hop neighbours on the outer ring next to their 1-hop node. ``url_for(slug)``
-    gives each node's link. Returns what ``draw`` and ``graph_svg.html.j2`` draw: the edges
-    grouped into one path per kind and the arrowheads into one more (no markers, so nothing
-    on the page needs an id of its own)."""
-    n1, n2 = len(hood.first), len(hood.second)
-    radial1, radial2 = n1 > 8, n2 > 8
-    label_w = LABEL_CHARS * CHAR_WIDTH
-    r1 = 150.0 if (radial1 or n2) else 100.0
-    r2 = r1 + 12 + label_w + 25 if n2 else 0.0
-    outer = (r2 or r1) + 10 + label_w + 5
-    centre_r, ring_r = 11.0, 7.0
-    pos: dict[str, tuple[float, float, float]] = {hood.centre: (0.0, 0.0, centre_r)}
-    nodes = []
-    cn = graph.nodes[hood.centre]
-    nodes.append(_node_dict(graph, hood.centre, 0, 0, centre_r, url_for(hood.centre),
-                            f' x="0" y="{_n(-centre_r - 8)}" text-anchor="middle"',
-                            truncate(cn.title, 2 * LABEL_CHARS), "centre"))
-    angles: dict[str, float] = {}
-    for i, slug in enumerate(hood.first):
-        a = math.radians(-90 + 360.0 * i / n1)
-        angles[slug] = a
-        x, y = r1 * math.cos(a), r1 * math.sin(a)
-        pos[slug] = (x, y, ring_r)
-        nodes.append(_node_dict(graph, slug, x, y, ring_r, url_for(slug),
-                                _label(x, y, a, ring_r + 5, radial1),
-                                None, "first"))
-    if n2:
-        # Start the outer ring where the first 2-hop node's parent sits, so that 2-hop nodes
-        # stay near their 1-hop node as far as even spacing allows.
-        step = 360.0 / n2
-        start = math.degrees(angles[hood.parent[hood.second[0]]])
-        for i, slug in enumerate(hood.second):
-            a = math.radians(start + step * i)
-            x, y = r2 * math.cos(a), r2 * math.sin(a)
-            pos[slug] = (x, y, ring_r)
-            nodes.append(_node_dict(graph, slug, x, y, ring_r, url_for(slug),
-                                    _label(x, y, a, ring_r + 5, radial2),
-                                    None, "second"))
-    # The tree (centre to each 1-hop node, each 2-hop node to the 1-hop node it hangs from)
-    # is drawn in full, with arrowheads for links; other edges among the drawn nodes are
-    # drawn faint, under it, centre to centre and without arrowheads.
-    centre, parent = hood.centre, hood.parent
-    strong: dict[str, list[str]] = {}
-    faint: dict[str, list[str]] = {}
-    arrows: list[str] = []
-    at = {s: f"{_n(x)},{_n(y)}" for s, (x, y, _r) in pos.items()}
-    for e in hood.edges:              # in a fixed order: that of hood.nodes
-        if (e.a == centre or e.b == centre or parent.get(e.a) == e.b
-                or parent.get(e.b) == e.a):
-            line, heads = _drawn_edge(*pos[e.a], *pos[e.b], e.a_links_b, e.b_links_a)
-            strong.setdefault(e.kind, []).append(line)
-            if heads:
-                arrows.append(heads)
+    """A concept map as a tree on its side: the concept in the middle, in a box with its name;
+    its neighbours in a column on either side, each with a horizontal label; their neighbours
+    in an outer column, level with the neighbour they are reached through. ``url_for(slug)``
+    gives each node's link. Every label is horizontal and 12 px at the drawing's natural size
+    (it is not shrunk: a narrow screen scrolls it); labels are shortened to ``FIRST_CHARS`` and
+    ``SECOND_CHARS`` characters, or fewer if the map would be wider than ``MAX_WIDTH``, their
+    full titles shown on hover and focus.
+
+    Each edge of the tree is its own path (with its arrowheads), naming the nodes it joins by
+    their place among the nodes (``data-e="0 3"``), so that pointing at a node lights its edges
+    (``graph.js``)."""
+    first, second = FIRST_CHARS, SECOND_CHARS
+    while True:
+        drawing = _tree(graph, hood, url_for, first, second)
+        if drawing["width"] <= MAX_WIDTH or first <= MIN_CHARS:
+            return drawing
+        # The outer column's labels give way first, then the inner's.
+        if second > MIN_CHARS:
+            second -= 1
         else:
-            faint.setdefault(e.kind, []).append(f"M{at[e.a]}L{at[e.b]}")
-    edges = [{"d": "".join(ds), "kind": k, "weak": True} for k, ds in sorted(faint.items())]
-    edges += [{"d": "".join(strong[k]), "kind": k, "weak": False}
-              for k in ("related", "link", "both") if k in strong]
-    half = math.ceil(outer)
-    return {"viewbox": f"{-half} {-half} {2 * half} {2 * half}", "size": 2 * half,
-            "nodes": nodes, "edges": edges, "arrows": "".join(arrows), "markers": False,
-            "filterable": False}
+            first -= 1
+
+
+def _tree(graph: ConceptGraph, hood: Neighbourhood, url_for, first_chars: int, second_chars: int) -> dict:
+    right, left, rows = _columns(graph, hood)
+    ring_r, centre_lines = 7.0, _centre_lines(graph.nodes[hood.centre].title)
+    box_half = round(max(label_width(line) for line in centre_lines) * CENTRE_SCALE / 2 + 10)
+    box_h = 22 if len(centre_lines) == 1 else 36
+    x1 = box_half + 22
+    kids: dict[str, list[str]] = {}
+    for s in hood.second:
+        kids.setdefault(hood.parent[s], []).append(s)
+    label_of = {s: clip(graph.nodes[s].title, first_chars if s in rows else second_chars)
+                for s in hood.nodes}
+    pos: dict[str, tuple[float, float]] = {hood.centre: (0.0, 0.0)}
+    side_of: dict[str, int] = {}
+    extent = [0.0, 0.0]  # how far out each side's drawing reaches (right, left)
+    for side, column in ((1, right), (-1, left)):
+        total = sum(rows[f] for f in column)
+        top = -(total - 1) * ROW / 2
+        w1 = max((label_width(label_of[f]) for f in column), default=0.0)
+        x2 = x1 + ring_r + LABEL_GAP + w1 + COLUMN_GAP
+        row = 0
+        reach = x1 + ring_r + LABEL_GAP + w1
+        for f in column:
+            y_first = top + (row + (rows[f] - 1) / 2) * ROW
+            pos[f] = (side * x1, y_first)
+            side_of[f] = side
+            for k, c in enumerate(kids.get(f, [])):
+                pos[c] = (side * x2, top + (row + k) * ROW)
+                side_of[c] = side
+                reach = max(reach, x2 + ring_r + LABEL_GAP + label_width(label_of[c]))
+            row += rows[f]
+        extent[0 if side > 0 else 1] = reach
+    index = {s: i for i, s in enumerate(hood.nodes)}
+    nodes = []
+    for s in hood.nodes:
+        x, y = pos[s]
+        if s == hood.centre:
+            w = 2 * box_half
+            shape = (f'<rect x="{-box_half}" y="{-box_h // 2}" width="{w}" height="{box_h}" '
+                     f'rx="{box_h // 2}"/>')
+            text = None
+            if len(centre_lines) == 2:
+                text = "".join(f'<tspan x="0" y="{dy}">{graph.escaped(line)}</tspan>'
+                               for dy, line in zip((-8, 8), centre_lines))
+            nodes.append(_node(graph, s, x, y, url_for(s), shape, ' text-anchor="middle"',
+                               " ".join(centre_lines), "centre", index[s], text_html=text))
+        else:
+            role = "first" if s in side_of and s not in hood.parent else "second"
+            nodes.append(_node(graph, s, x, y, url_for(s), _shape0(graph.nodes[s].kind, ring_r),
+                               _side_label(side_of[s], ring_r), label_of[s], role, index[s]))
+    # The tree's edges: the concept to each neighbour (from the side of its box), each
+    # neighbour to the concepts beyond it (from the end of its label).
+    edges = []
+    for e in hood.edges:
+        if e.a == hood.centre or e.b == hood.centre:
+            inner, outer = (e.a, e.b) if e.a == hood.centre else (e.b, e.a)
+            side = side_of[outer]
+            start: tuple[float, float] = (float(side * box_half), 0.0)
+        elif hood.parent.get(e.b) == e.a or hood.parent.get(e.a) == e.b:
+            inner, outer = (e.a, e.b) if hood.parent.get(e.b) == e.a else (e.b, e.a)
+            side = side_of[outer]
+            start = (pos[inner][0] + side * (ring_r + LABEL_GAP + label_width(label_of[inner]) + 4), pos[inner][1])
+        else:
+            continue  # not part of the tree: the list below the map has every connection
+        ox, oy = pos[outer]
+        sx, sy, ex, ey, ux, uy = _segment(start[0], start[1], 0.0, ox, oy, ring_r + EDGE_PAD)
+        d = f"M{sx},{sy}L{ex},{ey}"
+        inner_links = e.a_links_b if e.a == inner else e.b_links_a
+        outer_links = e.b_links_a if e.a == inner else e.a_links_b
+        if inner_links:
+            d += _arrowhead(ex, ey, ux, uy)
+        if outer_links and inner != hood.centre:
+            # (Links into the concept itself get no arrowhead: a dozen would meet at its box.
+            # The list below the map says which pages link to it.)
+            d += _arrowhead(sx, sy, -ux, -uy)
+        edges.append({"d": d, "kind": e.kind, "weak": False, "ia": index[inner], "ib": index[outer]})
+    edges.sort(key=lambda ed: (ed["ia"], ed["ib"]))
+    ys = [y for _x, y in pos.values()]
+    top, bottom = min(ys) - ROW, max(ys) + ROW
+    left_x, right_x = -math.ceil(extent[1] + 8), math.ceil(extent[0] + 8)
+    width, height = right_x - left_x, math.ceil(bottom - top)
+    return {"viewbox": f"{left_x} {math.floor(top)} {width} {height}", "size": width,
+            "width": width, "height": height, "nodes": nodes, "edges": edges, "arrows": "",
+            "markers": False, "filterable": False, "indexed": True}
+
+
+def _node(graph: ConceptGraph, slug: str, x: float, y: float, url: str, shape: str, label: str,
+          text: str, role: str, index: int, text_html: str | None = None) -> dict:
+    """A node to draw; ``text_html`` is its label's markup if not ``text`` escaped (the
+    concept's name on two lines)."""
+    n = graph.nodes[slug]
+    kind_html, title_html, _text_html = graph.html(slug)
+    return {"slug": slug, "title": n.title, "kind": n.kind, "tags": " ".join(n.tags),
+            "x": _n(x), "y": _n(y), "shape": shape, "url": url, "label": label, "role": role,
+            "degree": graph.degree[slug], "index": index,
+            "html": (kind_html, title_html, text_html if text_html is not None else graph.escaped(text),
+                     graph.escaped(url))}
+
+
+def arc_positions(n: int, row: float = 22.0) -> list[tuple[float, float, int]]:
+    """Where ``n`` nodes go on the whole-wiki graph: down an arc on the right, then up an arc
+    on the left (clockwise, like a clock face opened at the top and bottom), a row apart, so
+    that every label is horizontal and none overlaps another. ``(x, y, side)`` each; the
+    same sums in graph.js lay out what a filter leaves."""
+    right = (n + 1) // 2
+    out = []
+    for side, count in ((1, right), (-1, n - right)):
+        half = (count - 1) / 2
+        span = max(half, 1.0) + 1.0
+        for i in range(count):
+            k = i if side > 0 else count - 1 - i
+            t = (k - half) / span
+            out.append((side * (40.0 + 140.0 * math.sqrt(1 - t * t)), (k - half) * row, side))
+    return out
 
 
 def layout_wiki(graph: ConceptGraph, slugs: list[str], url_for) -> dict:
-    """The whole-wiki drawing: ``slugs`` on one circle, grouped by kind and sorted by title
-    within each kind, node size by number of connections, edges curved through the middle.
-    Each edge is its own path (the filter hides them one by one), with marker arrowheads."""
+    """The whole-wiki drawing: ``slugs`` grouped by kind and sorted by title within each kind,
+    down an arc on the right and up one on the left (:func:`arc_positions`), node size by
+    number of connections, horizontal labels, edges curved through the middle. Each edge is
+    its own path (the filter hides them one by one and lays out what is left), with marker
+    arrowheads."""
     order = sorted(slugs, key=lambda s: (KIND_ORDER.index(graph.nodes[s].kind)
                                          if graph.nodes[s].kind in KIND_ORDER else len(KIND_ORDER),
                                          *graph.title_key(s)))
-    n = len(order)
-    label_w = LABEL_CHARS * CHAR_WIDTH
-    radius = max(200.0, n * 16.0 / (2 * math.pi))
-    outer = radius + 10 + 10 + label_w + 5
+    places = arc_positions(len(order))
     pos: dict[str, tuple[float, float, float]] = {}
     nodes = []
-    for i, slug in enumerate(order):
-        a = math.radians(-90 + 360.0 * i / max(n, 1))
-        x, y = radius * math.cos(a), radius * math.sin(a)
+    widest = [0.0, 0.0]
+    for i, (slug, (x, y, side)) in enumerate(zip(order, places)):
         r = round(min(3.0 + 1.2 * math.sqrt(graph.degree[slug]), 10.0) * 2) / 2
         pos[slug] = (x, y, r)
-        nodes.append(_node_dict(graph, slug, x, y, r, url_for(slug),
-                                _label(x, y, a, r + 5, n > 8), None, "wiki"))
+        text = clip(graph.nodes[slug].title, WIKI_CHARS)
+        nodes.append(dict(_node(graph, slug, x, y, url_for(slug), _shape0(graph.nodes[slug].kind, r),
+                                _side_label(side, r), text, "wiki", i), r=r))
+        reach = abs(x) + r + LABEL_GAP + label_width(text)
+        widest[0 if side > 0 else 1] = max(widest[0 if side > 0 else 1], reach)
     index = {slug: i for i, slug in enumerate(order)}
-    for i, node in enumerate(nodes):
-        node["index"] = i
-    # Edges name their ends by index (data-a="3"), not slug: a third of the bytes.
-    edges = [dict(_edge_dict(graph, e, pos, bend=0.75), weak=False, ia=index[e.a], ib=index[e.b])
+    edges = [dict(_edge_dict(graph, e, pos), weak=False, ia=index[e.a], ib=index[e.b])
              for e in graph.edges_among(order)]
     edges.sort(key=lambda e: (e["kind"] != "related", e["a"], e["b"]))
-    half = math.ceil(outer)
-    return {"viewbox": f"{-half} {-half} {2 * half} {2 * half}", "size": 2 * half,
-            "nodes": nodes, "edges": edges, "arrows": "", "markers": True, "filterable": False}
+    ys = [y for _x, y, _s in places] or [0.0]
+    top, bottom = min(ys) - 22, max(ys) + 22
+    left_x, right_x = -math.ceil(widest[1] + 8), math.ceil(widest[0] + 8)
+    width, height = right_x - left_x, math.ceil(bottom - top)
+    return {"viewbox": f"{left_x} {math.floor(top)} {width} {height}", "size": width,
+            "width": width, "height": height, "nodes": nodes, "edges": edges, "arrows": "",
+            "markers": True, "filterable": False, "indexed": True}
+
+
+def wiki_edge_path(x1: float, y1: float, r1: float, x2: float, y2: float, r2: float) -> str:
+    """An edge of the whole-wiki graph: a curve pulled towards the middle of the drawing
+    (graph.js draws the same when a filter moves the nodes)."""
+    mx, my = (x1 + x2) / 2 * 0.2, (y1 + y2) / 2
+    a1x, a1y, a2x, a2y = mx - x1, my - y1, mx - x2, my - y2
+    l1, l2 = math.hypot(a1x, a1y) or 1.0, math.hypot(a2x, a2y) or 1.0
+    sx, sy = x1 + a1x / l1 * r1, y1 + a1y / l1 * r1
+    ex, ey = x2 + a2x / l2 * r2, y2 + a2y / l2 * r2
+    return f"M{_n(sx)},{_n(sy)}Q{_n(mx)},{_n(my)} {_n(ex)},{_n(ey)}"
 
 
 # -- markup -------------------------------------------------------------------------------
@@ -397,19 +478,28 @@ def draw(drawing: dict, gid: str) -> Markup:
     likewise expect ``a[href]`` to be an HTML link. Browsers follow ``xlink:href`` alike.
     """
     filterable = drawing.get("filterable", False)
+    indexed = drawing.get("indexed", False)
     arrow = f' marker-{{}}="url(#{escape(gid)}-arrow)"' if drawing.get("markers") else ""
     out = ['<g class="cw-graph__edges">']
-    for e in drawing["edges"]:
-        attrs = ""
-        if filterable and "ia" in e:
-            attrs += f' data-a="{e["ia"]:d}" data-b="{e["ib"]:d}"'
-        if arrow and e.get("start"):
-            attrs += arrow.format("start")
-        if arrow and e.get("end"):
-            attrs += arrow.format("end")
-        weak = " cw-graph__edge--weak" if e["weak"] else ""
-        out.append(f'<path class="cw-graph__edge cw-graph__edge--{escape(e["kind"])}{weak}" '
-                   f'd="{e["d"]}"{attrs}/>')
+    if indexed:
+        # One group per kind of edge (its class styles every line in it); each path names the
+        # two nodes it joins by their place among the nodes (``data-e="0 3"``).
+        groups: dict[tuple[str, bool], list[str]] = {}
+        for e in drawing["edges"]:
+            attrs = f' data-e="{e["ia"]:d} {e["ib"]:d}"'
+            if arrow and e.get("start"):
+                attrs += arrow.format("start")
+            if arrow and e.get("end"):
+                attrs += arrow.format("end")
+            groups.setdefault((e["kind"], e["weak"]), []).append(f'<path{attrs} d="{e["d"]}"/>')
+        for (kind, weak), paths in groups.items():
+            out.append(f'<g class="cw-graph__edge cw-graph__edge--{escape(kind)}'
+                       f'{" cw-graph__edge--weak" if weak else ""}">' + "".join(paths) + "</g>")
+    else:
+        for e in drawing["edges"]:
+            weak_class = " cw-graph__edge--weak" if e["weak"] else ""
+            out.append(f'<path class="cw-graph__edge cw-graph__edge--{escape(e["kind"])}{weak_class}" '
+                       f'd="{e["d"]}"/>')
     if drawing.get("arrows"):
         out.append(f'<path class="cw-graph__arrows" d="{drawing["arrows"]}"/>')
     out.append('</g>\n<g class="cw-graph__nodes">')
@@ -418,9 +508,11 @@ def draw(drawing: dict, gid: str) -> Markup:
         attrs = ""
         if filterable:
             attrs += (f' data-n="{n["index"]:d}" data-kind="{n["html"][0]}"'
-                      f' data-tags="{escape(n["tags"])}"')
+                      f' data-tags="{escape(n["tags"])}" data-r="{_d(n["r"])}"')
         if centre:
             attrs += ' aria-current="page"'
+        if indexed:
+            attrs += f' transform="translate({n["x"]} {n["y"]})"'
         kind, title, text, href = n["html"]
         out.append(
             f'<a class="cw-graph__node--{kind}" xlink:href="{href}"{attrs}>'

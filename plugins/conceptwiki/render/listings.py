@@ -4,6 +4,8 @@ whole-wiki concept map. Nothing here imports MkDocs.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -18,7 +20,7 @@ from .pages import Page
 from .text import EntryText
 from .urls import SiteUrls, concept_src, tag_src
 
-__all__ = ["Cards", "Listings"]
+__all__ = ["Cards", "Listings", "index_aliases"]
 
 
 class Cards:
@@ -58,6 +60,27 @@ class Cards:
                 "groups": groups}
 
 
+def _key(name: str) -> str:
+    """A name as compared for the index: folded, British -is- spellings as -iz-, letters only."""
+    folded = re.sub(r"is(?=[aei])", "iz", unicodedata.normalize("NFKD", name).casefold())
+    return re.sub(r"[^a-z0-9]+", "", folded)
+
+
+def index_aliases(title: str, aliases: Iterable[str]) -> list[str]:
+    """The aliases worth a line of their own in the A-Z index, capitalised: not those that
+    would stand next to the title anyway (spellings and forms of it: "mesa-optimiser",
+    "deceptively aligned"), nor repeats."""
+    out: list[str] = []
+    seen = {_key(title)[:8]}
+    for alias in aliases:
+        key = _key(alias)
+        if not key or key[:8] in seen:
+            continue
+        seen.add(key[:8])
+        out.append(alias[:1].upper() + alias[1:])
+    return out
+
+
 class Listings:
     """The A-Z index, the tag pages and the whole-wiki graph page."""
 
@@ -71,13 +94,19 @@ class Listings:
         self.graph = graph
 
     def index_page(self) -> Page:
+        """The A-Z index: every concept with its summary, and the other names concepts go by
+        as cross-references ("Scheming → Deceptive alignment"), in one alphabetical order."""
         src = "concepts/index.md"
         entries = self.cards.entries
+        items: list[dict[str, Any]] = [self.cards.card(src, slug) for slug in entries]
+        for slug, e in entries.items():
+            url = self.urls.link(src, concept_src(slug))
+            for alias in index_aliases(e.title, e.concept.aliases):
+                items.append({"alias": alias, "title": e.title, "url": url, "slug": slug})
         letters: dict[str, list[dict[str, Any]]] = {}
-        for slug in sorted(entries, key=lambda s: entries[s].title.casefold()):
-            card = self.cards.card(src, slug)
-            first = card["title"][:1].upper()
-            letters.setdefault(first if first.isalpha() else "#", []).append(card)
+        for item in sorted(items, key=lambda c: ((c.get("alias") or c["title"]).casefold(), c["title"].casefold())):
+            first = (item.get("alias") or item["title"])[:1].upper()
+            letters.setdefault(first if first.isalpha() else "#", []).append(item)
         md = self.templates.env.get_template("index.md.j2").render(
             site=self.site, letters=letters, count=len(entries),
             tags_url=self.urls.link(src, "tags/index.md"))

@@ -18,7 +18,8 @@ from markdown.inlinepatterns import InlineProcessor
 from ..model.links import WIKILINK_RE
 from .pinpoint import PinpointExtension
 
-__all__ = ["LinkTarget", "MarkdownRenderer", "sanitize", "ALLOWED_TAGS", "SAFE_SCHEMES", "safe_url"]
+__all__ = ["LinkTarget", "MarkdownRenderer", "sanitize", "ALLOWED_TAGS", "SAFE_SCHEMES", "safe_url",
+           "keeps_capital", "mid_sentence", "starts_sentence"]
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
 
@@ -77,7 +78,7 @@ def safe_url(url: str | None) -> str | None:
 #: citation, and "### __config" would break the theme's script.
 RESERVED_IDS = frozenset({"details", "key-points", "references", "related-concepts",
                           "referenced-by", "see-also", "how-to-cite", "cite-this-page",
-                          "cite-the-primary-source", "all-concepts", "tags", "tag"})
+                          "cite-the-primary-source", "status-note", "all-concepts", "tags", "tag"})
 RESERVED_ID_PREFIXES = ("_", "cw-", "cw_", "md-", "md_", "ref-", "letter-")
 
 
@@ -95,6 +96,54 @@ class LinkTarget(NamedTuple):
     href: str
     text: str
     title: str
+    #: The text in the middle of a sentence ("base optimizer" for "Base optimizer"); None: ``text``.
+    mid: str | None = None
+
+
+_ACRONYM_RE = re.compile(r"^\W*\w[\w-]*?[A-Z]")
+_POSSESSIVE_RE = re.compile(r"^\W*[A-Z][\w-]*['\u2019]s\b")
+
+
+def keeps_capital(title: str, proper_noun: bool | None = None) -> bool:
+    """Whether ``title`` keeps its first capital letter in the middle of a sentence: as the
+    entry says (``proper_noun``), else if its first word is an acronym or has a capital after
+    its first letter ("AI safety via debate", "RLHF", "McCarthy") or is a possessive name
+    ("Goodhart's law")."""
+    if proper_noun is not None:
+        return proper_noun
+    first = title.split(" ", 1)[0]
+    return bool(_ACRONYM_RE.match(first) or _POSSESSIVE_RE.match(title))
+
+
+def mid_sentence(title: str, proper_noun: bool | None = None) -> str:
+    """``title`` as it reads in the middle of a sentence: "Base optimizer" -> "base optimizer"."""
+    if not title or keeps_capital(title, proper_noun) or not title[0].isupper():
+        return title
+    return title[0].lower() + title[1:]
+
+
+#: Python-Markdown's placeholders for inline elements already rendered (code spans, ...).
+_PLACEHOLDER_RE = re.compile(r"\x02[^\x02\x03]*\x03")
+_BLOCK_START_RE = re.compile(r"[\s\"'\u201c\u2018(\[*_]*\Z")
+_OPENING = " \t\n\"'\u201c\u2018([*_"
+_CLOSING = "\"'\u201d\u2019)]*_"
+#: Words after whose full stop a sentence goes on ("Hubinger et al. [[mesa-optimization]]").
+_ABBREVIATIONS = frozenset({"al", "e.g", "eg", "i.e", "ie", "cf", "vs", "viz", "dr", "mr", "mrs",
+                            "ms", "prof", "st", "fig", "no", "vol", "ch", "sec", "p", "pp"})
+
+
+def starts_sentence(before: str) -> bool:
+    """Whether a link after the text ``before`` (the start of its paragraph, list item or
+    cell) starts a sentence: only opening punctuation since the start of the block, or since
+    the full stop, question or exclamation mark that ended the last sentence."""
+    before = _PLACEHOLDER_RE.sub("x", before)
+    if _BLOCK_START_RE.match(before):
+        return True
+    words = before.rstrip(_OPENING).split()
+    last = words[-1].rstrip(_CLOSING) if words else ""
+    if not last.endswith((".", "!", "?")):
+        return False
+    return not (last.endswith(".") and last[:-1].lstrip(_OPENING).lower() in _ABBREVIATIONS)
 
 
 Resolver = Callable[[str, "str | None"], "LinkTarget | None"]
@@ -120,7 +169,12 @@ class _WikilinkInline(InlineProcessor):
         el.set("class", "cw-wikilink")
         if resolved.title:
             el.set("title", resolved.title)
-        el.text = text or resolved.text
+        if text:
+            el.text = text
+        elif resolved.mid is not None and not starts_sentence(data[:m.start(0)]):
+            el.text = resolved.mid
+        else:
+            el.text = resolved.text
         self.renderer.links_seen.append(resolved.href)
         return el, m.start(0), m.end(0)
 

@@ -167,7 +167,7 @@ def cite_link(passage: Passage, title: str) -> str:
     what = "paragraph" if passage.kind == "paragraph" else "key point"
     label = f"Cite this {what} (paragraph {passage.number}) of {title}"
     return (f'<a class="cw-pin" href="#{passage.anchor}" data-cw-pin="{passage.number}" '
-            f'data-search-exclude '
+            f'data-search-exclude data-pagefind-ignore '
             f'title="Cite this passage (paragraph {passage.number})" '
             f'aria-label="{html.escape(label)}">¶\u00a0{passage.number}</a>')
 

@@ -43,6 +43,7 @@ from .concept import ConceptPages, edit_links
 from .docpages import DocPage, docs_backlinks, fix_wikilinks
 from .graph import ConceptGraph
 from .head import head_html
+from .home import HomeBlocks
 from .jinja import TEMPLATES_DIR, Templates
 from .listings import Cards, Listings
 from .maps import entry_backlinks, related_both_ways, tag_members
@@ -52,7 +53,7 @@ from .previews import PREVIEWS_PATH, previews_json
 from .redirects import redirect_pages
 from .sources import SourcePages
 from .text import EntryText, Resolver
-from .urls import SiteUrls
+from .urls import SiteUrls, concept_src
 
 __all__ = ["SiteBuilder", "ASSETS_DIR", "TEMPLATES_DIR"]
 
@@ -88,6 +89,12 @@ class SiteBuilder:
         self.source_pages = SourcePages(site, self.templates, self.urls, self.citer, wiki.sources,
                                         self.entries, self.cards)
         self._brief: BriefBuilder | None = None
+        self.home = HomeBlocks(self.entries, link=lambda src, slug: self.urls.link(src, concept_src(slug)),
+                               gloss=self.text.gloss, updated=self.history.last_updated,
+                               sources=len({k for e in self.entries.values()
+                                            for k in (e.concept.sources.primary, *e.concept.sources.further)
+                                            if k in wiki.sources}),
+                               tags=len(self.tags))
         self.concepts = ConceptPages(site, self.templates, self.urls, self.text, self.citer, self.citing,
                                      self.history, self.cards, self.related, self.backlinks, self.graph,
                                      lambda entry, src: self.brief.button_context(entry, src))
@@ -106,10 +113,12 @@ class SiteBuilder:
 
     def fix_doc_wikilinks(self, markdown: str, src_uri: str, *, path: str | None = None,
                           front_matter: bool = False) -> tuple[str, Problems]:
-        """``(markdown, problems)`` with the wikilinks of a docs page resolved."""
+        """``(markdown, problems)`` with the wikilinks of a docs page resolved and its
+        directives (``<!-- conceptwiki:stats -->``, ...; :mod:`.home`) filled in."""
+        markdown = self.home.expand(markdown, src_uri)
         return fix_wikilinks(markdown, self.wiki.index, src_uri, path=path,
                              directory_urls=self.site.directory_urls, describe=self.plain_summary,
-                             front_matter=front_matter)
+                             front_matter=front_matter, mid_title=self.text.mid_title)
 
     # -- what the components answer, for the adapter, the brief and tests --------------------
 

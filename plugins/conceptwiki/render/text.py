@@ -17,10 +17,10 @@ from markupsafe import Markup
 
 from ..model.links import WIKILINK_RE, LinkIndex
 from ..model.loader import Entry
-from .markup import LinkTarget, MarkdownRenderer
+from .markup import LinkTarget, MarkdownRenderer, mid_sentence, starts_sentence
 from .urls import SiteUrls, concept_src, relative_url
 
-__all__ = ["EntryText", "plain_text", "Resolver"]
+__all__ = ["EntryText", "plain_text", "first_sentence", "shorten", "Resolver"]
 
 #: Resolves a wikilink's target and anchor to a link, or None when it names no entry.
 Resolver = Callable[[str, "str | None"], "LinkTarget | None"]
@@ -32,6 +32,31 @@ def plain_text(html: str) -> str:
     text = (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
             .replace("&#39;", "'").replace("&amp;", "&"))
     return re.sub(r"\s+", " ", text).strip()
+
+
+_SENTENCE_END_RE = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]*[A-Z0-9])")
+#: Words whose full stop ends no sentence ("Hubinger et al. (2019) argue ...").
+_NO_END = frozenset({"al", "e.g", "i.e", "cf", "vs", "viz", "dr", "mr", "mrs", "ms", "prof", "st",
+                     "fig", "no", "vol", "ch", "sec", "p", "pp", "approx", "ca", "jr", "sr"})
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of plain ``text`` (a full stop after "et al.", "e.g." or an initial
+    ends none)."""
+    for m in _SENTENCE_END_RE.finditer(text):
+        before = text[:m.start()]
+        word = before.rsplit(None, 1)[-1].lstrip("(\"'\u201c") if before.strip() else ""
+        if text[m.start()] == "." and (word.lower() in _NO_END or (len(word) == 1 and word.isupper())):
+            continue
+        return text[:m.start() + 1].rstrip() if text[m.start()] in ".!?" else text[:m.end()].rstrip()
+    return text.strip()
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with "…" if cut."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
 
 
 class EntryText:
@@ -58,22 +83,46 @@ class EntryText:
                 return None
             entry = self.entries[slug]
             return LinkTarget(self.urls.link(from_src, concept_src(slug), anchor), entry.title,
-                              self.plain_summary(slug))
+                              self.plain_summary(slug), self.mid_title(slug))
         return resolve
+
+    def mid_title(self, slug: str) -> str:
+        """The entry's title as a wikilink shows it in the middle of a sentence."""
+        c = self.entries[slug].concept
+        return mid_sentence(c.title, c.proper_noun)
 
     def plain_summary(self, slug: str, limit: int = 200) -> str:
         """The summary as plain text (for link titles and previews), without Markdown rendering."""
         cached = self._plain_summaries.get(slug)
         if cached is None:
             text = self.entries[slug].concept.summary
-            text = WIKILINK_RE.sub(lambda m: (m.group("text") or m.group("target")).strip(), text)
+            text = WIKILINK_RE.sub(self._plain_link, text)
             text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
             text = re.sub(r"[*_`]+", "", text)
             text = re.sub(r"\s+", " ", text).strip()
-            if len(text) > limit:
-                text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
             cached = self._plain_summaries[slug] = text
+        if len(cached) > limit:
+            return cached[: limit - 1].rsplit(" ", 1)[0] + "…"
         return cached
+
+    def definition(self, slug: str) -> str:
+        """The first sentence of the entry's summary, as plain text (search results)."""
+        return first_sentence(self.plain_summary(slug, limit=100_000))
+
+    def gloss(self, slug: str, limit: int = 110) -> str:
+        """A one-line gloss of the entry: its first sentence, shortened to ``limit`` characters."""
+        return shorten(self.definition(slug), limit)
+
+    def _plain_link(self, m: re.Match) -> str:
+        """A wikilink in plain text: its own text, else the title it links to (as the link
+        would show it), else what it names."""
+        if m.group("text") and m.group("text").strip():
+            return m.group("text").strip()
+        target = m.group("target").strip()
+        slug = self.index.resolve(target)
+        if slug is None or slug not in self.entries:
+            return target
+        return self.entries[slug].title if starts_sentence(m.string[:m.start()]) else self.mid_title(slug)
 
     def md(self, text: str, from_src: str, *, inline: bool = False) -> Markup:
         """``text`` (Markdown) as HTML for the page ``from_src``; ``inline``: one paragraph's
@@ -110,7 +159,8 @@ class EntryText:
         if slug is None or slug not in self.entries:
             return None
         url = self.urls.url(concept_src(slug)) + (f"#{anchor}" if anchor else "")
-        return LinkTarget(self._link_token + url, self.entries[slug].title, self.plain_summary(slug))
+        return LinkTarget(self._link_token + url, self.entries[slug].title, self.plain_summary(slug),
+                          self.mid_title(slug))
 
     def description(self, entry: Entry) -> str:
         """The entry's summary as one line of plain text (page description, metadata)."""

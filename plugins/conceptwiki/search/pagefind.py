@@ -72,37 +72,53 @@ def mark_page(output: str, box: str, *, index: bool = True) -> str:
     """
     if index:
         output = _ARTICLE.sub(lambda m: m.group(0) + " data-pagefind-body", output, count=1)
+        # Permalinks ("¶") are no part of a heading's text, nor of the title a result shows.
+        output = output.replace('<a class="headerlink" href=', '<a class="headerlink" data-pagefind-ignore href=')
     if "md-search cw-search" not in output:
         output = _HEADER_SLOT.sub(lambda m: m.group(1) + box + m.group(2), output, count=1)
     return output
 
 
-def search_box(bundle_url: str, icon_svg: str = "") -> str:
+def search_box(bundle_url: str, icon_svg: str = "", back_svg: str = "") -> str:
     """Header search in Material's markup and classes, driven by ``cw-search.js`` instead of lunr.
 
-    ``bundle_url`` is the page-relative URL of the ``pagefind/`` folder. The button and the box
-    are ``hidden`` until the script runs, so without JavaScript there is no dead search box.
+    ``bundle_url`` is the page-relative URL of the ``pagefind/`` folder; ``icon_svg`` the
+    magnifier and ``back_svg`` the arrow that closes search on narrow screens. Clicking or
+    tapping the box opens it (the theme's ``__search`` toggle lays it out); the header button
+    opens it on phones. The button and the box are ``hidden`` until the script runs, so without
+    JavaScript there is no dead search box.
     """
     url = html.escape(bundle_url, quote=True)
+    icon = _decorative(icon_svg)
+    back = _decorative(back_svg) or icon
     return (
-        f'<label class="md-header__button md-icon cw-search-button" for="__search" hidden '
-        f'title="Search" aria-label="Search">{icon_svg}</label>'
-        f'<div class="md-search cw-search" role="dialog" aria-label="Search" hidden data-cw-pagefind="{url}">'
-        '<label class="md-search__overlay" for="__search"></label>'
-        '<div class="md-search__inner" role="search">'
+        f'<button type="button" class="md-header__button md-icon cw-search-button" hidden '
+        f'aria-label="Search" aria-controls="cw-search" aria-expanded="false">{icon}</button>'
+        f'<div class="md-search cw-search" id="cw-search" hidden data-cw-pagefind="{url}">'
+        '<label class="md-search__overlay" for="__search" aria-hidden="true"></label>'
+        '<div class="md-search__inner" role="search" aria-label="Search the wiki">'
         '<form class="md-search__form" name="cw-search" action="#">'
         '<input type="search" class="md-search__input cw-search__input" name="query" '
-        'aria-label="Search" placeholder="Search" autocapitalize="off" autocorrect="off" '
-        'autocomplete="off" spellcheck="false" required>'
-        f'<label class="md-search__icon md-icon" for="__search">{icon_svg}</label>'
+        'aria-label="Search the wiki" aria-controls="cw-search-results" placeholder="Search" '
+        'autocapitalize="off" autocorrect="off" autocomplete="off" spellcheck="false" enterkeyhint="go">'
+        f'<button type="button" class="md-search__icon md-icon cw-search__go" aria-label="Search" tabindex="-1">{icon}</button>'
+        f'<button type="button" class="md-search__icon md-icon cw-search__close" aria-label="Close search">{back}</button>'
         '</form>'
-        '<div class="md-search__output"><div class="md-search__scrollwrap" tabindex="0">'
-        '<div class="md-search-result cw-search__result" aria-live="polite">'
-        '<div class="md-search-result__meta cw-search__meta">Type to start searching</div>'
-        '<ol class="md-search-result__list cw-search__list"></ol>'
+        '<div class="md-search__output"><div class="md-search__scrollwrap">'
+        '<div class="md-search-result cw-search__result">'
+        '<div class="md-search-result__meta cw-search__meta" role="status">Type to start searching</div>'
+        '<ol class="md-search-result__list cw-search__list" id="cw-search-results" aria-label="Search results"></ol>'
         '</div></div></div>'
         '</div></div>'
     )
+
+
+def _decorative(svg: str) -> str:
+    """An icon's SVG, hidden from assistive technology (its button carries the name)."""
+    svg = svg.strip()
+    if svg.startswith("<svg") and "aria-hidden" not in svg[:200]:
+        svg = '<svg aria-hidden="true" focusable="false"' + svg[4:]
+    return svg
 
 
 @dataclass(frozen=True)

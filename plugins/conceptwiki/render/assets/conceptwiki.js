@@ -129,7 +129,51 @@
   /* For brief.js (the Brief page sets the accessed dates of what it puts together). */
   window.conceptwiki = { formatDate: formatDate, refreshAccessed: refreshAccessed };
 
-  function init() { refreshAccessed(document); }
+  /* A printed concept page carries its address, version and date at the top of each page,
+     and the day it was printed and the page number at the bottom (CSS page-margin boxes; the
+     values are the page's own, from data attributes, put into a style as CSS strings). */
+  function cssString(text) {
+    return '"' + String(text).replace(/[\\"]/g, "\\$&").replace(/[\r\n\f]+/g, " ") + '"';
+  }
+
+  function printMargins() {
+    var style = document.getElementById("cw-print-margins");
+    var data = document.querySelector("[data-print-url]");
+    if (!data) { if (style) style.remove(); return; }
+    if (!style) {
+      style = document.createElement("style");
+      style.id = "cw-print-margins";
+      style.media = "print";
+      document.head.appendChild(style);
+    }
+    style.textContent = "@page { @top-left { content: " + cssString(data.getAttribute("data-print-url")) +
+      "; } @top-right { content: " + cssString(data.getAttribute("data-print-version") || "") +
+      "; } @bottom-left { content: " + cssString("Printed " + formatDate("D MMMM YYYY", new Date())) +
+      "; } @bottom-right { content: counter(page) \" / \" counter(pages); } }";
+  }
+
+  /* The citation style the reader chose under "Cite this page" is remembered (in this browser)
+     and chosen again on every concept page: it is also the one that is printed. */
+  var STYLE_KEY = "conceptwiki.cite-style";
+
+  document.addEventListener("change", function (e) {
+    var input = e.target;
+    if (!input.matches || !input.matches(".cw-cite-tabs--page > input[type=radio]") || !input.checked) return;
+    var label = document.querySelector('label[for="' + input.id + '"]');
+    try { if (label) window.localStorage.setItem(STYLE_KEY, label.textContent.trim()); } catch (x) { /* private mode */ }
+  });
+
+  function restoreStyle() {
+    var want = null;
+    try { want = window.localStorage.getItem(STYLE_KEY); } catch (x) { return; }
+    if (!want) return;
+    document.querySelectorAll(".cw-cite-tabs--page > .tabbed-labels > label").forEach(function (label) {
+      var input = document.getElementById(label.htmlFor);
+      if (input && label.textContent.trim() === want) input.checked = true;
+    });
+  }
+
+  function init() { refreshAccessed(document); printMargins(); restoreStyle(); }
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(init);  /* Material's instant navigation swaps pages */
   } else if (document.readyState === "loading") {

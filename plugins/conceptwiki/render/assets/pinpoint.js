@@ -15,7 +15,7 @@
 
   /* The style of the tab the reader has chosen under "Cite this page" (BibTeX: the default). */
   function chosenStyle(data) {
-    var set = document.querySelector(".cw-cite-tabs");
+    var set = document.querySelector(".cw-cite-tabs--page") || document.querySelector(".cw-cite-tabs");
     if (set) {
       var inputs = set.querySelectorAll("input[type=radio]");
       for (var i = 0; i < inputs.length; i++) {
