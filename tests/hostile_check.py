@@ -133,7 +133,7 @@ def check_soup(doc: BeautifulSoup, name: str, *, allowed_inline: set[str], redir
             kind = (el.get("type") or "").lower()
             if src is not None:
                 if fragment or not re.fullmatch(r"(?:/wiki/|(?:\.\./)*)assets/(?:javascripts/bundle\.[0-9a-f]+\.min\.js"
-                                                 r"|conceptwiki/(?:conceptwiki|preview|graph|pinpoint|brief|cw-search)\.js)", src):
+                                                 r"|conceptwiki/(?:conceptwiki|preview|graph|pinpoint|brief|brief-doc|cw-search)\.js)", src):
                     bad("script", f"<script src={src!r}>")
             elif kind == "application/ld+json":
                 raw = el.string or ""

@@ -318,16 +318,20 @@ class CitationEngine:
         locator: str | None = None,
         label: str = "paragraph",
         first_note_number: int = 1,
+        year_suffix: str | None = None,
     ) -> str:
         """A note (note styles) or in-text citation (in-text styles).
 
         ``position="subsequent"`` gives the short form used after the first
         citation; styles such as OSCOLA refer back to the note that cited the
-        item first (``first_note_number``).
+        item first (``first_note_number``). ``year_suffix``: the item's suffix in the
+        bibliography the citation goes with (the brief fills it in).
         """
         if position not in _POSITIONS:
             raise ValueError(f"position must be one of {', '.join(_POSITIONS)}, not {position!r}")
         key: CacheKey = ("note", _item_key(item), position, locator, label if locator is not None else None, first_note_number)
+        if year_suffix is not None:  # other keys stay as they were (the on-disk cache)
+            key = (*key, year_suffix)
         return self._render(
             key,
             style,
@@ -340,6 +344,7 @@ class CitationEngine:
                 locator=locator,
                 label=label,
                 first_reference_note_number=first_note_number,
+                year_suffix=year_suffix,
             ),
         )
 

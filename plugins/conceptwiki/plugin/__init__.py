@@ -43,8 +43,10 @@ ASSET_CSS = ["assets/conceptwiki/conceptwiki.css", "assets/conceptwiki/preview.c
              "assets/conceptwiki/instruments.css"]
 ASSET_JS = ["assets/conceptwiki/conceptwiki.js", "assets/conceptwiki/preview.js",
             "assets/conceptwiki/graph.js", "assets/conceptwiki/pinpoint.js",
-            "assets/conceptwiki/brief.js"]
+            "assets/conceptwiki/brief.js", "assets/conceptwiki/brief-doc.js"]
 SEARCH_JS = "assets/conceptwiki/cw-search.js"
+#: Files the pages load only when a reader asks for them (the Brief page's Word download).
+ASSET_ON_DEMAND = ["assets/conceptwiki/docx.umd.js", "assets/conceptwiki/docx.LICENSE.txt"]
 THEME_DIR = Path(__file__).parent / "theme"
 
 
@@ -207,7 +209,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             for src, content in self.preview.pages().items():
                 files.append(File.generated(config, src, content=content,
                                             inclusion=InclusionLevel.NOT_IN_NAV))
-        for name in ASSET_CSS + ASSET_JS + [SEARCH_JS]:
+        for name in ASSET_CSS + ASSET_JS + [SEARCH_JS] + ASSET_ON_DEMAND:
             if files.get_file_from_path(name) is None:
                 files.append(File.generated(config, name, abs_src_path=str(ASSETS_DIR / Path(name).name)))
         self.heads = {concept_src(slug): e for slug, e in builder.entries.items()}

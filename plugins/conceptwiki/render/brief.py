@@ -21,6 +21,14 @@ may contribute -- the page itself, its primary source, its further sources -- as
 ``bibliography()`` does (sorted, de-duplicated by id, year suffixes, author substitution);
 ``brief.js`` does the same in the browser. ``group`` and ``names`` are short hashes.
 
+The concept's file also carries its ``pack`` (:meth:`BriefBuilder.pack`): what the brief
+*document* says of it (``assets/brief-pack.js`` puts the document together) -- the
+definition (the entry's summary), its status and status note, its key points, its version
+fingerprint and date, and, per style, the citation that goes after the definition: the
+in-text citation (with a ``ys`` variant where the bibliography can give the page a year
+suffix) or, for note styles, the footnote. The build writes it, so the browser scrapes
+nothing from pages, and the same content gives the same bytes.
+
 Nothing here imports MkDocs.
 """
 
@@ -37,6 +45,7 @@ from ..citations.cite import SENTINEL_DATE, SENTINEL_YEAR, PageTemplates, date_p
 from ..citations.compat import year_suffix
 from ..citations.engine import sort_value_json
 from ..citations.exports import csl_to_bibtex, csl_to_ris
+from ..history.fingerprint import SHORT
 
 __all__ = ["YEAR_SUFFIX", "CITATION_NUMBER", "BriefBuilder", "assemble", "compare_sort_keys", "year_suffix",
            "brief_src", "data_path"]
@@ -179,6 +188,12 @@ class BriefSite(Protocol):
     def link(self, from_src: str, to_src: str, anchor: str | None = None) -> str: ...
 
     def page_item(self, entry: Any) -> dict: ...
+
+    def fingerprint(self, entry: Any) -> str: ...
+
+    def last_updated(self, entry: Any) -> Any: ...
+
+    def md(self, text: str, from_src: str, *, inline: bool = False) -> Any: ...
 
     def source_items(self, entry: Any) -> list[dict]: ...
 
@@ -336,6 +351,34 @@ class BriefBuilder:
             "page": items[page["id"]],
             "primary": self._ref(primary),
             "further": [self._ref(k) for k in further],
+            "pack": self.pack(entry, page),
+        }
+
+    def pack(self, entry, page: dict) -> dict:
+        """What the brief document says of ``entry`` (see the module's doc). Texts are HTML
+        with links relative to the Brief page; citations as the concept page shows them
+        (links made, the accessed date marked for the reader's day)."""
+        c = entry.concept
+        src = brief_src()
+        updated = self.b.last_updated(entry)
+        cites: dict[str, dict] = {}
+        for style in self.styles:
+            if self.engine.is_note_style(style):
+                note = self.citer.render_page(page, style).note_first or ""
+                cites[style] = {"form": "note", "html": note}
+                continue
+            cite = {"form": "in-text", "html": _finish(self.engine.note(page, style, "html"))}
+            if self.engine.year_suffix_group(page, style) is not None:
+                cite["ys"] = _finish(self.engine.note(page, style, "html", year_suffix=YEAR_SUFFIX))
+            cites[style] = cite
+        return {
+            "fingerprint": self.b.fingerprint(entry)[:SHORT],
+            "updated": updated.isoformat() if updated else None,
+            "definition": _untitled(self.b.md(c.summary, src, inline=True)),
+            "status": c.status.level.value,
+            "status_note": _untitled(self.b.md(c.status.note, src)) if c.status.note else None,
+            "key_points": [_untitled(self.b.md(p, src, inline=True)) for p in c.key_points],
+            "cite": cites,
         }
 
     def _ref(self, key: str | None) -> dict | None:
@@ -352,9 +395,19 @@ class BriefBuilder:
             return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
         out = {data_path(slug): dump(self.concept_data(slug)) for slug in self.b.entries}
+        out.update(self.style_files())
         for iid, item in self.items().items():
             if not item["page"]:
                 out["cite/" + source_file(iid)] = dump(item)
+        return out
+
+    def style_files(self) -> dict[str, str]:
+        """``cite/styles/<style>.csl``: each configured style's CSL file, for readers who
+        turn the brief's Markdown into a document with Pandoc (``--citeproc``)."""
+        out = {}
+        for style in self.styles:
+            path = self.engine.style_path(style)
+            out[f"cite/styles/{style}.csl"] = path.read_text(encoding="utf-8")
         return out
 
     def styles_config(self) -> list[dict]:
@@ -400,6 +453,15 @@ def _from_sort_form(form: str | None):
     if form is None:
         return None
     return tuple(json.loads(form[1:])) if form[0] == "t" else form[1:]
+
+
+_TITLE_RE = re.compile(r' title="[^"]*"')
+
+
+def _untitled(fragment) -> str:
+    """Rendered entry text without the wikilinks' preview titles (a brief has no use for
+    them: they are a page's hover text)."""
+    return _TITLE_RE.sub("", str(fragment))
 
 
 def _finish(body: str | None) -> str | None:

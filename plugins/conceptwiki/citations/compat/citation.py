@@ -37,10 +37,14 @@ def render_cite(style: CompatStyle, ci: CiteItem, position: str = "first", first
 
 def render_citation(style: CompatStyle, item: dict[str, Any], fmt: str = "text", *, position: str = "first",
                     locator: str | None = None, label: str = "page",
-                    first_reference_note_number: int | None = 1) -> str:
-    """The citation of one item: in-text citation, or note for note styles."""
+                    first_reference_note_number: int | None = 1, year_suffix: str | None = None) -> str:
+    """The citation of one item: in-text citation, or note for note styles. ``year_suffix``:
+    the suffix the item has in the bibliography it goes with (author-date styles print it
+    in the citation too, "2024a"), as :func:`render_bibliography_entry` takes it."""
     source = CompatSource([item])
     bib = Bib(source)
     ci = cite_item(bib, str(item["id"]).lower(), locator, label)
+    if year_suffix:
+        ci["_compat_year_suffix"] = year_suffix
     text = render_cite(style, ci, position, first_reference_note_number)
     return style.finalize(text, fmt)

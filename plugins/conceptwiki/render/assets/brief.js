@@ -17,23 +17,38 @@
 
   function storageKey(root) { return PREFIX + ":" + root.pathname; }
 
+  /* The parts of the brief document a reader can leave out (brief-doc.js). */
+  var PARTS = ["definitions", "key_points", "status"];
+  var FINGERPRINT = /^[0-9a-f]{6,64}$/;
+
   function emptyState() {
-    return { version: 1, items: [], style: null, primary: true, further: true, per: {} };
+    return { version: 1, items: [], style: null, primary: true, further: true, per: {},
+      parts: { definitions: true, key_points: true, status: true } };
   }
 
-  function load(root) {
-    var state = emptyState(), raw = null, data = null;
-    try { raw = window.localStorage.getItem(storageKey(root)); } catch (e) { return state; }
-    if (!raw) return state;
-    try { data = JSON.parse(raw); } catch (e) { return state; }
+  /* A brief opened from a "share this brief" link (#brief=...): shown instead of the
+     basket, and changed in the address, until the reader saves it as their brief. */
+  var shared = null;
+
+  function parseState(data) {
+    var state = emptyState();
     if (!data || typeof data !== "object") return state;
     var seen = {};
     (Array.isArray(data.items) ? data.items : []).forEach(function (it) {
       if (it && typeof it.slug === "string" && SLUG.test(it.slug) && !seen[it.slug]) {
         seen[it.slug] = true;
-        state.items.push({ slug: it.slug, title: typeof it.title === "string" ? it.title : it.slug });
+        var item = { slug: it.slug, title: typeof it.title === "string" ? it.title : it.slug };
+        /* v: the version (fingerprint) the brief cites; keep: the reader keeps citing it
+           after the entry changed; snap: what that version said (kept in this browser). */
+        if (typeof it.v === "string" && FINGERPRINT.test(it.v)) item.v = it.v;
+        if (it.keep === true) item.keep = true;
+        if (it.snap && typeof it.snap === "object" && typeof it.snap.fingerprint === "string") item.snap = it.snap;
+        state.items.push(item);
       }
     });
+    if (data.parts && typeof data.parts === "object") {
+      PARTS.forEach(function (p) { if (typeof data.parts[p] === "boolean") state.parts[p] = data.parts[p]; });
+    }
     if (typeof data.style === "string") state.style = data.style;
     if (typeof data.primary === "boolean") state.primary = data.primary;
     if (typeof data.further === "boolean") state.further = data.further;
@@ -51,7 +66,56 @@
     return state;
   }
 
+  function load(root) {
+    if (shared) return parseState(JSON.parse(JSON.stringify(shared)));
+    var raw = null, data = null;
+    try { raw = window.localStorage.getItem(storageKey(root)); } catch (e) { return emptyState(); }
+    if (!raw) return emptyState();
+    try { data = JSON.parse(raw); } catch (e) { return emptyState(); }
+    return parseState(data);
+  }
+
+  /* -- "share this brief": the basket, style and parts in the address (no server) --
+     #brief=<style>~<parts>~<slug>.<fingerprint>,<slug>.<fingerprint>
+     parts: the letters of what is included (d definitions, k key points, s status,
+     p primary sources, f further sources). */
+  var PART_LETTERS = { definitions: "d", key_points: "k", status: "s", primary: "p", further: "f" };
+
+  function shareHash(state, style) {
+    var parts = Object.keys(PART_LETTERS).filter(function (p) {
+      return p === "primary" || p === "further" ? state[p] : state.parts[p];
+    }).map(function (p) { return PART_LETTERS[p]; }).join("");
+    return "#brief=" + encodeURIComponent(style || "") + "~" + (parts || "-") + "~" +
+      state.items.map(function (it) { return it.slug + (it.v ? "." + it.v : ""); }).join(",");
+  }
+
+  function parseShare(hash) {
+    var m = /^#brief=([^~]*)~([a-z-]*)~([a-z0-9.,-]*)$/.exec(hash || "");
+    if (!m) return null;
+    var state = emptyState(), letters = m[2];
+    try { state.style = decodeURIComponent(m[1]) || null; } catch (e) { return null; }
+    Object.keys(PART_LETTERS).forEach(function (p) {
+      var on = letters.indexOf(PART_LETTERS[p]) >= 0;
+      if (p === "primary" || p === "further") state[p] = on; else state.parts[p] = on;
+    });
+    m[3].split(",").forEach(function (one) {
+      var bits = one.split("."), slug = bits[0];
+      if (!SLUG.test(slug) || has(state, slug)) return;
+      var item = { slug: slug, title: slug };
+      if (bits[1] && FINGERPRINT.test(bits[1])) item.v = bits[1];
+      state.items.push(item);
+    });
+    return state;
+  }
+
   function save(root, state) {
+    if (shared) {
+      shared = state;
+      var app = briefApp();
+      var hash = shareHash(state, app ? (currentStyle(app, state) || {}).id : state.style);
+      try { window.history.replaceState(null, "", hash); } catch (e) { /* file: URLs */ }
+      return true;
+    }
     try {
       window.localStorage.setItem(storageKey(root), JSON.stringify(state));
       return true;
@@ -183,7 +247,8 @@
       else if (ys && s.ys !== undefined) body = s.ys;
       else if (sub && s.sub !== undefined) body = s.sub;
       if (ys) body = body.split(YEAR_SUFFIX).join(suffix.get(it));
-      out.push({ item: it, html: body.split(CITATION_NUMBER).join(String(index + 1)) });
+      out.push({ item: it, html: body.split(CITATION_NUMBER).join(String(index + 1)),
+        suffix: ys ? suffix.get(it) : null });
       previous = s.names === undefined ? null : s.names;
     });
     return out;
@@ -221,6 +286,12 @@
     var root = rootOf(app);
     return Promise.all(state.items.map(function (it) {
       return getJSON(new URL("cite/" + it.slug + ".brief.json", root)).then(function (data) {
+        var current = data.pack ? data.pack.fingerprint : null;
+        if (it.keep && it.v && it.v !== current && it.snap && it.snap.fingerprint === it.v) {
+          /* The reader keeps citing the version the brief was made with. */
+          data = Object.assign({}, data, { page: it.snap.page, pack: it.snap.pack, kept: true });
+        }
+        data = Object.assign({}, data, { current: current });
         var refs = [];
         if (data.primary && include(state, it.slug, "primary")) refs.push(data.primary);
         if (include(state, it.slug, "further")) refs = refs.concat(data.further || []);
@@ -374,6 +445,54 @@
 
   var generation = 0;
 
+  /* The version each concept is cited in: set when it first shows in the brief, with a copy
+     of what it said (so that "keep the cited version" can show it after the entry changes). */
+  function recordVersions(root, state, concepts) {
+    var changed = false;
+    concepts.forEach(function (c, i) {
+      var it = state.items[i];
+      if (!c.data || !c.data.pack || !it || it.slug !== c.slug) return;
+      var fp = c.data.current;
+      if (!it.v) { it.v = fp; changed = true; }
+      if (!shared && it.v === fp && (!it.snap || it.snap.fingerprint !== fp)) {
+        it.snap = { fingerprint: fp, page: c.data.page, pack: c.data.pack };
+        changed = true;
+      }
+    });
+    if (changed) save(root, state);
+  }
+
+  function versionFlag(c, it) {
+    var data = c.data, box = el("div", { "class": "cw-brief-changed", role: "note" });
+    var updated = data.pack && data.pack.updated ? ", updated " + data.pack.updated : "";
+    if (it.keep) {
+      box.appendChild(el("span", {}, data.kept
+        ? "Citing version " + it.v + " as this brief was made; the entry has changed since (now version " + data.current + updated + "). "
+        : "This brief cites version " + it.v + "; the entry has changed since (now version " + data.current + updated +
+          "), and this browser has no copy of the cited version, so the current text is shown. "));
+    } else {
+      box.appendChild(el("strong", {}, "Changed since this brief was made: "));
+      box.appendChild(el("span", {}, "version " + it.v + " is cited, the entry is now version " + data.current + updated + ". "));
+    }
+    var see = el("a", { href: new URL(data.path + "?v=" + it.v, rootOf(briefApp())).href }, "See what changed");
+    box.appendChild(see);
+    box.appendChild(document.createTextNode(" "));
+    box.appendChild(el("button", { type: "button", "class": "md-button cw-brief-update", "data-slug": c.slug,
+      "aria-label": "Update " + data.title + " to the current version" }, "Update to the current version"));
+    if (!it.keep) {
+      box.appendChild(el("button", { type: "button", "class": "md-button cw-brief-keep", "data-slug": c.slug,
+        "aria-label": "Keep the cited version of " + data.title }, "Keep the cited version"));
+    }
+    return box;
+  }
+
+  function moveButton(slug, title, dir, disabled) {
+    var b = el("button", { type: "button", "class": "md-button cw-brief-move", "data-slug": slug, "data-dir": dir,
+      "aria-label": "Move " + title + (dir < 0 ? " up" : " down") }, dir < 0 ? "↑" : "↓");
+    b.disabled = disabled;
+    return b;
+  }
+
   function renderBrief(app) {
     var gen = ++generation, root = rootOf(app), state = load(root), style = currentStyle(app, state);
     app.hidden = false;
@@ -384,15 +503,26 @@
     if (style) select.value = style.id;
     app.querySelector(".cw-brief-primary").checked = state.primary;
     app.querySelector(".cw-brief-further").checked = state.further;
+    app.querySelectorAll(".cw-brief-part").forEach(function (box) {
+      box.checked = state.parts[box.getAttribute("data-part")] !== false;
+    });
+    var banner = app.querySelector(".cw-brief-shared");
+    if (banner) banner.hidden = !shared;
     if (!state.items.length) return Promise.resolve();
     return current(app).then(function (res) {
       if (gen !== generation) return;
+      recordVersions(root, state, res.concepts);
       var list = app.querySelector(".cw-brief-list");
       list.textContent = "";
       res.concepts.forEach(function (c, i) {
         var title = state.items[i].title, li = el("li", { "class": "cw-brief-item", "data-slug": c.slug });
+        var it = state.items[i];
         if (c.data) {
           title = c.data.title;
+          var moves = el("span", { "class": "cw-brief-moves" });
+          moves.appendChild(moveButton(c.slug, title, -1, i === 0));
+          moves.appendChild(moveButton(c.slug, title, 1, i === res.concepts.length - 1));
+          li.appendChild(moves);
           li.appendChild(el("a", { href: new URL(c.data.path, root).href, "class": "cw-brief-title" }, title));
           var further = (c.data.further || []).length;
           var opts = el("span", { "class": "cw-brief-item-options" });
@@ -407,6 +537,10 @@
         }
         li.appendChild(el("button", { type: "button", "class": "md-button cw-brief-remove", "data-slug": c.slug,
           "aria-label": "Remove " + title + " from brief" }, "Remove"));
+        if (c.data && c.data.current && it.v && it.v !== c.data.current) {
+          li.classList.add("cw-brief-item--changed");
+          li.appendChild(versionFlag(c, it));
+        }
         list.appendChild(li);
       });
       var bib = app.querySelector(".cw-brief-bibliography");
@@ -419,6 +553,11 @@
       setAccessed(bib);
       var n = res.entries.length;
       bib.setAttribute("aria-label", n + (n === 1 ? " entry" : " entries") + (style ? " in " + style.label : ""));
+      var share = app.querySelector(".cw-brief-share-url");
+      if (share) share.readOnly = true;  /* set here: the page's HTML carries only known attributes */
+      if (share) share.value = new URL(window.location.pathname + shareHash(state, style ? style.id : null), window.location.href).href;
+      if (window.conceptwikiBriefDoc) window.conceptwikiBriefDoc.render(app, res);
+      app.setAttribute("data-ready", String(gen));
     });
   }
 
@@ -448,6 +587,39 @@
       });
       return;
     }
+    var move = t.closest(".cw-brief-move");
+    if (move) {
+      var mslug = move.getAttribute("data-slug"), dir = Number(move.getAttribute("data-dir"));
+      update(app, function (s) {
+        var i = s.items.findIndex(function (it) { return it.slug === mslug; }), j = i + dir;
+        if (i < 0 || j < 0 || j >= s.items.length) return;
+        var tmp = s.items[i]; s.items[i] = s.items[j]; s.items[j] = tmp;
+      }).then(function () {
+        var again = app.querySelector('.cw-brief-move[data-slug="' + mslug + '"][data-dir="' + dir + '"]');
+        if (again && !again.disabled) again.focus();
+      });
+      return;
+    }
+    var upd = t.closest(".cw-brief-update"), keep = t.closest(".cw-brief-keep");
+    if (upd || keep) {
+      var vslug = (upd || keep).getAttribute("data-slug");
+      update(app, function (s) {
+        s.items.forEach(function (it) {
+          if (it.slug !== vslug) return;
+          if (upd) { delete it.v; delete it.keep; delete it.snap; } else { it.keep = true; }
+        });
+      });
+      return;
+    }
+    if (t.closest(".cw-brief-save-shared")) {
+      var keepState = load(rootOf(app));
+      shared = null;
+      save(rootOf(app), keepState);
+      try { window.history.replaceState(null, "", window.location.pathname); } catch (e) { /* ignore */ }
+      renderBrief(app);
+      updateToggles(document);
+      return;
+    }
     if (t.closest(".cw-brief-clear")) {
       update(app, function (s) { s.items = []; s.per = {}; });
       return;
@@ -469,6 +641,9 @@
         s[which] = t.checked;
         Object.keys(s.per).forEach(function (k) { delete s.per[k][which]; });  /* one choice for all */
       });
+    } else if (t.classList.contains("cw-brief-part")) {
+      var part = t.getAttribute("data-part");
+      update(app, function (s) { s.parts[part] = t.checked; });
     } else if (t.classList.contains("cw-brief-item-primary") || t.classList.contains("cw-brief-item-further")) {
       var what = t.classList.contains("cw-brief-item-primary") ? "primary" : "further", slug = t.getAttribute("data-slug");
       update(app, function (s) {
@@ -476,6 +651,12 @@
         s.per[slug][what] = t.checked;
       });
     }
+  });
+
+  /* A share link opened on this page. */
+  window.addEventListener("hashchange", function () {
+    var app = briefApp(), fromLink = parseShare(window.location.hash);
+    if (app && fromLink) { shared = fromLink; renderBrief(app); }
   });
 
   /* Another tab changed the basket. */
@@ -499,6 +680,8 @@
   }
 
   function init() {
+    var fromLink = parseShare(window.location.hash);
+    if (fromLink && briefApp()) shared = fromLink;
     markInternalLinks(document);
     updateToggles(document);
     document.querySelectorAll(".cw-print").forEach(function (b) { b.hidden = !window.print; });
@@ -506,7 +689,10 @@
     if (app) renderBrief(app);
   }
 
-  window.conceptwikiBrief = { assemble: assemble, compareSortKeys: compareSortKeys, load: load };
+  window.conceptwikiBrief = { assemble: assemble, compareSortKeys: compareSortKeys, load: load,
+    current: current, entryElement: entryElement, rootOf: rootOf, status: status, today: today,
+    todayISO: todayISO, fileFor: fileFor, shareHash: shareHash, parseShare: parseShare,
+    isShared: function () { return !!shared; } };
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(init);  /* Material's instant navigation swaps pages */
