@@ -72,8 +72,10 @@ def _names_signature(ci: CiteItem) -> tuple[tuple[str, ...], ...]:
     for var in ("author", "editor", "translator", "collection-editor", "composer", "director"):
         names = ref_value(ci, var)
         if names:
+            # a literal name and a family-only name that read the same are the same name
+            # (citeproc-js compares names as rendered: "Beijing Zoo" either way)
             return tuple(
-                (str(n.get("literal", "")), str(n.get("family", "")), str(n.get("given", "")),
+                (str(n.get("literal") or n.get("family") or ""), str(n.get("given", "")),
                  str(n.get("non-dropping-particle", "")), str(n.get("dropping-particle", "")))
                 for n in names
             )

@@ -196,6 +196,52 @@ class NameData(SrcName):
 Value = Union[RichString, list[NameData], SrcDate, DateRange, LiteralDate]
 
 
+#: A line "container-title-short: Container" of a note (Zotero's "Extra" field).
+_NOTE_VARIABLE = re.compile(r"^([a-z][a-z-]*[a-z])\s*:\s*(\S.*?)\s*$")
+
+
+def _note_variables(ref: dict[str, Any]) -> dict[str, Any]:
+    """``ref`` with the CSL text variables written as "name: value" lines in its
+    ``note`` taken as variables (when not set already) and those lines left out of
+    the note.
+
+    This is how Zotero hands CSL variables it has no field for to citeproc-js
+    (its "Extra" field becomes ``note``), and citeproc-js reads them so
+    (test suite: variables_ContainerTitleShort2). Only text variables, and only
+    lower-case CSL names, so an ordinary note ("Note: in press") is untouched.
+    """
+    note = ref.get("note")
+    if not isinstance(note, str) or ":" not in note:
+        return ref
+    out = dict(ref)
+    kept = []
+    for line in note.split("\n"):
+        m = _NOTE_VARIABLE.match(line.strip())
+        if m and m.group(1) in _TEXT_VARS:
+            if out.get(m.group(1)) in (None, ""):
+                out[m.group(1)] = m.group(2)
+            continue
+        kept.append(line)
+    out["note"] = "\n".join(kept).strip()
+    if not out["note"]:
+        del out["note"]
+    return out
+
+
+#: The CSL 1.0.2 text (standard and number) variables a note may set.
+_TEXT_VARS = {
+    "abstract", "annote", "archive", "archive_collection", "archive_location", "archive-place", "authority",
+    "call-number", "chapter-number", "citation-key", "collection-number", "collection-title",
+    "collection-title-short", "container-title", "container-title-short", "dimensions", "division", "DOI",
+    "edition", "event", "event-title", "event-place", "genre", "ISBN", "ISSN", "issue", "jurisdiction",
+    "language", "license", "medium", "number", "number-of-pages", "number-of-volumes", "original-publisher",
+    "original-publisher-place", "original-title", "page", "part-number", "part-title", "PMCID", "PMID",
+    "printing-number", "publisher", "publisher-place", "references", "reviewed-genre", "reviewed-title",
+    "scale", "section", "source", "status", "supplement-number", "title", "title-short", "URL",
+    "version", "volume", "volume-title",
+}
+
+
 class CompatSource(BibliographySource):
     """CSL-JSON items as a citeproc-py bibliography source.
 
@@ -205,6 +251,7 @@ class CompatSource(BibliographySource):
 
     def __init__(self, items: Iterable[dict[str, Any]]):
         for ref in items:
+            ref = _note_variables(ref)
             data: dict[str, Any] = {}
             key = str(ref["id"]).lower()
             for k, value in ref.items():

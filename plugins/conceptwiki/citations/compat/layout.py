@@ -61,6 +61,9 @@ class Layout(Formatting, model.Layout):
         first = RichString(OPEN[("display", "left-margin")] + str(head) + CLOSE)
         if rest is not None:
             rest = rest + suffix if suffix else rest
+            # citeproc-js trims the whitespace that ends an entry (a trailing ". "
+            # suffix), in the right-inline block as in a plain entry
+            rest = RichString(str(rest).rstrip(" "))
             first = RichString(str(first) + OPEN[("display", "right-inline")] + str(rest) + CLOSE)
         return self.format(first)
 
