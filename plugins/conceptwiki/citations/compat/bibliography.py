@@ -25,7 +25,7 @@ from . import state
 from .csl import NS
 from .disambiguation import disambiguate_year_suffixes
 from .items import Bib, CiteItem, CompatSource, cite_item, cite_one
-from .richtext import RichString
+from .richtext import RichString, is_marker
 from .sorting import sort_items
 from .style import CompatStyle
 
@@ -43,7 +43,25 @@ def _render_entry(style: CompatStyle, ci: CiteItem, author_substitute: str | Non
         st.author_substitute = author_substitute
         st.previous_names_key = previous_names
     text: RichString | None = state.run(st, lambda: layout.render_item(ci))
-    return text, st.first_names_key
+    return _trim_start(text), st.first_names_key
+
+
+def _trim_start(text: RichString | None) -> RichString | None:
+    """``text`` without the spaces it starts with, also inside the blocks and decorations
+    it opens with. citeproc-js trims the start of every entry, so an entry whose names
+    were replaced by an empty subsequent-author-substitute starts at its
+    ``csl-left-margin`` text, not at the prefix " " before it (fixture
+    bugreports_NoCaseEscape); citeproc-py kept the space."""
+    if text is None:
+        return None
+    s = str(text)
+    kept = []
+    for i, ch in enumerate(s):
+        if is_marker(ch):
+            kept.append(ch)
+        elif ch != " ":
+            return RichString("".join(kept) + s[i:])
+    return text
 
 
 def render_bibliography(style: CompatStyle, items: list[dict[str, Any]], fmt: str = "text") -> list[tuple[str, str]]:

@@ -232,7 +232,23 @@ class Name(Formatting, model.Name):
                 et_al_min = sub_min
             if explicit_first:
                 et_al_first = sub_first
+        if et_al_min and not self._use_first_set(st):
+            # CSL 1.0.2: "Use of these two attributes [et-al-min and et-al-use-first]
+            # enables et-al abbreviation"; with et-al-min alone citeproc-js shows every
+            # name (citeproc-py's default use-first of 1 cut the list to one name)
+            et_al_min = 0
         return et_al_min, et_al_first
+
+    def _use_first_set(self, st: state.RenderState) -> bool:
+        """Whether et-al-use-first is set for this name: on it, in the sort key's options,
+        on the cs:citation/cs:bibliography being rendered (a macro's name is in neither)
+        or on cs:style."""
+        name = "et-al-use-first"
+        if self._explicit(name) or (st.sort_options is not None and name in st.sort_options):
+            return True
+        area = {"citation": "cs:citation"}.get(st.area, "cs:bibliography")
+        area_el = self.get_root().find(area, NS)
+        return area_el is not None and area_el.get(name) is not None
 
     def _explicit(self, name: str) -> bool:
         if self.get(name) is not None:
