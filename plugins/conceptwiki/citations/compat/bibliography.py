@@ -38,7 +38,8 @@ def _render_entry(style: CompatStyle, ci: CiteItem, author_substitute: str | Non
     """One run of the bibliography layout: the entry as a marker string, and the
     names subsequent-author-substitute compares (None: the entry has none)."""
     layout = style.root.find("cs:bibliography", NS).find("cs:layout", NS)
-    st = state.RenderState(style.root, area="bibliography")
+    # items that the disambiguate="true" step told apart render with it (see .disambiguation)
+    st = state.RenderState(style.root, area="bibliography", disambiguate=bool(ci.get("_compat_disambiguate")))
     if author_substitute is not None:
         st.author_substitute = author_substitute
         st.previous_names_key = previous_names
