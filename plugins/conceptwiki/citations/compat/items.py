@@ -190,6 +190,30 @@ class NameData(SrcName):
         for k, v in data.items():
             if k in _NAME_KEYS and v not in (None, ""):
                 self[k] = v if k == "comma-suffix" else str(v)
+        if data.get("parse-names") not in (False, "false"):
+            _parse_particle(self)
+
+
+#: Lower-case particle words that open a family name: "van ", "de la ", "al-", "d'".
+_PARTICLE = re.compile(r"^((?:[a-z\u00df-\u00ff]+(?:\s+|-|['\u2019]))+)(\S.*)$")
+
+
+def _parse_particle(name: NameData) -> None:
+    """Split a non-dropping particle off a family name given in one field, as citeproc-js
+    does (its ``parseParticles``): "van Happel" is "van" + "Happel", "al-One" is "al-" +
+    "One" (sorted under O); a family name in double quotes ("\"Van Dyke\"") is taken
+    as it is, without the quotes. CSL-JSON with the particle in its own field is left
+    alone. citeproc-py rendered the family as given (and sorted "al-One" under A)."""
+    family = name.get("family")
+    if not family or "literal" in name or "non-dropping-particle" in name or "dropping-particle" in name:
+        return
+    if len(family) > 2 and family.startswith('"') and family.endswith('"'):
+        name["family"] = family[1:-1]
+        return
+    m = _PARTICLE.match(family)
+    if m and m.group(2)[:1].isupper():
+        name["non-dropping-particle"] = m.group(1).rstrip()
+        name["family"] = m.group(2)
 
 
 #: What a variable of a reference holds: text, names, or a date.

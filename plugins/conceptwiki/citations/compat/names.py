@@ -32,7 +32,7 @@ from . import initials, state
 from .csl import CSL_NS, NS
 from .formatting import Formatting, rich, term_text
 from .items import CiteItem, NameData, ref_value
-from .richtext import RichString, join_rich
+from .richtext import RichString, join_rich, strip_markers
 from .textcase import apply_case
 
 __all__ = ["Et_Al", "Name", "Name_Part", "Names", "Substitute", "default_name", "names_equal"]
@@ -113,7 +113,16 @@ class Names(Formatting, model.Names):
             return self.wrap(self.format(join_rich(output, delimiter)))
         substitute = self.find("cs:substitute", NS)
         if substitute is not None:
+            first_in_entry = st.area == "bibliography" and st.first_names_key is None
             result: RichString | None = substitute.render(item, context=context, **kwargs)
+            if first_in_entry and st.first_names_key is None and result is not None and str(result):
+                # subsequent-author-substitute also compares what a cs:substitute rendered
+                # instead of names (a title, a container title): citeproc-js replaces
+                # "Yomiuri Shinbun" repeated as substituted author by "———"
+                # (fixture name_SubsequentAuthorSubstituteSingleField)
+                st.first_names_key = "\x02" + strip_markers(str(result))
+                if st.author_substitute is not None and st.first_names_key == st.previous_names_key:
+                    return RichString(st.author_substitute)
             return result
         return None
 
@@ -383,9 +392,9 @@ class Name(Formatting, model.Name):
             return str(giv_part.format_part_text(text, item)) if giv_part is not None and text else text
 
         if form == "short":
-            return fmt_family(" ".join(p for p in (ndp, family) if p))
+            return fmt_family(_with_particle(ndp, family))
         if not inverted:
-            fam = " ".join(p for p in (ndp, family) if p)
+            fam = _with_particle(ndp, family)
             giv = " ".join(p for p in (given, dp) if p)
             out = " ".join(p for p in (fmt_given(giv) if giv else None, fmt_family(fam)) if p)
             if suffix:
@@ -393,7 +402,7 @@ class Name(Formatting, model.Name):
                 out += (", " if comma else " ") + suffix
             return out
         if demote in ("never", "sort-only") and not (sorting and demote == "sort-only"):
-            fam = " ".join(p for p in (ndp, family) if p)
+            fam = _with_particle(ndp, family)
             giv = " ".join(p for p in (given, dp) if p)
         else:
             fam = family
@@ -404,6 +413,14 @@ class Name(Formatting, model.Name):
         if suffix:
             parts.append(suffix)
         return str(sort_sep.join(parts))
+
+
+def _with_particle(particle: str | None, family: str) -> str:
+    """The family name after its particle: no space after a particle ending in a hyphen
+    or apostrophe ("al-One", "d'Alembert"), as citeproc-js joins them."""
+    if not particle:
+        return family
+    return particle + ("" if particle[-1] in "-'\u2019" else " ") + family
 
 
 class Name_Part(Formatting, model.Name_Part):
