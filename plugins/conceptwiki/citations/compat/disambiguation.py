@@ -5,7 +5,11 @@ are ambiguous and get year suffixes (a, b, ... z, aa, ...) in bibliography
 order. When the style may add names or given names
 (``disambiguate-add-names``/``-givenname``), items whose names differ are
 told apart that way, as citeproc-js does, and only items with the same
-names get year suffixes.
+names get year suffixes. Before year suffixes, items whose citations read the
+same but differ with ``disambiguate="true"`` conditions true are told apart
+that way, in the citation and in the bibliography (CSL 1.0.2 order). Where the
+style has no ``cs:text variable="year-suffix"``, the suffix goes after the
+first year rendered (:mod:`.dates`).
 
 Not covered (not needed by the styles tested): changing the rendered names to
 disambiguate (citeproc-js adds names or given names to ambiguous citations,

@@ -120,9 +120,9 @@ def _resolve(tokens: list[_Token]) -> list[_Token]:
                 # caps and bold (citeproc-js: font-style/-variant/-weight "normal" spans)
                 undo = [(a, "normal") for a in ("font-style", "font-variant", "font-weight")
                         if next((v for aa, v in reversed(stack) if aa == a), None) not in (None, "normal")]
-                for d in undo:
-                    stack.append(d)
-                    resolved.append(_Token("o", decoration=d))
+                for normal in undo:
+                    stack.append(normal)
+                    resolved.append(_Token("o", decoration=normal))
                 sizes.append(len(undo))
                 continue
             if attr == "quotes":
