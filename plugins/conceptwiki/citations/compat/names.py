@@ -8,7 +8,8 @@ Names are rendered per CSL 1.0.2 as citeproc-js does:
   ``delimiter-precedes-et-al``, ``<et-al>`` formatting, ``name-part``
   formatting, ``form="count"``, ``et-al-subsequent-*`` for subsequent
   citations, names inherited by ``<substitute>``; a ``-with-initials``
-  given-name disambiguation rule implies ``initialize-with=""``.
+  given-name disambiguation rule implies ``initialize-with=""`` in citations
+  (not in the bibliography).
 * cs:name formatting applies to each name, affixes to the list; names go
   through the same rich-text pass as other text (``O’Neil``).
 * Identical editor and translator under one cs:names get the
@@ -284,7 +285,9 @@ class Name(Formatting, model.Name):
         demote = self.get_root().get("demote-non-dropping-particle", "display-and-sort")
         hyphen = opt("initialize-with-hyphen")
         style_root = state.current().style_root
-        if initialize_with is None and style_root is not None:
+        # ... in citations only: "the bibliography's name form never shrinks"
+        # (citeproc-js; fixture name_BibliographyNameFormNeverShrinks)
+        if initialize_with is None and style_root is not None and state.current().area != "bibliography":
             citation_el = style_root.find("cs:citation", NS)
             rule = citation_el.get("givenname-disambiguation-rule", "") if citation_el is not None else ""
             if rule.endswith("-with-initials"):
