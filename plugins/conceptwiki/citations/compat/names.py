@@ -73,6 +73,7 @@ class Names(Formatting, model.Names):
                 present = [variables[0]]
                 roles = {variables[0]: common}
         output = []
+        first_label: tuple[str, bool] | None = None  # the first label, and whether it goes before
         keys: list[str | None] = []
         count = 0
         for var in present:
@@ -88,14 +89,19 @@ class Names(Formatting, model.Names):
                 continue
             state.record(var)
             keys.append(st.last_names_key)
-            if label_el is not None:
+            # sort keys hold the names without their label: "Doe, John" as editor
+            # sorts with "Doe, John" as author, not after "Doe, John Eamon"
+            # (citeproc-js; fixture sort_DropNameLabelInSort)
+            if label_el is not None and st.area != "sort":
                 label = label_el.render(item, variable=roles.get(var, var), plural=len(names) > 1)
                 if label is not None:
                     children = list(names_context)
                     if name_el in children and children.index(label_el) < children.index(name_el):
                         text = RichString(str(label)) + str(text)
+                        first_label = first_label or (str(label), True)
                     else:
                         text = RichString(str(text)) + str(label)
+                        first_label = first_label or (str(label), False)
             output.append(text)
         if count:
             return self.wrap(self.format(str(count)))
@@ -110,7 +116,14 @@ class Names(Formatting, model.Names):
                 # them stay as citeproc-js renders them
                 st.first_names_key = "\x01".join(str(k) for k in keys)
                 if st.author_substitute is not None and st.first_names_key == st.previous_names_key:
-                    return self.wrap(self.format(RichString(st.author_substitute)))
+                    # the names are replaced, their label stays ("--- ed."), as in
+                    # citeproc-js (fixture sort_SeparateAuthorsAndOthers)
+                    replaced = RichString(st.author_substitute)
+                    if first_label is not None:
+                        label_text, before = first_label
+                        replaced = (RichString(label_text) + str(replaced) if before
+                                    else replaced + label_text)
+                    return self.wrap(self.format(replaced))
             return self.wrap(self.format(join_rich(output, delimiter)))
         substitute = self.find("cs:substitute", NS)
         if substitute is not None:
