@@ -25,7 +25,7 @@ from . import state
 from .csl import NS
 from .disambiguation import disambiguate_year_suffixes
 from .items import Bib, CiteItem, CompatSource, cite_item, cite_one
-from .richtext import RichString
+from .richtext import RichString, is_marker
 from .sorting import sort_items
 from .style import CompatStyle
 
@@ -38,12 +38,31 @@ def _render_entry(style: CompatStyle, ci: CiteItem, author_substitute: str | Non
     """One run of the bibliography layout: the entry as a marker string, and the
     names subsequent-author-substitute compares (None: the entry has none)."""
     layout = style.root.find("cs:bibliography", NS).find("cs:layout", NS)
-    st = state.RenderState(style.root, area="bibliography")
+    # items that the disambiguate="true" step told apart render with it (see .disambiguation)
+    st = state.RenderState(style.root, area="bibliography", disambiguate=bool(ci.get("_compat_disambiguate")))
     if author_substitute is not None:
         st.author_substitute = author_substitute
         st.previous_names_key = previous_names
     text: RichString | None = state.run(st, lambda: layout.render_item(ci))
-    return text, st.first_names_key
+    return _trim_start(text), st.first_names_key
+
+
+def _trim_start(text: RichString | None) -> RichString | None:
+    """``text`` without the spaces it starts with, also inside the blocks and decorations
+    it opens with. citeproc-js trims the start of every entry, so an entry whose names
+    were replaced by an empty subsequent-author-substitute starts at its
+    ``csl-left-margin`` text, not at the prefix " " before it (fixture
+    bugreports_NoCaseEscape); citeproc-py kept the space."""
+    if text is None:
+        return None
+    s = str(text)
+    kept = []
+    for i, ch in enumerate(s):
+        if is_marker(ch):
+            kept.append(ch)
+        elif ch != " ":
+            return RichString("".join(kept) + s[i:])
+    return text
 
 
 def render_bibliography(style: CompatStyle, items: list[dict[str, Any]], fmt: str = "text") -> list[tuple[str, str]]:

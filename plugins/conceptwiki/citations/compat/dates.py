@@ -8,6 +8,11 @@
   with the ``range-delimiter`` of that part (citeproc-js).
 * Literal dates render only where the year is shown (citeproc-js: "Render
   literal only when year is included in date output").
+* Implicit year suffix (CSL 1.0.2, "Disambiguation": "If cs:text
+  variable="year-suffix" is not used in the style, the year-suffix is added
+  to the first year rendered through cs:date"): once per entry or cite, to
+  the first year date-part rendered (:func:`_implicit_year_suffix`);
+  citeproc-py never added it, so such styles had no "2006a"/"2006b".
 * Months 13-16 are seasons; ``limit-day-ordinals-to-day-1``; years before
   1000 get the "ad" term and negative years "bc".
 
@@ -149,6 +154,8 @@ class Date_Part(Formatting, model.Date_Part):
             return None
         if not text:
             return None
+        if attrs.get("name") == "year" and item is not None:
+            text += _implicit_year_suffix(date_el, item)
         case = attrs.get("text-case")
         if case:
             text = text_case(text, case)
@@ -212,6 +219,27 @@ class Date_Part(Formatting, model.Date_Part):
                 elif year < 1000:
                     text += term_text(date_el, "ad")
         return text
+
+
+def _implicit_year_suffix(date_el: Date, item: CiteItem) -> str:
+    """The year suffix to append to this year: the item's, when the style never
+    renders ``year-suffix`` with cs:text and no year of this run got it yet
+    (CSL 1.0.2: added "to the first year rendered through cs:date"; citeproc-js
+    likewise appends it to the first year only)."""
+    suffix = item.get("_compat_year_suffix")
+    st = state.active()
+    if not suffix or st is None or st.area == "sort" or getattr(st, "_compat_year_suffix_done", False):
+        return ""
+    root = st.style_root if st.style_root is not None else date_el.getroottree().getroot()
+    cache = st.cache if st.cache is not None else {}
+    explicit = cache.get(("explicit-year-suffix",))
+    if explicit is None:
+        explicit = cache[("explicit-year-suffix",)] = any(
+            el.get("variable") == "year-suffix" for el in root.iter(f"{{{NS['cs']}}}text"))
+    if explicit:
+        return ""
+    st._compat_year_suffix_done = True  # type: ignore[attr-defined]
+    return str(suffix)
 
 
 class _AttrView(Formatting):

@@ -5,7 +5,11 @@ are ambiguous and get year suffixes (a, b, ... z, aa, ...) in bibliography
 order. When the style may add names or given names
 (``disambiguate-add-names``/``-givenname``), items whose names differ are
 told apart that way, as citeproc-js does, and only items with the same
-names get year suffixes.
+names get year suffixes. Before year suffixes, items whose citations read the
+same but differ with ``disambiguate="true"`` conditions true are told apart
+that way, in the citation and in the bibliography (CSL 1.0.2 order). Where the
+style has no ``cs:text variable="year-suffix"``, the suffix goes after the
+first year rendered (:mod:`.dates`).
 
 Not covered (not needed by the styles tested): changing the rendered names to
 disambiguate (citeproc-js adds names or given names to ambiguous citations,
@@ -39,19 +43,49 @@ def _by_names(style: CompatStyle) -> bool | None:
     return by_names
 
 
-def _group_key(style: CompatStyle, ci: CiteItem, by_names: bool) -> _GroupKey:
-    text = strip_markers(str(render_cite(style, ci) or ""))
+def _group_key(style: CompatStyle, ci: CiteItem, by_names: bool, disambiguate: bool = False) -> _GroupKey:
+    text = strip_markers(str(render_cite(style, ci, disambiguate=disambiguate) or ""))
     return (text, _names_signature(ci) if by_names else None)
 
 
+def _has_disambiguate_condition(style: CompatStyle) -> bool:
+    return any(el.get("disambiguate") == "true" for el in style.root.iter())
+
+
+def _disambiguate_condition(style: CompatStyle, cites: list[CiteItem], by_names: bool) -> None:
+    """Set ``_compat_disambiguate`` on the items whose citations read the same as
+    another's and differ once ``disambiguate="true"`` conditions are true.
+
+    CSL 1.0.2 (cs:choose, ``disambiguate``): the branch renders "only if it
+    disambiguates two otherwise identical citations", tried before year
+    suffixes; citeproc-js then renders the item's bibliography entry with the
+    condition true as well (fixture
+    disambiguate_DisambiguateTrueReflectedInBibliography). The bibliography
+    reads the flag (:func:`.bibliography._render_entry`)."""
+    groups: dict[_GroupKey, list[CiteItem]] = {}
+    for ci in cites:
+        groups.setdefault(_group_key(style, ci, by_names), []).append(ci)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        keys = [_group_key(style, ci, by_names, disambiguate=True) for ci in members]
+        for ci, key in zip(members, keys):
+            if keys.count(key) == 1:
+                dict.__setitem__(ci, "_compat_disambiguate", True)
+
+
 def disambiguate_year_suffixes(style: CompatStyle, cites: list[CiteItem]) -> None:
-    """Give the ambiguous items of ``cites`` (in bibliography order) their year suffixes."""
+    """Give the ambiguous items of ``cites`` (in bibliography order) their year suffixes
+    (after the ``disambiguate="true"`` step, :func:`_disambiguate_condition`)."""
     by_names = _by_names(style)
+    if _has_disambiguate_condition(style) and style.root.find("cs:citation", NS) is not None:
+        _disambiguate_condition(style, cites, bool(by_names))
     if by_names is None:
         return
     groups: dict[_GroupKey, list[CiteItem]] = {}
     for ci in cites:
-        groups.setdefault(_group_key(style, ci, by_names), []).append(ci)
+        key = _group_key(style, ci, by_names, disambiguate=bool(ci.get("_compat_disambiguate")))
+        groups.setdefault(key, []).append(ci)
     for members in groups.values():
         if len(members) < 2:
             continue
@@ -72,8 +106,10 @@ def _names_signature(ci: CiteItem) -> tuple[tuple[str, ...], ...]:
     for var in ("author", "editor", "translator", "collection-editor", "composer", "director"):
         names = ref_value(ci, var)
         if names:
+            # a literal name and a family-only name that read the same are the same name
+            # (citeproc-js compares names as rendered: "Beijing Zoo" either way)
             return tuple(
-                (str(n.get("literal", "")), str(n.get("family", "")), str(n.get("given", "")),
+                (str(n.get("literal") or n.get("family") or ""), str(n.get("given", "")),
                  str(n.get("non-dropping-particle", "")), str(n.get("dropping-particle", "")))
                 for n in names
             )

@@ -190,10 +190,80 @@ class NameData(SrcName):
         for k, v in data.items():
             if k in _NAME_KEYS and v not in (None, ""):
                 self[k] = v if k == "comma-suffix" else str(v)
+        if data.get("parse-names") not in (False, "false"):
+            _parse_particle(self)
+
+
+#: Lower-case particle words that open a family name: "van ", "de la ", "al-", "d'".
+_PARTICLE = re.compile(r"^((?:[a-z\u00df-\u00ff]+(?:\s+|-|['\u2019]))+)(\S.*)$")
+
+
+def _parse_particle(name: NameData) -> None:
+    """Split a non-dropping particle off a family name given in one field, as citeproc-js
+    does (its ``parseParticles``): "van Happel" is "van" + "Happel", "al-One" is "al-" +
+    "One" (sorted under O); a family name in double quotes ("\"Van Dyke\"") is taken
+    as it is, without the quotes. CSL-JSON with the particle in its own field is left
+    alone. citeproc-py rendered the family as given (and sorted "al-One" under A)."""
+    family = name.get("family")
+    if not family or "literal" in name or "non-dropping-particle" in name or "dropping-particle" in name:
+        return
+    if len(family) > 2 and family.startswith('"') and family.endswith('"'):
+        name["family"] = family[1:-1]
+        return
+    m = _PARTICLE.match(family)
+    if m and m.group(2)[:1].isupper():
+        name["non-dropping-particle"] = m.group(1).rstrip()
+        name["family"] = m.group(2)
 
 
 #: What a variable of a reference holds: text, names, or a date.
 Value = Union[RichString, list[NameData], SrcDate, DateRange, LiteralDate]
+
+
+#: A line "container-title-short: Container" of a note (Zotero's "Extra" field).
+_NOTE_VARIABLE = re.compile(r"^([a-z][a-z-]*[a-z])\s*:\s*(\S.*?)\s*$")
+
+
+def _note_variables(ref: dict[str, Any]) -> dict[str, Any]:
+    """``ref`` with the CSL text variables written as "name: value" lines in its
+    ``note`` taken as variables (when not set already) and those lines left out of
+    the note.
+
+    This is how Zotero hands CSL variables it has no field for to citeproc-js
+    (its "Extra" field becomes ``note``), and citeproc-js reads them so
+    (test suite: variables_ContainerTitleShort2). Only text variables, and only
+    lower-case CSL names, so an ordinary note ("Note: in press") is untouched.
+    """
+    note = ref.get("note")
+    if not isinstance(note, str) or ":" not in note:
+        return ref
+    out = dict(ref)
+    kept = []
+    for line in note.split("\n"):
+        m = _NOTE_VARIABLE.match(line.strip())
+        if m and m.group(1) in _TEXT_VARS:
+            if out.get(m.group(1)) in (None, ""):
+                out[m.group(1)] = m.group(2)
+            continue
+        kept.append(line)
+    out["note"] = "\n".join(kept).strip()
+    if not out["note"]:
+        del out["note"]
+    return out
+
+
+#: The CSL 1.0.2 text (standard and number) variables a note may set.
+_TEXT_VARS = {
+    "abstract", "annote", "archive", "archive_collection", "archive_location", "archive-place", "authority",
+    "call-number", "chapter-number", "citation-key", "collection-number", "collection-title",
+    "collection-title-short", "container-title", "container-title-short", "dimensions", "division", "DOI",
+    "edition", "event", "event-title", "event-place", "genre", "ISBN", "ISSN", "issue", "jurisdiction",
+    "language", "license", "medium", "number", "number-of-pages", "number-of-volumes", "original-publisher",
+    "original-publisher-place", "original-title", "page", "part-number", "part-title", "PMCID", "PMID",
+    "printing-number", "publisher", "publisher-place", "references", "reviewed-genre", "reviewed-title",
+    "scale", "section", "source", "status", "supplement-number", "title", "title-short", "URL",
+    "version", "volume", "volume-title",
+}
 
 
 class CompatSource(BibliographySource):
@@ -205,6 +275,7 @@ class CompatSource(BibliographySource):
 
     def __init__(self, items: Iterable[dict[str, Any]]):
         for ref in items:
+            ref = _note_variables(ref)
             data: dict[str, Any] = {}
             key = str(ref["id"]).lower()
             for k, value in ref.items():

@@ -44,6 +44,11 @@ class Layout(Formatting, model.Layout):
         text = self.render_children(item, context=self)
         if text is None or str(text) == "":
             return None
+        if isinstance(parent, model.Bibliography) and self.get("suffix"):
+            inside = _suffix_into_last_block(str(text), self.get("suffix", ""))
+            if inside is not None:
+                text = RichString(self.get("prefix", "")) + inside if self.get("prefix") else inside
+                return self.format(text)
         return self.wrap(self.format(text))
 
     def _render_second_field_aligned(self, item: CiteItem) -> RichString | None:
@@ -61,8 +66,41 @@ class Layout(Formatting, model.Layout):
         first = RichString(OPEN[("display", "left-margin")] + str(head) + CLOSE)
         if rest is not None:
             rest = rest + suffix if suffix else rest
+            # citeproc-js trims the whitespace that ends an entry (a trailing ". "
+            # suffix), in the right-inline block as in a plain entry
+            rest = RichString(str(rest).rstrip(" "))
             first = RichString(str(first) + OPEN[("display", "right-inline")] + str(rest) + CLOSE)
         return self.format(first)
+
+
+_DISPLAY_OPENS = {OPEN[("display", d)] for d in ("block", "left-margin", "right-inline", "indent")}
+
+
+def _suffix_into_last_block(text: str, suffix: str) -> RichString | None:
+    """``text`` with the bibliography layout's ``suffix`` put inside its last display
+    block, when the entry ends with one (None otherwise).
+
+    citeproc-js appends the layout suffix to the last block of an entry, so a
+    style whose entry ends in ``<group display="right-inline">`` gets its final
+    period inside ``csl-right-inline`` (fixture bugreports_SmallCapsEscape);
+    citeproc-py put it after the block."""
+    if not text.endswith(CLOSE):
+        return None
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        ch = text[i]
+        if ch == CLOSE:
+            depth += 1
+        elif ch in _OPENS:
+            depth -= 1
+            if depth == 0:
+                if ch not in _DISPLAY_OPENS:
+                    return None
+                return RichString(text[:-1]) + suffix + CLOSE
+    return None
+
+
+_OPENS = set(OPEN.values())
 
 
 class Group(Formatting, model.Group):

@@ -8,7 +8,8 @@ Names are rendered per CSL 1.0.2 as citeproc-js does:
   ``delimiter-precedes-et-al``, ``<et-al>`` formatting, ``name-part``
   formatting, ``form="count"``, ``et-al-subsequent-*`` for subsequent
   citations, names inherited by ``<substitute>``; a ``-with-initials``
-  given-name disambiguation rule implies ``initialize-with=""``.
+  given-name disambiguation rule implies ``initialize-with=""`` in citations
+  (not in the bibliography).
 * cs:name formatting applies to each name, affixes to the list; names go
   through the same rich-text pass as other text (``O’Neil``).
 * Identical editor and translator under one cs:names get the
@@ -32,7 +33,7 @@ from . import initials, state
 from .csl import CSL_NS, NS
 from .formatting import Formatting, rich, term_text
 from .items import CiteItem, NameData, ref_value
-from .richtext import RichString, join_rich
+from .richtext import RichString, join_rich, strip_markers
 from .textcase import apply_case
 
 __all__ = ["Et_Al", "Name", "Name_Part", "Names", "Substitute", "default_name", "names_equal"]
@@ -72,6 +73,7 @@ class Names(Formatting, model.Names):
                 present = [variables[0]]
                 roles = {variables[0]: common}
         output = []
+        first_label: tuple[str, bool] | None = None  # the first label, and whether it goes before
         keys: list[str | None] = []
         count = 0
         for var in present:
@@ -87,14 +89,19 @@ class Names(Formatting, model.Names):
                 continue
             state.record(var)
             keys.append(st.last_names_key)
-            if label_el is not None:
+            # sort keys hold the names without their label: "Doe, John" as editor
+            # sorts with "Doe, John" as author, not after "Doe, John Eamon"
+            # (citeproc-js; fixture sort_DropNameLabelInSort)
+            if label_el is not None and st.area != "sort":
                 label = label_el.render(item, variable=roles.get(var, var), plural=len(names) > 1)
                 if label is not None:
                     children = list(names_context)
                     if name_el in children and children.index(label_el) < children.index(name_el):
                         text = RichString(str(label)) + str(text)
+                        first_label = first_label or (str(label), True)
                     else:
                         text = RichString(str(text)) + str(label)
+                        first_label = first_label or (str(label), False)
             output.append(text)
         if count:
             return self.wrap(self.format(str(count)))
@@ -109,11 +116,27 @@ class Names(Formatting, model.Names):
                 # them stay as citeproc-js renders them
                 st.first_names_key = "\x01".join(str(k) for k in keys)
                 if st.author_substitute is not None and st.first_names_key == st.previous_names_key:
-                    return self.wrap(self.format(RichString(st.author_substitute)))
+                    # the names are replaced, their label stays ("--- ed."), as in
+                    # citeproc-js (fixture sort_SeparateAuthorsAndOthers)
+                    replaced = RichString(st.author_substitute)
+                    if first_label is not None:
+                        label_text, before = first_label
+                        replaced = (RichString(label_text) + str(replaced) if before
+                                    else replaced + label_text)
+                    return self.wrap(self.format(replaced))
             return self.wrap(self.format(join_rich(output, delimiter)))
         substitute = self.find("cs:substitute", NS)
         if substitute is not None:
+            first_in_entry = st.area == "bibliography" and st.first_names_key is None
             result: RichString | None = substitute.render(item, context=context, **kwargs)
+            if first_in_entry and st.first_names_key is None and result is not None and str(result):
+                # subsequent-author-substitute also compares what a cs:substitute rendered
+                # instead of names (a title, a container title): citeproc-js replaces
+                # "Yomiuri Shinbun" repeated as substituted author by "———"
+                # (fixture name_SubsequentAuthorSubstituteSingleField)
+                st.first_names_key = "\x02" + strip_markers(str(result))
+                if st.author_substitute is not None and st.first_names_key == st.previous_names_key:
+                    return RichString(st.author_substitute)
             return result
         return None
 
@@ -232,7 +255,23 @@ class Name(Formatting, model.Name):
                 et_al_min = sub_min
             if explicit_first:
                 et_al_first = sub_first
+        if et_al_min and not self._use_first_set(st):
+            # CSL 1.0.2: "Use of these two attributes [et-al-min and et-al-use-first]
+            # enables et-al abbreviation"; with et-al-min alone citeproc-js shows every
+            # name (citeproc-py's default use-first of 1 cut the list to one name)
+            et_al_min = 0
         return et_al_min, et_al_first
+
+    def _use_first_set(self, st: state.RenderState) -> bool:
+        """Whether et-al-use-first is set for this name: on it, in the sort key's options,
+        on the cs:citation/cs:bibliography being rendered (a macro's name is in neither)
+        or on cs:style."""
+        name = "et-al-use-first"
+        if self._explicit(name) or (st.sort_options is not None and name in st.sort_options):
+            return True
+        area = {"citation": "cs:citation"}.get(st.area, "cs:bibliography")
+        area_el = self.get_root().find(area, NS)
+        return area_el is not None and area_el.get(name) is not None
 
     def _explicit(self, name: str) -> bool:
         if self.get(name) is not None:
@@ -259,7 +298,9 @@ class Name(Formatting, model.Name):
         demote = self.get_root().get("demote-non-dropping-particle", "display-and-sort")
         hyphen = opt("initialize-with-hyphen")
         style_root = state.current().style_root
-        if initialize_with is None and style_root is not None:
+        # ... in citations only: "the bibliography's name form never shrinks"
+        # (citeproc-js; fixture name_BibliographyNameFormNeverShrinks)
+        if initialize_with is None and style_root is not None and state.current().area != "bibliography":
             citation_el = style_root.find("cs:citation", NS)
             rule = citation_el.get("givenname-disambiguation-rule", "") if citation_el is not None else ""
             if rule.endswith("-with-initials"):
@@ -367,9 +408,9 @@ class Name(Formatting, model.Name):
             return str(giv_part.format_part_text(text, item)) if giv_part is not None and text else text
 
         if form == "short":
-            return fmt_family(" ".join(p for p in (ndp, family) if p))
+            return fmt_family(_with_particle(ndp, family))
         if not inverted:
-            fam = " ".join(p for p in (ndp, family) if p)
+            fam = _with_particle(ndp, family)
             giv = " ".join(p for p in (given, dp) if p)
             out = " ".join(p for p in (fmt_given(giv) if giv else None, fmt_family(fam)) if p)
             if suffix:
@@ -377,7 +418,7 @@ class Name(Formatting, model.Name):
                 out += (", " if comma else " ") + suffix
             return out
         if demote in ("never", "sort-only") and not (sorting and demote == "sort-only"):
-            fam = " ".join(p for p in (ndp, family) if p)
+            fam = _with_particle(ndp, family)
             giv = " ".join(p for p in (given, dp) if p)
         else:
             fam = family
@@ -388,6 +429,14 @@ class Name(Formatting, model.Name):
         if suffix:
             parts.append(suffix)
         return str(sort_sep.join(parts))
+
+
+def _with_particle(particle: str | None, family: str) -> str:
+    """The family name after its particle: no space after a particle ending in a hyphen
+    or apostrophe ("al-One", "d'Alembert"), as citeproc-js joins them."""
+    if not particle:
+        return family
+    return particle + ("" if particle[-1] in "-'\u2019" else " ") + family
 
 
 class Name_Part(Formatting, model.Name_Part):

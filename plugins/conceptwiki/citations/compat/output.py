@@ -41,6 +41,9 @@ _HTML_DECOR = {
     ("text-decoration", "none"): ('<span style="text-decoration:none;">', "</span>"),
     ("vertical-align", "sup"): ("<sup>", "</sup>"),
     ("vertical-align", "sub"): ("<sub>", "</sub>"),
+    # citeproc-js writes vertical-align="baseline" inside sup/sub so (sic: a bare
+    # "baseline" style); the test suite's decorations_Baseline expects it
+    ("vertical-align", "baseline"): ('<span style="baseline">', "</span>"),
 }
 # citeproc-js CSL.Output.Formats "@display/..." for html and text
 _DISPLAY = {
@@ -105,12 +108,23 @@ def _tokens(s: str) -> list[_Token]:
 def _resolve(tokens: list[_Token]) -> list[_Token]:
     """What each open marker renders as, and which close ends what."""
     stack: list[_Resolved] = []
+    sizes: list[int] = []  # how many stack entries each open marker pushed
     resolved = []
     for tok in tokens:
         kind = tok.kind
         if kind == "o":
             attr, value = tok.decoration
             assert attr is not None and value is not None
+            if attr == "nodecor":
+                # <span class="nodecor"> in the data undoes the enclosing italics, small
+                # caps and bold (citeproc-js: font-style/-variant/-weight "normal" spans)
+                undo = [(a, "normal") for a in ("font-style", "font-variant", "font-weight")
+                        if next((v for aa, v in reversed(stack) if aa == a), None) not in (None, "normal")]
+                for normal in undo:
+                    stack.append(normal)
+                    resolved.append(_Token("o", decoration=normal))
+                sizes.append(len(undo))
+                continue
             if attr == "quotes":
                 # quotes="true" in the style are always outer quotes (citeproc-js
                 # does not flip them); quotes from the data flip against the
@@ -129,10 +143,12 @@ def _resolve(tokens: list[_Token]) -> list[_Token]:
                 if enclosing is None or enclosing in ("normal", "baseline"):
                     value = None
             stack.append((attr, value))
+            sizes.append(1)
             resolved.append(_Token("o", decoration=(attr, value)))
         elif kind == "c":
-            d = stack.pop() if stack else (None, None)
-            resolved.append(_Token("c", decoration=d))
+            for _ in range(sizes.pop() if sizes else 1):
+                d = stack.pop() if stack else (None, None)
+                resolved.append(_Token("c", decoration=d))
         else:
             resolved.append(tok)
     return resolved

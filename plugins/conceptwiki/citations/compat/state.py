@@ -135,6 +135,11 @@ def record(variable: str) -> None:
     if st is not None:
         for rec in st.recording:
             rec.add(variable)
+        if st.recording:
+            # suppressed at once, also in the rest of the substitute itself: a macro
+            # that renders the editor twice, once substituted, shows it once
+            # (citeproc-js; fixture substitute_SuppressOrdinaryVariable)
+            st.suppressed.add(variable)
 
 
 def run(state: RenderState, fn: Callable[[], _T]) -> _T:
