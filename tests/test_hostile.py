@@ -223,7 +223,7 @@ def test_exports_stay_well_formed(hostile_site):
                                           "month", "day", "date", "urldate", "eprint", "eprinttype",
                                           "archiveprefix", "primaryclass", "pubstate", "keywords",
                                           "language", "abstract", "chapter", "issue", "eventtitle",
-                                          "venue", "translator", "version"}, entry.key
+                                          "venue", "translator", "version", "key"}, entry.key
 
 
 

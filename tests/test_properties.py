@@ -134,7 +134,7 @@ WRITER_FIELDS = {"author", "editor", "title", "journal", "booktitle", "howpublis
                  "chapter", "edition", "volume", "number", "pages", "institution", "school",
                  "publisher", "address", "type", "year", "doi", "url", "isbn", "note", "eventtitle",
                  "venue", "pubstate", "month", "urldate", "eprint", "archiveprefix", "eprinttype",
-                 "translator", "issn"}
+                 "translator", "issn", "key"}
 
 
 @FAST
@@ -146,6 +146,10 @@ def test_bibtex_fields_cannot_break_out_of_their_entry(item: dict):
     assert bp["key"] == pb["key"]
     assert set(bp["fields"]) == set(pb["fields"]) | set(pb["persons"])
     assert set(bp["fields"]) <= WRITER_FIELDS, sorted(bp["fields"])
+    # BibTeX's key field (what plainnat and apalike sort and label by) is written exactly
+    # when the work names no author or editor, and never for one that does.
+    authorless = not item.get("author") and not item.get("editor")
+    assert ("key" in bp["fields"]) == (authorless and bool(norm(strip_markup(item.get("title-short") or item.get("title") or "")))), sorted(bp["fields"])
     assert "pwned" not in bp["fields"].get("title", "") or "pwned" in item["title"]
     want = norm(strip_markup(item["title"]))
     if want:
