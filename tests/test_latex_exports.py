@@ -131,20 +131,22 @@ def inherent_biber_warnings(bib: str, text: str, style: str) -> list[str]:
     """The warnings biber --validate-datamodel must give for the entries of ``text`` (the
     file ``bib``): those where no BibTeX entry satisfies both classic BibTeX and biblatex,
     each derived from the entry, so that the test fails on any other warning and on an
-    allowance that no longer happens. Measured with Debian's biber 2.18, biblatex 3.18 and
-    biblatex-apa 9.15 (bookworm):
+    allowance that no longer happens. Measured with Debian bookworm's biber 2.18 and
+    texlive-bibtex-extra 2022 (biblatex of 2022-07-12 and its biblatex-apa):
 
     * an undated work: plainnat and unsrtnat warn "empty year" without a year field and
       natbib stops on apalike's labels ("Bibliography not compatible with author-year
       citations"), so it has ``year = {n.d.}``, which biber warns about twice and ignores
       (printing its own "n.d."); without a year biber warns instead "Missing mandatory
       field - one of 'date, year' must be defined": biblatex's data model requires a date
-      on every entry type that BibTeX also has (blx-dm.def), and ISO 8601-2's XXXX is not
-      a date biber reads;
+      on every entry type that BibTeX also has (blx-dm.def). ISO 8601-2's ``date =
+      {XXXX}`` passes validation but biber makes it an empty year: biblatex then prints
+      "LessWrong ([c])" where it prints "LessWrong (n.d.)" for the two others;
     * an edited book (editors, no author): @book, as BibTeX has it. biblatex's @book
       requires an author (once under authoryear; twice under apa, whose apa.dbx requires it
       again). @collection would satisfy authoryear, but BibTeX styles do not define it
-      ("entry type ... isn't style-file defined", printed as @misc without its editors),
+      (plainnat: "entry type ... isn't style-file defined", "to sort, need author or key",
+      and the entry printed without its editors),
       and biblatex-apa maps @collection to @book and then gives the same warning twice:
       the @collection examples of its own documentation (biblatex-apa-test-references.bib,
       10.2:24) fail its validation the same way;
