@@ -23,6 +23,16 @@ def _visible_nodes(page) -> set[str]:
         ".map(e => e.getAttribute('xlink:href'))"))
 
 
+def _wait_for_visible_count(page, n: int) -> None:
+    """Wait until ``n`` nodes of the whole-wiki map are displayed. The filter hides nodes with
+    a class and a stylesheet rule; once (two test workers, load 9) the nodes' computed style
+    still showed them all after the status line had changed, so the check waits for the
+    drawing rather than for the text."""
+    page.wait_for_function(
+        "n => [...document.querySelectorAll('.cw-graph--wiki .cw-graph__nodes > a')]"
+        ".filter(e => getComputedStyle(e).display !== 'none').length === n", arg=n)
+
+
 def _visible_list(page) -> set[str]:
     return _slugs(page.eval_on_selector_all(
         ".cw-graph-list li", "els => els.filter(e => e.offsetParent !== null)"
@@ -68,9 +78,11 @@ def test_filter_by_kind_and_tag(page, server):
     page.wait_for_function("document.querySelector('select[name=kind]').value === 'risk'")
     page.wait_for_function("s => document.querySelector('.cw-graph-filter__status').textContent"
                            ".trim().startsWith(s)", arg=f"{len(risks)} of {len(data)} concepts match")
+    _wait_for_visible_count(page, len(risks & drawn))
     assert _visible_nodes(page) == risks & drawn
     page.goto(server.url + "graph/#tag=" + tag)
     page.wait_for_function("document.querySelector('select[name=tag]').value === %r" % tag)
+    _wait_for_visible_count(page, len(tagged & drawn))
     assert _visible_nodes(page) == tagged & drawn
 
 
