@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import copy_real_project
+from helpers import small_project
 
 from conceptwiki.search.pagefind import SearchError, run_pagefind
 from conceptwiki.search.stream import PagefindStream, finish_search, page_url
@@ -361,12 +361,12 @@ def test_build_falls_back_to_the_cli_when_the_service_fails(tmp_path: Path, monk
     exe = fake_pagefind(tmp_path, "exit")
     monkeypatch.setattr(mod, "pagefind_executable", lambda: exe)
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
-    project = copy_real_project(tmp_path / "project")
+    project = small_project(tmp_path / "project")
     caplog.set_level(logging.INFO)
     build(load_config(str(project / "mkdocs.yml")))
     site = project / "site"
     assert (site / "pagefind" / "pagefind.js").is_file()
-    assert "/concepts/mesa-optimization/" in page_order(site / "pagefind")
+    assert "/concepts/example-concept/" in page_order(site / "pagefind")
     notes = [r.getMessage() for r in caplog.records if "Pagefind CLI instead" in r.getMessage()]
     assert len(notes) == 1 and "exit 3" in notes[0]
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
@@ -386,7 +386,7 @@ def test_cli_indexer_is_still_available(tmp_path: Path, monkeypatch, caplog):
     monkeypatch.setattr(plugin, "PagefindStream", no_stream)
     monkeypatch.setenv("CONCEPTWIKI_PAGEFIND", "cli")
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
-    project = copy_real_project(tmp_path / "project")
+    project = small_project(tmp_path / "project")
     caplog.set_level(logging.DEBUG)
     build(load_config(str(project / "mkdocs.yml")))
     assert (project / "site" / "pagefind" / "pagefind.js").is_file()
@@ -411,7 +411,7 @@ def test_mkdocs_serve_streams_only_with_serve_search(tmp_path: Path, monkeypatch
 
     monkeypatch.setattr(plugin, "PagefindStream", Recording)
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
-    project = copy_real_project(tmp_path / "project")
+    project = small_project(tmp_path / "project")
     if serve_search:
         cfg = (project / "mkdocs.yml").read_text(encoding="utf-8")
         (project / "mkdocs.yml").write_text(
@@ -425,7 +425,7 @@ def test_mkdocs_serve_streams_only_with_serve_search(tmp_path: Path, monkeypatch
     site = project / "site"
     if serve_search:
         assert started == [site, site]
-        assert "/concepts/mesa-optimization/" in page_order(site / "pagefind")
+        assert "/concepts/example-concept/" in page_order(site / "pagefind")
         assert len([r for r in caplog.records if "Pagefind (stream): " in r.getMessage()]) == 2
     else:
         assert started == [] and not (site / "pagefind").exists()
