@@ -91,6 +91,25 @@ def repo_cli_builds(tmp_path_factory) -> tuple[Path, Path]:
     return outs[0], outs[1]
 
 
+def pytest_sessionfinish(session, exitstatus):
+    """Under pytest-xdist, a worker hands what its hardening tests measured to the controller,
+    which prints it (the stash does not cross processes)."""
+    from hostile_check import REPORT_KEY
+
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["hardening"] = session.config.stash.get(REPORT_KEY, [])
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """The controller collects the hardening lines of a worker that has finished."""
+    from hostile_check import REPORT_KEY
+
+    lines = getattr(node, "workeroutput", {}).get("hardening", [])
+    node.config.stash.setdefault(REPORT_KEY, []).extend(lines)
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """Print what the hardening tests measured (payload counts) at the end of the run."""
     from hostile_check import REPORT_KEY
