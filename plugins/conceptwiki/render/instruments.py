@@ -25,20 +25,18 @@ from ..model.instrument import DATE_EVENTS, InstrumentStatus, type_label, when
 from ..model.instruments import InstrumentEntry, instrument_uses
 from ..model.loader import Entry
 from ..model.schema import GOVERNANCE_PARTS
+from .brief import brief_src, instrument_key, root_of
+from .concept import print_header
 from .jinja import Templates
 from .markup import safe_url
 from .pages import Heading, HtmlBody, Page
 from .sources import source_status
 from .text import EntryText
-from .urls import SiteUrls, concept_src, relative_url, source_src
+from .urls import SiteUrls, concept_src, instrument_src, relative_url, source_src
 
 __all__ = ["InstrumentPages", "instrument_src", "INSTRUMENTS_INDEX_SRC"]
 
 INSTRUMENTS_INDEX_SRC = "instruments/index.md"
-
-
-def instrument_src(slug: str) -> str:
-    return f"instruments/{slug}.md"
 
 
 def _export_slug(slug: str) -> str:
@@ -198,6 +196,7 @@ class InstrumentPages:
         exported = dict(item, version=short, note=f"Version {short}")
         primary = self.sources.get(i.primary_source)
         name = _export_slug(entry.slug)
+        version = page_versions([self._version(entry)], self.site.repo_url, self.updated(entry), "current-only")
         return {
             "site": self.site,
             "slug": entry.slug,
@@ -215,9 +214,11 @@ class InstrumentPages:
             "addresses": addresses,
             "references": refs,
             "index_url": link(src, INSTRUMENTS_INDEX_SRC),
-            "version": page_versions([self._version(entry)], self.site.repo_url, self.updated(entry),
-                                     "current-only"),
+            "version": version,
             "versions_url": relative_url(self.urls.url(src), f"cite/{name}.versions.json"),
+            "print_header": print_header(self.urls.absolute(src), version),
+            "brief": {"root": root_of(self.urls.url(src)), "slug": instrument_key(entry.slug), "title": entry.name,
+                      "brief_url": link(src, brief_src())},
             "updated": self.updated(entry),
             "cite": {
                 "page": self.citer.all_styles(item, mark_accessed=True),

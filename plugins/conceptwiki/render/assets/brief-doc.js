@@ -1,9 +1,11 @@
 /* conceptwiki: the brief as a document (the Brief page). brief.js keeps the basket and puts
    the bibliography together; this script makes the document of the concepts in it -- for
    each, in the reader's order, its definition with its citation (in-text, or a footnote for
-   note styles such as OSCOLA), its status and status note and its key points; then the
-   notes and one bibliography -- and every way out of the page, all from one model of the
-   document (buildDoc), so that they say the same:
+   note styles such as OSCOLA), its status and status note, its key points and the policy
+   instruments that address it, each at its pinpoint and cited there; a policy instrument in
+   the brief gives its summary, status and the concepts it addresses alike -- then the notes
+   and one bibliography -- and every way out of the page, all from one model of the document
+   (buildDoc), so that they say the same:
 
    - the page itself (and its print, which is the PDF);
    - the clipboard: text/html (headings, italics, footnote markers) and text/plain;
@@ -87,6 +89,25 @@
         }
       }
       doc.citeIds.push(c.data.page.id);
+      /* The instruments that address the concept (or the concepts an instrument addresses):
+         a line per pinpoint, cited to its source at that pinpoint. */
+      if (parts.instruments !== false && (pack.links || []).length) {
+        blocks.push({ type: "label", el: fragment(esc(pack.links_label || "Instruments")) });
+        pack.links.forEach(function (l) {
+          var block = { type: "li", role: "link", el: fragment(l.html), id: l.id, pinpoint: l.pinpoint || null };
+          var lc = (l.cite || {})[style.id];
+          if (lc && lc.form === "note") {
+            doc.note = true;
+            doc.notes.push(fragment(lc.html));
+            block.cite = { note: doc.notes.length };
+          } else if (lc) {
+            var sfx = suffixes[l.id.toLowerCase()];
+            block.cite = { html: sfx && lc.ys ? lc.ys.split(YEAR_SUFFIX).join(sfx) : lc.html };
+          }
+          doc.citeIds.push(l.id);
+          blocks.push(block);
+        });
+      }
       doc.concepts.push(concept);
     });
     doc.title = "Brief: " + joinTitles(doc.concepts.map(function (c) { return c.title; }));
@@ -119,7 +140,7 @@
         if (b.type === "li" && !list) { out.push("<ul>"); list = true; }
         if (b.type !== "li" && list) { out.push("</ul>"); list = false; }
         var body = blockHTML(b, marker);
-        if (b.type === "li") out.push("<li>" + body + "</li>");
+        if (b.type === "li") out.push("<li" + (b.role ? ' class="cw-brief-is-' + b.role + '"' : "") + ">" + body + "</li>");
         else if (b.type === "label") out.push("<p><strong>" + body + "</strong></p>");
         else out.push('<p class="cw-brief-is-' + b.role + '">' + body + "</p>");
       });
@@ -233,7 +254,10 @@
       c.blocks.forEach(function (b) {
         var body = mdInline(b.el).trim();
         if (b.cite) {
-          var key = "[" + citeKey(c.id) + "]", m = /^([\s\S]*?)([.!?])$/.exec(body);
+          /* An instrument line cites its source with the pinpoint as a suffix (Pandoc knows
+             no locator label for "art" or "sec"; a suffix is written as it is). */
+          var key = b.role === "link" ? "[" + citeKey(b.id) + (b.pinpoint ? ", " + mdEscape(b.pinpoint) : "") + "]"
+            : "[" + citeKey(c.id) + "]", m = /^([\s\S]*?)([.!?])$/.exec(body);
           body = m ? m[1] + (m[1] ? " " : "") + key + m[2] : body + (body ? " " : "") + key;
         }
         if (b.type === "li") { out.push("- " + body); list = true; return; }
