@@ -257,25 +257,26 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 
     root = Path(args.root)
     site = _site_config(root, args)
-    paths = [Path(p) for p in args.paths] or entry_paths(root, site.concepts_dir)
-    changed, problems = fmt_paths(paths, check=args.check, root=root)
+    paths = [Path(p) for p in args.paths] or entry_paths(root, site.concepts_dir, site.instruments_dir)
+    ins = site.instruments_dir
+    changed, problems = fmt_paths(paths, check=args.check, root=root, instruments_dir=ins)
     if args.format == "github":
         if not args.check:
             print("--format github needs --check (it reports, and changes nothing)", file=sys.stderr)
             return 2
         # Annotations on the lines fmt would change, then the diff for the log.
-        would = [p for path in changed for p in fmt_problems(path, root=root)]
+        would = [p for path in changed for p in fmt_problems(path, root=root, instruments_dir=ins)]
         out = format_problems([*problems, *would], "github")
         if out:
             print(out)
         for p in changed:
-            sys.stdout.write(diff_for(p, root=root))
+            sys.stdout.write(diff_for(p, root=root, instruments_dir=ins))
         return 1 if (changed or problems.errors) else 0
     if problems:
         print(format_problems(problems), file=sys.stderr)
     if args.check:
         for p in changed:
-            sys.stdout.write(diff_for(p, root=root))
+            sys.stdout.write(diff_for(p, root=root, instruments_dir=ins))
         return 1 if (changed or problems.errors) else 0
     for p in changed:
         print(f"formatted {p}", file=sys.stderr)
