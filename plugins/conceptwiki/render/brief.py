@@ -55,7 +55,9 @@ from ..citations.cite import SENTINEL_DATE, SENTINEL_YEAR, PageTemplates, date_p
 from ..citations.compat import year_suffix
 from ..citations.engine import sort_value_json
 from ..citations.exports import csl_to_bibtex, csl_to_ris
-from ..history.fingerprint import SHORT
+# An instrument's name in the basket and its data file (``cite/instruments/<slug>``), as in
+# the version history: the folder its exports use, never a concept's slug (which has no "/").
+from ..history.fingerprint import SHORT, instrument_key
 from ..model.instrument import DATE_EVENTS, when
 from .urls import concept_src, instrument_src
 
@@ -76,12 +78,6 @@ def brief_src() -> str:
 
 def data_path(slug: str) -> str:
     return f"cite/{slug}.brief.json"
-
-
-def instrument_key(slug: str) -> str:
-    """An instrument's name in the basket and its data file (``cite/instruments/<slug>``):
-    the folder its exports use, so that it never meets a concept's slug (which has no ``/``)."""
-    return f"instruments/{slug}"
 
 
 def with_pinpoint(cite: str, pinpoint: str | None) -> str:
