@@ -437,13 +437,15 @@ class BriefBuilder:
 
     def _source_cites(self, item: dict, pinpoint: str | None) -> dict[str, dict]:
         """Per style, the citation of a source at ``pinpoint``: the first note (note styles)
-        or the in-text citation, with a ``ys`` variant where the source can get a year suffix."""
+        or the in-text citation, with a ``ys`` variant where some other item of the wiki could
+        give the source a year suffix (where its bibliography data has one)."""
         cites: dict[str, dict] = {}
+        data = self.items().get(item["id"])
         for style in self.styles:
             note = self.engine.is_note_style(style)
             cite = {"form": "note" if note else "in-text",
                     "html": _finish(with_pinpoint(self.engine.note(item, style, "html"), pinpoint))}
-            if not note and self.engine.year_suffix_group(item, style) is not None:
+            if not note and data is not None and "ys" in data["styles"][style]:
                 cite["ys"] = _finish(with_pinpoint(
                     self.engine.note(item, style, "html", year_suffix=YEAR_SUFFIX), pinpoint))
             cites[style] = cite
