@@ -91,9 +91,14 @@ def shown_lines(built_site) -> tuple[list[str], list[str]]:
     return rows, uses
 
 
-def cite_at(builder, key, pinpoint, style) -> str:
-    """The engine's citation of a source with the pinpoint in the instrument's own divisions."""
-    cite = builder.citer.engine.note(builder.wiki.sources[key].csl(), style, "text")
+def cite_at(builder, key, pinpoint, style, first_note: int | None = None) -> str:
+    """The engine's citation of a source with the pinpoint in the instrument's own divisions
+    (``first_note``: the note that cited it first; the style's short form then)."""
+    item = builder.wiki.sources[key].csl()
+    if first_note is None:
+        cite = builder.citer.engine.note(item, style, "text")
+    else:
+        cite = builder.citer.engine.note(item, style, "text", position="subsequent", first_note_number=first_note)
     if not pinpoint:
         return cite
     return cite[:-1] + f", {pinpoint}" + cite[-1]
@@ -210,12 +215,19 @@ def test_word_file_with_instruments_and_footnotes(page, server, builder, built_s
         assert line in listed, line
     assert [t for s, t in paras if s == "Normal" and t in ("Concepts addressed", "Addressed by instruments")] == [
         "Concepts addressed", "Addressed by instruments"]
-    # The notes, in order: the instrument page, its lines, the concept page, its lines.
+    # The notes, in order: the instrument page, its lines, the concept page, its lines; a
+    # source cited in an earlier note in OSCOLA's short form, as the engine renders it.
     ins_page, con_page = pages(builder)
     ins_cites, con_cites = line_cites(builder)
-    want = [engine.note(ins_page, "oscola", "text"), *(cite_at(builder, k, p, "oscola") for k, p in ins_cites),
-            engine.note(con_page, "oscola", "text"), *(cite_at(builder, k, p, "oscola") for k, p in con_cites)]
+    want: list[str] = []
+    first: dict[str, int] = {}
+    for page_item, cites in ((ins_page, ins_cites), (con_page, con_cites)):
+        want.append(engine.note(page_item, "oscola", "text"))
+        for k, p in cites:
+            want.append(cite_at(builder, k, p, "oscola", first.get(k)))
+            first.setdefault(k, len(want))
     assert footnotes_of(path.read_bytes()) == want
-    assert any(n.endswith("(Official Journal of the European Union), art 55(1)(a).") for n in want)
+    assert want[1].endswith("(Official Journal of the European Union), art 55(1)(a).")
+    assert "Artificial Intelligence Act, art 55(1)(a)." in want  # the short form, pinpointed
     refs = [p for p in d.paragraphs if p._p.xpath(".//w:footnoteReference")]
     assert len(refs) == len(want)

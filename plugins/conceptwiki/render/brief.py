@@ -61,7 +61,7 @@ from ..history.fingerprint import SHORT, instrument_key
 from ..model.instrument import DATE_EVENTS, when
 from .urls import concept_src, instrument_src
 
-__all__ = ["YEAR_SUFFIX", "CITATION_NUMBER", "BriefBuilder", "assemble", "compare_sort_keys", "year_suffix",
+__all__ = ["YEAR_SUFFIX", "CITATION_NUMBER", "NOTE_NUMBER", "BriefBuilder", "assemble", "compare_sort_keys", "year_suffix",
            "brief_src", "data_path", "instrument_key", "with_pinpoint"]
 
 #: Stands for the year suffix in the ``ys`` variants (a private-use character that the
@@ -69,6 +69,9 @@ __all__ = ["YEAR_SUFFIX", "CITATION_NUMBER", "BriefBuilder", "assemble", "compar
 YEAR_SUFFIX = "\ue100"
 #: Stands for the item's number in the list (numeric styles such as IEEE).
 CITATION_NUMBER = "\ue101"
+#: Stands for the number of the note that cited a source first, in the short note that
+#: cites it again (an instrument line's ``sub`` form; the browser puts the number in).
+NOTE_NUMBER = "\ue102"
 FORMAT_VERSION = 1
 
 
@@ -445,11 +448,24 @@ class BriefBuilder:
             note = self.engine.is_note_style(style)
             cite = {"form": "note" if note else "in-text",
                     "html": _finish(with_pinpoint(self.engine.note(item, style, "html"), pinpoint))}
+            if note:
+                sub = self._subsequent(item, style)
+                if sub is not None:
+                    cite["sub"] = _finish(with_pinpoint(sub, pinpoint))
             if not note and data is not None and "ys" in data["styles"][style]:
                 cite["ys"] = _finish(with_pinpoint(
                     self.engine.note(item, style, "html", year_suffix=YEAR_SUFFIX), pinpoint))
             cites[style] = cite
         return cites
+
+    def _subsequent(self, item: dict, style: str) -> str | None:
+        """The short note that cites ``item`` again (OSCOLA: "Artificial Intelligence Act.",
+        "OpenAI (n 3)."), with :data:`NOTE_NUMBER` where the number of the note that cited
+        it first goes; None if the style's form cannot be told apart from the number."""
+        first = self.engine.note(item, style, "html", position="subsequent", first_note_number=9001)
+        other = self.engine.note(item, style, "html", position="subsequent", first_note_number=9002)
+        form = first.replace("9001", NOTE_NUMBER)
+        return form if form == other.replace("9002", NOTE_NUMBER) else None
 
     def _link(self, name: str, url: str | None, address: Any) -> dict | None:
         """One line between a concept and an instrument: who, where (the pinpoint), how (the

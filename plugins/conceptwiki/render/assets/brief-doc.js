@@ -18,7 +18,7 @@
    Everything comes from this site's build (cite/<slug>.brief.json, see render/brief.py). */
 (function () {
   "use strict";
-  var YEAR_SUFFIX = "\ue100";
+  var YEAR_SUFFIX = "\ue100", NOTE_NUMBER = "\ue102";
   var BIB_INDENT = 720;  /* twentieths of a point: half an inch, Word's hanging indent */
 
   function api() { return window.conceptwikiBrief; }
@@ -52,6 +52,7 @@
     var suffixes = {};
     res.entries.forEach(function (e) { suffixes[e.item.id.toLowerCase()] = e.suffix; });
     var doc = { style: style, note: false, concepts: [], notes: [], bibliography: [], citeIds: [], items: res.items };
+    var firstNote = {};
     res.concepts.forEach(function (c) {
       if (!c.data || !c.data.pack) return;
       var pack = c.data.pack, cite = (pack.cite || {})[style.id] || null, blocks = [];
@@ -97,8 +98,12 @@
           var block = { type: "li", role: "link", el: fragment(l.html), id: l.id, pinpoint: l.pinpoint || null };
           var lc = (l.cite || {})[style.id];
           if (lc && lc.form === "note") {
+            /* A source cited in an earlier note gets the style's short form ("Artificial
+               Intelligence Act, art 3(65).", "OpenAI (n 4)."). */
+            var key = l.id.toLowerCase(), first = firstNote[key];
             doc.note = true;
-            doc.notes.push(fragment(lc.html));
+            doc.notes.push(fragment(first && lc.sub ? lc.sub.split(NOTE_NUMBER).join(String(first)) : lc.html));
+            if (!first) firstNote[key] = doc.notes.length;
             block.cite = { note: doc.notes.length };
           } else if (lc) {
             var sfx = suffixes[l.id.toLowerCase()];
