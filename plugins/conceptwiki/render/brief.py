@@ -46,29 +46,24 @@ import hashlib
 import json
 import re
 from collections import Counter
-from functools import cmp_to_key, partial
-from typing import Any, Iterable, Mapping, Protocol, cast
+from functools import partial
+from typing import Any, Mapping, Protocol
 
 from markupsafe import escape
 
 from ..citations.cite import SENTINEL_DATE, SENTINEL_YEAR, PageTemplates, date_parts, linkify
-from ..citations.compat import year_suffix
 from ..citations.engine import sort_value_json
 from ..citations.exports import csl_to_bibtex, csl_to_ris
 # An instrument's name in the basket and its data file (``cite/instruments/<slug>``), as in
 # the version history: the folder its exports use, never a concept's slug (which has no "/").
 from ..history.fingerprint import SHORT, instrument_key
 from ..model.instrument import DATE_EVENTS, when
+from .briefsort import CITATION_NUMBER, YEAR_SUFFIX, assemble, compare_sort_keys, year_suffix
 from .urls import concept_src, instrument_src
 
 __all__ = ["YEAR_SUFFIX", "CITATION_NUMBER", "NOTE_NUMBER", "BriefBuilder", "assemble", "compare_sort_keys", "year_suffix",
            "brief_src", "data_path", "instrument_key", "with_pinpoint"]
 
-#: Stands for the year suffix in the ``ys`` variants (a private-use character that the
-#: citation engine passes through untouched; the browser replaces it with "a", "b", ...).
-YEAR_SUFFIX = "\ue100"
-#: Stands for the item's number in the list (numeric styles such as IEEE).
-CITATION_NUMBER = "\ue101"
 #: Stands for the number of the note that cited a source first, in the short note that
 #: cites it again (an instrument line's ``sub`` form; the browser puts the number in).
 NOTE_NUMBER = "\ue102"
@@ -122,75 +117,6 @@ def _short_hash(value: str | None) -> str | None:
     if value is None:
         return None
     return hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
-
-
-# -- ordering (mirrored by brief.js) ------------------------------------------------------
-
-def _cmp_tokens(a: list, b: list) -> int:
-    for x, y in zip(a, b):
-        if x != y:
-            if x[0] != y[0]:
-                return -1 if x[0] < y[0] else 1
-            return -1 if x[1] < y[1] else 1
-    return (len(a) > len(b)) - (len(a) < len(b))
-
-
-def compare_sort_keys(a: list, b: list, descending: list[bool]) -> int:
-    """Compare two items' ``sort`` values as the engine's bibliography sort does."""
-    for ka, kb, desc in zip(a, b, descending):
-        if ka == kb:
-            continue
-        if ka is None or ka == "":
-            return 1
-        if kb is None or kb == "":
-            return -1
-        if "t" in ka:
-            ta, tb = ka["t"], kb["t"]
-            r = (ta > tb) - (ta < tb)
-        else:
-            r = _cmp_tokens(ka["c"], kb["c"])
-        if r:
-            return -r if desc else r
-    return 0
-
-
-def assemble(parts: Iterable[dict], style: str, descending: list[bool],
-             substitute: str | None) -> list[str]:
-    """The bibliography of ``parts`` (items of the brief data, in the reader's order) in
-    ``style``: the entries' HTML, with year suffixes filled in."""
-    seen: dict[str, dict] = {}
-    for part in parts:
-        seen.setdefault(part["id"].lower(), part)
-    items = list(seen.values())
-    items.sort(key=cmp_to_key(lambda x, y: compare_sort_keys(
-        x["styles"][style]["sort"], y["styles"][style]["sort"], descending)))
-    groups: dict[str, list[dict]] = {}
-    for it in items:
-        group = it["styles"][style].get("group")
-        if group is not None:
-            groups.setdefault(group, []).append(it)
-    suffix: dict[int, str] = {}
-    for members in groups.values():
-        if len(members) > 1:
-            for n, it in enumerate(members):
-                suffix[id(it)] = year_suffix(n)
-    out: list[str] = []
-    previous = None
-    for number, it in enumerate(items, start=1):
-        s = dict(it["styles"][style])
-        if "html" not in s and "ys" in s:
-            s["html"] = s["ys"].replace(YEAR_SUFFIX, "")
-        if s.get("html") is None:
-            continue
-        ys = id(it) in suffix
-        sub = substitute is not None and s.get("names") is not None and s["names"] == previous
-        variant = "ys_sub" if ys and sub else "ys" if ys else "sub" if sub else "html"
-        body = cast(str, s.get(variant, s["html"]))
-        if ys:
-            body = body.replace(YEAR_SUFFIX, suffix[id(it)])
-        out.append(body.replace(CITATION_NUMBER, str(number)))
-        previous = s.get("names")
-    return out
 
 
 # -- build --------------------------------------------------------------------------------
