@@ -86,7 +86,10 @@ def with_pinpoint(cite: str, pinpoint: str | None) -> str:
     (its ``section`` label renders "s 4.2" in OSCOLA and "§ 4.2" elsewhere), so the pinpoint
     goes in as the author wrote it: inside the closing parenthesis of an in-text citation
     ("(Artificial Intelligence Act, 2024, art 55(1)(a))") and before the full stop of a note
-    ("..., art 55(1)(a)."), as OSCOLA places a pinpoint after the instrument."""
+    ("..., art 55(1)(a)."), as OSCOLA places a pinpoint after the instrument. This is what
+    citeproc-js does with a locator in the in-text styles (tests/golden/citations/
+    instruments) and what Pandoc's citeproc makes of the brief's Markdown, which gives the
+    pinpoint as a suffix (``[@{id}, art 55(1)(a)]``): test_brief_pack.py checks both."""
     if not pinpoint:
         return cite
     pin = str(escape(pinpoint))

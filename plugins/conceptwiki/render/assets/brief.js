@@ -480,9 +480,10 @@
       box.appendChild(el("strong", {}, "Changed since this brief was made: "));
       box.appendChild(el("span", {}, "version " + it.v + " is cited, the entry is now version " + data.current + updated + ". "));
     }
-    var see = el("a", { href: new URL(data.path + "?v=" + it.v, rootOf(briefApp())).href }, "See what changed");
-    box.appendChild(see);
-    box.appendChild(document.createTextNode(" "));
+    if (data.kind !== "instrument") {  /* concept pages show an earlier version's differences */
+      box.appendChild(el("a", { href: new URL(data.path + "?v=" + it.v, rootOf(briefApp())).href }, "See what changed"));
+      box.appendChild(document.createTextNode(" "));
+    }
     box.appendChild(el("button", { type: "button", "class": "md-button cw-brief-update", "data-slug": c.slug,
       "aria-label": "Update " + data.title + " to the current version" }, "Update to the current version"));
     if (!it.keep) {
