@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import shutil
+import subprocess
 
 import pytest
 
@@ -137,7 +139,7 @@ def wait_change(page, before):
     page.wait_for_function("b => document.querySelector('.cw-brief').dataset.ready !== b", arg=before)
 
 
-def test_instrument_and_concept_with_pinpoints_on_the_page(page, server, builder, built_site, browser):
+def test_instrument_and_concept_with_pinpoints_on_the_page(page, server, builder, built_site, browser, tmp_path):
     add_both_by_clicking(page, server, builder)
     name, title = instrument_entry(builder).name, builder.entries[CONCEPT].title
     assert page.locator(".cw-brief-doc h4").all_text_contents() == [name, title]
@@ -162,6 +164,24 @@ def test_instrument_and_concept_with_pinpoints_on_the_page(page, server, builder
     assert first.startswith(summary[:-1] + " (AI Safety Concept Wiki, ")  # the wiki's summary, cited to its page
     status = ws(page.locator(".cw-brief-doc .cw-brief-is-status").first.inner_text())
     assert status.startswith("Status: In force. Legislation; European Union; issued by ")
+
+    # The Markdown for Pandoc cites each line's source with its pinpoint: Pandoc's citeproc
+    # renders the same lines from it (with the brief's CSL-JSON and the style's .csl).
+    if shutil.which("pandoc"):
+        with page.expect_download() as md:
+            page.get_by_role("button", name="Markdown (.md)", exact=True).click()
+        with page.expect_download() as js:
+            page.get_by_role("button", name="CSL-JSON file for Pandoc (.json)", exact=True).click()
+        md.value.save_as(tmp_path / "brief.md")
+        js.value.save_as(tmp_path / "brief.json")
+        shutil.copy(built_site / "cite" / "styles" / "apa.csl", tmp_path / "apa.csl")
+        r = subprocess.run(["pandoc", "brief.md", "--citeproc", "-t", "plain", "--wrap=none"], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0 and "WARNING" not in r.stderr, r.stderr
+        out = r.stdout.replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'")
+        out = [ws(line.lstrip("- ")) for line in re.sub(r"[ \u00a0]+", " ", out).splitlines()]
+        for line in want_ins + want_con:
+            assert line in out, line
 
     # The share link carries the instrument; opened elsewhere it gives the same brief.
     link = page.input_value(".cw-brief-share-url")
