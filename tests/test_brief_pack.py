@@ -103,6 +103,7 @@ def test_instrument_packs_say_what_their_pages_say(real_site):
     line per row of its "Concepts addressed" table; the page's "Add to brief" names the file."""
     slugs = instrument_slugs()
     assert len(slugs) >= 8
+    seen_revoked = False
     for slug in slugs:
         page = soup(real_site / "instruments" / slug / "index.html")
         data = json.loads((real_site / "cite" / "instruments" / f"{slug}.brief.json").read_text(encoding="utf-8"))
@@ -116,6 +117,11 @@ def test_instrument_packs_say_what_their_pages_say(real_site):
         assert ws(html_soup(pack["definition"]).get_text()) == ws(page.select_one(".cw-summary").get_text()), slug
         assert pack["fingerprint"] == page.select_one("code.cw-fingerprint").get_text(), slug
         assert pack["status"] == page.select_one(".cw-instrument-status").get_text().lower()
+        revoked = page.select_one(".cw-instrument-revoked")
+        if revoked is not None:  # the brief says what revoked it, as the page does
+            for by in re.findall(r"by (.+?)[;.]", ws(revoked.select("p")[-1].get_text())):
+                assert f" by {by}" in pack["status_note"], slug
+            seen_revoked = True
         rows = []
         for tr in page.select("table.cw-instrument-addresses tbody tr"):
             concept, pin, how = (ws(td.get_text()) for td in tr.find_all("td"))
@@ -126,6 +132,7 @@ def test_instrument_packs_say_what_their_pages_say(real_site):
         for ref in data["linked"] + [data["primary"]] + data["further"]:
             assert (real_site / "cite" / ref["file"]).is_file(), ref
         assert set(pack["cite"]) == set(DEFAULT)
+    assert seen_revoked
 
 
 def test_concept_packs_list_the_instruments_that_address_them(real_site):

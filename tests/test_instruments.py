@@ -225,6 +225,11 @@ def test_pages_link_both_ways_with_pinpoints_and_counts(tmp_path):
 
     revoker = html_soup(_body(pages["instruments/revoking-order.md"]))
     assert revoker.select(".cw-instrument-addresses") == []
+    # the instrument that did the revoking says so the right way round, and is not "revoked"
+    assert revoker.select(".cw-instrument-revoked") == []
+    replaces = revoker.select_one(".cw-instrument-revokes")
+    assert " ".join(replaces.get_text().split()) == "Replaces This executive order revoked Example Act."
+    assert replaces.a["href"] == "../example-act/"
 
     concept = html_soup(_body(pages["concepts/example-concept.md"]))
     heading = concept.select_one("#used-by-instruments")

@@ -455,8 +455,10 @@ class BriefBuilder:
         links = self.instrument_links(e)
         updated = pages.updated(e)
         facts = [i.type.value.capitalize(), i.jurisdiction, f"issued by {i.issuing_body}"]
-        facts += [f"{label.lower()} {when(d.date)[1]}" for label, d in _dated(i) if label in ("Adopted", "Revoked",
-                                                                                              "Superseded")]
+        for label, d in _dated(i):
+            if label in ("Adopted", "Revoked", "Superseded"):
+                by = pages.instruments[d.by].name if d.by in pages.instruments else d.by
+                facts.append(f"{label.lower()} {when(d.date)[1]}" + (f" by {by}" if by else ""))
         return {
             "version": FORMAT_VERSION,
             "kind": "instrument",
