@@ -481,3 +481,23 @@ def test_webpage_site_and_publisher_round_trip() -> None:
     assert "howpublished = {The Blog}" in text and "publisher = {Blog Inc.}" in text
     (s,), problems = load_bib_string(text, "w.bib")
     assert not problems and s.csl() == item
+
+
+def test_misc_has_no_volume_number_or_pages_fields() -> None:
+    """biblatex's @misc has no volume, number or pages (biber --validate-datamodel warns
+    and drops them; BibTeX's misc prints none of them): a statute's place in its gazette is
+    a sentence in the note, which both print; RIS keeps its own tags."""
+    item = {"id": "eo", "type": "legislation", "title": "Executive Order 14179",
+            "container-title": "Federal Register", "volume": "90", "page": "8741–8742",
+            "issued": {"date-parts": [[2025, 1, 31]]}, "note": "Signed January 23"}
+    text = csl_to_bibtex(item)
+    assert text.startswith("@misc{")
+    assert not re.search(r"^  (volume|number|pages) = ", text, re.M)
+    assert "  howpublished = {Federal Register},\n" in text
+    assert "  note = {Signed January 23; Volume 90, pages 8741--8742},\n" in text
+    assert "  note = {Volume 88, number 5, page 75191},\n" in csl_to_bibtex(
+        dict(item, volume="88", number="5", page="75191", note=""))
+    assert "  note = {Issue 2},\n" in csl_to_bibtex(
+        {"id": "r", "type": "report", "title": "Report without author", "issue": "2"})
+    ris = csl_to_ris(item)
+    assert "VL  - 90\n" in ris and "SP  - 8741\n" in ris and "EP  - 8742\n" in ris

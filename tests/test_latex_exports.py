@@ -25,8 +25,12 @@ Two limits of the tools themselves, not of the data, shape the test:
   author or year per page would be false; biblatex has no such limit). BibTeX reads only the
   entries a document cites, so all.bib goes through BibTeX in documents that cite every
   source and up to 26 pages each, which together cite every key. biber reads it whole.
-* A few biber warnings are the data model refusing a true fact, listed in
-  ``EXPECTED_BIBER`` with the reason; any other warning fails.
+* Three kinds of work cannot be written so that classic BibTeX and biblatex's data model
+  both accept them (an undated work, an edited book without author, and under apa a paper
+  in proceedings without editors but with a publisher): :func:`inherent_biber_warnings`
+  derives from each entry the exact warnings biber must give for it, with the reasons
+  and what was measured; any other warning fails, and so does an expected one that is not
+  given. All of the wiki's own entries but those two kinds pass with none.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -105,25 +110,70 @@ HOSTILE = [
      "volume": "35", "issue": "13", "page": "11487–11495", "publisher": "AAAI Press",
      "issued": {"date-parts": [[2021]]}, "note": "Oral & poster",
      "custom": {"eprint": "2102.01685", "eprinttype": "arxiv", "eprintclass": "cs.AI"}},
+    {"id": "hostile-statute", "type": "legislation",
+     "title": "Regulation (EU) 2024/1689 laying down harmonised rules on AI & more",
+     "container-title": "Official Journal of the European Union", "volume": "L",
+     "number": "2024/1689", "page": "1–144", "issued": {"date-parts": [[2024, 7, 12]]},
+     "URL": "https://eur-lex.europa.eu/eli/reg/2024/1689/oj"},
 ]
 
 
 
-#: biber warnings that are expected, with why: (pattern, reason).
-EXPECTED_BIBER = (
-    (r"legacy year field 'n\.d\.' in entry 'hostile-nodate'|Entry 'hostile-nodate' .*"
-     r"Invalid value of field 'year'",
-     "an undated work has year = {n.d.}, which BibTeX's author-year styles need (without a "
-     "year plainnat warns and natbib stops on apalike's labels); biber ignores it and prints "
-     "its own n.d."),
-    (r"Entry '(quinonerocandela2009dataset)' .*Missing mandatory field 'author'",
-     "an edited book: biblatex wants @collection for it, a type classic BibTeX styles do not "
-     "have (they warn and print it as @misc); @book with editor is right for both readers"),
-    (r"Invalid field 'publisher' for entrytype 'article'",
-     "biblatex-apa turns a paper in proceedings without editors into a journal article "
-     "(apa.bbx's sourcemap, as APA 7 cites such proceedings) and drops the publisher, which "
-     "plainnat and Zotero print and read"),
-)
+BIBER_LINE = re.compile(r"^\[\d+\] [\w:.]+> (WARN|ERROR) - (.*)$", re.M)
+
+
+def biber_messages(blg: str) -> list[str]:
+    """Every warning and error of a biber log, without its "[pid] Biber.pm:130> " prefix."""
+    return [f"{level} - {text}" for level, text in BIBER_LINE.findall(blg)]
+
+
+def inherent_biber_warnings(bib: str, text: str, style: str) -> list[str]:
+    """The warnings biber --validate-datamodel must give for the entries of ``text`` (the
+    file ``bib``): those where no BibTeX entry satisfies both classic BibTeX and biblatex,
+    each derived from the entry, so that the test fails on any other warning and on an
+    allowance that no longer happens. Measured with Debian bookworm's biber 2.18 and
+    texlive-bibtex-extra 2022 (biblatex of 2022-07-12 and its biblatex-apa):
+
+    * an undated work: plainnat and unsrtnat warn "empty year" without a year field and
+      natbib stops on apalike's labels ("Bibliography not compatible with author-year
+      citations"), so it has ``year = {n.d.}``, which biber warns about twice and ignores
+      (printing its own "n.d."); without a year biber warns instead "Missing mandatory
+      field - one of 'date, year' must be defined": biblatex's data model requires a date
+      on every entry type that BibTeX also has (blx-dm.def). ISO 8601-2's ``date =
+      {XXXX}`` passes validation but biber makes it an empty year: biblatex then prints
+      "LessWrong ([c])" where it prints "LessWrong (n.d.)" for the two others;
+    * an edited book (editors, no author): @book, as BibTeX has it. biblatex's @book
+      requires an author (once under authoryear; twice under apa, whose apa.dbx requires it
+      again). @collection would satisfy authoryear, but BibTeX styles do not define it
+      (plainnat: "entry type ... isn't style-file defined", "to sort, need author or key",
+      and the entry printed without its editors),
+      and biblatex-apa maps @collection to @book and then gives the same warning twice:
+      the @collection examples of its own documentation (biblatex-apa-test-references.bib,
+      10.2:24) fail its validation the same way;
+    * under apa, a paper in proceedings without editors and with a publisher: apa.bbx's
+      sourcemap turns every @inproceedings without editor into an @article (APA 7 cites
+      proceedings in a journal so), which has no publisher; the publisher is a fact of the
+      source that plainnat prints and Zotero reads, and the editors are not in the data.
+    """
+    out = []
+    for key, entry in entries(text).items():
+        fields = set(re.findall(r"^  (\w+) = ", entry, re.M))
+        btype = entry[1:entry.index("{")]
+        if "  year = {n.d.},\n" in entry:
+            out += [f"WARN - legacy year field 'n.d.' in entry '{key}' is not an integer - "
+                    "this will probably not sort properly.",
+                    f"WARN - Datamodel: Entry '{key}' ({bib}): Invalid value of field 'year' "
+                    "must be datatype 'datepart' - ignoring field"]
+        if btype == "book" and "editor" in fields and "author" not in fields:
+            out += [f"WARN - Datamodel: Entry '{key}' ({bib}): Missing mandatory field "
+                    "'author'"] * (2 if style == "apa" else 1)
+        if style == "apa" and btype == "inproceedings" and "publisher" in fields \
+                and not fields & {"editor", "crossref"}:
+            out.append(f"WARN - Datamodel: Entry '{key}' ({bib}): Invalid field 'publisher' "
+                       "for entrytype 'article'")
+    return out
+
+
 PAGE_LABEL_LIMIT = 26  # "a" to "z" (see the module docstring)
 
 
@@ -133,15 +183,14 @@ def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
                           timeout=TIMEOUT, env=env)
 
 
-def blg_problems(blg: str, expected: tuple[tuple[str, str], ...] = ()) -> list[str]:
-    """The warnings and errors of a BibTeX or biber log, but for ``expected`` ones."""
+def blg_problems(blg: str) -> list[str]:
+    """The warnings and errors of a BibTeX log."""
     out = []
     for line in blg.splitlines():
         if re.match(r"^(Warning--|WARN - |ERROR - )", line) or "---line" in line \
                 or "isn't valid ASCII" in line or "I'm skipping" in line \
                 or re.search(r"\(There (was|were) \d+ (error|warning)", line):
-            if not any(re.search(p, line) for p, _ in expected):
-                out.append(line)
+            out.append(line)
     return out
 
 
@@ -282,23 +331,36 @@ DOC_BIBLATEX = r"""\documentclass{article}
 
 @pytest.mark.parametrize("style", BIBLATEX_STYLES)
 def test_biblatex_biber_every_export(bib_files: Path, style: str) -> None:
-    """biber (with --validate-datamodel) and biblatex read all.bib and hostile.bib whole
-    (every page's file is made of all.bib's entries: see above), each in its own
-    refsection, with 0 errors and no warning but the expected ones, and LaTeX typesets the
-    result."""
-    sections = []
-    for name in ("all", "hostile"):
-        sections.append(f"\\begin{{refsection}}[{name}.bib]\\nocite{{*}}"
-                        f"\\printbibliography[title={{{name}}}]\\end{{refsection}}")
+    """biber --validate-datamodel and biblatex read all.bib, hostile.bib and every page's
+    file, each in its own refsection, with 0 errors and no warning but those no BibTeX
+    entry can avoid (:func:`inherent_biber_warnings`), and LaTeX typesets the
+    bibliographies of all.bib and hostile.bib (a page's file is made of all.bib's entries:
+    see above)."""
+    pages = [name for name in bib_names(bib_files) if name not in ("all", "hostile")
+             and len(entries((bib_files / f"{name}.bib").read_text(encoding="utf-8"))) > 1]
+    assert len(pages) > 50
+    sections = [f"\\begin{{refsection}}[{name}.bib]\\nocite{{*}}"
+                f"\\printbibliography[title={{{name}}}]\\end{{refsection}}"
+                for name in ("all", "hostile")]
+    sections += [f"\\begin{{refsection}}[{name}.bib]\\nocite{{*}}\\end{{refsection}}"
+                 for name in pages]
     job = f"biblatex-{style}"
     (bib_files / f"{job}.tex").write_text(DOC_BIBLATEX % (style, "\n".join(sections)),
                                           encoding="utf-8")
     pdflatex(bib_files, job)
     r = run(["biber", "--validate-datamodel", job], bib_files)
     blg = (bib_files / f"{job}.blg").read_text(encoding="utf-8", errors="replace")
-    problems = blg_problems(blg, EXPECTED_BIBER)
-    assert r.returncode == 0 and not problems, problems or r.stdout[-3000:]
-    assert "ERROR" not in blg
+    assert r.returncode == 0, r.stdout[-3000:]
+    assert f"> INFO - Found BibTeX data source '{pages[-1]}.bib'" in blg
+    expected = Counter(w for name in ["all", "hostile", *pages] for w in inherent_biber_warnings(
+        f"{name}.bib", (bib_files / f"{name}.bib").read_text(encoding="utf-8"), style))
+    found = Counter(biber_messages(blg))
+    assert found == expected, {"unexpected": sorted((found - expected).elements()),
+                               "expected but not given": sorted((expected - found).elements())}
+    # and biber's own count, so that a change in its log's format cannot hide a warning
+    count = re.search(r"> INFO - WARNINGS: (\d+)", blg)
+    assert int(count.group(1) if count else 0) == sum(found.values())
+    assert not re.search(r"> INFO - ERRORS: ", blg)
     # pagetracker=false: with it, a bibliography entry on a page boundary can move the
     # pages biblatex records back and forth, asking for a rerun every time
     for _ in range(4):  # as latexmk does: until biblatex no longer asks for a rerun

@@ -26,8 +26,14 @@ BibTeX rules, chosen to avoid the usual mistakes of "cite this page" exports:
   ``@misc`` with ``eprint``, ``eprinttype = {arxiv}`` and ``eprintclass`` (biblatex's and
   Zotero's names; biber maps arXiv's ``archivePrefix``/``primaryClass`` onto them and warns
   when both are given); a published paper's arXiv id (CSL-JSON ``custom``) too;
+* a work written as ``@misc`` (a statute, a web page, a dataset) has its volume, number and
+  pages as a sentence in ``note`` ("Volume 88, page 75191"): biblatex's @misc has none of
+  these fields (biber --validate-datamodel warns and drops them) and BibTeX's misc prints
+  none of them;
 * no issued date means ``year = {n.d.}``: BibTeX's author-year styles need a year (plainnat
-  warns, natbib stops on apalike's labels) and APA prints "n.d."; ``month`` is written as
+  warns, natbib stops on apalike's labels) and APA prints "n.d."; biber warns that it is not
+  a number and prints its own "n.d." (without a year it would warn too: biblatex's data
+  model requires a date on every type BibTeX has); ``month`` is written as
   the standard macro (``month = jun``), which BibTeX styles print as a name and biber
   turns into a number (bibtexparser returns ``jun``, pybtex ``June``);
 * an archived copy (its URL, archive and date) is a sentence in ``note``: biblatex has no
@@ -39,7 +45,7 @@ BibTeX rules, chosen to avoid the usual mistakes of "cite this page" exports:
 
 tests/test_latex_exports.py runs the BibTeX output through BibTeX, biber and LaTeX.
 
-Why this module is long: some 670 lines, in sections, because the BibTeX and RIS writers
+Why this module is long: some 850 lines, in sections, because the BibTeX and RIS writers
 share its rich-text parser and its name, date and key helpers, and nothing else uses them.
 """
 
@@ -546,6 +552,31 @@ def _archived_note(item: CslItem, bibtex: bool) -> str:
     return f"Archived copy: {shown}" + (f" ({escape_bibtex(where)})" if where else "")
 
 
+def _bibtex_pages(page: str) -> str:
+    return (escape_bibtex(re.sub(r"\s*[\u2013\u2014-]+\s*", "--", strip_markup(page)))
+            .replace("-{}-", "--"))
+
+
+def _misc_locator_note(item: CslItem, arxiv: Optional[str]) -> str:
+    """Volume, number (or issue) and pages of a work written as @misc, as a sentence:
+    "Volume 88, page 75191"."""
+    parts = []
+    volume = _s(item, "volume")
+    if volume:
+        parts.append(f"volume {_rich_to_bibtex(volume, False)}")
+    if not arxiv:  # an arXiv preprint's number is its eprint
+        if _s(item, "issue"):
+            parts.append(f"issue {_rich_to_bibtex(_s(item, 'issue'), False)}")
+        elif _s(item, "number"):
+            parts.append(f"number {_rich_to_bibtex(_s(item, 'number'), False)}")
+    page = _s(item, "page")
+    if page:
+        pages = _bibtex_pages(page)
+        parts.append(("pages " if re.search(r"--|,", pages) else "page ") + pages)
+    text = ", ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
 def csl_to_bibtex(item: CslItem, key: str | None = None) -> str:
     """One BibTeX entry for a CSL-JSON item, read alike by BibTeX, biblatex, bibtexparser
     and pybtex. Ends with a newline. See the module docstring for the rules."""
@@ -605,13 +636,20 @@ def csl_to_bibtex(item: CslItem, key: str | None = None) -> str:
     if btype in ("incollection", "book"):
         text("chapter", "chapter-number")
     text("edition", "edition")
-    text("volume", "volume")
     issue_note = ""
-    if btype == "article":
+    if btype == "misc":
+        # biblatex's @misc has no volume, number or pages (biber --validate-datamodel:
+        # "Invalid field 'volume' for entrytype 'misc'", then drops them) and BibTeX's
+        # misc prints none of them: a statute's place in its gazette ("Federal Register,
+        # volume 88, page 75191") is a sentence in the note, which both print
+        issue_note = _misc_locator_note(item, arxiv)
+    elif btype == "article":
+        text("volume", "volume")
         text("number", "issue")
         if not _s(item, "issue"):
             text("number", "number")
     elif not arxiv:
+        text("volume", "volume")
         # BibTeX's number outside @article is a number in a series: with a volume the
         # styles warn "can't use both volume and number fields", and biblatex has no
         # ``issue`` there, so a proceedings issue (AAAI 35(13)) goes to the note
@@ -621,9 +659,8 @@ def csl_to_bibtex(item: CslItem, key: str | None = None) -> str:
         elif number:
             add("number", _rich_to_bibtex(number, False))
     page = _s(item, "page")
-    if page:
-        add("pages", escape_bibtex(re.sub(r"\s*[\u2013\u2014-]+\s*", "--", strip_markup(page)))
-            .replace("-{}-", "--"))
+    if page and btype != "misc":
+        add("pages", _bibtex_pages(page))
     publisher = _s(item, "publisher")
     if publisher and not arxiv:
         p = _rich_to_bibtex(publisher, False)
