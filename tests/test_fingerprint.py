@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -295,3 +296,55 @@ def test_not_a_repository(tmp_path: Path, monkeypatch):
     _, h = history(root)
     assert h.status == "current-only" and "not a git repository" in h.note
     assert [v.revision for v in h.versions["example-concept"]] == [None]
+
+
+INSTRUMENT = """title: Example Act
+jurisdiction: European Union
+type: legislation
+issuing_body: Example Parliament
+status: in force
+primary_source: doe2021other
+summary: An act.
+addresses:
+  - concept: example-concept
+    pinpoint: art 3
+    sentence: It addresses the example.
+    source: doe2021other
+created: 2026-01-02
+"""
+
+
+def test_instruments_have_a_version_history_as_concepts_do(repo: Path):
+    """A policy instrument's versions come from the same walk: an edit of its file and a
+    change of a source it cites are new versions, a layout-only change is not; its page and
+    its version record list them with their commits."""
+    from helpers import small_builder
+
+    path = repo / "instruments" / "example-act.yaml"
+    path.parent.mkdir()
+    path.write_text(INSTRUMENT, encoding="utf-8")
+    first = commit(repo, "first", "2026-01-02T10:00:00+00:00")
+    path.write_text(INSTRUMENT.replace("An act.", "An act of the example parliament."), encoding="utf-8")
+    second = commit(repo, "edit", "2026-02-03T10:00:00+00:00")
+    (repo / "bib" / "sources.bib").write_text(BIB.replace("Example Press", "Other Press"), encoding="utf-8")
+    third = commit(repo, "fix publisher", "2026-03-04T10:00:00+00:00")
+    path.write_text("# reformatted\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    commit(repo, "layout", "2026-04-05T10:00:00+00:00")
+
+    wiki, h = history(repo, instruments_dir="instruments")
+    vs = h.versions["instruments/example-act"]
+    assert [(v.revision, v.date) for v in vs] == [(third, dt.date(2026, 3, 4)), (second, dt.date(2026, 2, 3)),
+                                                  (first, dt.date(2026, 1, 2))]
+    assert vs[0].fingerprint == fingerprint(wiki.instruments["example-act"].located.data, wiki.sources)
+    # the concepts' history is what it is without instruments
+    assert h.versions["example-concept"] == history(repo)[1].versions["example-concept"]
+    assert "instruments/example-act" not in history(repo)[1].versions
+
+    builder = small_builder(repo, versions=h)
+    shown = builder.instruments.context(wiki.instruments["example-act"])["version"]
+    assert [v["revision"] for v in shown["versions"]] == [third, second, first] and shown["committed"]
+    html = builder.instruments.body(wiki.instruments["example-act"]).html
+    assert [c for c in re.findall(r'class="cw-version[^"]*"[^>]*>(.*?)</li>', html)] and all(
+        rev[:7] in html for rev in (first, second, third))
+    record = json.loads(builder.instruments.version_files()["cite/instruments/example-act.versions.json"])
+    assert record["history"] == "complete" and [v["revision"] for v in record["versions"]] == [third, second, first]

@@ -290,7 +290,7 @@ def test_fmt_paths_leaves_bibtex_alone(tmp_path: Path) -> None:
     changed, problems = fmt_paths([bib], check=False, root=tmp_path)
     assert changed == []
     (problem,) = problems
-    assert problem.path == "bib/main.bib" and "fmt formats entries (concepts/*.yaml) only" in problem.message
+    assert problem.path == "bib/main.bib" and "fmt formats entries (concepts/*.yaml and instruments/*.yaml) only" in problem.message
     assert bib.read_text(encoding="utf-8") == "@misc{a2020b,\n title={T}}\n"
 
 
@@ -373,3 +373,87 @@ def test_block_scalars_with_awkward_line_breaks(value: str) -> None:
         out = format_entry_text(text)
         assert yaml.safe_load(out) == {key: value, "created": dt.date(2026, 1, 1)}
         assert format_entry_text(out) == out
+
+
+# --------------------------------------------------------------------------------------
+# Policy instruments
+
+MESSY_INSTRUMENT = """# yaml-language-server: $schema=schema.json
+summary: An act that addresses [[example-concept]], written on one long line that goes past the width of a line.
+title: Example Act
+status: in force
+type: legislation
+jurisdiction: European Union
+issuing_body: Example Parliament
+dates:
+  published: {source: smith2020example, date: 2024-07}
+  adopted:
+    source: smith2020example  # the act itself
+    date: 2024-06-13
+primary_source: smith2020example
+created: 2026-12-07
+further_sources:
+  - smith2020example
+addresses:
+  - sentence: It requires something of the example concept.
+    source: smith2020example
+    pinpoint: art 55(1)(a)
+    concept: example-concept
+"""
+
+CANONICAL_INSTRUMENT = """# yaml-language-server: $schema=schema.json
+title: Example Act
+jurisdiction: European Union
+type: legislation
+issuing_body: Example Parliament
+status: in force
+dates:
+  adopted:
+    date: 2024-06-13
+    source: smith2020example  # the act itself
+  published:
+    date: 2024-07
+    source: smith2020example
+primary_source: smith2020example
+summary: >-
+  An act that addresses [[example-concept]], written on one long line that goes past
+  the width of a line.
+addresses:
+  - concept: example-concept
+    pinpoint: art 55(1)(a)
+    sentence: It requires something of the example concept.
+    source: smith2020example
+further_sources: [smith2020example]
+created: 2026-12-07
+"""
+
+
+def test_instruments_are_formatted_in_their_own_layout(tmp_path: Path) -> None:
+    """A file in instruments/ gets the instrument schema's key order (top level, dates,
+    addresses), its summary folded, its comments kept; the command formats instruments too."""
+    from helpers import run_cli, small_project
+
+    root = small_project(tmp_path / "p")
+    path = root / "instruments" / "example-act.yaml"
+    path.parent.mkdir()
+    path.write_text(MESSY_INSTRUMENT, encoding="utf-8")
+    r = run_cli("fmt", "--check", cwd=root)
+    assert r.returncode == 1 and "+++ b/instruments/example-act.yaml" in r.stdout, r.stdout + r.stderr
+    r = run_cli("fmt", cwd=root)
+    assert r.returncode == 0, r.stderr
+    assert path.read_text(encoding="utf-8") == CANONICAL_INSTRUMENT
+    assert run_cli("check", "--strict", cwd=root).returncode == 0
+    # The same text as a concept entry keeps concept order: the layout comes from the folder.
+    concept = format_entry_text(MESSY_INSTRUMENT)
+    assert concept.index("title:") < concept.index("status:") < concept.index("summary:")
+    assert concept.index("  - sentence:") < concept.index("    concept: example-concept")
+
+
+def test_the_repositorys_instruments_are_canonical() -> None:
+    from conceptwiki.authoring.fmt import entry_paths
+
+    root = Path(__file__).parent.parent
+    paths = entry_paths(root, "concepts", "instruments")
+    assert any(p.parent.name == "instruments" for p in paths)
+    changed, problems = fmt_paths([p for p in paths if p.parent.name == "instruments"], check=True, root=root)
+    assert changed == [] and not problems, "run `conceptwiki fmt`"

@@ -225,6 +225,11 @@ def test_pages_link_both_ways_with_pinpoints_and_counts(tmp_path):
 
     revoker = html_soup(_body(pages["instruments/revoking-order.md"]))
     assert revoker.select(".cw-instrument-addresses") == []
+    # the instrument that did the revoking says so the right way round, and is not "revoked"
+    assert revoker.select(".cw-instrument-revoked") == []
+    replaces = revoker.select_one(".cw-instrument-revokes")
+    assert " ".join(replaces.get_text().split()) == "Replaces This executive order revoked Example Act."
+    assert replaces.a["href"] == "../example-act/"
 
     concept = html_soup(_body(pages["concepts/example-concept.md"]))
     heading = concept.select_one("#used-by-instruments")
@@ -323,3 +328,25 @@ def test_links_to_the_instrument_sections_of_a_concept_page_are_valid(tmp_path):
     msgs = [str(p) for p in check_anchors(wiki, AnchorIndex.of(wiki))]
     # the concept has no governance relevance section: only that link is reported
     assert len(msgs) == 1 and "#governance-relevance" in msgs[0], msgs
+
+
+def test_check_rejects_all_three_at_their_lines(tmp_path):
+    """`conceptwiki check` (the command contributors run) fails on a revoked instrument that
+    does not say what revoked it, a date without a source and a link to no concept, each at
+    its path:line:column."""
+    text = (GOOD.replace("status: in force", "status: revoked")
+            .replace("    date: 2024-06-13\n    source: smith2020example\n", "    date: 2024-06-13\n")
+            .replace("  - concept: example-concept\n    pinpoint: art 3(63)", "  - concept: exmple-concept\n    pinpoint: art 3(63)"))
+    root = project(tmp_path, **{"example-act": text})
+    r = run_cli("check", cwd=root)
+    assert r.returncode == 1
+    got = [line for line in r.stdout.splitlines() if line.startswith("instruments/")]
+    assert got == [  # in the order of their lines
+        f"instruments/example-act.yaml:{line_of(text, 'status:')}:9: error: the instrument is revoked, but does "
+        "not say what revoked it: add 'dates: revoked: {date: ..., source: ..., by: ...}' with the slug or name "
+        "of the instrument that did",
+        f"instruments/example-act.yaml:{line_of(text, 'date: 2024-06-13')}:5: error: date 'adopted' (2024-06-13) "
+        "has no source; add 'source: <BibTeX key>' of the document that records it, or remove the date",
+        f"instruments/example-act.yaml:{line_of(text, 'exmple-concept')}:14: error: concept 'exmple-concept' is "
+        "not an entry in concepts/; did you mean 'example-concept'?",
+    ], r.stdout

@@ -375,3 +375,50 @@ def test_normal_check_never_touches_the_network(tmp_path: Path, server: str, cap
     root = _project(tmp_path, server)
     assert main(["check", "--root", str(root)]) == 0
     assert sum(_Handler.hits.values()) == 0
+
+
+INSTRUMENT = """title: Example Act
+jurisdiction: European Union
+type: legislation
+issuing_body: Example Parliament
+status: in force
+primary_source: site2020page
+url: {SERVER}/moved
+summary: An act; see [its guide]({SERVER}/missing).
+addresses:
+  - concept: example-concept
+    sentence: It addresses the example; see <{SERVER}/ok>.
+    source: site2020page
+created: 2026-12-07
+"""
+
+
+def test_instruments_official_url_and_links_are_checked_and_fixed(tmp_path: Path, server: str) -> None:
+    """A policy instrument's official ``url`` and the links in its summary and sentences are
+    published too: located, checked, and a permanent move rewritten by --fix."""
+    root = _project(tmp_path, server)
+    (root / "instruments").mkdir()
+    path = root / "instruments" / "example-act.yaml"
+    path.write_text(INSTRUMENT.replace("{SERVER}", server), encoding="utf-8")
+    wiki = load_wiki(root)
+    assert not wiki.problems.errors, wiki.problems
+    text = path.read_text(encoding="utf-8").splitlines()
+
+    def col(line: int, needle: str) -> int:
+        return text[line - 1].index(needle) + 1
+
+    got = {(p.line, p.column, p.kind, p.url.replace(server, "S")) for p in collect_urls(wiki)
+           if p.path == "instruments/example-act.yaml"}
+    assert got == {(7, 6, "instrument", "S/moved"), (8, col(8, f"{server}/missing"), "markdown", "S/missing"),
+                   (11, col(11, f"{server}/ok"), "markdown", "S/ok")}
+    report = check_external(wiki, _checker(doi_hosts=("doi.org",)), None, today=dt.date(2026, 12, 7))
+    mine = [str(p).replace(server, "S") for p in sorted(report.problems) if p.path == "instruments/example-act.yaml"]
+    assert mine == [
+        "instruments/example-act.yaml:7:6: warning: the instrument's official url S/moved has moved permanently "
+        "to S/new; `conceptwiki check --external --fix` writes it",
+        f"instruments/example-act.yaml:8:{col(8, server + '/missing')}: error: dead link S/missing: "
+        "HTTP 404 Not Found; replace or remove the link",
+    ]
+    before = path.read_text(encoding="utf-8")
+    apply_moves(root, report)
+    assert path.read_text(encoding="utf-8") == before.replace(f"url: {server}/moved", f"url: {server}/new")

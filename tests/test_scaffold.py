@@ -245,3 +245,63 @@ def test_level_must_be_chosen_before_publishing(real_project_copy: Path) -> None
     assert not warning.is_error and warning.fails_strict
     path.write_text("\n".join(lines).replace(f"  {scaffold.LEVEL_TODO}", "") + "\n", encoding="utf-8")
     assert not [p for p in loader.load_wiki(root).problems if "'status.level'" in p.message]
+
+
+# -- policy instruments ----------------------------------------------------------------------
+
+def test_new_instrument_writes_a_valid_commented_skeleton(wiki: Path) -> None:
+    from conceptwiki.authoring.fmt import INSTRUMENT_LAYOUT
+    from conceptwiki.authoring.new import new_instrument
+    from conceptwiki.model.instrument import Instrument
+
+    path, problems = new_instrument(wiki, "example-act", "Example Act: a title", type="executive order",
+                                    source=KEY, today=TODAY)
+    assert not problems and path == wiki / "instruments" / "example-act.yaml"  # the folder is made
+    text = path.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=schema.json"
+    located = load_yaml(path.read_bytes(), "instruments/example-act.yaml", Problems())
+    inst = Instrument.model_validate(located.data)
+    assert (inst.title, inst.type.value, inst.primary_source, inst.created) == (
+        "Example Act: a title", "executive order", KEY, TODAY)
+    assert format_entry_text(text, layout=INSTRUMENT_LAYOUT) == text  # canonical already
+    # Refused: an existing file, an unknown type (with a suggestion), an unknown source.
+    again, problems = new_instrument(wiki, "example-act", "Again", source=KEY)
+    assert again is None and "never overwrites" in _messages(problems)
+    bad, problems = new_instrument(wiki, "other-act", "Other", type="executive-order")
+    assert bad is None and "did you mean 'executive order'?" in _messages(problems)
+    bad, problems = new_instrument(wiki, "other-act", "Other", source="hubinger2019risk")
+    assert bad is None and "did you mean 'hubinger2019risks'" in _messages(problems)
+
+
+def test_new_instrument_then_check_names_each_placeholder(tmp_path: Path) -> None:
+    """From the command line: the skeleton loads, and ``check`` points at every placeholder
+    still to replace (a strict check fails until then); without --source, REPLACE-ME is an
+    error at its line."""
+    from helpers import run_cli, small_project
+
+    root = small_project(tmp_path / "p")
+    r = run_cli("new", "example-act", "--instrument", "--title", "Example Act", "--source", "smith2020example",
+                cwd=root)
+    assert r.returncode == 0 and "wrote" in r.stderr, r.stderr
+    text = (root / "instruments" / "example-act.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+
+    def at(key: str) -> str:
+        n = next(i for i, ln in enumerate(lines, 1) if ln.startswith(key + ":"))
+        return f"instruments/example-act.yaml:{n}:{lines[n - 1].index('TODO') + 1}: warning: '{key}' still holds"
+
+    r = run_cli("check", cwd=root)
+    assert r.returncode == 0, r.stdout
+    for key in ("jurisdiction", "issuing_body", "summary"):
+        assert at(key) in r.stdout, r.stdout
+    assert run_cli("check", "--strict", cwd=root).returncode == 1
+    r = run_cli("new", "other-act", "--instrument", "--title", "Other Act", cwd=root)
+    assert r.returncode == 0 and "replace 'REPLACE-ME'" in r.stderr
+    r = run_cli("check", cwd=root)
+    n = next(i for i, ln in enumerate((root / "instruments" / "other-act.yaml").read_text().splitlines(), 1)
+             if ln.startswith("primary_source:"))
+    assert f"instruments/other-act.yaml:{n}:17: error: unknown BibTeX key 'REPLACE-ME'" in r.stdout, r.stdout
+    r = run_cli("new", "third-act", "--instrument", "--kind", "concept", "--title", "T", cwd=root)
+    assert r.returncode == 2 and "--kind is for concept entries" in r.stderr
+    r = run_cli("new", "a-concept", "--type", "standard", "--title", "T", cwd=root)
+    assert r.returncode == 2 and "add --instrument" in r.stderr

@@ -12,7 +12,7 @@ from .history.gitinfo import file_recency
 from .model.loader import load_wiki
 from .model.problems import format_problems
 from .model.schema import Kind, json_schema_text
-from .model.instrument import instrument_json_schema_text
+from .model.instrument import InstrumentType, instrument_json_schema_text
 from .pipeline.build import data_files, load_project, site_builder
 from .render.anchors import AnchorIndex, check_anchors
 from .render.docpages import scan_docs_dir
@@ -238,12 +238,21 @@ class _NoEngine:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .authoring.new import new_entry
+    from .authoring.new import new_entry, new_instrument
 
     root = Path(args.root)
     site = _site_config(root, args)
-    path, problems = new_entry(root, args.slug, args.title, kind=args.kind, source=args.source,
-                               concepts_dir=site.concepts_dir, bib_dir=site.bib_dir)
+    if args.instrument:
+        if args.kind is not None:
+            return _fail("--kind is for concept entries; a policy instrument has a --type")
+        path, problems = new_instrument(root, args.slug, args.title, type=args.type or "legislation",
+                                        source=args.source, instruments_dir=site.instruments_dir,
+                                        bib_dir=site.bib_dir)
+    elif args.type is not None:
+        return _fail("--type is for policy instruments: add --instrument")
+    else:
+        path, problems = new_entry(root, args.slug, args.title, kind=args.kind or "concept", source=args.source,
+                                   concepts_dir=site.concepts_dir, bib_dir=site.bib_dir)
     if problems:
         print(format_problems(problems), file=sys.stderr)
     if path is None:
@@ -257,25 +266,26 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 
     root = Path(args.root)
     site = _site_config(root, args)
-    paths = [Path(p) for p in args.paths] or entry_paths(root, site.concepts_dir)
-    changed, problems = fmt_paths(paths, check=args.check, root=root)
+    paths = [Path(p) for p in args.paths] or entry_paths(root, site.concepts_dir, site.instruments_dir)
+    ins = site.instruments_dir
+    changed, problems = fmt_paths(paths, check=args.check, root=root, instruments_dir=ins)
     if args.format == "github":
         if not args.check:
             print("--format github needs --check (it reports, and changes nothing)", file=sys.stderr)
             return 2
         # Annotations on the lines fmt would change, then the diff for the log.
-        would = [p for path in changed for p in fmt_problems(path, root=root)]
+        would = [p for path in changed for p in fmt_problems(path, root=root, instruments_dir=ins)]
         out = format_problems([*problems, *would], "github")
         if out:
             print(out)
         for p in changed:
-            sys.stdout.write(diff_for(p, root=root))
+            sys.stdout.write(diff_for(p, root=root, instruments_dir=ins))
         return 1 if (changed or problems.errors) else 0
     if problems:
         print(format_problems(problems), file=sys.stderr)
     if args.check:
         for p in changed:
-            sys.stdout.write(diff_for(p, root=root))
+            sys.stdout.write(diff_for(p, root=root, instruments_dir=ins))
         return 1 if (changed or problems.errors) else 0
     for p in changed:
         print(f"formatted {p}", file=sys.stderr)
@@ -345,12 +355,18 @@ def build_parser() -> argparse.ArgumentParser:
                    "and single hyphens, e.g. inner-alignment")
     p.add_argument("--title", required=True, help="the concept's name as the page title, e.g. "
                    "'Inner alignment' (quote it if it has spaces)")
-    p.add_argument("--kind", default="concept", metavar="KIND",
+    p.add_argument("--kind", default=None, metavar="KIND",
                    help=f"what the entry describes: {', '.join(kinds)} (default: concept; "
                    "CONTRIBUTING.md defines each)")
     p.add_argument("--source", metavar="KEY", help="the BibTeX key of the main source, from "
                    "bib/*.bib (add the source first); without it the skeleton cites REPLACE-ME "
                    "and 'check' fails until you replace it")
+    types = ", ".join(t.value for t in InstrumentType)
+    p.add_argument("--instrument", action="store_true",
+                   help="write instruments/SLUG.yaml, the skeleton of a policy instrument, instead "
+                   "(--source: the key of the instrument's own text)")
+    p.add_argument("--type", default=None, metavar="TYPE",
+                   help=f"with --instrument: {types} (default: legislation)")
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("fmt", parents=[folders], help="write entries in the canonical layout (keeps comments)")

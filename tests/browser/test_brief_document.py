@@ -332,12 +332,12 @@ def test_share_link_reproduces_the_brief(page, server, builder, browser):
     titles = [builder.entries[s].title for s in BASKET]
     page.get_by_role("button", name=f"Move {titles[1]} down", exact=True).click()
     page.get_by_role("checkbox", name="Further sources", exact=True).uncheck()
-    page.wait_for_function("() => /~dksp~/.test(document.querySelector('.cw-brief-share-url').value)")
+    page.wait_for_function("() => /~dksip~/.test(document.querySelector('.cw-brief-share-url').value)")
     page.locator(".cw-brief-share summary").click()
     page.get_by_role("button", name="Copy link", exact=True).click()
     page.wait_for_function("() => document.querySelector('.cw-brief-doc-status').textContent.startsWith('Copied the link')")
     link = page.evaluate("navigator.clipboard.readText()")
-    assert link.startswith(server.url + "brief/#brief=oscola~dksp~")
+    assert link.startswith(server.url + "brief/#brief=oscola~dksip~")
     want_doc = page.inner_text(".cw-brief-doc")
     want_bib = page.inner_text(".cw-brief-bibliography")
 

@@ -74,3 +74,21 @@ def test_the_brief_prints_as_a_clean_document(page, server):
                    "Search", "Skip to content", server.url]:
         assert chrome not in text, chrome
     assert len(pages) <= 2
+
+
+def test_an_instrument_prints_as_a_concept_does(page, server):
+    """An instrument page prints with the same print view: its address, version and date in
+    every page's margins, the page numbers, no navigation or buttons."""
+    page.goto(server.url + "instruments/eu-ai-act/")
+    version = page.locator("aside.cw-glance .cw-fingerprint").inner_text()
+    date = page.locator("aside.cw-glance .cw-version-current time").inner_text()
+    pages = pdf_pages(page)
+    assert 1 <= len(pages) <= 3, len(pages)
+    for number, text in enumerate(pages, 1):
+        flat = squash(text)
+        assert squash(f"{SITE_URL}instruments/eu-ai-act/") in flat, number
+        assert squash(f"Version {version} of {date}") in flat, number
+        assert squash(f"{number} / {len(pages)}") in flat, number
+    text = "\n".join(pages)
+    assert "Concepts addressed" in text and "art 55(1)(a)" in text
+    assert "Add to brief" not in text and "Print" not in text.replace("Printed", "")

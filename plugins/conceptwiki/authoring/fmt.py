@@ -19,6 +19,12 @@ The canonical layout:
 * dates as ``YYYY-MM-DD``; comments kept (a ``# yaml-language-server`` line first); no
   blank lines; LF line endings; one trailing newline.
 
+Policy instruments (``instruments/*.yaml``) are written the same way in their own layout
+(:data:`INSTRUMENT_LAYOUT`): top-level keys in the schema's order, each date as ``date,
+source, by, note``, each address as ``concept, pinpoint, sentence, source``, the summary and
+the sentences folded when long. A file is an instrument when it lies in the instruments
+folder.
+
 The text of every value is kept exactly: the data ``yaml.safe_load`` reads before and after
 formatting is the same, and ``fmt`` checks that (and that no comment was lost) before it
 writes anything. A file it cannot parse, or could not format without a change of content,
@@ -46,6 +52,7 @@ import yaml
 
 from ..files import write_atomic
 from ..model.problems import Problems
+from ..model.instrument import INSTRUMENT_FIELD_ORDER, Address, InstrumentDate, InstrumentDates
 from ..model.schema import FIELD_ORDER
 from ..model.yamlsafe import load_yaml
 
@@ -58,6 +65,10 @@ __all__ = [
     "fmt_paths",
     "diff_for",
     "entry_paths",
+    "Layout",
+    "CONCEPT_LAYOUT",
+    "INSTRUMENT_LAYOUT",
+    "layout_of",
 ]
 
 #: A value that does not fit on one line of this many columns (with its key) goes on its own.
@@ -81,6 +92,30 @@ FOLDED = {("summary",), ("status", "note"), ("governance_relevance", "requires")
           ("governance_relevance", "leaves_out"), ("governance_relevance", "when_citing")}
 #: Text always written as a literal block scalar.
 LITERAL = {("details",), ("history",), ("criticisms",), ("open_questions",), ("example",)}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The canonical layout of one kind of entry file (see the module's doc)."""
+
+    order: tuple[str, ...]
+    nested: dict[tuple, tuple[str, ...]]
+    flow: frozenset[tuple] = frozenset()
+    folded: frozenset[tuple] = frozenset()
+    literal: frozenset[tuple] = frozenset()
+
+
+CONCEPT_LAYOUT = Layout(FIELD_ORDER, NESTED_ORDER, frozenset(FLOW_LISTS), frozenset(FOLDED), frozenset(LITERAL))
+_DATE_KEYS = tuple(InstrumentDate.model_fields)
+INSTRUMENT_LAYOUT = Layout(
+    INSTRUMENT_FIELD_ORDER,
+    {("dates",): tuple(InstrumentDates.model_fields),
+     **{("dates", name): _DATE_KEYS for name in InstrumentDates.model_fields},
+     ("dates", "amended", None): _DATE_KEYS,
+     ("addresses", None): tuple(Address.model_fields)},
+    flow=frozenset({("further_sources",)}),
+    folded=frozenset({("title",), ("summary",), ("addresses", None, "sentence")}),
+)
 
 _BREAKS = "\r\n\x85\u2028\u2029"
 _BREAK_RE = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
@@ -305,8 +340,8 @@ def _pattern(path: tuple) -> tuple:
     return tuple(None if isinstance(p, int) else p for p in path)
 
 
-def _ordered(d: dict, path: tuple) -> list:
-    order = FIELD_ORDER if not path else NESTED_ORDER.get(_pattern(path), ())
+def _ordered(d: dict, path: tuple, layout: Layout = CONCEPT_LAYOUT) -> list:
+    order = layout.order if not path else layout.nested.get(_pattern(path), ())
     known = [k for k in order if k in d]
     return known + [k for k in d if k not in order]
 
@@ -314,9 +349,10 @@ def _ordered(d: dict, path: tuple) -> list:
 class _Writer:
     """Writes lines as ``(text, has_end_of_line_comment)`` pairs."""
 
-    def __init__(self, notes: _Notes, raw: dict[tuple, str] | None = None):
+    def __init__(self, notes: _Notes, raw: dict[tuple, str] | None = None, layout: Layout = CONCEPT_LAYOUT):
         self.notes = notes
         self.raw = raw or {}
+        self.layout = layout
 
     def scalar(self, value: Any, p: tuple) -> str:
         """One-line YAML for a scalar. A value that looked like a date but is not one (e.g.
@@ -335,7 +371,7 @@ class _Writer:
 
     def mapping(self, d: dict, path: tuple, indent: int) -> list[tuple[str, bool]]:
         out: list[tuple[str, bool]] = []
-        for key in _ordered(d, path):
+        for key in _ordered(d, path, self.layout):
             p = path + (key,)
             out += self.comments(p, indent)
             out += self.entry(key, d[key], p, indent)
@@ -352,9 +388,9 @@ class _Writer:
             return [(f"{pad}{k}:{eol}", bool(eol))] + self.sequence(value, p, indent + INDENT)
         if isinstance(value, str) and value:
             style: type[str] | None = None
-            if _pattern(p) in LITERAL:
+            if _pattern(p) in self.layout.literal:
                 style = _Literal
-            elif _pattern(p) in FOLDED:
+            elif _pattern(p) in self.layout.folded:
                 if any(ch in value for ch in _BREAKS):
                     style = _Literal  # paragraphs and lists read better as they are
                 elif len(f"{pad}{k}: {yaml_inline(value)}") > WIDTH:
@@ -369,7 +405,7 @@ class _Writer:
 
     def flow(self, items: list, p: tuple, prefix: str) -> str | None:
         """``prefix[a, b]`` if this list is written in flow style, else ``None``."""
-        if _pattern(p) not in FLOW_LISTS:
+        if _pattern(p) not in self.layout.flow:
             return None
         if any(isinstance(x, (dict, list)) or (isinstance(x, str) and p + (i,) in self.raw)
                for i, x in enumerate(items)):
@@ -409,9 +445,9 @@ class _Writer:
         return out
 
 
-def _render(data: dict, notes: _Notes, raw: dict[tuple, str] | None = None) -> str:
+def _render(data: dict, notes: _Notes, raw: dict[tuple, str] | None = None, layout: Layout = CONCEPT_LAYOUT) -> str:
     lines = list(notes.modelines) + list(notes.header)
-    lines += [text for text, _ in _Writer(notes, raw).mapping(data, (), 0)] if data else ["{}"]
+    lines += [text for text, _ in _Writer(notes, raw, layout).mapping(data, (), 0)] if data else ["{}"]
     lines += notes.end
     return "\n".join(lines) + "\n"
 
@@ -423,8 +459,9 @@ def _load_for_compare(text: str, located_data: Any) -> Any:
         return located_data
 
 
-def format_entry_text(text: str, path: str = "<entry>") -> str:
-    """The canonical form of one entry's YAML text.
+def format_entry_text(text: str, path: str = "<entry>", layout: Layout = CONCEPT_LAYOUT) -> str:
+    """The canonical form of one entry's YAML text (a policy instrument's with
+    ``layout=INSTRUMENT_LAYOUT``).
 
     Raises :class:`FormatError` (with ``path:line:column`` problems) if the text is not an
     entry YAML can read, or if it cannot be written canonically without a change of content.
@@ -442,7 +479,7 @@ def format_entry_text(text: str, path: str = "<entry>") -> str:
     try:
         comments = _scan_comments(text)
         notes = _attach(comments, located.data, located, text)
-        out = _render(located.data, notes, located.raw)
+        out = _render(located.data, notes, located.raw, layout)
     except (_Unformattable, yaml.YAMLError, RecursionError) as exc:
         problems.error(path, 1, 1, f"cannot format this file ({exc}); it was left as it is")
         raise FormatError(problems) from None
@@ -464,12 +501,16 @@ def format_entry_text(text: str, path: str = "<entry>") -> str:
 # Files
 
 
-def entry_paths(root: Path, concepts_dir: str = "concepts") -> list[Path]:
-    """The entry files ``conceptwiki fmt`` formats when it is given no paths."""
-    folder = Path(root) / concepts_dir
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+def entry_paths(root: Path, concepts_dir: str = "concepts", instruments_dir: str | None = None) -> list[Path]:
+    """The entry files ``conceptwiki fmt`` formats when it is given no paths: the concepts,
+    and the policy instruments when ``instruments_dir`` is given (their ``schema.json`` is
+    no entry)."""
+    out: list[Path] = []
+    for name in (concepts_dir, instruments_dir):
+        folder = Path(root) / name if name else None
+        if folder is not None and folder.is_dir():
+            out += sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    return out
 
 
 def _expand(paths: Iterable[Path]) -> list[Path]:
@@ -491,7 +532,17 @@ def _rel(path: Path, root: Path | None) -> str:
     return path.as_posix()
 
 
-def format_file(path: Path, *, root: Path | None = None) -> tuple[str | None, str | None, Problems]:
+def layout_of(rel: str, instruments_dir: str = "instruments") -> Layout:
+    """The layout of the file at ``rel`` (relative to the project): an instrument's in the
+    instruments folder, else a concept's."""
+    folder = instruments_dir.strip("/")
+    parts = Path(rel).parts
+    inside = rel.startswith(folder + "/") or (len(parts) >= 2 and parts[-2] == Path(folder).name)
+    return INSTRUMENT_LAYOUT if inside else CONCEPT_LAYOUT
+
+
+def format_file(path: Path, *, root: Path | None = None,
+                instruments_dir: str = "instruments") -> tuple[str | None, str | None, Problems]:
     """``(old_text, new_text, problems)`` for one file; ``new_text`` is ``None`` when the file
     cannot be read or formatted (the problems say why)."""
     problems = Problems()
@@ -510,13 +561,14 @@ def format_file(path: Path, *, root: Path | None = None) -> tuple[str | None, st
         load_yaml(raw, rel, problems)  # reports the position of the bad byte
         return None, None, problems
     try:
-        return old, format_entry_text(old, rel), problems
+        return old, format_entry_text(old, rel, layout_of(rel, instruments_dir)), problems
     except FormatError as exc:
         problems.extend(exc.problems)
         return old, None, problems
 
 
-def fmt_paths(paths: Iterable[Path], *, check: bool, root: Path | None = None) -> tuple[list[Path], Problems]:
+def fmt_paths(paths: Iterable[Path], *, check: bool, root: Path | None = None,
+              instruments_dir: str = "instruments") -> tuple[list[Path], Problems]:
     """Format entry files in place (folders are expanded to their ``*.yaml``/``*.yml``).
 
     Returns the files that changed (with ``check=True``: that would change; nothing is
@@ -529,10 +581,10 @@ def fmt_paths(paths: Iterable[Path], *, check: bool, root: Path | None = None) -
     for path in _expand(paths):
         if path.suffix not in (".yaml", ".yml"):
             problems.error(_rel(path, root), 0, 0, "not an entry: fmt formats entries "
-                           "(concepts/*.yaml) only, and leaves other files, such as BibTeX "
-                           "sources, as they are")
+                           "(concepts/*.yaml and instruments/*.yaml) only, and leaves other "
+                           "files, such as BibTeX sources, as they are")
             continue
-        old, new, probs = format_file(path, root=root)
+        old, new, probs = format_file(path, root=root, instruments_dir=instruments_dir)
         problems.extend(probs)
         if new is None or new == old:
             continue
@@ -545,10 +597,10 @@ def fmt_paths(paths: Iterable[Path], *, check: bool, root: Path | None = None) -
     return changed, problems
 
 
-def diff_for(path: Path, *, root: Path | None = None) -> str:
+def diff_for(path: Path, *, root: Path | None = None, instruments_dir: str = "instruments") -> str:
     """A unified diff from the file as it is to its canonical form ('' if none or if the file
     cannot be formatted)."""
-    old, new, _ = format_file(path, root=root)
+    old, new, _ = format_file(path, root=root, instruments_dir=instruments_dir)
     if new is None or old is None or new == old:
         return ""
     rel = _rel(Path(path), root)
@@ -563,12 +615,12 @@ def diff_for(path: Path, *, root: Path | None = None) -> str:
     return text
 
 
-def fmt_problems(path: Path, *, root: Path | None = None) -> Problems:
+def fmt_problems(path: Path, *, root: Path | None = None, instruments_dir: str = "instruments") -> Problems:
     """What ``fmt`` would change in ``path``, as one problem per changed run of lines,
     located at its first line and quoting the lines ``fmt`` would write there: ``fmt
     --check --format github`` turns them into annotations on a pull request's lines."""
     problems = Problems()
-    old, new, _ = format_file(path, root=root)
+    old, new, _ = format_file(path, root=root, instruments_dir=instruments_dir)
     if new is None or old is None or new == old:
         return problems
     rel = _rel(Path(path), root)

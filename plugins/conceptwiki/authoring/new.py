@@ -1,4 +1,5 @@
-"""``conceptwiki new``: write the skeleton of a new entry, ready for ``conceptwiki check``.
+"""``conceptwiki new``: write the skeleton of a new entry (or, with ``--instrument``, of a
+policy instrument: :func:`new_instrument`), ready for ``conceptwiki check``.
 
 :func:`new_entry` refuses (with problems, never an exception) a slug that is invalid, reserved,
 already a file, or that collides with an existing entry's slug, alias or former slug (names
@@ -15,14 +16,15 @@ import re
 import textwrap
 from pathlib import Path
 
-from .fmt import format_entry_text, yaml_inline
+from .fmt import INSTRUMENT_LAYOUT, format_entry_text, yaml_inline
 from ..files import write_atomic
 from ..model.links import normalize
+from ..model.instrument import Instrument, InstrumentType
 from ..model.problems import Problems
 from ..model.schema import RESERVED_SLUGS, SLUG_RE, Concept, Kind
 from ..model.yamlsafe import load_yaml
 
-__all__ = ["new_entry", "bib_keys", "PLACEHOLDER_KEY", "LEVEL_TODO"]
+__all__ = ["new_entry", "new_instrument", "bib_keys", "PLACEHOLDER_KEY", "LEVEL_TODO"]
 
 #: Written as ``sources.primary`` when no source is given; ``check`` reports it until replaced.
 PLACEHOLDER_KEY = "REPLACE-ME"
@@ -227,4 +229,126 @@ def new_entry(root: Path, slug: str, title: str, *, kind: str = "concept",
         problems.warning(rel, line, len("  primary: ") + 1, f"no source given: replace '{PLACEHOLDER_KEY}' with the "
                          f"key of the main source (or run 'new' again with --source KEY); "
                          f"'check' fails until then{available}")
+    return path, problems
+
+
+# -- policy instruments ------------------------------------------------------------------------
+
+#: What ``check`` reads as a placeholder still to be written (see model/instruments.py).
+_TODO = "TODO:"
+
+
+def _instrument_skeleton(title: str, itype: str, source: str | None, today: _dt.date) -> str:
+    primary = source if source is not None else PLACEHOLDER_KEY
+    types = ", ".join(t.value for t in list(InstrumentType)[:-1]) + f" or {list(InstrumentType)[-1].value}"
+    lines = [
+        "# yaml-language-server: $schema=schema.json",
+        "# Keep the line above. Every fact must be sourced: leave out a date, a pinpoint or a",
+        "# claim you cannot confirm in the text itself. When the entry is done, delete these help",
+        "# comments and the fields you left empty ([]); see CONTRIBUTING.md.",
+        "# The instrument's official title.",
+        f"title: {yaml_inline(title)}",
+        "# Optional: the name it is usually cited by, e.g. 'short_name: EU AI Act'.",
+        "# Where it applies, e.g. European Union, United States, International, or the company.",
+        f"jurisdiction: {yaml_inline(_TODO + ' where it applies')}",
+        *("# " + line for line in textwrap.wrap(f"What sort of document it is: {types}.", 88)),
+        f"type: {yaml_inline(itype)}",
+        "# Who made it, as the text names its maker.",
+        f"issuing_body: {yaml_inline(_TODO + ' who made it')}",
+        "# in force, proposed, revoked or superseded. A revoked or superseded instrument needs",
+        "# 'dates: revoked: {date: ..., source: ..., by: <slug or name of what revoked it>}'.",
+        "status: in force",
+        "# Dated events (adopted, published, in_force, amended, revoked, superseded), each with",
+        "# the BibTeX key of the document that records it, e.g.",
+        "#   adopted: {date: 2024-06-13, source: eu2024regulation}",
+        "dates: {}",
+        "# The BibTeX key of the instrument itself (@legislation for laws and orders, @report for",
+        "# the rest), in bib/*.bib.",
+        f"primary_source: {primary}",
+        "# Optional: the official URL of the text, e.g. 'url: https://eur-lex.europa.eu/...'.",
+        "# A neutral summary (Markdown; link concepts as [[slug]]).",
+        f"summary: {yaml_inline(_TODO + ' summarise ' + title + ' neutrally, from its text.')}",
+        "# The concepts it addresses, each as '- concept: <slug>', 'pinpoint: art 55(1)(a)' (its own",
+        "# divisions; OSCOLA form for EU law; leave it out rather than guess), 'sentence: ...' (how",
+        "# it addresses the concept) and 'source: <BibTeX key>'.",
+        "addresses: []",
+        "# Keys of other works the summary relies on.",
+        "further_sources: []",
+        "# The date the entry was first written.",
+        f"created: {today.isoformat()}",
+    ]
+    return format_entry_text("\n".join(lines) + "\n", layout=INSTRUMENT_LAYOUT)
+
+
+def new_instrument(root: Path, slug: str, title: str, *, type: str = "legislation",  # noqa: A002
+                   source: str | None = None, instruments_dir: str = "instruments", bib_dir: str = "bib",
+                   today: _dt.date | None = None) -> tuple[Path | None, Problems]:
+    """Write ``<instruments_dir>/<slug>.yaml``, a commented skeleton of a policy instrument
+    (the folder is made if the wiki has none yet). The same refusals as :func:`new_entry`
+    (slug, title, an existing file or slug, an unknown source); ``type`` must be one of the
+    schema's types. The skeleton validates; ``check`` reports its placeholders (``TODO:``,
+    ``REPLACE-ME``) until they are replaced."""
+    root = Path(root)
+    problems = Problems()
+    rel = f"{instruments_dir.rstrip('/')}/{slug}.yaml"
+    if not SLUG_RE.match(slug) or len(slug) > 100:
+        suggestion = _suggest_slug(slug) or _suggest_slug(title)
+        hint = f", e.g. '{suggestion}'" if suggestion and SLUG_RE.match(suggestion) else ""
+        problems.error(rel, 0, 0, f"'{slug}' is not a valid slug: use lower-case letters (a-z), "
+                       f"digits and single hyphens, at most 100 characters{hint}")
+        return None, problems
+    title = title.strip()
+    if not title or len(title) > 300 or any(ord(ch) < 32 or ch in "\x7f\x85\u2028\u2029" for ch in title):
+        problems.error(rel, 0, 0, "the title must be one line of 1 to 300 characters")
+        return None, problems
+    types = [t.value for t in InstrumentType]
+    if type not in types:
+        close = difflib.get_close_matches(type, types, n=1, cutoff=0.5)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        problems.error(rel, 0, 0, f"type must be one of {', '.join(types)}, not '{type}'{hint}")
+        return None, problems
+    folder = root / instruments_dir
+    if not root.is_dir():
+        problems.error(rel, 0, 0, f"project folder {root} not found")
+        return None, problems
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{slug}.yaml"
+    for existing in (path, folder / f"{slug}.yml"):
+        if existing.exists() or existing.is_symlink():
+            problems.error(f"{instruments_dir.rstrip('/')}/{existing.name}", 0, 0,
+                           "already exists; 'new' never overwrites an entry: edit that file instead")
+            return None, problems
+    for message in _collisions(folder, root, slug):
+        problems.error(rel, 0, 0, message)
+    if problems.errors:
+        return None, problems
+    keys = bib_keys(root, bib_dir)
+    if source is not None and source not in keys:
+        close = difflib.get_close_matches(source, keys, n=3, cutoff=0.6)
+        hint = ("; did you mean " + " or ".join(f"'{c}'" for c in close) + "?") if close else (
+            f"; add it to a file in {bib_dir}/ first (see CONTRIBUTING.md)")
+        problems.error(rel, 0, 0, f"source '{source}' is not a key in {bib_dir}/*.bib{hint}")
+        return None, problems
+
+    text = _instrument_skeleton(title, type, source, today or _dt.date.today())
+    located = load_yaml(text.encode("utf-8"), rel, Problems())
+    try:
+        Instrument.model_validate(located.data if located else None)
+    except Exception as exc:  # pragma: no cover - the skeleton is tested to be valid
+        problems.error(rel, 0, 0, f"internal error: the skeleton is not a valid instrument ({exc}); "
+                       "nothing was written")
+        return None, problems
+    try:
+        write_atomic(path, text, new=True)
+    except FileExistsError:
+        problems.error(rel, 0, 0, "already exists; 'new' never overwrites an entry: edit that file instead")
+        return None, problems
+    except OSError as exc:
+        problems.error(rel, 0, 0, f"cannot write file: {exc.strerror or exc}")
+        return None, problems
+    if source is None:
+        line = next(i for i, ln in enumerate(text.splitlines(), 1) if ln.startswith("primary_source: "))
+        problems.warning(rel, line, len("primary_source: ") + 1, f"no source given: replace "
+                         f"'{PLACEHOLDER_KEY}' with the key of the instrument's text (or run 'new' "
+                         "again with --source KEY); 'check' fails until then")
     return path, problems

@@ -34,6 +34,7 @@ from ..model.instruments import raw_instrument_keys
 
 __all__ = [
     "SHORT",
+    "instrument_key",
     "MAX_COMMITS",
     "MAX_VERSIONS",
     "canonical_json",
@@ -345,8 +346,14 @@ def _current_only(current: Mapping[str, str], dates: Mapping[str, _dt.date | Non
                    "current-only", note)
 
 
+def instrument_key(slug: str) -> str:
+    """A policy instrument's name in a :class:`History` (concept slugs have no ``/``)."""
+    return f"instruments/{slug}"
+
+
 def published_versions(root: Path | str, wiki, *, concepts_dir: str = "concepts",
-                       bib_dir: str = "bib", current: Mapping[str, str] | None = None,
+                       bib_dir: str = "bib", instruments_dir: str | None = None,
+                       current: Mapping[str, str] | None = None,
                        dates: Mapping[str, _dt.date | None] | None = None,
                        max_commits: int = MAX_COMMITS,
                        max_versions: int = MAX_VERSIONS) -> History:
@@ -357,10 +364,17 @@ def published_versions(root: Path | str, wiki, *, concepts_dir: str = "concepts"
     if it differs from the newest committed one, it comes first with ``revision=None``.
     ``dates`` gives the date shown for a fingerprint whose commit is not known (e.g. the
     entry's last-updated date) when there is no usable history.
+
+    With ``instruments_dir``, the policy instruments' files there are walked too: their
+    versions are under :func:`instrument_key` (the same fingerprint of the file's data and
+    the sources it cites; the same git calls, so it costs no extra walk).
     """
     root = Path(root)
     if current is None:
         current = {slug: entry_fingerprint(e, wiki.sources) for slug, e in wiki.entries.items()}
+    instruments = dict(getattr(wiki, "instruments", {}) or {}) if instruments_dir else {}
+    current = {**current, **{instrument_key(slug): fingerprint(e.located.data, wiki.sources)
+                             for slug, e in instruments.items() if instrument_key(slug) not in current}}
     dates = dates or {}
     top = _git(root, "rev-parse", "--show-toplevel")
     if top is None:
@@ -381,10 +395,16 @@ def published_versions(root: Path | str, wiki, *, concepts_dir: str = "concepts"
                              "(fetch with --unshallow or fetch-depth: 0)", head)
 
     cdir, bdir = concepts_dir.strip("/"), bib_dir.strip("/")
-    tree = _git(root, "ls-tree", "-r", "-z", "HEAD", "--", cdir, bdir)
+    idir = instruments_dir.strip("/") if instruments and instruments_dir else None
+    dirs = [cdir, bdir, *([idir] if idir else [])]
+
+    def is_entry(path: str) -> bool:
+        return _is_entry(path, cdir) or (idir is not None and _is_entry(path, idir))
+
+    tree = _git(root, "ls-tree", "-r", "-z", "HEAD", "--", *dirs)
     log = _git(root, "log", "--first-parent", "--diff-merges=first-parent", "--no-renames",
                "--raw", "-z", "--no-abbrev", "--relative", "--format=%x01%H %cs",
-               f"--max-count={max_commits + 1}", "HEAD", "--", cdir, bdir)
+               f"--max-count={max_commits + 1}", "HEAD", "--", *dirs)
     if tree is None or tree.returncode != 0 or log is None or log.returncode != 0:
         return _current_only(current, dates, "could not read the git history: version records "
                              "hold only the current fingerprint of each entry", head)
@@ -398,7 +418,7 @@ def published_versions(root: Path | str, wiki, *, concepts_dir: str = "concepts"
         parts = meta.split()
         if len(parts) != 3 or parts[1] != "blob":
             continue
-        if _is_entry(path, cdir):
+        if is_entry(path):
             entry_files[path] = parts[2]
         elif _is_bib(path, bdir):
             bib_files[path] = parts[2]
@@ -410,17 +430,18 @@ def published_versions(root: Path | str, wiki, *, concepts_dir: str = "concepts"
         status = "truncated"
 
     slug_paths = {slug: _candidates(e, cdir) for slug, e in wiki.entries.items()}
+    slug_paths.update({instrument_key(slug): [e.path] for slug, e in instruments.items()})
     path_slugs: dict[str, list[str]] = {}
     for slug, paths in slug_paths.items():
         for p in paths:
             path_slugs.setdefault(p, []).append(slug)
 
-    found: dict[str, list[Version]] = {slug: [] for slug in wiki.entries}
+    found: dict[str, list[Version]] = {slug: [] for slug in slug_paths}
     blobs = _Blobs(root)
     try:
         state = _State(blobs, entry_files, bib_files)
         # Files unchanged since HEAD were parsed by the loader already: reuse them.
-        _seed_from_working_tree(state, wiki, root)
+        _seed_from_working_tree(state, wiki, root, instruments.values())
         # Every blob the walk may read, in one git call.
         needed = [sha for p, sha in entry_files.items() if p in path_slugs]
         needed += bib_files.values()
@@ -456,9 +477,9 @@ def published_versions(root: Path | str, wiki, *, concepts_dir: str = "concepts"
                     return keys
             return set()
 
-        for slug in wiki.entries:
+        for slug in slug_paths:
             set_cites(slug, keys_of(slug))
-        fp_after = {slug: state.fingerprint_of(slug_paths[slug]) for slug in wiki.entries}
+        fp_after = {slug: state.fingerprint_of(slug_paths[slug]) for slug in slug_paths}
 
         for sha, date, changes in commits:
             affected: set[str] = set()
@@ -478,7 +499,7 @@ def published_versions(root: Path | str, wiki, *, concepts_dir: str = "concepts"
                     affected.update(citers.get(key, ()))
             # Step back to the state before this commit.
             for old, _new, path in changes:
-                table = (state.entries if _is_entry(path, cdir)
+                table = (state.entries if is_entry(path)
                          else state.bibs if _is_bib(path, bdir) else None)
                 if table is None:
                     continue
@@ -509,8 +530,8 @@ def published_versions(root: Path | str, wiki, *, concepts_dir: str = "concepts"
     return History(versions, status, note)
 
 
-def _seed_from_working_tree(state: _State, wiki, root: Path) -> None:
-    for entry in wiki.entries.values():
+def _seed_from_working_tree(state: _State, wiki, root: Path, instruments: Iterable[Any] = ()) -> None:
+    for entry in [*wiki.entries.values(), *instruments]:
         sha = state.entries.get(entry.path)
         if sha is None:
             continue

@@ -66,14 +66,15 @@ def check_external(wiki: Wiki, checker: Checker, cache: LinkCache | None, *, tod
 
 
 _WHERE = {"url": "the source's url", "doi": "the source's doi (at doi.org)", "see_also": "see_also link",
-          "markdown": "link"}
+          "markdown": "link", "instrument": "the instrument's official url"}
 
 
 def _report(place: Place, result: Result, problems: Problems) -> None:
     what = _WHERE[place.kind]
     if result.outcome == "dead":
         hint = ("; find its new address, or name an archived copy (archiveurl) and keep the url"
-                if place.kind in ("url", "doi") else "; replace or remove the link")
+                if place.kind in ("url", "doi") else "; find the text's new official address"
+                if place.kind == "instrument" else "; replace or remove the link")
         problems.error(place.path, place.line, place.column,
                        f"dead {what} {place.url}: {result.detail}{hint}", code="dead-url")
     elif result.outcome == "moved":

@@ -2,8 +2,9 @@
 
 The places: a source's ``url`` (or the URL the BibTeX→CSL mapping makes from ``eprint`` or
 ``howpublished``) and ``doi`` (checked through https://doi.org/, as the references link it),
-an entry's ``see_also``, and Markdown links (``[text](https://…)``, ``<https://…>``) in
-entries' text fields and in the hand-written pages under ``docs/``. Each place is a
+an entry's ``see_also``, a policy instrument's official ``url``, and Markdown links
+(``[text](https://…)``, ``<https://…>``) in entries' and instruments' text fields and in the
+hand-written pages under ``docs/``. Each place is a
 :class:`Place` with ``path:line:column``, so a report can point at it and ``--fix`` can
 rewrite it. Nothing here touches the network or imports MkDocs.
 """
@@ -24,7 +25,8 @@ _MD_LINK_RE = re.compile(r"\]\(\s*<?(https?://[^\s)>]+)>?(?:\s+[\"'(][^)]*)?\)|<
 
 @dataclass(frozen=True, order=True)
 class Place:
-    """One URL at one place: ``kind`` is ``url``, ``doi``, ``see_also`` or ``markdown``;
+    """One URL at one place: ``kind`` is ``url``, ``doi``, ``see_also``, ``instrument`` (an
+    instrument's official ``url``) or ``markdown``;
     ``written`` is the text as it stands in the file (a DOI, or the URL), which ``--fix``
     replaces."""
 
@@ -96,6 +98,16 @@ def collect_urls(wiki: Wiki, docs_dir: str | None = "docs") -> list[Place]:
             for _offset, url in markdown_urls(text):
                 line, col = locate(entry.lines, start, url)
                 places.append(Place(url, entry.path, line, col, "markdown", url))
+    for ins in wiki.instruments.values():
+        url = ins.instrument.url
+        if url and url.startswith(("http://", "https://")):
+            line, _col = ins.position("url")
+            places.append(Place(url, ins.path, line, _column(ins.lines, line, url), "instrument", url))
+        for loc, text in ins.text_fields():
+            start = ins.position(*loc)[0]
+            for _offset, url in markdown_urls(text):
+                line, col = locate(ins.lines, start, url)
+                places.append(Place(url, ins.path, line, col, "markdown", url))
     if docs_dir:
         folder = wiki.root / docs_dir
         for file in sorted(folder.rglob("*.md")) if folder.is_dir() else []:

@@ -56,6 +56,9 @@ class InstrumentEntry:
             yield ("addresses", i, "sentence"), a.sentence
 
 
+#: A placeholder the skeleton of `conceptwiki new --instrument` writes (as loader.TODO_RE).
+_TODO_RE = re.compile(r"\bTODO\b:?")
+
 #: A pinpoint to an article written the long way ("Article 55(1)"), which OSCOLA abbreviates.
 _LONG_ARTICLE_RE = re.compile(r"^(?:[Aa]rticle|Art\.?|art\.)\s*(?=\d)")
 
@@ -173,8 +176,15 @@ def _check(entry: InstrumentEntry, instruments: Mapping[str, InstrumentEntry],
             problems.warning(path, line, col, f"pinpoint '{a.pinpoint}': EU legislation is pinpointed "
                              f"in OSCOLA form; write '{short}'")
 
-    for loc, text in entry.text_fields():
+    for loc, text in [(("title",), inst.title), (("jurisdiction",), inst.jurisdiction),
+                      (("issuing_body",), inst.issuing_body), *entry.text_fields()]:
         start = entry.position(*loc)[0]
+        todo = _TODO_RE.search(text)
+        if todo:
+            line, col = locate(entry.lines, start, todo.group(0))
+            problems.warning(path, line, col, f"'{loc[0]}' still holds the placeholder '{todo.group(0)}' "
+                             "from `conceptwiki new`; replace it with what the instrument's text says",
+                             code="placeholder")
         for link in find_wikilinks(text):
             if index.resolve(link.target) is None and link.target not in broken:
                 line, col = locate(entry.lines, start, link.raw)

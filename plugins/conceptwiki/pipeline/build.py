@@ -61,7 +61,8 @@ def load_project(root: Path, site: SiteConfig, *, versions: bool = True) -> Load
     anchors = AnchorIndex.of(wiki)
     wiki.problems.extend(check_anchors(wiki, anchors))
     if versions and not wiki.problems.errors:
-        history = published_versions(root, wiki, concepts_dir=site.concepts_dir, bib_dir=site.bib_dir)
+        history = published_versions(root, wiki, concepts_dir=site.concepts_dir, bib_dir=site.bib_dir,
+                                     instruments_dir=site.instruments_dir)
         site.versions = history
         if history.note:
             notes.append(history.note)

@@ -21,6 +21,14 @@ may contribute -- the page itself, its primary source, its further sources -- as
 ``bibliography()`` does (sorted, de-duplicated by id, year suffixes, author substitution);
 ``brief.js`` does the same in the browser. ``group`` and ``names`` are short hashes.
 
+Policy instruments go into a brief as concepts do: ``cite/instruments/<slug>.brief.json``
+(:meth:`BriefBuilder.instrument_data`) has the instrument page's item, the instrument's own
+text as its primary source, and a pack with its summary, status and the concepts it
+addresses. Each concept's pack lists the instruments that address it (``links``), and each
+instrument's the concepts (:meth:`BriefBuilder.links`): a line per pinpoint, cited to its
+source *at* the pinpoint (:func:`with_pinpoint`); ``linked`` names the sources those lines
+cite, which join the bibliography while the reader shows the links.
+
 The concept's file also carries its ``pack`` (:meth:`BriefBuilder.pack`): what the brief
 *document* says of it (``assets/brief-pack.js`` puts the document together) -- the
 definition (the entry's summary), its status and status note, its key points, its version
@@ -38,23 +46,27 @@ import hashlib
 import json
 import re
 from collections import Counter
-from functools import cmp_to_key, partial
-from typing import Any, Iterable, Mapping, Protocol, cast
+from functools import partial
+from typing import Any, Mapping, Protocol
+
+from markupsafe import escape
 
 from ..citations.cite import SENTINEL_DATE, SENTINEL_YEAR, PageTemplates, date_parts, linkify
-from ..citations.compat import year_suffix
 from ..citations.engine import sort_value_json
 from ..citations.exports import csl_to_bibtex, csl_to_ris
-from ..history.fingerprint import SHORT
+# An instrument's name in the basket and its data file (``cite/instruments/<slug>``), as in
+# the version history: the folder its exports use, never a concept's slug (which has no "/").
+from ..history.fingerprint import SHORT, instrument_key
+from ..model.instrument import DATE_EVENTS, when
+from .briefsort import CITATION_NUMBER, YEAR_SUFFIX, assemble, compare_sort_keys, year_suffix
+from .urls import concept_src, instrument_src
 
-__all__ = ["YEAR_SUFFIX", "CITATION_NUMBER", "BriefBuilder", "assemble", "compare_sort_keys", "year_suffix",
-           "brief_src", "data_path"]
+__all__ = ["YEAR_SUFFIX", "CITATION_NUMBER", "NOTE_NUMBER", "BriefBuilder", "assemble", "compare_sort_keys", "year_suffix",
+           "brief_src", "data_path", "instrument_key", "with_pinpoint"]
 
-#: Stands for the year suffix in the ``ys`` variants (a private-use character that the
-#: citation engine passes through untouched; the browser replaces it with "a", "b", ...).
-YEAR_SUFFIX = "\ue100"
-#: Stands for the item's number in the list (numeric styles such as IEEE).
-CITATION_NUMBER = "\ue101"
+#: Stands for the number of the note that cited a source first, in the short note that
+#: cites it again (an instrument line's ``sub`` form; the browser puts the number in).
+NOTE_NUMBER = "\ue102"
 FORMAT_VERSION = 1
 
 
@@ -64,6 +76,28 @@ def brief_src() -> str:
 
 def data_path(slug: str) -> str:
     return f"cite/{slug}.brief.json"
+
+
+def with_pinpoint(cite: str, pinpoint: str | None) -> str:
+    """A citation (HTML) pointing at ``pinpoint``, a place in the work in its own divisions
+    ("art 55(1)(a)", "sec 4.2(a)(i)").
+
+    CSL has no locator label for an article or a section of an order as these are written
+    (its ``section`` label renders "s 4.2" in OSCOLA and "§ 4.2" elsewhere), so the pinpoint
+    goes in as the author wrote it: inside the closing parenthesis of an in-text citation
+    ("(Artificial Intelligence Act, 2024, art 55(1)(a))") and before the full stop of a note
+    ("..., art 55(1)(a)."), as OSCOLA places a pinpoint after the instrument. This is what
+    citeproc-js does with a locator in the in-text styles (tests/golden/citations/
+    instruments) and what Pandoc's citeproc makes of the brief's Markdown, which gives the
+    pinpoint as a suffix (``[@{id}, art 55(1)(a)]``): test_brief_pack.py checks both."""
+    if not pinpoint:
+        return cite
+    pin = str(escape(pinpoint))
+    stripped = cite.rstrip()
+    for end in (")", "."):
+        if stripped.endswith(end):
+            return stripped[:-1] + ", " + pin + end
+    return stripped + ", " + pin
 
 
 def source_file(item_id: str) -> str:
@@ -86,75 +120,6 @@ def _short_hash(value: str | None) -> str | None:
     if value is None:
         return None
     return hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
-
-
-# -- ordering (mirrored by brief.js) ------------------------------------------------------
-
-def _cmp_tokens(a: list, b: list) -> int:
-    for x, y in zip(a, b):
-        if x != y:
-            if x[0] != y[0]:
-                return -1 if x[0] < y[0] else 1
-            return -1 if x[1] < y[1] else 1
-    return (len(a) > len(b)) - (len(a) < len(b))
-
-
-def compare_sort_keys(a: list, b: list, descending: list[bool]) -> int:
-    """Compare two items' ``sort`` values as the engine's bibliography sort does."""
-    for ka, kb, desc in zip(a, b, descending):
-        if ka == kb:
-            continue
-        if ka is None or ka == "":
-            return 1
-        if kb is None or kb == "":
-            return -1
-        if "t" in ka:
-            ta, tb = ka["t"], kb["t"]
-            r = (ta > tb) - (ta < tb)
-        else:
-            r = _cmp_tokens(ka["c"], kb["c"])
-        if r:
-            return -r if desc else r
-    return 0
-
-
-def assemble(parts: Iterable[dict], style: str, descending: list[bool],
-             substitute: str | None) -> list[str]:
-    """The bibliography of ``parts`` (items of the brief data, in the reader's order) in
-    ``style``: the entries' HTML, with year suffixes filled in."""
-    seen: dict[str, dict] = {}
-    for part in parts:
-        seen.setdefault(part["id"].lower(), part)
-    items = list(seen.values())
-    items.sort(key=cmp_to_key(lambda x, y: compare_sort_keys(
-        x["styles"][style]["sort"], y["styles"][style]["sort"], descending)))
-    groups: dict[str, list[dict]] = {}
-    for it in items:
-        group = it["styles"][style].get("group")
-        if group is not None:
-            groups.setdefault(group, []).append(it)
-    suffix: dict[int, str] = {}
-    for members in groups.values():
-        if len(members) > 1:
-            for n, it in enumerate(members):
-                suffix[id(it)] = year_suffix(n)
-    out: list[str] = []
-    previous = None
-    for number, it in enumerate(items, start=1):
-        s = dict(it["styles"][style])
-        if "html" not in s and "ys" in s:
-            s["html"] = s["ys"].replace(YEAR_SUFFIX, "")
-        if s.get("html") is None:
-            continue
-        ys = id(it) in suffix
-        sub = substitute is not None and s.get("names") is not None and s["names"] == previous
-        variant = "ys_sub" if ys and sub else "ys" if ys else "sub" if sub else "html"
-        body = cast(str, s.get(variant, s["html"]))
-        if ys:
-            body = body.replace(YEAR_SUFFIX, suffix[id(it)])
-        out.append(body.replace(CITATION_NUMBER, str(number)))
-        previous = s.get("names")
-    return out
 
 
 # -- build --------------------------------------------------------------------------------
@@ -244,7 +209,20 @@ class BriefBuilder:
                 items.setdefault(src["id"], (src, src))
                 ids.append(src["id"])
             per_concept[slug] = ids
+        pages = self._instrument_pages()
+        for e in (pages.instruments.values() if pages is not None else ()):
+            page = pages.page_item(e)
+            items.setdefault(page["id"], (page, _shown(page)))
+            for key in e.instrument.cited_keys():
+                if key in self.b.sources:
+                    src = self.b.sources[key].csl()
+                    items.setdefault(src["id"], (src, src))
         return items, per_concept
+
+    def _instrument_pages(self) -> Any:
+        """The site's :class:`~.instruments.InstrumentPages` (None for a site without, such as
+        the tests' stand-ins for a SiteBuilder)."""
+        return getattr(self.b, "instruments", None)
 
     def _mark(self, body: str | None, item: dict, shown: dict, style: str, **variant) -> str | None:
         """Mark the page's accessed date for the browser, as the concept pages do."""
@@ -342,6 +320,7 @@ class BriefBuilder:
         further = [k for k in dict.fromkeys(c.sources.further)
                    if k in self.b.sources and k != c.sources.primary]
         primary = c.sources.primary if c.sources.primary in self.b.sources else None
+        links = self.concept_links(slug)
         return {
             "version": FORMAT_VERSION,
             "slug": slug,
@@ -352,6 +331,7 @@ class BriefBuilder:
             "primary": self._ref(primary),
             "further": [self._ref(k) for k in further],
             "pack": self.pack(entry, page),
+            "linked": self._linked(links),
         }
 
     def pack(self, entry, page: dict) -> dict:
@@ -361,16 +341,7 @@ class BriefBuilder:
         c = entry.concept
         src = brief_src()
         updated = self.b.last_updated(entry)
-        cites: dict[str, dict] = {}
-        for style in self.styles:
-            if self.engine.is_note_style(style):
-                note = self.citer.render_page(page, style).note_first or ""
-                cites[style] = {"form": "note", "html": note}
-                continue
-            cite = {"form": "in-text", "html": _finish(self.engine.note(page, style, "html"))}
-            if self.engine.year_suffix_group(page, style) is not None:
-                cite["ys"] = _finish(self.engine.note(page, style, "html", year_suffix=YEAR_SUFFIX))
-            cites[style] = cite
+        cites = self._page_cites(page)
         return {
             "fingerprint": self.b.fingerprint(entry)[:SHORT],
             "updated": updated.isoformat() if updated else None,
@@ -379,6 +350,137 @@ class BriefBuilder:
             "status_note": _untitled(self.b.md(c.status.note, src)) if c.status.note else None,
             "key_points": [_untitled(self.b.md(p, src, inline=True)) for p in c.key_points],
             "cite": cites,
+            "links_label": "Addressed by instruments",
+            "links": self.concept_links(entry.slug),
+        }
+
+    def _page_cites(self, page: dict) -> dict[str, dict]:
+        """Per style, the citation of a wiki page that goes after its text (see :meth:`pack`)."""
+        cites: dict[str, dict] = {}
+        for style in self.styles:
+            if self.engine.is_note_style(style):
+                cites[style] = {"form": "note", "html": self.citer.render_page(page, style).note_first or ""}
+                continue
+            cite = {"form": "in-text", "html": _finish(self.engine.note(page, style, "html"))}
+            if self.engine.year_suffix_group(page, style) is not None:
+                cite["ys"] = _finish(self.engine.note(page, style, "html", year_suffix=YEAR_SUFFIX))
+            cites[style] = cite
+        return cites
+
+    def _source_cites(self, item: dict, pinpoint: str | None) -> dict[str, dict]:
+        """Per style, the citation of a source at ``pinpoint``: the first note (note styles)
+        or the in-text citation, with a ``ys`` variant where some other item of the wiki could
+        give the source a year suffix (where its bibliography data has one)."""
+        cites: dict[str, dict] = {}
+        data = self.items().get(item["id"])
+        for style in self.styles:
+            note = self.engine.is_note_style(style)
+            cite = {"form": "note" if note else "in-text",
+                    "html": _finish(with_pinpoint(self.engine.note(item, style, "html"), pinpoint))}
+            if note:
+                sub = self._subsequent(item, style)
+                if sub is not None:
+                    cite["sub"] = _finish(with_pinpoint(sub, pinpoint))
+            if not note and data is not None and "ys" in data["styles"][style]:
+                cite["ys"] = _finish(with_pinpoint(
+                    self.engine.note(item, style, "html", year_suffix=YEAR_SUFFIX), pinpoint))
+            cites[style] = cite
+        return cites
+
+    def _subsequent(self, item: dict, style: str) -> str | None:
+        """The short note that cites ``item`` again (OSCOLA: "Artificial Intelligence Act.",
+        "OpenAI (n 3)."), with :data:`NOTE_NUMBER` where the number of the note that cited
+        it first goes; None if the style's form cannot be told apart from the number."""
+        first = self.engine.note(item, style, "html", position="subsequent", first_note_number=9001)
+        other = self.engine.note(item, style, "html", position="subsequent", first_note_number=9002)
+        form = first.replace("9001", NOTE_NUMBER)
+        return form if form == other.replace("9002", NOTE_NUMBER) else None
+
+    def _link(self, name: str, url: str | None, address: Any) -> dict | None:
+        """One line between a concept and an instrument: who, where (the pinpoint), how (the
+        sentence), cited to the address's source at the pinpoint."""
+        source = self.b.sources.get(address.source)
+        if source is None:
+            return None
+        src = brief_src()
+        who = f'<a href="{_text(url)}">{_text(name)}</a>' if url else _text(name)
+        where = f", {_text(address.pinpoint)}" if address.pinpoint else ""
+        item = source.csl()
+        return {"html": f"{who}{where}: " + _untitled(self.b.md(address.sentence, src, inline=True)),
+                "pinpoint": address.pinpoint, "id": item["id"], "key": address.source,
+                "cite": self._source_cites(item, address.pinpoint)}
+
+    def concept_links(self, slug: str) -> list[dict]:
+        """The instruments that address concept ``slug``, a line per pinpoint (the order of
+        the concept page's "Used by" list)."""
+        pages = self._instrument_pages()
+        if pages is None:
+            return []
+        out = []
+        for islug, n in pages.uses.get(slug, ()):
+            e = pages.instruments[islug]
+            link = self._link(e.name, self.b.link(brief_src(), instrument_src(islug)),
+                              e.instrument.addresses[n])
+            if link is not None:
+                out.append(link)
+        return out
+
+    def instrument_links(self, e: Any) -> list[dict]:
+        """The concepts instrument ``e`` addresses, a line per pinpoint (its page's order)."""
+        out = []
+        for a in e.instrument.addresses:
+            concept = self.b.entries.get(a.concept)
+            link = self._link(concept.title if concept else a.concept,
+                              self.b.link(brief_src(), concept_src(a.concept)) if concept else None, a)
+            if link is not None:
+                out.append(link)
+        return out
+
+    def _linked(self, links: list[dict]) -> list[dict]:
+        """The refs of the sources the link lines cite, each once."""
+        return [r for r in (self._ref(k) for k in dict.fromkeys(link["key"] for link in links)) if r is not None]
+
+    def instrument_data(self, slug: str) -> dict:
+        """``cite/instruments/<slug>.brief.json``: what concept_data is for a concept. The
+        instrument's text is its primary source; the sources of its dates, addresses and
+        summary are its further sources."""
+        pages = self._instrument_pages()
+        e = pages.instruments[slug]
+        i = e.instrument
+        items = self.items()
+        page = pages.page_item(e)
+        src = brief_src()
+        primary = i.primary_source if i.primary_source in self.b.sources else None
+        further = [k for k in i.cited_keys() if k in self.b.sources and k != primary]
+        links = self.instrument_links(e)
+        updated = pages.updated(e)
+        facts = [i.type.value.capitalize(), i.jurisdiction, f"issued by {i.issuing_body}"]
+        for label, d in _dated(i):
+            if label in ("Adopted", "Revoked", "Superseded"):
+                by = pages.instruments[d.by].name if d.by in pages.instruments else d.by
+                facts.append(f"{label.lower()} {when(d.date)[1]}" + (f" by {by}" if by else ""))
+        return {
+            "version": FORMAT_VERSION,
+            "kind": "instrument",
+            "slug": instrument_key(slug),
+            "title": e.name,
+            "path": self.b.url(instrument_src(slug)),
+            "build_date": self.b.site.build_date.isoformat(),
+            "page": items[page["id"]],
+            "primary": self._ref(primary),
+            "further": [self._ref(k) for k in further],
+            "pack": {
+                "fingerprint": pages.fingerprint(e)[:SHORT],
+                "updated": updated.isoformat() if updated else None,
+                "definition": _untitled(self.b.md(i.summary, src, inline=True)),
+                "status": i.status.value,
+                "status_note": f"<p>{_text('; '.join(facts))}.</p>",
+                "key_points": [],
+                "cite": self._page_cites(page),
+                "links_label": "Concepts addressed",
+                "links": links,
+            },
+            "linked": self._linked(links),
         }
 
     def _ref(self, key: str | None) -> dict | None:
@@ -395,6 +497,9 @@ class BriefBuilder:
             return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
         out = {data_path(slug): dump(self.concept_data(slug)) for slug in self.b.entries}
+        pages = self._instrument_pages()
+        for slug in (pages.instruments if pages is not None else ()):
+            out[data_path(instrument_key(slug))] = dump(self.instrument_data(slug))
         out.update(self.style_files())
         for iid, item in self.items().items():
             if not item["page"]:
@@ -433,6 +538,17 @@ class BriefBuilder:
         """What concept.md.j2 needs for the "Add to brief" and "Print" buttons."""
         return {"root": root_of(self.b.url(src)), "slug": entry.slug, "title": entry.title,
                 "brief_url": self.b.link(src, brief_src())}
+
+
+def _text(value: str) -> str:
+    """Text (or an attribute's value) escaped for HTML."""
+    return str(escape(value))
+
+
+def _dated(i: Any) -> list[tuple[str, Any]]:
+    """``(label, date)`` of an instrument's dated events, in the order its page lists them."""
+    labels = dict(DATE_EVENTS)
+    return [(labels[name], d) for name, d in i.dated_events()]
 
 
 def _shown(item: dict) -> dict:

@@ -20,25 +20,23 @@ from markupsafe import Markup, escape
 from ..bibtex import Source
 from ..citations.cite import Citer, page_item
 from ..config import SiteConfig
-from ..history.fingerprint import SHORT, History, Version, fingerprint, page_versions, versions_json
+from ..history.fingerprint import SHORT, History, Version, fingerprint, instrument_key, page_versions, versions_json
 from ..model.instrument import DATE_EVENTS, InstrumentStatus, type_label, when
 from ..model.instruments import InstrumentEntry, instrument_uses
 from ..model.loader import Entry
 from ..model.schema import GOVERNANCE_PARTS
+from .brief import brief_src, root_of
+from .concept import print_header
 from .jinja import Templates
 from .markup import safe_url
 from .pages import Heading, HtmlBody, Page
 from .sources import source_status
 from .text import EntryText
-from .urls import SiteUrls, concept_src, relative_url, source_src
+from .urls import SiteUrls, concept_src, instrument_src, relative_url, source_src
 
 __all__ = ["InstrumentPages", "instrument_src", "INSTRUMENTS_INDEX_SRC"]
 
 INSTRUMENTS_INDEX_SRC = "instruments/index.md"
-
-
-def instrument_src(slug: str) -> str:
-    return f"instruments/{slug}.md"
 
 
 def _export_slug(slug: str) -> str:
@@ -91,13 +89,27 @@ class InstrumentPages:
             out.append((_export_slug(slug), item, items))
         return out
 
+    @property
+    def _status(self) -> str:
+        """How complete the published history is (``History.status``)."""
+        return self.site.versions.status if self.site.versions is not None else "current-only"
+
     def version_files(self) -> dict[str, str]:
         return {f"cite/{_export_slug(slug)}.versions.json":
-                versions_json(slug, History({slug: [self._version(e)]}, "current-only"), self.fingerprint(e))
+                versions_json(slug, History({slug: self.versions(e)}, self._status), self.fingerprint(e))
                 for slug, e in self.instruments.items()}
 
-    def _version(self, entry: InstrumentEntry) -> Version:
-        return Version(self.fingerprint(entry), None, self.updated(entry))
+    def versions(self, entry: InstrumentEntry) -> list[Version]:
+        """The instrument's published versions, newest first, from the git history the build
+        read (``published_versions`` walks instruments/ with the concepts); just the current
+        one without git -- as a concept's (:meth:`EntryHistory.versions`)."""
+        history = self.site.versions
+        found = history.versions.get(instrument_key(entry.slug)) if history is not None else None
+        if history is not None and found and found[0].fingerprint == self.fingerprint(entry):
+            if history.status == "current-only" and found[0].date is None:
+                return [Version(found[0].fingerprint, found[0].revision, self.updated(entry))]
+            return found
+        return [Version(self.fingerprint(entry), None, self.updated(entry))]
 
     def references(self, from_src: str, keys: list[str], primary: str) -> list[dict[str, Any]]:
         """The references list of a page citing ``keys``: each source once, in the site's
@@ -198,6 +210,7 @@ class InstrumentPages:
         exported = dict(item, version=short, note=f"Version {short}")
         primary = self.sources.get(i.primary_source)
         name = _export_slug(entry.slug)
+        version = page_versions(self.versions(entry), self.site.repo_url, self.updated(entry), self._status)
         return {
             "site": self.site,
             "slug": entry.slug,
@@ -215,9 +228,11 @@ class InstrumentPages:
             "addresses": addresses,
             "references": refs,
             "index_url": link(src, INSTRUMENTS_INDEX_SRC),
-            "version": page_versions([self._version(entry)], self.site.repo_url, self.updated(entry),
-                                     "current-only"),
+            "version": version,
             "versions_url": relative_url(self.urls.url(src), f"cite/{name}.versions.json"),
+            "print_header": print_header(self.urls.absolute(src), version),
+            "brief": {"root": root_of(self.urls.url(src)), "slug": instrument_key(entry.slug), "title": entry.name,
+                      "brief_url": link(src, brief_src())},
             "updated": self.updated(entry),
             "cite": {
                 "page": self.citer.all_styles(item, mark_accessed=True),

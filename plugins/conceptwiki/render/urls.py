@@ -13,11 +13,15 @@ import posixpath
 import re
 import unicodedata
 
-__all__ = ["concept_src", "tag_src", "source_src", "source_name", "page_url", "relative_url", "slugify", "SiteUrls"]
+__all__ = ["concept_src", "instrument_src", "tag_src", "source_src", "source_name", "page_url", "relative_url", "slugify", "SiteUrls"]
 
 
 def concept_src(slug: str) -> str:
     return f"concepts/{slug}.md"
+
+
+def instrument_src(slug: str) -> str:
+    return f"instruments/{slug}.md"
 
 
 def tag_src(tag: str) -> str:

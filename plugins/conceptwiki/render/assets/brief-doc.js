@@ -1,9 +1,11 @@
 /* conceptwiki: the brief as a document (the Brief page). brief.js keeps the basket and puts
    the bibliography together; this script makes the document of the concepts in it -- for
    each, in the reader's order, its definition with its citation (in-text, or a footnote for
-   note styles such as OSCOLA), its status and status note and its key points; then the
-   notes and one bibliography -- and every way out of the page, all from one model of the
-   document (buildDoc), so that they say the same:
+   note styles such as OSCOLA), its status and status note, its key points and the policy
+   instruments that address it, each at its pinpoint and cited there; a policy instrument in
+   the brief gives its summary, status and the concepts it addresses alike -- then the notes
+   and one bibliography -- and every way out of the page, all from one model of the document
+   (buildDoc), so that they say the same:
 
    - the page itself (and its print, which is the PDF);
    - the clipboard: text/html (headings, italics, footnote markers) and text/plain;
@@ -16,7 +18,7 @@
    Everything comes from this site's build (cite/<slug>.brief.json, see render/brief.py). */
 (function () {
   "use strict";
-  var YEAR_SUFFIX = "\ue100";
+  var YEAR_SUFFIX = "\ue100", NOTE_NUMBER = "\ue102";
   var BIB_INDENT = 720;  /* twentieths of a point: half an inch, Word's hanging indent */
 
   function api() { return window.conceptwikiBrief; }
@@ -50,6 +52,7 @@
     var suffixes = {};
     res.entries.forEach(function (e) { suffixes[e.item.id.toLowerCase()] = e.suffix; });
     var doc = { style: style, note: false, concepts: [], notes: [], bibliography: [], citeIds: [], items: res.items };
+    var firstNote = {};
     res.concepts.forEach(function (c) {
       if (!c.data || !c.data.pack) return;
       var pack = c.data.pack, cite = (pack.cite || {})[style.id] || null, blocks = [];
@@ -87,6 +90,29 @@
         }
       }
       doc.citeIds.push(c.data.page.id);
+      /* The instruments that address the concept (or the concepts an instrument addresses):
+         a line per pinpoint, cited to its source at that pinpoint. */
+      if (parts.instruments !== false && (pack.links || []).length) {
+        blocks.push({ type: "label", el: fragment(esc(pack.links_label || "Instruments")) });
+        pack.links.forEach(function (l) {
+          var block = { type: "li", role: "link", el: fragment(l.html), id: l.id, pinpoint: l.pinpoint || null };
+          var lc = (l.cite || {})[style.id];
+          if (lc && lc.form === "note") {
+            /* A source cited in an earlier note gets the style's short form ("Artificial
+               Intelligence Act, art 3(65).", "OpenAI (n 4)."). */
+            var key = l.id.toLowerCase(), first = firstNote[key];
+            doc.note = true;
+            doc.notes.push(fragment(first && lc.sub ? lc.sub.split(NOTE_NUMBER).join(String(first)) : lc.html));
+            if (!first) firstNote[key] = doc.notes.length;
+            block.cite = { note: doc.notes.length };
+          } else if (lc) {
+            var sfx = suffixes[l.id.toLowerCase()];
+            block.cite = { html: sfx && lc.ys ? lc.ys.split(YEAR_SUFFIX).join(sfx) : lc.html };
+          }
+          doc.citeIds.push(l.id);
+          blocks.push(block);
+        });
+      }
       doc.concepts.push(concept);
     });
     doc.title = "Brief: " + joinTitles(doc.concepts.map(function (c) { return c.title; }));
@@ -119,7 +145,7 @@
         if (b.type === "li" && !list) { out.push("<ul>"); list = true; }
         if (b.type !== "li" && list) { out.push("</ul>"); list = false; }
         var body = blockHTML(b, marker);
-        if (b.type === "li") out.push("<li>" + body + "</li>");
+        if (b.type === "li") out.push("<li" + (b.role ? ' class="cw-brief-is-' + b.role + '"' : "") + ">" + body + "</li>");
         else if (b.type === "label") out.push("<p><strong>" + body + "</strong></p>");
         else out.push('<p class="cw-brief-is-' + b.role + '">' + body + "</p>");
       });
@@ -233,7 +259,10 @@
       c.blocks.forEach(function (b) {
         var body = mdInline(b.el).trim();
         if (b.cite) {
-          var key = "[" + citeKey(c.id) + "]", m = /^([\s\S]*?)([.!?])$/.exec(body);
+          /* An instrument line cites its source with the pinpoint as a suffix (Pandoc knows
+             no locator label for "art" or "sec"; a suffix is written as it is). */
+          var key = b.role === "link" ? "[" + citeKey(b.id) + (b.pinpoint ? ", " + mdEscape(b.pinpoint) : "") + "]"
+            : "[" + citeKey(c.id) + "]", m = /^([\s\S]*?)([.!?])$/.exec(body);
           body = m ? m[1] + (m[1] ? " " : "") + key + m[2] : body + (body ? " " : "") + key;
         }
         if (b.type === "li") { out.push("- " + body); list = true; return; }

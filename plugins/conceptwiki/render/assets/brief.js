@@ -1,12 +1,14 @@
-/* conceptwiki: the brief basket ("Add to brief" on concept pages and the Brief page) and the
-   "Print / Save as PDF" button. Concept pages read the same without it; the Brief page says
-   that it needs it. Data comes only from this site: cite/<slug>.brief.json of the concepts in
-   the basket and cite/sources/<id>.brief.json of their sources (see conceptwiki/brief.py). */
+/* conceptwiki: the brief basket ("Add to brief" on concept and instrument pages and the Brief
+   page) and the "Print / Save as PDF" button. Pages read the same without it; the Brief page
+   says that it needs it. Data comes only from this site: cite/<slug>.brief.json of the
+   concepts in the basket, cite/instruments/<slug>.brief.json of its policy instruments (their
+   basket name is "instruments/<slug>") and cite/sources/<id>.brief.json of their sources
+   (see conceptwiki/render/brief.py). */
 (function () {
   "use strict";
   var PREFIX = "conceptwiki.brief";
   var YEAR_SUFFIX = "\ue100", CITATION_NUMBER = "\ue101";
-  var SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+  var SLUG = /^(?:instruments\/)?[a-z0-9]+(?:-[a-z0-9]+)*$/;
   var SOURCE_FILE = /^sources\/[a-z0-9._-]+\.brief\.json$/;
 
   /* -- storage: one basket per site (the site's root path), tolerant of anything stored -- */
@@ -18,12 +20,12 @@
   function storageKey(root) { return PREFIX + ":" + root.pathname; }
 
   /* The parts of the brief document a reader can leave out (brief-doc.js). */
-  var PARTS = ["definitions", "key_points", "status"];
+  var PARTS = ["definitions", "key_points", "status", "instruments"];
   var FINGERPRINT = /^[0-9a-f]{6,64}$/;
 
   function emptyState() {
     return { version: 1, items: [], style: null, primary: true, further: true, per: {},
-      parts: { definitions: true, key_points: true, status: true } };
+      parts: { definitions: true, key_points: true, status: true, instruments: true } };
   }
 
   /* A brief opened from a "share this brief" link (#brief=...): shown instead of the
@@ -78,8 +80,10 @@
   /* -- "share this brief": the basket, style and parts in the address (no server) --
      #brief=<style>~<parts>~<slug>.<fingerprint>,<slug>.<fingerprint>
      parts: the letters of what is included (d definitions, k key points, s status,
-     p primary sources, f further sources). */
-  var PART_LETTERS = { definitions: "d", key_points: "k", status: "s", primary: "p", further: "f" };
+     i the instruments that address each concept and the concepts each instrument addresses,
+     p primary sources, f further sources). A link made before instruments were in the brief
+     has no "i" and opens as it was made: without them. */
+  var PART_LETTERS = { definitions: "d", key_points: "k", status: "s", instruments: "i", primary: "p", further: "f" };
 
   function shareHash(state, style) {
     var parts = Object.keys(PART_LETTERS).filter(function (p) {
@@ -90,7 +94,7 @@
   }
 
   function parseShare(hash) {
-    var m = /^#brief=([^~]*)~([a-z-]*)~([a-z0-9.,-]*)$/.exec(hash || "");
+    var m = /^#brief=([^~]*)~([a-z-]*)~([a-z0-9.,\/-]*)$/.exec(hash || "");
     if (!m) return null;
     var state = emptyState(), letters = m[2];
     try { state.style = decodeURIComponent(m[1]) || null; } catch (e) { return null; }
@@ -295,6 +299,8 @@
         var refs = [];
         if (data.primary && include(state, it.slug, "primary")) refs.push(data.primary);
         if (include(state, it.slug, "further")) refs = refs.concat(data.further || []);
+        /* The sources the instrument lines cite, at their pinpoints. */
+        if (state.parts.instruments !== false) refs = refs.concat(data.linked || []);
         refs = refs.filter(function (r) { return r && SOURCE_FILE.test(r.file); });
         return Promise.all(refs.map(function (r) {
           return getJSON(new URL("cite/" + r.file, root));
@@ -474,9 +480,10 @@
       box.appendChild(el("strong", {}, "Changed since this brief was made: "));
       box.appendChild(el("span", {}, "version " + it.v + " is cited, the entry is now version " + data.current + updated + ". "));
     }
-    var see = el("a", { href: new URL(data.path + "?v=" + it.v, rootOf(briefApp())).href }, "See what changed");
-    box.appendChild(see);
-    box.appendChild(document.createTextNode(" "));
+    if (data.kind !== "instrument") {  /* concept pages show an earlier version's differences */
+      box.appendChild(el("a", { href: new URL(data.path + "?v=" + it.v, rootOf(briefApp())).href }, "See what changed"));
+      box.appendChild(document.createTextNode(" "));
+    }
     box.appendChild(el("button", { type: "button", "class": "md-button cw-brief-update", "data-slug": c.slug,
       "aria-label": "Update " + data.title + " to the current version" }, "Update to the current version"));
     if (!it.keep) {
