@@ -16,7 +16,6 @@ import shutil
 import sys
 from pathlib import Path
 
-import pytest
 import yaml
 
 from helpers import site_files
@@ -186,23 +185,3 @@ def test_dirty_rebuilds_match_a_clean_build(tmp_path: Path, monkeypatch):
     assert "concepts/renamed-zeta.md" in rebuilt["rename"]
     assert len(rebuilt["template"]) >= total and len(rebuilt["mkdocs.yml"]) >= total
     server.first.plugins.on_shutdown()
-
-
-@pytest.mark.parametrize("dirty", [False])
-def test_clean_serve_builds_render_every_page(tmp_path: Path, monkeypatch, dirty):
-    """Without ``--dirty`` every rebuild renders every page (MkDocs writes them all)."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1704153600")
-    root = tmp_path / "project"
-    gen.generate(root, 3, seed=1)
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    config = load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
-    plugin = config.plugins["conceptwiki"]
-    config.plugins.on_startup(command="serve", dirty=dirty)
-    build(config, serve_url=URL, dirty=dirty)
-    first = set(plugin.rebuilt)
-    config = load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
-    build(config, serve_url=URL, dirty=dirty)
-    assert set(plugin.rebuilt) == first
-    config.plugins.on_shutdown()

@@ -320,6 +320,9 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
                     file.is_modified = _unmodified  # type: ignore[method-assign]
             files.append(file)
             new_files.append(file)
+        for name in ASSET_CSS + ASSET_JS + [SEARCH_JS] + ASSET_ON_DEMAND:
+            if files.get_file_from_path(name) is None:
+                files.append(File.generated(config, name, abs_src_path=str(ASSETS_DIR / Path(name).name)))
         if state is not None:
             for file in files.documentation_pages():
                 if file.src_uri not in self.generated and file.abs_src_path is not None:
