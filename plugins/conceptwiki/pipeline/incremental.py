@@ -119,6 +119,7 @@ class EntryKeys:
         index = builder.wiki.index
         history = builder.history
         self._resolved: dict[str, str | None] = {}
+        self._sources: dict[str, str] = {}
 
         def resolve(target: str) -> str | None:
             if target not in self._resolved:
@@ -152,6 +153,12 @@ class EntryKeys:
                      for s in self.entries}
 
     def source(self, key: str) -> str:
+        found = self._sources.get(key)
+        if found is None:
+            found = self._sources[key] = self._source(key)
+        return found
+
+    def _source(self, key: str) -> str:
         s = self.b.sources.get(key)
         if s is None:
             return "missing"
