@@ -28,7 +28,7 @@ install: $(STAMP)
 
 serve: $(STAMP)
 	@echo "Serving on http://127.0.0.1:8000$(SITE_PATH) (concept pages at $(SITE_PATH)concepts/<slug>/); Ctrl+C stops"
-	$(BIN)/mkdocs serve -a 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dirty -a 127.0.0.1:8000
 
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict -d site
