@@ -263,7 +263,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         for src, make in plan:
             kept = last.pages.get(src) if last is not None and src is not None else None
             # Pages in the navigation are always made: MkDocs reads their titles for every page.
-            if kept is not None and not kept.in_nav and keys.get(src) == last.keys.get(src):
+            if (kept is not None and last is not None and src is not None and not kept.in_nav
+                    and keys.get(src) == last.keys.get(src)):
                 pages.append(kept)
                 continue
             made = make()

@@ -167,7 +167,7 @@ class EntryText:
         summaries for the index, cards and the brief: at 1,000 concepts 1,900 renderings took
         4 s of a rebuild). The key holds everything the rendering reads: the text, and for
         each wikilink the target's URL, title, mid-sentence title and plain summary."""
-        links = []
+        links: list[tuple[str | None, ...]] = []
         for m in WIKILINK_RE.finditer(text):
             slug = self.index.resolve(m.group("target").strip())
             if slug is None or slug not in self.entries:
