@@ -375,12 +375,14 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         except OSError:
             yml = b""
         docs = sorted(f.src_uri for f in files.documentation_pages())
+        # In serve, every page carries the banner of the site's problems (render/problems.py).
+        problems = sorted(str(p) for p in [*(self.wiki.problems if self.wiki else []), *self._doc_problems])
         # The installed theme's own folders do not change while the server runs (and hold
         # thousands of icons): only the site's overrides and this plugin's partials count.
         installed = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")}
         themes = [d for d in config.theme.dirs
                   if not any(Path(d).resolve().is_relative_to(Path(p).resolve()) for p in installed)]
-        return global_key(builder, extra=[yml, tree_digest(themes), docs,
+        return global_key(builder, extra=[yml, tree_digest(themes), docs, problems,
                                           config.site_url, config.site_dir])
 
     def _stop_renderer(self) -> None:
