@@ -86,6 +86,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/links.py
 	$(BIN)/python bench/graph.py
+	$(BIN)/python bench/serve.py --sizes 1000,5000 --repeat 5 --hub
 
 clean:
 	rm -rf site .pytest_cache .hypothesis

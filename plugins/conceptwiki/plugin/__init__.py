@@ -276,6 +276,9 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         # From here on, worker processes render the concept pages while this process makes
         # the citation exports and MkDocs does its own work.
         self._start_renderer(fresh, few=last is not None)
+        if state is not None:
+            builder.brief.pack_keys = {slug: f"{state.global_key} {keys[concept_src(slug)]}"
+                                       for slug in builder.entries if concept_src(slug) in keys}
         exports = data_files(builder)
         t3 = time.perf_counter()
         self.generated = {page.src_uri for page in pages}
