@@ -181,8 +181,10 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
     @property
     def incremental(self) -> bool:
         """Rebuilds re-render only what changed: ``mkdocs serve --dirty`` (MkDocs then skips
-        files whose ``is_modified()`` is false)."""
-        return self._command == "serve" and self._dirty
+        files whose ``is_modified()`` is false). Not with Material's lunr search
+        (``search: material``), whose index holds only the pages a build renders: there
+        every page is rebuilt."""
+        return self._command == "serve" and self._dirty and self.config.search != "material"
 
     def on_config(self, config):
         self.site = self._site_config(config)
@@ -327,6 +329,9 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         for name in ASSET_CSS + ASSET_JS + [SEARCH_JS] + ASSET_ON_DEMAND:
             if files.get_file_from_path(name) is None:
                 files.append(File.generated(config, name, abs_src_path=str(ASSETS_DIR / Path(name).name)))
+        if self._dirty and not self.incremental:  # `search: material`: see `incremental`
+            for file in files:
+                file.is_modified = _modified  # type: ignore[method-assign]
         if state is not None:
             for file in files.documentation_pages():
                 if file.src_uri not in self.generated and file.abs_src_path is not None:
