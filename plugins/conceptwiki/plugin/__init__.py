@@ -106,6 +106,7 @@ class _Incremental:
         self.pages: dict[str, _Kept] = {}
         self.data: dict[str, str] = {}
         self.dests: set[str] = set()
+        self.site_dir = ""
 
 
 def _toc(body: HtmlBody) -> TableOfContents:
@@ -254,6 +255,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         keys: dict[str, str] = {}
         if self.incremental:
             state = _Incremental()
+            state.site_dir = str(config.site_dir)
             keys = page_keys(builder, [src for src, _make in plan if src is not None])
             state.global_key = self._global_key(builder, files, config)
             if last is not None and last.global_key != state.global_key:
@@ -322,7 +324,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             if state is not None:
                 # A data file is compared by its content: exact, and cheap next to writing it.
                 digest = state.data[path] = content_digest(content)
-                if self._last is not None and self._last.data.get(path) == digest:
+                if (self._last is not None and self._last.site_dir == state.site_dir
+                        and self._last.data.get(path) == digest):
                     file.is_modified = _unmodified  # type: ignore[method-assign]
             files.append(file)
             new_files.append(file)
@@ -339,7 +342,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
                     # rebuilt (a handful), and MkDocs reads titles for the navigation from them.
                     file.is_modified = _modified  # type: ignore[method-assign]
             state.dests = {file.abs_dest_path for file in new_files}
-            self._stale = (self._last.dests - state.dests) if self._last is not None else set()
+            self._stale = (self._last.dests - state.dests) if (
+                self._last is not None and self._last.site_dir == state.site_dir) else set()
         self._next = state
         self._kept_searchable = [] if state is None else [
             page.src_uri for page in pages if page.src_uri not in is_fresh and isinstance(page, _Kept)]
