@@ -31,7 +31,7 @@ install: $(STAMP)
 
 serve: $(STAMP)
 	@echo "Serving on http://127.0.0.1:8000$(SITE_PATH) (concept pages at $(SITE_PATH)concepts/<slug>/); Ctrl+C stops"
-	$(BIN)/mkdocs serve -a 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dirty -a 127.0.0.1:8000
 
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict -d site
@@ -89,6 +89,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/links.py
 	$(BIN)/python bench/graph.py
+	$(BIN)/python bench/serve.py --sizes 1000,5000 --repeat 5 --hub
 
 clean:
 	rm -rf site .pytest_cache .hypothesis

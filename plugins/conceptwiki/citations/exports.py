@@ -55,7 +55,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from ..bibtex import MONTH_MACROS, CslItem, ends_in_others
 
@@ -577,9 +577,41 @@ def _misc_locator_note(item: CslItem, arxiv: Optional[str]) -> str:
     return text[:1].upper() + text[1:]
 
 
+#: Conversions already made in this process, by the item's JSON: ``mkdocs serve`` converts
+#: the same items on every rebuild (at 1,000 concepts, 3,500 conversions took 5.8 s of a
+#: 46 s profiled rebuild). The JSON is the whole input, so a hit is the same text.
+_MEMO: dict[tuple[str, str, str | None], str] = {}
+_MEMO_LIMIT = 200_000
+
+
+def _memo_key(kind: str, item: CslItem, key: str | None) -> tuple[str, str, str | None] | None:
+    try:
+        return (kind, json.dumps(item, sort_keys=True, ensure_ascii=False), key)
+    except (TypeError, ValueError):
+        return None
+
+
+def _memoized(kind: str, item: CslItem, key: str | None, convert: Callable[[], str]) -> str:
+    memo_key = _memo_key(kind, item, key)
+    if memo_key is None:
+        return convert()
+    found = _MEMO.get(memo_key)
+    if found is None:
+        if len(_MEMO) >= _MEMO_LIMIT:
+            _MEMO.clear()
+        found = _MEMO[memo_key] = convert()
+    return found
+
+
 def csl_to_bibtex(item: CslItem, key: str | None = None) -> str:
     """One BibTeX entry for a CSL-JSON item, read alike by BibTeX, biblatex, bibtexparser
     and pybtex. Ends with a newline. See the module docstring for the rules."""
+    if not isinstance(item, dict):
+        return _csl_to_bibtex(item, key)
+    return _memoized("bib", item, key, lambda: _csl_to_bibtex(item, key))
+
+
+def _csl_to_bibtex(item: CslItem, key: str | None = None) -> str:
     if not isinstance(item, dict):
         item = {}
     key = key if key and KEY_RE.match(str(key)) else (
@@ -762,6 +794,13 @@ def _ris_name(name: object) -> Optional[str]:
 
 
 def csl_to_ris(item: CslItem) -> str:
+    """One RIS record for a CSL-JSON item (see :func:`_csl_to_ris`)."""
+    if not isinstance(item, dict):
+        return _csl_to_ris(item)
+    return _memoized("ris", item, None, lambda: _csl_to_ris(item))
+
+
+def _csl_to_ris(item: CslItem) -> str:
     """One RIS record for a CSL-JSON item, LF line endings, ending ``ER  - `` and a blank
     line. Markup is stripped. TY: JOUR, CONF, BOOK, CHAP, RPRT, THES, ELEC (web pages),
     UNPB (manuscripts and preprints: no RIS type is a preprint to Zotero; the CSL-JSON

@@ -9,6 +9,7 @@ import html
 import json
 import os
 import re
+import sysconfig
 import time
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from ..model.loader import Entry, Wiki
 from ..pipeline.parallel import PageRenderer
 from ..pipeline.session import CitationEngines, max_rss_mib, start_renderer, stop_renderer
 from ..pipeline.build import data_files, load_project, site_builder
+from ..pipeline.incremental import content_digest, global_key, page_keys, tree_digest
 from ..search.pagefind import PAGEFIND_DIR, SearchError, mark_page, pagefind_executable, search_box
 from ..search.stream import PagefindStream, finish_search, stream_enabled
 from ..render.anchors import AnchorIndex
@@ -34,6 +36,22 @@ from ..render.problems import PreviewProblems
 from ..render.urls import concept_src
 
 __all__ = ["ConceptWikiPlugin"]
+
+
+def _remove(path: str, site: Path) -> None:
+    """Delete a file an earlier serve build wrote and this one no longer makes, and the
+    folders it leaves empty (a clean build would not have them)."""
+    try:
+        os.remove(path)
+    except OSError:
+        return
+    folder = Path(path).parent
+    while folder != site and site in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            break
+        folder = folder.parent
 
 log = get_plugin_logger(__name__)
 
@@ -48,10 +66,47 @@ SEARCH_JS = "assets/conceptwiki/cw-search.js"
 #: Files the pages load only when a reader asks for them (the Brief page's Word download).
 ASSET_ON_DEMAND = ["assets/conceptwiki/docx.umd.js", "assets/conceptwiki/docx.LICENSE.txt"]
 THEME_DIR = Path(__file__).parent / "theme"
+#: A serve rebuild renders up to this many pre-rendered pages without worker processes.
+FEW_PAGES = 40
 
 
 _ID_RE = re.compile(r'\sid="([^"<>]*)"')
 _BODY_RE = re.compile(r"<body\b[^>]*>")
+
+
+def _unmodified() -> bool:
+    return False
+
+
+def _modified() -> bool:
+    return True
+
+
+class _Kept:
+    """A generated page of the last build that is unchanged (``mkdocs serve --dirty``): what
+    its MkDocs file needs, without the renderer (which holds the last build's state)."""
+
+    __slots__ = ("src_uri", "content", "in_nav", "is_html")
+
+    def __init__(self, src_uri: str, content: str, in_nav: bool, is_html: bool) -> None:
+        self.src_uri = src_uri
+        self.content = content
+        self.in_nav = in_nav
+        self.is_html = is_html
+
+
+class _Incremental:
+    """What ``mkdocs serve --dirty`` keeps of the last build (:mod:`conceptwiki.pipeline.incremental`):
+    the global key, every generated page's key and MkDocs content, the digest of every data
+    file, and the files written (to delete those a rebuild no longer makes)."""
+
+    def __init__(self) -> None:
+        self.global_key: str | None = None
+        self.keys: dict[str, str] = {}
+        self.pages: dict[str, _Kept] = {}
+        self.data: dict[str, str] = {}
+        self.dests: set[str] = set()
+        self.site_dir = ""
 
 
 def _toc(body: HtmlBody) -> TableOfContents:
@@ -82,7 +137,16 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self._search_icons = ("", "")
         self._unsearched: set[str] = set()
         self._command = "build"
+        self._dirty = False
+        #: ``mkdocs serve --dirty``: the last build, and the one under way (kept when it succeeds).
+        self._last: _Incremental | None = None
+        self._next: _Incremental | None = None
+        self._stale: set[str] = set()
+        self._kept_searchable: list[str] = []
+        self._files: Files | None = None
         self.generated: set[str] = set()
+        #: The generated pages this build rendered (all of them, except in a serve rebuild).
+        self.rebuilt: set[str] = set()
         #: Pre-rendered pages (src_uri -> Page), rendered when MkDocs writes them.
         self.html_pages: dict[str, Page] = {}
         self.renderer: PageRenderer | None = None
@@ -113,6 +177,15 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
 
     def on_startup(self, *, command, dirty) -> None:
         self._command = command
+        self._dirty = bool(dirty)
+
+    @property
+    def incremental(self) -> bool:
+        """Rebuilds re-render only what changed: ``mkdocs serve --dirty`` (MkDocs then skips
+        files whose ``is_modified()`` is false). Not with Material's lunr search
+        (``search: material``), whose index holds only the pages a build renders: there
+        every page is rebuilt."""
+        return self._command == "serve" and self._dirty and self.config.search != "material"
 
     def on_config(self, config):
         self.site = self._site_config(config)
@@ -177,17 +250,45 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             raise PluginError(f"mkdocs.yml: plugins.conceptwiki.styles: {exc}") from None
         self.builder = builder
         t2 = time.perf_counter()
-        pages = builder.pages()
-        for page in pages:
+        plan = builder.page_plan()
+        last, state = self._last, None
+        keys: dict[str, str] = {}
+        if self.incremental:
+            state = _Incremental()
+            state.site_dir = str(config.site_dir)
+            keys = page_keys(builder, [src for src, _make in plan if src is not None])
+            state.global_key = self._global_key(builder, files, config)
+            if last is not None and last.global_key != state.global_key:
+                log.debug("conceptwiki: a full rebuild (the configuration, templates, styles, "
+                          "code or navigation changed)")
+                last = None  # config, templates, styles, code or navigation changed: all anew
+        pages: list[Any] = []
+        fresh: list[Page] = []
+        for src, make in plan:
+            kept = last.pages.get(src) if last is not None and src is not None else None
+            # Pages in the navigation are always made: MkDocs reads their titles for every page.
+            if (kept is not None and last is not None and src is not None and not kept.in_nav
+                    and keys.get(src) == last.keys.get(src)):
+                pages.append(kept)
+                continue
+            made = make()
+            pages.extend(made)
+            fresh.extend(made)
+        for page in fresh:
             for warning in page.warnings:
                 log.warning(warning)
         # From here on, worker processes render the concept pages while this process makes
         # the citation exports and MkDocs does its own work.
-        self._start_renderer(pages)
+        self._start_renderer(fresh, few=last is not None)
+        if state is not None:
+            builder.brief.pack_keys = {slug: f"{state.global_key} {keys[concept_src(slug)]}"
+                                       for slug in builder.entries if concept_src(slug) in keys}
         exports = data_files(builder)
         t3 = time.perf_counter()
         self.generated = {page.src_uri for page in pages}
-        self.html_pages = {page.src_uri: page for page in pages if page.is_html}
+        self.html_pages = {page.src_uri: page for page in fresh if page.is_html}
+        is_fresh = self.rebuilt = {page.src_uri for page in fresh}
+        new_files: list[File] = []
         for page in pages:
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
@@ -197,21 +298,56 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
             # A pre-rendered page gives MkDocs only its front matter; its HTML is put in
             # when the page is written (on_page_context) and dropped once it is written.
-            content = page.front_matter() if page.is_html else page.markdown
-            files.append(File.generated(config, page.src_uri, content=content, inclusion=inclusion))
-        for path, content in exports.items():
-            files.append(File.generated(config, path, content=content))
+            if isinstance(page, _Kept):
+                content = page.content
+            else:
+                content = page.front_matter() if page.is_html else page.markdown
+            file = File.generated(config, page.src_uri, content=content, inclusion=inclusion)
+            if state is not None:
+                state.pages[page.src_uri] = _Kept(page.src_uri, content, page.in_nav, page.is_html)
+                if page.src_uri in keys:
+                    state.keys[page.src_uri] = keys[page.src_uri]
+                if page.src_uri not in is_fresh:
+                    file.is_modified = _unmodified  # type: ignore[method-assign]
+            files.append(file)
+            new_files.append(file)
+        data = dict(exports)
         self.preview = None
         if self._command == "serve":  # never in `mkdocs build`, which fails on these instead
             self.preview = PreviewProblems([*self.wiki.problems, *self._doc_problems], self.root,
                                            self.site.concepts_dir, self.generated,
                                            config.use_directory_urls)
-            for src, content in self.preview.pages().items():
-                files.append(File.generated(config, src, content=content,
-                                            inclusion=InclusionLevel.NOT_IN_NAV))
+            data.update(self.preview.pages())
+        for path, content in data.items():
+            file = (File.generated(config, path, content=content) if path in exports
+                    else File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
+            if state is not None:
+                # A data file is compared by its content: exact, and cheap next to writing it.
+                digest = state.data[path] = content_digest(content)
+                if (self._last is not None and self._last.site_dir == state.site_dir
+                        and self._last.data.get(path) == digest):
+                    file.is_modified = _unmodified  # type: ignore[method-assign]
+            files.append(file)
+            new_files.append(file)
         for name in ASSET_CSS + ASSET_JS + [SEARCH_JS] + ASSET_ON_DEMAND:
             if files.get_file_from_path(name) is None:
                 files.append(File.generated(config, name, abs_src_path=str(ASSETS_DIR / Path(name).name)))
+        if self._dirty and not self.incremental:  # `search: material`: see `incremental`
+            for file in files:
+                file.is_modified = _modified  # type: ignore[method-assign]
+        if state is not None:
+            for file in files.documentation_pages():
+                if file.src_uri not in self.generated and file.abs_src_path is not None:
+                    # Hand-written pages show titles, summaries and counts of entries: always
+                    # rebuilt (a handful), and MkDocs reads titles for the navigation from them.
+                    file.is_modified = _modified  # type: ignore[method-assign]
+            state.dests = {file.abs_dest_path for file in new_files}
+            self._stale = (self._last.dests - state.dests) if (
+                self._last is not None and self._last.site_dir == state.site_dir) else set()
+        self._next = state
+        self._kept_searchable = [] if state is None else [
+            page.src_uri for page in pages if page.src_uri not in is_fresh and isinstance(page, _Kept)]
+        self._files = files
         self.heads = {concept_src(slug): e for slug, e in builder.entries.items()}
         # Index and tag pages only repeat the concepts' titles and summaries: search finds the
         # concept pages themselves, so these are left out of the Pagefind index.
@@ -233,10 +369,33 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         raise PluginError(f"mkdocs.yml: plugins.conceptwiki.workers: {value!r} is neither 'auto' "
                           "nor a number of processes (0 or more)")
 
-    def _start_renderer(self, pages) -> None:
-        """Concept pages are rendered by worker processes from here on (``parallel.py``)."""
+    def _start_renderer(self, pages, *, few: bool = False) -> None:
+        """Concept pages are rendered by worker processes from here on (``parallel.py``).
+        A serve rebuild that renders a few pages renders them here: starting workers costs
+        more than it saves."""
         self._stop_renderer()
-        self.renderer = start_renderer(pages, self.builder, self.engines, self._workers())
+        workers = self._workers()
+        if few and sum(1 for p in pages if p.is_html) <= FEW_PAGES:
+            workers = 0
+        self.renderer = start_renderer(pages, self.builder, self.engines, workers)
+
+    def _global_key(self, builder, files: Files, config) -> str:
+        """What every page shows besides the wiki (see ``incremental.global_key``): here
+        ``mkdocs.yml``, the theme's folders (templates, overrides) and the navigation's pages."""
+        try:
+            yml = Path(config.config_file_path).read_bytes() if config.config_file_path else b""
+        except OSError:
+            yml = b""
+        docs = sorted(f.src_uri for f in files.documentation_pages())
+        # In serve, every page carries the banner of the site's problems (render/problems.py).
+        problems = sorted(str(p) for p in [*(self.wiki.problems if self.wiki else []), *self._doc_problems])
+        # The installed theme's own folders do not change while the server runs (and hold
+        # thousands of icons): only the site's overrides and this plugin's partials count.
+        installed = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")}
+        themes = [d for d in config.theme.dirs
+                  if not any(Path(d).resolve().is_relative_to(Path(p).resolve()) for p in installed)]
+        return global_key(builder, extra=[yml, tree_digest(themes), docs, problems,
+                                          config.site_url, config.site_dir])
 
     def _stop_renderer(self) -> None:
         renderer, self.renderer = self.renderer, None
@@ -245,6 +404,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
 
     def on_build_error(self, *, error) -> None:
         self._stop_renderer()
+        self._last = self._next = None  # what was written is not known: rebuild everything
         if self._stream is not None:  # no Pagefind child outlives a failed build
             self._stream.abort()
             self._stream = None
@@ -305,6 +465,15 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         page.update_date = day.isoformat()
         return page
 
+    def on_env(self, env, *, config, files):
+        """``mkdocs serve --dirty`` skips ``on_pre_page`` for the pages it does not rebuild,
+        but the sitemap lists every page's date: set them all (the same dates as above)."""
+        if self.incremental:
+            for file in files.documentation_pages():
+                if file.page is not None:
+                    self.on_pre_page(file.page, config=config, files=files)
+        return env
+
     def on_page_content(self, html: str, *, page, config, files) -> str:
         if page.file.src_uri in self.html_pages:
             return ""  # rendered in on_page_context, just before the theme writes the page
@@ -356,6 +525,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
                 self._serve_note = True
         elif self.config.search == "pagefind":
             t0 = time.perf_counter()
+            if self._stream is not None and self._kept_searchable:
+                self._index_kept(config)
             try:
                 run = finish_search(self._stream, Path(config.site_dir), note=log.info)
             except SearchError as exc:
@@ -366,6 +537,11 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             log.debug(f"Pagefind ({run.indexer}): {run.files} files, {run.bytes} bytes in {run.seconds:.2f} s")
         self._stop_renderer()
         self._save_cache()
+        if self.incremental:
+            for path in sorted(self._stale):
+                _remove(path, Path(config.site_dir))
+            self._stale = set()
+            self._last, self._next = self._next, None
         builder = getattr(self, "builder", None)
         if builder is not None and self.timings:
             t = self.timings
@@ -378,8 +554,28 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         if target:
             Path(target).write_text(json.dumps(self.timings, indent=2, sort_keys=True), encoding="utf-8")
 
+    def _index_kept(self, config) -> None:
+        """Pagefind indexes the pages this rebuild kept from the last one, as written then
+        (its index cannot be updated in place: every page goes in again)."""
+        assert self._stream is not None
+        site = Path(config.site_dir)
+        for src in self._kept_searchable:
+            if src in self._unsearched:
+                continue
+            file = self._files.get_file_from_path(src) if self._files is not None else None
+            if file is None:
+                continue
+            try:
+                html_text = (site / file.dest_uri).read_text(encoding="utf-8")
+            except OSError:
+                continue
+            self._stream.add(file.dest_uri, html_text)
+
     def on_serve(self, server, *, config, builder):
-        for folder in (self.site.concepts_dir, self.site.bib_dir, self.site.instruments_dir):
+        folders = [self.site.concepts_dir, self.site.bib_dir, self.site.instruments_dir]
+        if self.site.templates_dir:
+            folders.append(self.site.templates_dir)
+        for folder in folders:
             path = self.root / folder
             if path.is_dir():
                 server.watch(str(path))

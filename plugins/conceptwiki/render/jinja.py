@@ -8,6 +8,7 @@ instead of printing nothing. Nothing here imports MkDocs.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import jinja2
@@ -18,12 +19,36 @@ __all__ = ["TEMPLATES_DIR", "Templates"]
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
+#: The last environment made, by the stamp of its template folders (:func:`_stamp`).
+_ENVS: dict[tuple, jinja2.Environment] = {}
+
+
+def _stamp(templates_dir: str | None) -> tuple:
+    """The template folders' files with their sizes and modification times."""
+    out: list = [os.getcwd(), templates_dir]
+    for folder in ([Path(templates_dir)] if templates_dir else []) + [TEMPLATES_DIR]:
+        try:
+            for path in sorted(folder.rglob("*")):
+                st = path.stat()
+                out.append((str(path), st.st_size, st.st_mtime_ns))
+        except OSError:
+            out.append((str(folder), None))
+    return tuple(out)
+
 
 class Templates:
     """The templates of one site."""
 
     def __init__(self, templates_dir: str | None) -> None:
         self.folder = templates_dir
+        # ``mkdocs serve`` makes a Templates on every rebuild: the environment, with the
+        # templates it has compiled, is kept while no template file is added, removed or
+        # changed (at 1,000 concepts compiling them again took 2.1 s of a rebuild).
+        stamp = _stamp(templates_dir)
+        kept = _ENVS.get(stamp)
+        if kept is not None:
+            self.env = kept
+            return
         loaders: list[jinja2.BaseLoader] = []
         if templates_dir:
             loaders.append(jinja2.FileSystemLoader(templates_dir))
@@ -38,6 +63,8 @@ class Templates:
         )
         self.env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True)
         self.env.filters["front_matter"] = front_matter_value
+        _ENVS.clear()
+        _ENVS[stamp] = self.env
 
     def overridden(self, template: str) -> bool:
         """Whether the site has its own version of ``template``."""

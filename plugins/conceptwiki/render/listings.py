@@ -113,19 +113,22 @@ class Listings:
         return self.templates.as_html(Page(src, md, in_nav=True, title="All concepts"), "index.md.j2")
 
     def tag_pages(self) -> list[Page]:
-        env = self.templates.env
-        pages = []
+        return [self.tags_index_page(), *(self.tag_page(tag) for tag in self.tags)]
+
+    def tags_index_page(self) -> Page:
+        """Every tag with the number of its concepts."""
         src_index = "tags/index.md"
         tags = [(t, self.urls.link(src_index, tag_src(t)), len(v)) for t, v in self.tags.items()]
-        pages.append(self.templates.as_html(Page(src_index, env.get_template("tags.md.j2").render(
-            site=self.site, tags=tags), in_nav=True, title="Tags"), "tags.md.j2"))
-        for tag, slugs in self.tags.items():
-            src = tag_src(tag)
-            md = env.get_template("tag.md.j2").render(
-                site=self.site, tag=tag, cards=[self.cards.card(src, s) for s in slugs],
-                tags_url=self.urls.link(src, src_index))
-            pages.append(self.templates.as_html(Page(src, md, in_nav=False, title=f"Tag: {tag}"), "tag.md.j2"))
-        return pages
+        return self.templates.as_html(Page(src_index, self.templates.env.get_template("tags.md.j2").render(
+            site=self.site, tags=tags), in_nav=True, title="Tags"), "tags.md.j2")
+
+    def tag_page(self, tag: str) -> Page:
+        """The cards of a tag's concepts."""
+        src = tag_src(tag)
+        md = self.templates.env.get_template("tag.md.j2").render(
+            site=self.site, tag=tag, cards=[self.cards.card(src, s) for s in self.tags[tag]],
+            tags_url=self.urls.link(src, "tags/index.md"))
+        return self.templates.as_html(Page(src, md, in_nav=False, title=f"Tag: {tag}"), "tag.md.j2")
 
     def graph_page(self) -> Page:
         """The whole-wiki graph (``graph/index.md``), drawn by ``graph.py``/``graph.md.j2``."""

@@ -26,7 +26,8 @@ The pages are the same whether the MkDocs plugin serves them as virtual files or
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ from ..history.entries import EntryHistory
 from ..history.fingerprint import History, Version, versions_json
 from ..model.loader import Entry, Wiki
 from ..model.problems import Problems
-from .brief import BriefBuilder
+from .brief import BriefBuilder, brief_src
 from .citing import PageCitations
 from .concept import ConceptPages, edit_links
 from .docpages import DocPage, docs_backlinks, fix_wikilinks
@@ -54,9 +55,9 @@ from .markup import MarkdownRenderer
 from .pages import HtmlBody, Page
 from .previews import PREVIEWS_PATH, previews_json
 from .redirects import redirect_pages
-from .sources import SourcePages
+from .sources import SOURCES_INDEX, SourcePages
 from .text import EntryText, Resolver
-from .urls import SiteUrls, concept_src
+from .urls import SiteUrls, concept_src, tag_src
 
 __all__ = ["SiteBuilder", "ASSETS_DIR", "TEMPLATES_DIR"]
 
@@ -246,11 +247,28 @@ class SiteBuilder:
     def graph_page(self) -> Page:
         return self.listings.graph_page()
 
+    def page_plan(self) -> list[tuple[str | None, Callable[[], list[Page]]]]:
+        """Every generated page, in a stable order, as ``(source path, make)``: ``make()``
+        renders it (a list of one page; the instruments' pages, whose paths are known only
+        when they are made, come as one step with the path None). ``mkdocs serve --dirty``
+        makes only the pages whose inputs changed (:mod:`conceptwiki.pipeline.incremental`)."""
+        plan: list[tuple[str | None, Callable[[], list[Page]]]] = [
+            ("concepts/index.md", lambda: [self.index_page()]),
+            ("tags/index.md", lambda: [self.listings.tags_index_page()])]
+        plan += [(tag_src(t), partial(_one, self.listings.tag_page, t)) for t in self.tags]
+        plan.append(("graph/index.md", lambda: [self.graph_page()]))
+        plan += [(concept_src(s), partial(_one, self.concept_page, e)) for s, e in self.entries.items()]
+        plan.append((SOURCES_INDEX, lambda: [self.source_pages.index_page()]))
+        plan += [(src, partial(_one, self.source_pages.page, key))
+                 for src, key in self.source_pages.page_srcs().items()]
+        plan.append((None, self.instruments.pages))
+        plan.append((brief_src(), lambda: [self.brief.page()]))
+        return plan
+
     def pages(self) -> list[Page]:
         """Every generated page, in a stable order."""
-        out = [self.index_page(), *self.tag_pages(), self.graph_page()]
-        out.extend(self.concept_page(e) for e in self.entries.values())
-        out.extend(self.source_pages.pages())
-        out.extend(self.instruments.pages())
-        out.append(self.brief.page())
-        return out
+        return [page for _src, make in self.page_plan() for page in make()]
+
+
+def _one(make: Callable[[Any], Page], arg: Any) -> list[Page]:
+    return [make(arg)]

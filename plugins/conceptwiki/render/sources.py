@@ -184,6 +184,10 @@ class SourcePages:
                     description=f"{facts['label']}: {facts['title']}")
         return self.templates.as_html(page, "source.md.j2")
 
+    def page_srcs(self) -> dict[str, str]:
+        """``{source path of its page: key}`` of every source's page."""
+        return {source_src(key): key for key in self.sources}
+
     def pages(self) -> list[Page]:
         """The listing, then a page for every source, by key."""
         return [self.index_page(), *(self.page(k) for k in self.sources)]

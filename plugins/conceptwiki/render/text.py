@@ -26,6 +26,14 @@ __all__ = ["EntryText", "plain_text", "first_sentence", "shorten", "Resolver"]
 Resolver = Callable[[str, "str | None"], "LinkTarget | None"]
 
 
+#: Stands for "the site's root, relative to this page" in a shared rendering; random, so that
+#: no entry's text can contain it; one per process, so that renderings can be kept.
+_LINK_TOKEN = f"cw-root-{secrets.token_hex(8)}/"
+#: Inline renderings with marked links, kept by :meth:`EntryText._shared_rendering`.
+_INLINE_MEMO: dict[tuple, tuple[str, bool]] = {}
+_INLINE_MEMO_LIMIT = 100_000
+
+
 def plain_text(html: str) -> str:
     """The text of an HTML fragment, on one line (for descriptions and metadata)."""
     text = re.sub(r"<[^>]+>", "", html)
@@ -72,7 +80,7 @@ class EntryText:
         self._shared_inline: dict[str, str] = {}
         # Stands for "the site's root, relative to this page" in a shared rendering; random, so
         # that no entry's text can contain it.
-        self._link_token = f"cw-root-{secrets.token_hex(8)}/"
+        self._link_token = _LINK_TOKEN
         self._link_marker = re.compile(r'(?<=href=")' + re.escape(self._link_token) + r'([^"]*)')
 
     def resolver(self, from_src: str) -> Resolver:
@@ -147,12 +155,38 @@ class EntryText:
             # URL of their target, made relative to this folder here.
             shared = self._shared_inline.get(text)
             if shared is None:
-                shared = self._shared_inline[text] = self.renderer.render(
-                    text, inline=True, resolver=self._marked_resolver)
+                shared = self._shared_inline[text] = self._shared_rendering(text)
             from_url = self.urls.url(from_src)
             cached = self._inline_cache[key] = Markup(self._link_marker.sub(
                 lambda m: relative_url(from_url, m.group(1)), shared) if self._link_token in shared else shared)
         return cached
+
+    def _shared_rendering(self, text: str) -> str:
+        """``text`` rendered inline with marked links, from the process's memo when its
+        wikilinks resolve as they did then (a rebuild in ``mkdocs serve`` renders the same
+        summaries for the index, cards and the brief: at 1,000 concepts 1,900 renderings took
+        4 s of a rebuild). The key holds everything the rendering reads: the text, and for
+        each wikilink the target's URL, title, mid-sentence title and plain summary."""
+        links: list[tuple[str | None, ...]] = []
+        for m in WIKILINK_RE.finditer(text):
+            slug = self.index.resolve(m.group("target").strip())
+            if slug is None or slug not in self.entries:
+                links.append((m.group(0), None))
+            else:
+                links.append((m.group(0), slug, self.urls.url(concept_src(slug)), self.entries[slug].title,
+                              self.plain_summary(slug), self.mid_title(slug)))
+        key = (text, tuple(links))
+        kept = _INLINE_MEMO.get(key)
+        if kept is not None:
+            if kept[1]:
+                self.renderer.too_complex.append(text)
+            return kept[0]
+        before = len(self.renderer.too_complex)
+        html = self.renderer.render(text, inline=True, resolver=self._marked_resolver)
+        if len(_INLINE_MEMO) >= _INLINE_MEMO_LIMIT:
+            _INLINE_MEMO.clear()
+        _INLINE_MEMO[key] = (html, len(self.renderer.too_complex) > before)
+        return html
 
     def _marked_resolver(self, target: str, anchor: str | None) -> LinkTarget | None:
         slug = self.index.resolve(target)

@@ -1,0 +1,221 @@
+"""Incremental rebuilds (``mkdocs serve --dirty``): what each generated page shows, as a key.
+
+A rebuild in ``mkdocs serve`` re-reads the project, but it need only re-render and re-write
+the pages whose inputs changed. :func:`page_keys` gives every generated page a *dependency
+key*: a hash of everything the page shows, so that an unchanged key means unchanged bytes.
+The adapter keeps the last build's keys (a plugin with ``on_startup`` lives as long as the
+server, MkDocs 1.4+) and tells MkDocs that a page whose key is unchanged is not modified
+(``File.is_modified()``, which MkDocs consults for ``--dirty`` builds); its renderer is never
+called. Anything that every page shows (the configuration, templates, styles, the plugin's
+own code, the navigation) is in :func:`global_key`: when it changes, every page is rebuilt.
+
+What a concept page shows of other entries, and so what its key holds:
+
+* its own entry file, git date, published versions and fingerprint, and its sources' BibTeX;
+* of every entry it links to, lists as related or as a backlink, or draws in its concept
+  map: that entry's view key (:attr:`EntryKeys.view`) -- its file, and the title and summary of each entry *its* summary links to (a card shows the summary with
+  its wikilinks as titles, and a link's hover title is the plain summary, whose wikilinks
+  read as titles of the entries they name, so two levels);
+* what each of its wikilinks resolves to (an alias added elsewhere can re-route a link);
+* the concept map's neighbourhood as drawn (which nodes, edges and hidden counts), since
+  which neighbours are drawn depends on other entries' degrees;
+* the hand-written pages linking to it.
+
+Tag pages hold their members' view keys; a source's page its BibTeX and the view keys of the
+entries citing it; the lists of everything (the A-Z index, the graph, the brief, the sources
+list) hold the whole wiki's key. Data files (exports, brief data, previews, redirects) are
+compared by their content instead (:func:`content_digest`), which is exact.
+
+Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import fields as dc_fields
+from pathlib import Path
+from typing import Any
+
+from ..model.links import WIKILINK_RE
+from ..model.loader import Entry
+from ..render.site import SiteBuilder
+from ..render.urls import concept_src, tag_src
+
+__all__ = ["page_keys", "global_key", "content_digest", "tree_digest", "EntryKeys", "WORLD"]
+
+#: The key of the pages that show every entry (index, graph, brief, sources list).
+WORLD = "*"
+
+PLUGIN_DIR = Path(__file__).resolve().parent.parent
+
+
+def _h(*parts: Any) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def content_digest(text: str | bytes) -> str:
+    """The digest of a data file's content (exact comparison with the last build's file)."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text,
+                           digest_size=16).hexdigest()
+
+
+def tree_digest(folders: Iterable[Path | str], *, contents: bool = False) -> str:
+    """A digest of every file under ``folders``: names, sizes and modification times (or their
+    bytes with ``contents``). For the plugin's code and templates, the site's template and
+    theme overrides and the instruments."""
+    digest = hashlib.blake2b(digest_size=16)
+    for folder in folders:
+        folder = Path(folder)
+        if not folder.is_dir():
+            digest.update(f"missing {folder}\n".encode())
+            continue
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+            for name in sorted(filenames):
+                path = os.path.join(dirpath, name)
+                try:
+                    st = os.stat(path)
+                    digest.update(f"{path}\0{st.st_size}\0".encode("utf-8", "surrogateescape"))
+                    if contents:
+                        with open(path, "rb") as fh:
+                            digest.update(fh.read())
+                    else:
+                        digest.update(str(st.st_mtime_ns).encode())
+                except OSError:
+                    digest.update(f"unreadable {path}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def global_key(builder: SiteBuilder, *, extra: Iterable[Any] = ()) -> str:
+    """What every generated page may show: the site's settings (not the per-entry git dates
+    and versions, which are in the entries' keys), the plugin's code, templates and assets,
+    the site's own templates and the instruments, and ``extra`` (the adapter adds the
+    ``mkdocs.yml`` file, the theme folders and the navigation)."""
+    site = builder.site
+    settings = [(f.name, getattr(site, f.name)) for f in dc_fields(site)
+                if f.name not in ("git_dates", "versions")]
+    status = site.versions.status if site.versions is not None else None
+    root = builder.wiki.root
+    folders = [PLUGIN_DIR, Path(root) / site.instruments_dir]
+    if site.templates_dir:
+        folders.append(Path(root) / site.templates_dir)
+    return _h(settings, status, tree_digest(folders), *extra)
+
+
+class EntryKeys:
+    """Per-entry keys of one build (see the module's doc)."""
+
+    def __init__(self, builder: SiteBuilder) -> None:
+        self.b = builder
+        self.entries = builder.entries
+        index = builder.wiki.index
+        history = builder.history
+        self._resolved: dict[str, str | None] = {}
+        self._sources: dict[str, str] = {}
+
+        def resolve(target: str) -> str | None:
+            if target not in self._resolved:
+                slug = index.resolve(target)
+                self._resolved[target] = slug if slug in self.entries else None
+            return self._resolved[target]
+
+        self.resolve = resolve
+        #: slug -> (target as written, slug it resolves to) of every wikilink in the entry.
+        self.links: dict[str, list[tuple[str, str | None]]] = {}
+        #: slug -> slugs its summary links to.
+        self.summary_links: dict[str, list[str]] = {}
+        #: slug -> its file (what other pages show of it: title, summary, kind, status).
+        self.text: dict[str, str] = {}
+        #: slug -> its file, dates, versions and fingerprint (what its own page shows).
+        self.own: dict[str, str] = {}
+        for slug, e in self.entries.items():
+            text = "\n".join(e.lines)
+            links = [(m.group("target").strip(), resolve(m.group("target").strip()))
+                     for m in WIKILINK_RE.finditer(text)]
+            self.links[slug] = links
+            self.summary_links[slug] = sorted({s for m in WIKILINK_RE.finditer(e.concept.summary)
+                                               if (s := resolve(m.group("target").strip()))})
+            self.text[slug] = _h(e.path, text)
+            self.own[slug] = _h(self.text[slug], history.last_updated(e), history.versions(e),
+                                history.fingerprint(e))
+        # What a link to (or card of) an entry shows: its own key, and the title and plain
+        # summary of each entry its summary links to (whose summary's links read as titles).
+        plain = {s: _h(self.text[s], [self.text[t] for t in self.summary_links[s]]) for s in self.entries}
+        self.view = {s: _h(self.text[s], [(t, plain[t]) for t in self.summary_links[s]])
+                     for s in self.entries}
+
+    def source(self, key: str) -> str:
+        found = self._sources.get(key)
+        if found is None:
+            found = self._sources[key] = self._source(key)
+        return found
+
+    def _source(self, key: str) -> str:
+        s = self.b.sources.get(key)
+        if s is None:
+            return "missing"
+        return _h(s.key, s.type, sorted(s.fields.items()), s.path, s.line,
+                  json.dumps(s.csl(), sort_keys=True, default=str))
+
+    def cited(self, e: Entry) -> list[str]:
+        c = e.concept
+        return list(dict.fromkeys([c.sources.primary, *c.sources.further]))
+
+    def concept(self, slug: str) -> str:
+        b = self.b
+        e = self.entries[slug]
+        deps = set(self.backlinks(slug)) | set(b.related.get(slug, ())) | {
+            t for _w, t in self.links[slug] if t is not None}
+        hood = None
+        graph = b.graph
+        if slug in graph.nodes and graph.adj[slug]:
+            h = graph.neighbourhood(slug)
+            hood = (h.first, h.second, sorted(h.parent.items()), h.hidden_first, h.hidden_second,
+                    sorted(map(tuple, h.edges)))
+            deps.update(h.nodes)
+        deps.discard(slug)
+        docs = [(p.src_uri, p.title) for p in b.doc_backlinks.get(slug, ())]
+        return _h("concept", self.own[slug], self.view[slug], self.links[slug], hood, docs,
+                  [(k, self.source(k)) for k in self.cited(e)],
+                  [(d, self.view[d]) for d in sorted(deps)])
+
+    def backlinks(self, slug: str) -> list[str]:
+        return list(self.b.backlinks.get(slug, ()))
+
+
+def page_keys(builder: SiteBuilder, srcs: Iterable[str]) -> dict[str, str]:
+    """The dependency key of every generated page in ``srcs`` (the source path of each page
+    :meth:`SiteBuilder.page_plan` lists). Pages of a kind this does not know get the whole
+    wiki's key (:data:`WORLD`): rebuilt on any change, which is always right."""
+    keys = EntryKeys(builder)
+    world = _h(sorted(keys.own.items()), sorted(keys.view.items()),
+               sorted((k, keys.source(k)) for k in builder.sources))
+    by_src: dict[str, str] = {}
+    concept_srcs = {concept_src(slug): slug for slug in builder.entries}
+    tag_srcs = {tag_src(tag): tag for tag in builder.tags}
+    source_srcs = builder.source_pages.page_srcs()
+    cited_by: Mapping[str, tuple[list[str], list[str]]] = builder.source_pages.cited_by
+    for src in srcs:
+        if src in concept_srcs:
+            by_src[src] = keys.concept(concept_srcs[src])
+        elif src in tag_srcs:
+            members = builder.tags[tag_srcs[src]]
+            by_src[src] = _h("tag", src, [(s, keys.view[s]) for s in members])
+        elif src == "tags/index.md":
+            by_src[src] = _h("tags", [(t, len(v)) for t, v in builder.tags.items()])
+        elif src in source_srcs:
+            key = source_srcs[src]
+            primary, further = cited_by[key]
+            by_src[src] = _h("source", key, keys.source(key), [(s, keys.view[s]) for s in primary],
+                             [(s, keys.view[s]) for s in further])
+        else:
+            by_src[src] = _h(WORLD, src, world)
+    return by_src

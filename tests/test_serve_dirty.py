@@ -1,0 +1,187 @@
+"""``mkdocs serve --dirty`` rebuilds only what an edit changed (issue 20), and the site it
+serves is the same bytes as a clean build of the same files.
+
+The test drives MkDocs' own ``build()`` as ``mkdocs serve --dirty`` does
+(``mkdocs/commands/serve.py``): one ``on_startup(command="serve", dirty=True)``, then every
+rebuild with a freshly loaded config (MkDocs hands it the same plugin instance, as plugins
+with ``on_startup`` are cached), ``serve_url`` set and ``dirty=True``, into one site folder.
+After each edit of the issue's sequence it builds the same files clean, with a new plugin
+instance, into another folder, and compares every file. The project is tiny (8 generated
+entries, one citation style) so that the whole sequence takes seconds.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import yaml
+
+from helpers import site_files
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import generate as gen  # noqa: E402
+
+URL = "http://127.0.0.1:8000/wiki/"
+
+
+class DirtyServer:
+    """``mkdocs serve --dirty`` without the HTTP server: what its ``builder()`` calls."""
+
+    def __init__(self, root: Path, site: Path) -> None:
+        self.root, self.site = root, site
+        config = self._config()
+        self.plugin = config.plugins["conceptwiki"]
+        config.plugins.on_startup(command="serve", dirty=True)
+        self.first = config
+
+    def _config(self):
+        from mkdocs.config import load_config
+
+        config = load_config(str(self.root / "mkdocs.yml"), site_dir=str(self.site))
+        config.site_url = URL
+        return config
+
+    def rebuild(self, config=None) -> set[str]:
+        """One rebuild; the generated pages it rendered anew."""
+        from mkdocs.commands.build import build
+
+        build(config or self._config(), serve_url=URL, dirty=True)
+        return set(self.plugin.rebuilt)
+
+
+def clean_build(root: Path, site: Path) -> None:
+    """A clean build of ``root`` by a new plugin instance, as a fresh ``mkdocs serve`` makes."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.config.defaults import MkDocsConfig
+
+    option = MkDocsConfig.plugins  # the config option keeps the plugins that have on_startup
+    saved, option.plugin_cache = option.plugin_cache, {}
+    try:
+        if site.exists():
+            shutil.rmtree(site)
+        config = load_config(str(root / "mkdocs.yml"), site_dir=str(site))
+        config.site_url = URL
+        config.plugins.on_startup(command="serve", dirty=False)
+        try:
+            build(config, serve_url=URL, dirty=False)
+        finally:
+            config.plugins.on_shutdown()
+    finally:
+        option.plugin_cache = saved
+
+
+def differences(a: Path, b: Path) -> list[str]:
+    fa, fb = site_files(a), site_files(b)
+    out = [f"only in the served site: {k}" for k in sorted(fa.keys() - fb.keys())]
+    out += [f"only in the clean build: {k}" for k in sorted(fb.keys() - fa.keys())]
+    out += [f"differs: {k}" for k in sorted(fa.keys() & fb.keys()) if fa[k] != fb[k]]
+    return out
+
+
+def _edit_yaml(path: Path, change) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10_000),
+                    encoding="utf-8")
+
+
+def _page(site: Path, slug: str) -> str:
+    return (site / "concepts" / slug / "index.html").read_text(encoding="utf-8")
+
+
+def test_dirty_rebuilds_match_a_clean_build(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1704153600")
+    monkeypatch.setenv("CONCEPTWIKI_TIMINGS", "")
+    root = tmp_path / "project"
+    model = gen.generate(root, 8, seed=3)
+    cfg = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    cw = cfg["plugins"][1]["conceptwiki"]
+    cw.update(styles=["apa"], templates_dir="templates", cache=False, workers=0)
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+    templates = ROOT / "plugins" / "conceptwiki" / "render" / "templates"
+    (root / "templates").mkdir()
+    shutil.copy(templates / "tag.md.j2", root / "templates" / "tag.md.j2")
+
+    served, clean = tmp_path / "served", tmp_path / "clean"
+    server = DirtyServer(root, served)
+    first = server.rebuild(server.first)
+    assert first, "the first build renders every page"
+    concepts = root / "concepts"
+    by_slug = model.by_slug
+    # An entry that others link to, and one of the pages linking to it.
+    linked = max(by_slug, key=lambda s: sum(s in (concepts / f"{o}.yaml").read_text(encoding="utf-8")
+                                            for o in by_slug if o != s))
+    linker = next(o for o in sorted(by_slug) if o != linked
+                  and f"[[{linked}" in (concepts / f"{o}.yaml").read_text(encoding="utf-8"))
+    bib = next((root / "bib").glob("*.bib"))
+
+    def summary():
+        _edit_yaml(concepts / f"{linked}.yaml",
+                   lambda d: d.update(summary=d["summary"] + " An added sentence."))
+
+    def title():
+        _edit_yaml(concepts / f"{linked}.yaml", lambda d: d.update(title="Retitled concept zeta"))
+
+    def alias():
+        _edit_yaml(concepts / f"{linked}.yaml", lambda d: d.update(aliases=[*d.get("aliases", []), "zeta alias"]))
+
+    def add():
+        text = (concepts / f"{linker}.yaml").read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+        data.update(title="Added concept omega", aliases=[], summary=f"A new entry that links to [[{linked}]].")
+        data.pop("former_slugs", None)
+        (concepts / "added-concept-omega.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+    def remove():
+        (concepts / "added-concept-omega.yaml").unlink()
+
+    def rename():
+        old = concepts / f"{linked}.yaml"
+        data = yaml.safe_load(old.read_text(encoding="utf-8"))
+        data["former_slugs"] = [*data.get("former_slugs", []), linked]
+        old.unlink()
+        for other in concepts.glob("*.yaml"):  # `related` names slugs, not former slugs
+            _edit_yaml(other, lambda d: d.update(related=[("renamed-zeta" if r == linked else r)
+                                                         for r in d.get("related", [])])
+                       if linked in d.get("related", []) else None)
+        (concepts / "renamed-zeta.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+    def bib_field():
+        text = bib.read_text(encoding="utf-8")
+        bib.write_text(text.replace("title         = {", "title         = {Revised: ", 1), encoding="utf-8")
+
+    def template():
+        path = root / "templates" / "tag.md.j2"
+        path.write_text(path.read_text(encoding="utf-8") + "\n<p>Edited template.</p>\n", encoding="utf-8")
+
+    def mkdocs_yml():
+        path = root / "mkdocs.yml"
+        path.write_text(path.read_text(encoding="utf-8").replace("Synthetic concept wiki (8 concepts)",
+                                                                 "Renamed wiki"), encoding="utf-8")
+
+    total = len(first)
+    steps = [("summary", summary), ("title", title), ("alias", alias), ("add", add),
+             ("remove", remove), ("rename", rename), ("bib field", bib_field),
+             ("template", template), ("mkdocs.yml", mkdocs_yml)]
+    rebuilt: dict[str, set[str]] = {}
+    for name, edit in steps:
+        before = _page(served, linker)
+        edit()
+        rebuilt[name] = server.rebuild()
+        clean_build(root, clean)
+        assert differences(served, clean) == [], f"after the {name} edit"
+        if name == "title":
+            assert "Retitled concept zeta" in _page(served, linker) and _page(served, linker) != before
+    # Edits to entries and sources re-render some pages only (a rename may touch every page
+    # of so small a wiki: each draws the renamed entry in its concept map); global ones all.
+    for name in ("summary", "title", "alias", "add", "remove", "bib field"):
+        assert rebuilt[name] and len(rebuilt[name]) < total, (name, len(rebuilt[name]), total)
+    assert f"concepts/{linker}.md" in rebuilt["title"]
+    assert "concepts/renamed-zeta.md" in rebuilt["rename"]
+    assert len(rebuilt["template"]) >= total and len(rebuilt["mkdocs.yml"]) >= total
+    server.first.plugins.on_shutdown()
