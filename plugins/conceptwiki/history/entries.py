@@ -9,13 +9,15 @@ so that renderers need not know where they come from. Nothing here imports MkDoc
 from __future__ import annotations
 
 import datetime as _dt
+import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from ..model.loader import Entry
-from .fingerprint import History, Version, entry_fingerprint
+from .fingerprint import SHORT, History, Version, entry_fingerprint
 
-__all__ = ["EntryHistory"]
+__all__ = ["EntryHistory", "versions_json", "revision_url", "page_versions"]
 
 
 class EntryHistory:
@@ -53,3 +55,53 @@ class EntryHistory:
                 return [Version(found[0].fingerprint, found[0].revision, self.last_updated(entry))]
             return found
         return [Version(self.fingerprint(entry), None, self.last_updated(entry))]
+
+
+def versions_json(slug: str, history: History, current: str) -> str:
+    """The published-fingerprint record of one entry (``cite/<slug>.versions.json``)."""
+    data = {
+        "slug": slug,
+        "fingerprint": current[:SHORT],
+        "history": history.status,
+        "versions": [v.as_json() for v in history.versions.get(slug, [])],
+    }
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+def revision_url(repo_url: str, sha: str) -> str | None:
+    """The web page of commit ``sha`` on a known forge (GitHub, GitLab, Codeberg)."""
+    repo = repo_url.rstrip("/")
+    if not repo.startswith(("https://", "http://")) or not re.fullmatch(r"[0-9a-f]{7,64}", sha):
+        return None
+    if "gitlab" in repo:
+        return f"{repo}/-/commit/{sha}"
+    if "github.com" in repo or "codeberg.org" in repo:
+        return f"{repo}/commit/{sha}"
+    return None
+
+
+def page_versions(versions: list[Version], repo_url: str, fallback_date: _dt.date | None,
+                  status: str = "complete") -> dict:
+    """What ``concept.html.j2`` shows: the current fingerprint and date, and every version.
+
+    A version without a revision is "not yet committed" when the history is known; without
+    a history (no git, shallow clone) its commit is simply not known.
+    """
+    rows = []
+    for i, v in enumerate(versions):
+        rows.append({
+            "uncommitted": v.revision is None and status != "current-only",
+            "fingerprint": v.short,
+            "date": v.date,
+            "revision": v.revision,
+            "revision_short": v.revision[:7] if v.revision else None,
+            "url": revision_url(repo_url, v.revision) if v.revision else None,
+            "current": i == 0,
+        })
+    current = versions[0]
+    return {
+        "fingerprint": current.short,
+        "date": current.date or fallback_date,
+        "committed": current.revision is not None or status == "current-only",
+        "versions": rows,
+    }

@@ -15,7 +15,8 @@ from markupsafe import Markup, escape
 from ..citations.cite import Citer
 from ..config import SiteConfig
 from ..history.entries import EntryHistory
-from ..history.fingerprint import SHORT, page_versions
+from ..history.entries import page_versions
+from ..history.fingerprint import SHORT
 from ..model.loader import Entry
 from ..model.schema import kind_label
 from .authordate import AuthorDates

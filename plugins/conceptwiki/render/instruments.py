@@ -20,7 +20,8 @@ from markupsafe import Markup, escape
 from ..bibtex import Source
 from ..citations.cite import Citer, page_item
 from ..config import SiteConfig
-from ..history.fingerprint import SHORT, History, Version, fingerprint, instrument_key, page_versions, versions_json
+from ..history.entries import page_versions, versions_json
+from ..history.fingerprint import SHORT, History, Version, fingerprint, instrument_key
 from ..model.instrument import DATE_EVENTS, InstrumentStatus, type_label, when
 from ..model.instruments import InstrumentEntry, instrument_uses
 from ..model.loader import Entry

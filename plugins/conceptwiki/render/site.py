@@ -37,7 +37,8 @@ from ..bibtex import Source
 from ..citations.cite import Citer, export_files
 from ..config import SiteConfig
 from ..history.entries import EntryHistory
-from ..history.fingerprint import History, Version, versions_json
+from ..history.entries import versions_json
+from ..history.fingerprint import History, Version
 from ..model.loader import Entry, Wiki
 from ..model.problems import Problems
 from .brief import BriefBuilder, brief_src
