@@ -22,11 +22,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import os
+import re
 import shutil
 import subprocess
 import sys
 import threading
+import zipfile
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -425,3 +428,18 @@ def read_pybtex(text: str) -> dict:
     fields = {k.lower(): v for k, v in entry.fields.items()}
     persons = {role.lower(): list(people) for role, people in entry.persons.items()}
     return {"key": key, "type": entry.type, "fields": fields, "persons": persons}
+
+
+def docx_footnotes(docx_bytes: bytes) -> list[str]:
+    """The text of the real footnotes (word/footnotes.xml), separators left out."""
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as z:
+        if "word/footnotes.xml" not in z.namelist():
+            return []
+        xml = z.read("word/footnotes.xml").decode("utf-8")
+    out = []
+    for m in re.finditer(r'<w:footnote\b([^>]*)>(.*?)</w:footnote>', xml, re.S):
+        if 'w:type="separator"' in m.group(1) or 'w:type="continuationSeparator"' in m.group(1):
+            continue
+        text = "".join(re.findall(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>", m.group(2)))
+        out.append(" ".join((text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")).split()))
+    return out

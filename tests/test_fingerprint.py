@@ -13,8 +13,9 @@ import pytest
 from helpers import commit, git
 
 from conceptwiki.bibtex import load_bib_files, load_bib_string
+from conceptwiki.history.entries import revision_url, versions_json
 from conceptwiki.history.fingerprint import (SHORT, canonical_json, canonical_source, cited_keys, fingerprint,
-                                     published_versions, revision_url, versions_json)
+                                     published_versions)
 from conceptwiki.model.loader import load_wiki
 from conceptwiki.model.problems import Problems
 from conceptwiki.model.yamlsafe import load_yaml

@@ -18,12 +18,11 @@ import json
 import re
 import shutil
 import subprocess
-import zipfile
 
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import Server, mkdocs_build, real_builder, small_project, soup
+from helpers import Server, docx_footnotes, mkdocs_build, real_builder, small_project, soup
 
 STYLES = ["apa", "chicago-author-date", "harvard-cite-them-right", "oscola"]
 BASKET = ["inner-alignment", "mesa-optimization", "goal-misgeneralization"]
@@ -219,21 +218,6 @@ def test_order_and_parts(page, server, builder):
     assert [ws(t) for t in doc.locator(".cw-brief-is-cite").all_text_contents()][0].startswith("(")
 
 
-def footnotes_of(docx_bytes) -> list[str]:
-    """The text of the real footnotes (word/footnotes.xml), separators left out."""
-    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as z:
-        if "word/footnotes.xml" not in z.namelist():
-            return []
-        xml = z.read("word/footnotes.xml").decode("utf-8")
-    out = []
-    for m in re.finditer(r'<w:footnote\b([^>]*)>(.*?)</w:footnote>', xml, re.S):
-        if 'w:type="separator"' in m.group(1) or 'w:type="continuationSeparator"' in m.group(1):
-            continue
-        text = "".join(re.findall(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>", m.group(2)))
-        out.append(ws(text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")))
-    return out
-
-
 @pytest.mark.parametrize("style", ["apa", "oscola"])
 def test_word_file(page, server, builder, built_site, style, tmp_path):
     import docx  # python-docx
@@ -264,7 +248,7 @@ def test_word_file(page, server, builder, built_site, style, tmp_path):
     assert fmt.left_indent > 0 and fmt.first_line_indent == -fmt.left_indent  # hanging indent
     assert any(r.italic for p in d.paragraphs if p.style.name == "Bibliography" for r in p.runs)
     refs = [p for p in d.paragraphs if p._p.xpath(".//w:footnoteReference")]
-    assert footnotes_of(path.read_bytes()) == notes
+    assert docx_footnotes(path.read_bytes()) == notes
     assert len(refs) == len(notes)
     if notes:
         assert [ws(p.text) for p in refs] == [re.sub(r"\[\d+\]$", "", c[1]) for c in concepts]

@@ -20,7 +20,7 @@ import subprocess
 
 import pytest
 
-from helpers import real_builder, soup
+from helpers import docx_footnotes, real_builder, soup
 
 STYLES = ["apa", "chicago-author-date", "harvard-cite-them-right", "oscola"]
 INSTRUMENT = "eu-ai-act"
@@ -210,7 +210,6 @@ def test_instrument_and_concept_with_pinpoints_on_the_page(page, server, builder
 def test_word_file_with_instruments_and_footnotes(page, server, builder, built_site, tmp_path):
     import docx  # python-docx
 
-    from test_brief_document import footnotes_of
 
     add_both_by_clicking(page, server, builder)
     before = page.get_attribute(".cw-brief", "data-ready")
@@ -246,7 +245,7 @@ def test_word_file_with_instruments_and_footnotes(page, server, builder, built_s
         for k, p in cites:
             want.append(cite_at(builder, k, p, "oscola", first.get(k)))
             first.setdefault(k, len(want))
-    assert footnotes_of(path.read_bytes()) == want
+    assert docx_footnotes(path.read_bytes()) == want
     assert want[1].endswith("(Official Journal of the European Union), art 55(1)(a).")
     assert "Artificial Intelligence Act, art 55(1)(a)." in want  # the short form, pinpointed
     refs = [p for p in d.paragraphs if p._p.xpath(".//w:footnoteReference")]

@@ -113,9 +113,13 @@ def test_previews_survive_instant_navigation(browser, instant_server):
         slug = card.get_attribute("href").rstrip("/").split("/")[-1]
         card.hover()
         _expect_preview(page, instant_server.folder, slug)
-        # And once more after a second swap, by keyboard.
+        # And once more after a second swap, by keyboard. The address changes before
+        # Material swaps the content: wait until the old article is gone, or the link below
+        # may be read from the page being left (seen once with two test workers).
+        page.evaluate("document.querySelector('article').setAttribute('data-cw-left', '')")
         page.locator("ul.cw-cards > li > a").first.click()
         page.wait_for_url(f"**/concepts/{slug}/")
+        page.wait_for_function("!document.querySelector('article[data-cw-left]')")
         page.locator("article h1").wait_for()
         assert page.evaluate("window.__sameDocument === true")
         link = page.locator("article .cw-summary a.cw-wikilink, article ul.cw-cards > li > a").first
