@@ -331,19 +331,16 @@ DOC_BIBLATEX = r"""\documentclass{article}
 
 @pytest.mark.parametrize("style", BIBLATEX_STYLES)
 def test_biblatex_biber_every_export(bib_files: Path, style: str) -> None:
-    """biber --validate-datamodel and biblatex read all.bib, hostile.bib and every page's
-    file, each in its own refsection, with 0 errors and no warning but those no BibTeX
-    entry can avoid (:func:`inherent_biber_warnings`), and LaTeX typesets the
-    bibliographies of all.bib and hostile.bib (a page's file is made of all.bib's entries:
-    see above)."""
-    pages = [name for name in bib_names(bib_files) if name not in ("all", "hostile")
-             and len(entries((bib_files / f"{name}.bib").read_text(encoding="utf-8"))) > 1]
-    assert len(pages) > 50
+    """biber --validate-datamodel and biblatex read all.bib and hostile.bib, each in its own
+    refsection, with 0 errors and no warning but those no BibTeX entry can avoid
+    (:func:`inherent_biber_warnings`), and LaTeX typesets both bibliographies. A page's file
+    is made of all.bib's entries byte for byte (test above), and biber validates entry by
+    entry, so what holds for all.bib holds for every page's file: running the 125 page files
+    too (one refsection each) gave the same warnings per entry and took 30 s more per style
+    in a two-worker run, with the suite at its 15-minute budget."""
     sections = [f"\\begin{{refsection}}[{name}.bib]\\nocite{{*}}"
                 f"\\printbibliography[title={{{name}}}]\\end{{refsection}}"
                 for name in ("all", "hostile")]
-    sections += [f"\\begin{{refsection}}[{name}.bib]\\nocite{{*}}\\end{{refsection}}"
-                 for name in pages]
     job = f"biblatex-{style}"
     (bib_files / f"{job}.tex").write_text(DOC_BIBLATEX % (style, "\n".join(sections)),
                                           encoding="utf-8")
@@ -351,8 +348,8 @@ def test_biblatex_biber_every_export(bib_files: Path, style: str) -> None:
     r = run(["biber", "--validate-datamodel", job], bib_files)
     blg = (bib_files / f"{job}.blg").read_text(encoding="utf-8", errors="replace")
     assert r.returncode == 0, r.stdout[-3000:]
-    assert f"> INFO - Found BibTeX data source '{pages[-1]}.bib'" in blg
-    expected = Counter(w for name in ["all", "hostile", *pages] for w in inherent_biber_warnings(
+    assert "> INFO - Found BibTeX data source 'hostile.bib'" in blg
+    expected = Counter(w for name in ["all", "hostile"] for w in inherent_biber_warnings(
         f"{name}.bib", (bib_files / f"{name}.bib").read_text(encoding="utf-8"), style))
     found = Counter(biber_messages(blg))
     assert found == expected, {"unexpected": sorted((found - expected).elements()),
