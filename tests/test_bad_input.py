@@ -117,3 +117,6 @@ def test_strict_build_fails_with_the_same_errors(bad: Path):
         if ": error: " in line:
             assert f"ERROR   -  conceptwiki: {line}" in r.stderr, line
     assert not (bad / "pwned").exists()
+    # It stops before rendering, saying so, instead of failing after every page is written.
+    assert "Aborted with 26 content problem(s) in strict mode" in r.stderr
+    assert not list((bad / "site").glob("concepts/*/index.html"))
