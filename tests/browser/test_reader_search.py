@@ -65,6 +65,7 @@ def search(page, query: str) -> list[dict]:
     page.locator(".cw-search__input").press_sequentially(query, delay=30)
     page.wait_for_function(
         "q => document.querySelector('.cw-search__input').value === q && "
+        "document.querySelector('.cw-search__list').getAttribute('data-query') === q.trim() && "
         "/results?$/.test(document.querySelector('.cw-search__meta').textContent) && "
         "document.querySelectorAll('.cw-search__title').length > 0", arg=query)
     return page.evaluate("""() => [...document.querySelectorAll('.cw-search__hit')].map(li => ({

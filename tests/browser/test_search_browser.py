@@ -31,6 +31,7 @@ def type_query(page, query: str) -> list[str]:
     field.press_sequentially(query)
     page.wait_for_function(
         "q => document.querySelector('.cw-search__input').value === q && "
+        "document.querySelector('.cw-search__list').getAttribute('data-query') === q.trim() && "
         "/results?$/.test(document.querySelector('.cw-search__meta').textContent) && "
         "document.querySelectorAll('.cw-search__list .cw-search__title').length > 0", arg=query)
     # A result names its concept; an alias that matched shows as "Alias → Title".

@@ -288,6 +288,8 @@
       results = ranked;
       shown = 0;
       list().textContent = "";
+      /* Which query the list shows: while the reader types, it can still be an earlier one. */
+      list().setAttribute("data-query", q);
       var n = results.length;
       meta().textContent = n === 0 ? "No results for \u201c" + q + "\u201d" :
         n === 1 ? "1 result" : n + " results";
