@@ -471,6 +471,10 @@ class PageTemplates(Generic[_F]):
         return result
 
 
+def _csl_json(_slug: str, items: list[CslItem]) -> str:
+    return csl_json(items)
+
+
 @functools.lru_cache(maxsize=8192)
 def _cased(text: str, case: str | None) -> str:
     """``text`` in a CSL text-case (None: as it is)."""
@@ -479,11 +483,14 @@ def _cased(text: str, case: str | None) -> str:
     return text_case(text, case) if case else text
 
 
-def export_files(pages: list[tuple[str, CslItem, list[CslItem]]]) -> dict[str, str]:
+def export_files(pages: list[tuple[str, CslItem, list[CslItem]]],
+                 page_json: Callable[[str, list[CslItem]], str] | None = None) -> dict[str, str]:
     """``cite/<slug>.{bib,ris,json}`` for every page and ``cite/all.*`` for the whole site.
 
     ``pages`` holds ``(slug, page item, source items)``; each file has the page first, then
     its sources. ``all.*`` has every page, then every source once, sorted by id.
+    ``page_json(slug, items)`` gives a page's CSL-JSON text (``mkdocs serve`` keeps those of
+    unchanged pages); by default :func:`csl_json`.
     """
     files: dict[str, str] = {}
     all_pages: list[tuple[str, str, CslItem]] = []  # (id, slug, item)
@@ -516,7 +523,7 @@ def export_files(pages: list[tuple[str, CslItem, list[CslItem]]]) -> dict[str, s
         page_bib[slug], page_ris[slug] = bib(item, False), ris(item, False)
         files[f"cite/{slug}.bib"] = "\n".join([page_bib[slug], *(bib(s, True) for s in sources)])
         files[f"cite/{slug}.ris"] = "".join([page_ris[slug], *(ris(s, True) for s in sources)])
-        files[f"cite/{slug}.json"] = csl_json([item, *sources])
+        files[f"cite/{slug}.json"] = (page_json or _csl_json)(slug, [item, *sources])
         all_pages.append((item["id"], slug, item))
     all_pages.sort(key=lambda x: x[0])
     every = [i for _, _, i in all_pages] + [all_sources[k] for k in sorted(all_sources)]

@@ -9,6 +9,7 @@ Nothing here imports MkDocs.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 from typing import Iterable, Iterator
@@ -39,6 +40,17 @@ class WikiLink:
 
 def find_wikilinks(markdown: str) -> Iterator[WikiLink]:
     """Yield the wikilinks in ``markdown`` outside fenced code blocks and code spans."""
+    return iter(_wikilinks(markdown))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _wikilinks(markdown: str) -> tuple[WikiLink, ...]:
+    """The links of a text, remembered: ``mkdocs serve`` checks every entry's links on every
+    rebuild, mostly in unchanged texts (0.3 s of a rebuild at 1,000 entries)."""
+    return tuple(_find_wikilinks(markdown))
+
+
+def _find_wikilinks(markdown: str) -> Iterator[WikiLink]:
     masked = mask_code(markdown)
     for m in WIKILINK_RE.finditer(masked):
         raw = markdown[m.start():m.end()]

@@ -45,20 +45,22 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import weakref
 from collections import Counter
 from functools import partial
 from typing import Any, Mapping, Protocol
 
 from markupsafe import escape
 
-from ..citations.cite import SENTINEL_DATE, SENTINEL_YEAR, PageTemplates, date_parts, linkify
+from ..citations.cite import SENTINEL_YEAR, PageTemplates
 from ..citations.engine import sort_value_json
 from ..citations.exports import csl_to_bibtex, csl_to_ris
 # An instrument's name in the basket and its data file (``cite/instruments/<slug>``), as in
 # the version history: the folder its exports use, never a concept's slug (which has no "/").
 from ..history.fingerprint import SHORT, instrument_key
 from ..model.instrument import DATE_EVENTS, when
+from .briefparts import MEMO_LIMIT as _MEMO_LIMIT, finish as _finish, from_sort_form as _from_sort_form
+from .briefparts import json_key as _json_key, memo_of as _memo_of, shown as _shown
+from .briefparts import sort_form as _sort_form, untitled as _untitled
 from .briefsort import CITATION_NUMBER, YEAR_SUFFIX, assemble, compare_sort_keys, year_suffix
 from .urls import concept_src, instrument_src
 
@@ -188,6 +190,17 @@ class BriefBuilder:
         #: slug -> the dependency key of its concept page and the site's (``mkdocs serve``
         #: rebuilds; :mod:`conceptwiki.pipeline.incremental`): packs are kept while it holds.
         self.pack_keys: dict[str, str] = {}
+        #: The site's key in ``mkdocs serve`` rebuilds (everything but the entries), else None.
+        self.data_key: str | None = None
+        #: After :meth:`items`: what every item's data depends on beyond the item itself (per
+        #: style, how many items share each names and year-suffix group), and each item's JSON.
+        self.universe_digest = ""
+        self._item_keys: dict[str, str | None] = {}
+
+    @property
+    def memo(self) -> dict:
+        """What is kept for the citation engine between ``mkdocs serve`` rebuilds."""
+        return _memo_of(self.engine)
 
     def _number(self, style: str) -> str | None:
         """The citation number's placeholder in numeric styles (others render as the concept
@@ -285,7 +298,8 @@ class BriefBuilder:
                 "styles": {},
             }
         memo = _memo_of(self.engine)
-        item_keys = {iid: _json_key(item) for iid, (item, _shown) in universe.items()}
+        item_keys = self._item_keys = {iid: _json_key(item) for iid, (item, _shown) in universe.items()}
+        shared = hashlib.blake2b(digest_size=16)
         for style in self.styles:
             # (names, group, forms from a template or None) of every item, then how many
             # items share each group and names: which variants an item's data needs.
@@ -302,6 +316,8 @@ class BriefBuilder:
             substitute = self._substitute(style)
             groups = Counter(g for _n, g, _f in known.values() if g is not None)
             names_seen = Counter(n for n, _g, _f in known.values() if n is not None and substitute is not None)
+            shared.update(repr((style, sorted(groups.items()), sorted(names_seen.items()))).encode(
+                "utf-8", "surrogatepass"))
             for iid, (item, shown) in universe.items():
                 names, group, forms = known[iid]
                 needs_ys = group is not None and groups[group] > 1
@@ -322,6 +338,7 @@ class BriefBuilder:
                         memo[second] = parts
                 out[iid]["styles"][style] = parts  # only ever dumped as JSON: shared as it is
         self._items = out
+        self.universe_digest = shared.hexdigest()
         return out
 
     def _known(self, item: dict, shown: dict, style: str) -> tuple[tuple, int]:
@@ -532,14 +549,37 @@ class BriefBuilder:
         def dump(value) -> str:
             return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
-        out = {data_path(slug): dump(self.concept_data(slug)) for slug in self.b.entries}
+        # ``mkdocs serve``: a concept's file is kept while its page's key (pack_keys) and the
+        # counts of names and year-suffix groups across the wiki (which decide the variants
+        # each item carries) are the same: dumping 1,000 concepts' data took 1.7 s of a rebuild.
+        memo = _memo_of(self.engine)
+        items = self.items()
+        digest = self.universe_digest
+        out = {}
+        for slug in self.b.entries:
+            key = self.pack_keys.get(slug)
+            if key is None:
+                out[data_path(slug)] = dump(self.concept_data(slug))
+                continue
+            found = memo.get(("file", slug, key, digest))
+            if found is None:
+                found = memo[("file", slug, key, digest)] = dump(self.concept_data(slug))
+            out[data_path(slug)] = found
         pages = self._instrument_pages()
         for slug in (pages.instruments if pages is not None else ()):
             out[data_path(instrument_key(slug))] = dump(self.instrument_data(slug))
         out.update(self.style_files())
-        for iid, item in self.items().items():
+        for iid, item in items.items():
             if not item["page"]:
-                out["cite/" + source_file(iid)] = dump(item)
+                key = self._item_keys.get(iid) if self.data_key is not None else None
+                if key is None:
+                    out["cite/" + source_file(iid)] = dump(item)
+                    continue
+                mkey = ("source file", iid, key, self.data_key, digest)
+                found = memo.get(mkey)
+                if found is None:
+                    found = memo[mkey] = dump(item)
+                out["cite/" + source_file(iid)] = found
         return out
 
     def style_files(self) -> dict[str, str]:
@@ -585,62 +625,3 @@ def _dated(i: Any) -> list[tuple[str, Any]]:
     """``(label, date)`` of an instrument's dated events, in the order its page lists them."""
     labels = dict(DATE_EVENTS)
     return [(labels[name], d) for name, d in i.dated_events()]
-
-
-#: What :meth:`BriefBuilder.items` rendered, per citation engine (``mkdocs serve`` keeps the
-#: engine while the styles are the same): by style, the item's JSON and the variants it
-#: needs. At 1,000 concepts a rebuild spent 4.8 s (profiled) rendering the same data again.
-_MEMOS: "weakref.WeakKeyDictionary[Any, dict]" = weakref.WeakKeyDictionary()
-_MEMO_LIMIT = 500_000
-
-
-def _memo_of(engine: Any) -> dict:
-    try:
-        memo = _MEMOS.get(engine)
-        if memo is None:
-            memo = _MEMOS[engine] = {}
-        return memo
-    except TypeError:  # an engine that cannot be weakly referenced: nothing is kept
-        return {}
-
-
-def _json_key(item: dict) -> str | None:
-    try:
-        return json.dumps(item, sort_keys=True, ensure_ascii=False)
-    except (TypeError, ValueError):
-        return None
-
-
-def _shown(item: dict) -> dict:
-    """A page item as rendered: with the sentinel accessed date, marked afterwards."""
-    return dict(item, accessed=date_parts(SENTINEL_DATE)) if "accessed" in item else item
-
-
-def _sort_form(value) -> str | None:
-    """A value of ``bibliography_sort_strings`` as a string (templates put titles and dates
-    into strings): "t" and the JSON of a tuple (dates, numbers), or "s" and the text."""
-    if value is None:
-        return None
-    return "t" + json.dumps(list(value)) if isinstance(value, tuple) else "s" + value
-
-
-def _from_sort_form(form: str | None):
-    """The inverse of :func:`_sort_form`."""
-    if form is None:
-        return None
-    return tuple(json.loads(form[1:])) if form[0] == "t" else form[1:]
-
-
-_TITLE_RE = re.compile(r' title="[^"]*"')
-
-
-def _untitled(fragment) -> str:
-    """Rendered entry text without the wikilinks' preview titles (a brief has no use for
-    them: they are a page's hover text)."""
-    return _TITLE_RE.sub("", str(fragment))
-
-
-def _finish(body: str | None) -> str | None:
-    """Clickable URLs, as on the concept pages."""
-    return None if body is None else linkify(body)
-
