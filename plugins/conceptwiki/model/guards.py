@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..bibtex import CslName, Source, parse_names
 from ..bibtex.status import STATUS_FIELD, status_override_problem
@@ -112,6 +112,24 @@ def _shown(name: CslName) -> str:
 
 
 def check_author_spellings(sources: Mapping[str, Source], root: Path, problems: Problems) -> None:
+    """See :func:`_check_author_spellings`; the same sources (the same records: unchanged
+    .bib files, ``mkdocs serve``) give the same warnings (0.1 s of a rebuild at 500 sources)."""
+    records = tuple(sources.values())
+    kept = _SPELLINGS.get("last")
+    if (kept is not None and kept[0] == str(root) and len(kept[1]) == len(records)
+            and all(a is b for a, b in zip(kept[1], records))):
+        problems.extend(kept[2])
+        return
+    found = Problems()
+    _check_author_spellings(sources, root, found)
+    _SPELLINGS["last"] = (str(root), records, list(found))
+    problems.extend(found)
+
+
+_SPELLINGS: dict[str, tuple[str, tuple[Source, ...], list[Any]]] = {}
+
+
+def _check_author_spellings(sources: Mapping[str, Source], root: Path, problems: Problems) -> None:
     """A warning where one author's name is written two ways across ``bib/``: the same
     family name (ignoring case and accents) and given names that may be one person's (see
     :func:`_given_compatible`), but not the same text, e.g. "Olah, Chris" and "Olah,

@@ -14,8 +14,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import jinja2
-import jinja2.bccache
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -23,6 +21,7 @@ from mkdocs.structure.toc import TableOfContents, get_toc
 
 from ..citations.engine import UnknownLocaleError, UnknownStyleError
 from .config import ConceptWikiConfig
+from .serving import MemoryBytecode, env_signature, watch_natively
 from ..model.loader import Entry, Wiki
 from ..pipeline.parallel import PageRenderer
 from ..pipeline.session import CitationEngines, max_rss_mib, start_renderer, stop_renderer
@@ -74,30 +73,6 @@ FEW_PAGES = 40
 
 _ID_RE = re.compile(r'\sid="([^"<>]*)"')
 _BODY_RE = re.compile(r"<body\b[^>]*>")
-
-
-class _MemoryBytecode(jinja2.BytecodeCache):
-    """Compiled theme templates kept in memory between the rebuilds of ``mkdocs serve``."""
-
-    def __init__(self) -> None:
-        self.kept: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self.kept.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.kept[bucket.key] = bucket.bytecode_to_string()
-
-
-def _env_signature(env: jinja2.Environment) -> tuple:
-    """What changes how an environment compiles a template (a cache is kept per signature)."""
-    return (tuple(sorted(env.extensions)), env.block_start_string, env.block_end_string,
-            env.variable_start_string, env.variable_end_string, env.comment_start_string,
-            env.comment_end_string, env.line_statement_prefix, env.line_comment_prefix,
-            env.trim_blocks, env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline,
-            env.optimized, env.autoescape if isinstance(env.autoescape, bool) else None)
 
 
 def _unmodified() -> bool:
@@ -183,8 +158,10 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         #: In ``mkdocs serve`` only: the problems shown in the browser (render/problems.py).
         self.preview: PreviewProblems | None = None
         self._doc_problems: list = []
+        #: ``mkdocs serve``: the watcher of the content folders (``_watch_natively``).
+        self._observer: Any = None
         #: ``mkdocs serve``: compiled theme templates, per environment signature.
-        self._bytecode: dict[tuple, _MemoryBytecode] = {}
+        self._bytecode: dict[tuple, MemoryBytecode] = {}
 
     def _site_config(self, config) -> SiteConfig:
         """The site's configuration from MkDocs' parsed ``mkdocs.yml`` (the command line reads
@@ -461,6 +438,9 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
 
     def on_shutdown(self) -> None:
         self._stop_renderer()
+        observer, self._observer = self._observer, None
+        if observer is not None:
+            observer.stop()
 
     def _scan_docs(self, files: Files, config, anchors: AnchorIndex | None = None) -> list:
         """Read the hand-written pages once: their wikilinks' problems and backlinks."""
@@ -526,7 +506,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             # MkDocs makes a new theme environment on every rebuild, which compiles the
             # theme's templates again (0.25 s of a rebuild at 1,000 entries). Jinja checks a
             # cached template's source before using it, so an edited template is compiled anew.
-            env.bytecode_cache = self._bytecode.setdefault(_env_signature(env), _MemoryBytecode())
+            env.bytecode_cache = self._bytecode.setdefault(env_signature(env), MemoryBytecode())
         return env
 
     def on_page_content(self, html: str, *, page, config, files) -> str:
@@ -630,8 +610,14 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         folders = [self.site.concepts_dir, self.site.bib_dir, self.site.instruments_dir]
         if self.site.templates_dir:
             folders.append(self.site.templates_dir)
-        for folder in folders:
-            path = self.root / folder
-            if path.is_dir():
-                server.watch(str(path))
+        paths = [str(self.root / folder) for folder in folders if (self.root / folder).is_dir()]
+        if not self._watch_natively(server, paths):
+            for path in paths:
+                server.watch(path)
         return server
+
+    def _watch_natively(self, server, paths: list[str]) -> bool:
+        """The content folders are watched with file events (``serving.watch_natively``)."""
+        self._observer = watch_natively(server, paths, log.debug)
+        return self._observer is not None
+

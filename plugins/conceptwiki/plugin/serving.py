@@ -1,0 +1,78 @@
+"""What ``mkdocs serve`` gets besides the build itself: compiled theme templates kept between
+rebuilds, and file events for the content folders. Part of the adapter (it reaches into
+MkDocs' live-reload server, guarded); nothing here renders anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import jinja2
+import jinja2.bccache
+
+__all__ = ["MemoryBytecode", "env_signature", "watch_natively"]
+
+
+class MemoryBytecode(jinja2.BytecodeCache):
+    """Compiled theme templates kept in memory between the rebuilds of ``mkdocs serve``.
+
+    MkDocs makes a new theme environment on every rebuild, which compiles the theme's
+    templates again (0.25 s of a rebuild at 1,000 entries). Jinja checks a cached template's
+    source before using it (the bucket's checksum), so an edited template is compiled anew."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.kept.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.kept[bucket.key] = bucket.bytecode_to_string()
+
+
+def env_signature(env: jinja2.Environment) -> tuple:
+    """What changes how an environment compiles a template (a cache is kept per signature)."""
+    return (tuple(sorted(env.extensions)), env.block_start_string, env.block_end_string,
+            env.variable_start_string, env.variable_end_string, env.comment_start_string,
+            env.comment_end_string, env.line_statement_prefix, env.line_comment_prefix,
+            env.trim_blocks, env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline,
+            env.optimized, env.autoescape if isinstance(env.autoescape, bool) else None)
+
+
+def watch_natively(server: Any, paths: list[str], debug: Callable[[str], None]) -> Any:
+    """Watch ``paths`` with the system's file events (inotify on Linux) rather than MkDocs'
+    polling, which looks every 0.5 s: a saved entry starts the rebuild within milliseconds
+    instead of 0.25 s later on average (the edit-to-preview target is 1 s). A change asks the
+    server for a rebuild exactly as MkDocs' own watcher does (``LiveReloadServer.watch``:
+    ``_want_rebuild`` under ``_rebuild_cond``). Returns the running observer, or None where
+    the server lacks those (another MkDocs version) or the system gives no file events
+    (inotify limits, some network file systems): then the caller has MkDocs poll them."""
+    cond: Any = getattr(server, "_rebuild_cond", None)
+    if cond is None or not hasattr(server, "_want_rebuild") or not paths:
+        return None
+    try:
+        from watchdog.events import FileSystemEvent, FileSystemEventHandler
+        from watchdog.observers import Observer
+
+        class Rebuild(FileSystemEventHandler):
+            def on_any_event(self, event: FileSystemEvent) -> None:
+                # Reading a file is no change (watchdog 4+ reports opens and closes too).
+                if event.is_directory or event.event_type in ("opened", "closed_no_write"):
+                    return
+                with cond:
+                    server._want_rebuild = True
+                    cond.notify_all()
+
+        observer = Observer()
+        handler = Rebuild()
+        for path in paths:
+            observer.schedule(handler, path, recursive=True)
+        observer.daemon = True
+        observer.start()
+    except Exception as exc:  # noqa: BLE001 -- any failure: MkDocs polls instead
+        debug(f"conceptwiki: file events unavailable ({exc}); the content folders are polled")
+        return None
+    return observer
