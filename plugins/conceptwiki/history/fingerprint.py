@@ -156,8 +156,24 @@ def _data_json(data: Any) -> bytes:
 
 
 def entry_fingerprint(entry, sources: Mapping[str, Any]) -> str:
-    """The full fingerprint of a loaded :class:`~conceptwiki.loader.Entry`."""
-    return fingerprint(entry.located.data, sources, keep=True)
+    """The full fingerprint of a loaded :class:`~conceptwiki.loader.Entry`, remembered while
+    the entry and the records of the sources it cites are the same objects (``mkdocs serve``
+    keeps unchanged files' entries and sources: 2,000 fingerprints took 0.2 s of a rebuild)."""
+    data = entry.located.data
+    cited = tuple(sources.get(k) for k in cited_keys(data))
+    kept = _ENTRY_PRINTS.get(id(entry))
+    if (kept is not None and kept[0] is entry and len(kept[1]) == len(cited)
+            and all(a is b for a, b in zip(kept[1], cited))):
+        return kept[2]
+    out = fingerprint(data, sources, keep=True)
+    if len(_ENTRY_PRINTS) >= _DATA_JSON_LIMIT:
+        _ENTRY_PRINTS.clear()
+    _ENTRY_PRINTS[id(entry)] = (entry, cited, out)
+    return out
+
+
+#: ``id(entry) -> (entry, the cited sources' records, fingerprint)``.
+_ENTRY_PRINTS: dict[int, tuple[Any, tuple[Any, ...], str]] = {}
 
 
 # -- history -----------------------------------------------------------------------------------

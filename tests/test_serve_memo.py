@@ -1,0 +1,127 @@
+"""What ``mkdocs serve`` keeps between rebuilds is kept only while it is still right.
+
+A rebuild re-reads the whole project; unchanged files give the very same records (the
+.bib parser and the entry loader remember them), and later stages remember what they made
+from those records by identity (exports, fingerprints, entry keys). These tests change one
+input at a time and check that what depends on it is made anew, and that what does not is
+the same object. The whole-site check is tests/test_serve_dirty.py (byte-identical to a
+clean build after every edit of the issue's sequence).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conceptwiki.bibtex import load_bib_files
+from conceptwiki.history.fingerprint import entry_fingerprint
+from conceptwiki.model.links import find_wikilinks
+from conceptwiki.model.loader import load_wiki
+
+PARENT = """@book{parent2020,
+  title = {The Parent Volume},
+  editor = {Doe, Jane},
+  publisher = {Some Press},
+  year = {2020},
+}
+"""
+
+CHILD = """@incollection{child2020,
+  author = {Roe, Richard},
+  title = {A Chapter},
+  crossref = {parent2020},
+  pages = {1--10},
+}
+
+@article{plain2021,
+  author = {Poe, Edgar},
+  title = {Plain},
+  journal = {Journal},
+  year = {2021},
+}
+"""
+
+
+def _load(tmp_path: Path):
+    return load_bib_files([tmp_path / "a.bib", tmp_path / "b.bib"], root=tmp_path)
+
+
+def test_unchanged_bib_files_give_the_same_records(tmp_path: Path) -> None:
+    (tmp_path / "a.bib").write_text(PARENT, encoding="utf-8")
+    (tmp_path / "b.bib").write_text(CHILD.replace("crossref = {parent2020},\n", "booktitle = {X},\n"),
+                                    encoding="utf-8")
+    first, _ = _load(tmp_path)
+    again, _ = _load(tmp_path)
+    assert all(first[k] is again[k] for k in first)
+    (tmp_path / "a.bib").write_text(PARENT.replace("2020},\n}", "2021},\n}"), encoding="utf-8")
+    changed, _ = _load(tmp_path)
+    assert changed["parent2020"] is not first["parent2020"]
+    assert changed["parent2020"].csl()["issued"] != first["parent2020"].csl()["issued"]
+    assert changed["plain2021"] is first["plain2021"]
+
+
+def test_a_crossref_child_follows_its_parent_in_another_file(tmp_path: Path) -> None:
+    (tmp_path / "a.bib").write_text(PARENT, encoding="utf-8")
+    (tmp_path / "b.bib").write_text(CHILD, encoding="utf-8")
+    first, _ = _load(tmp_path)
+    assert first["child2020"].csl()["container-title"] == "The Parent Volume"
+    (tmp_path / "a.bib").write_text(PARENT.replace("The Parent Volume", "A Renamed Volume"),
+                                    encoding="utf-8")
+    second, _ = _load(tmp_path)
+    assert second["child2020"].csl()["container-title"] == "A Renamed Volume"
+    assert first["child2020"].csl()["container-title"] == "The Parent Volume"  # not changed under it
+    (tmp_path / "a.bib").write_text("", encoding="utf-8")  # the parent is gone
+    third, problems = _load(tmp_path)
+    assert "container-title" not in third["child2020"].csl()
+    assert any("crossref 'parent2020' is not defined" in p.message for p in problems)
+
+
+ENTRY = """title: Thing
+kind: concept
+summary: A thing that links to [[other]] and cites a source.
+sources:
+  primary: plain2021
+status:
+  level: established
+created: 2024-01-02
+"""
+
+OTHER = """title: Other
+kind: concept
+summary: Another thing, linked from [[thing]].
+sources:
+  primary: plain2021
+status:
+  level: established
+created: 2024-01-02
+"""
+
+
+def _project(tmp_path: Path, bib: str) -> Path:
+    (tmp_path / "concepts").mkdir(exist_ok=True)
+    (tmp_path / "bib").mkdir(exist_ok=True)
+    (tmp_path / "concepts" / "thing.yaml").write_text(ENTRY, encoding="utf-8")
+    (tmp_path / "concepts" / "other.yaml").write_text(OTHER, encoding="utf-8")
+    (tmp_path / "bib" / "refs.bib").write_text(bib, encoding="utf-8")
+    return tmp_path
+
+
+def test_fingerprints_follow_a_changed_source(tmp_path: Path) -> None:
+    bib = CHILD.split("\n\n", 1)[1]
+    root = _project(tmp_path, bib)
+    wiki = load_wiki(root)
+    assert not wiki.problems.errors, list(wiki.problems)
+    before = entry_fingerprint(wiki.entries["thing"], wiki.sources)
+    again = load_wiki(root)
+    assert again.entries["thing"] is wiki.entries["thing"]
+    assert entry_fingerprint(again.entries["thing"], again.sources) == before
+    (root / "bib" / "refs.bib").write_text(bib.replace("{Plain}", "{Plainer}"), encoding="utf-8")
+    changed = load_wiki(root)
+    assert changed.entries["thing"] is wiki.entries["thing"]  # the entry file is unchanged
+    assert entry_fingerprint(changed.entries["thing"], changed.sources) != before
+
+
+def test_remembered_wikilinks_are_the_same_as_found_anew() -> None:
+    text = "See [[a]], `[[not a link]]` and [[b#part|the b]].\n\n```\n[[c]]\n```\n"
+    first = list(find_wikilinks(text))
+    assert [(w.target, w.anchor, w.text) for w in first] == [("a", None, None), ("b", "part", "the b")]
+    assert list(find_wikilinks(text)) == first
