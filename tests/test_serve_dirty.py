@@ -124,6 +124,10 @@ def test_dirty_rebuilds_match_a_clean_build(tmp_path: Path, monkeypatch):
         _edit_yaml(concepts / f"{linked}.yaml",
                    lambda d: d.update(summary=d["summary"] + " An added sentence."))
 
+    def details():
+        _edit_yaml(concepts / f"{linked}.yaml",
+                   lambda d: d.update(details=(d.get("details") or "Details.") + "\n\nAn added paragraph."))
+
     def title():
         _edit_yaml(concepts / f"{linked}.yaml", lambda d: d.update(title="Retitled concept zeta"))
 
@@ -165,7 +169,7 @@ def test_dirty_rebuilds_match_a_clean_build(tmp_path: Path, monkeypatch):
                                                                  "Renamed wiki"), encoding="utf-8")
 
     total = len(first)
-    steps = [("summary", summary), ("title", title), ("alias", alias), ("add", add),
+    steps = [("summary", summary), ("details", details), ("title", title), ("alias", alias), ("add", add),
              ("remove", remove), ("rename", rename), ("bib field", bib_field),
              ("template", template), ("mkdocs.yml", mkdocs_yml)]
     rebuilt: dict[str, set[str]] = {}
@@ -179,9 +183,15 @@ def test_dirty_rebuilds_match_a_clean_build(tmp_path: Path, monkeypatch):
             assert "Retitled concept zeta" in _page(served, linker) and _page(served, linker) != before
     # Edits to entries and sources re-render some pages only (a rename may touch every page
     # of so small a wiki: each draws the renamed entry in its concept map); global ones all.
-    for name in ("summary", "title", "alias", "add", "remove", "bib field"):
+    for name in ("summary", "details", "title", "alias", "add", "remove", "bib field"):
         assert rebuilt[name] and len(rebuilt[name]) < total, (name, len(rebuilt[name]), total)
     assert f"concepts/{linker}.md" in rebuilt["title"]
+    # Other pages show an entry's title, summary, kind, status and tags, never its details:
+    # a details edit re-renders its own page and the lists of everything only.
+    assert f"concepts/{linked}.md" in rebuilt["details"]
+    assert f"concepts/{linker}.md" not in rebuilt["details"], sorted(rebuilt["details"])
+    assert not {p for p in rebuilt["details"] if p.startswith("concepts/") and p != "concepts/index.md"} - {
+        f"concepts/{linked}.md"}, sorted(rebuilt["details"])
     assert "concepts/renamed-zeta.md" in rebuilt["rename"]
     assert len(rebuilt["template"]) >= total and len(rebuilt["mkdocs.yml"]) >= total
     server.first.plugins.on_shutdown()

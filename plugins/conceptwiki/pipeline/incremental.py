@@ -13,7 +13,9 @@ What a concept page shows of other entries, and so what its key holds:
 
 * its own entry file, git date, published versions and fingerprint, and its sources' BibTeX;
 * of every entry it links to, lists as related or as a backlink, or draws in its concept
-  map: that entry's view key (:attr:`EntryKeys.view`) -- its file, and the title and summary of each entry *its* summary links to (a card shows the summary with
+  map: that entry's view key (:attr:`EntryKeys.view`) -- its face (the entry without its
+  long texts: details, sections, key points, governance relevance, which only its own page
+  shows), and the title and summary of each entry *its* summary links to (a card shows the summary with
   its wikilinks as titles, and a link's hover title is the plain summary, whose wikilinks
   read as titles of the entries they name, so two levels);
 * what each of its wikilinks resolves to (an alias added elsewhere can re-route a link);
@@ -136,21 +138,26 @@ class EntryKeys:
         self.links: dict[str, list[tuple[str, str | None]]] = {}
         #: slug -> slugs its summary links to.
         self.summary_links: dict[str, list[str]] = {}
-        #: slug -> its file (what other pages show of it: title, summary, kind, status).
+        #: slug -> its file.
         self.text: dict[str, str] = {}
         #: slug -> its file, dates, versions and fingerprint (what its own page shows).
         self.own: dict[str, str] = {}
+        #: slug -> what other pages show of it: the entry without its long texts (cards,
+        #: link titles, maps and lists show its title, kind, status, tags, aliases and
+        #: summary; an edit of its details re-renders its own page only).
+        self.face: dict[str, str] = {}
         for slug, e in self.entries.items():
-            text_key, targets, summary_targets = _facts(e)
+            text_key, targets, summary_targets, face = _facts(e)
             self.links[slug] = [(t, resolve(t)) for t in targets]
             self.summary_links[slug] = sorted({s for t in summary_targets if (s := resolve(t))})
             self.text[slug] = text_key
+            self.face[slug] = face
             self.own[slug] = _h(self.text[slug], history.last_updated(e), history.versions(e),
                                 history.fingerprint(e))
         # What a link to (or card of) an entry shows: its own key, and the title and plain
         # summary of each entry its summary links to (whose summary's links read as titles).
-        plain = {s: _h(self.text[s], [self.text[t] for t in self.summary_links[s]]) for s in self.entries}
-        self.view = {s: _h(self.text[s], [(t, plain[t]) for t in self.summary_links[s]])
+        plain = {s: _h(self.face[s], [self.face[t] for t in self.summary_links[s]]) for s in self.entries}
+        self.view = {s: _h(self.face[s], [(t, plain[t]) for t in self.summary_links[s]])
                      for s in self.entries}
         #: What a concept map shows of a node it draws (graph.html: title, kind and tags).
         self.node = {s: _h(e.title, e.concept.kind.value, tuple(e.concept.tags))
@@ -231,15 +238,23 @@ class EntryKeys:
         return list(self.b.backlinks.get(slug, ()))
 
 
-def _facts(e: Entry) -> tuple[str, list[str], list[str]]:
-    """An entry's file key and the targets of its wikilinks (all, and the summary's), kept
-    while the loader hands out the same entry (an unchanged file, :func:`~conceptwiki.model.loader.load_entry`)."""
+#: The long texts of an entry, shown on its own page only.
+LONG_TEXTS = frozenset({"details", "history", "criticisms", "open_questions", "example", "key_points",
+                        "governance_relevance"})
+
+
+def _facts(e: Entry) -> tuple[str, list[str], list[str], str]:
+    """An entry's file key, the targets of its wikilinks (all, and the summary's) and its
+    face (:attr:`EntryKeys.face`), kept while the loader hands out the same entry (an
+    unchanged file, :func:`~conceptwiki.model.loader.load_entry`)."""
     kept = _ENTRY_FACTS.get(id(e))
     if kept is not None and kept[0] is e:
         return kept[1]
     text = "\n".join(e.lines)
+    face = e.concept.model_dump(mode="json", exclude=set(LONG_TEXTS))
     facts = (_h(e.path, text), [m.group("target").strip() for m in WIKILINK_RE.finditer(text)],
-             [m.group("target").strip() for m in WIKILINK_RE.finditer(e.concept.summary)])
+             [m.group("target").strip() for m in WIKILINK_RE.finditer(e.concept.summary)],
+             _h(e.path, json.dumps(face, sort_keys=True, ensure_ascii=False)))
     if len(_ENTRY_FACTS) >= _FACTS_LIMIT:
         _ENTRY_FACTS.clear()
     _ENTRY_FACTS[id(e)] = (e, facts)
@@ -248,7 +263,7 @@ def _facts(e: Entry) -> tuple[str, list[str], list[str]]:
 
 #: What is kept of the entries and sources between ``mkdocs serve`` rebuilds, by identity
 #: (the object is kept with it, so its id is not reused while it is here).
-_ENTRY_FACTS: dict[int, tuple[Entry, tuple[str, list[str], list[str]]]] = {}
+_ENTRY_FACTS: dict[int, tuple[Entry, tuple[str, list[str], list[str], str]]] = {}
 _SOURCE_KEYS: dict[int, tuple[Any, str]] = {}
 _FACTS_LIMIT = 200_000
 
