@@ -287,18 +287,24 @@ class BriefBuilder:
         if self._items is not None:
             return self._items
         universe, _ = self._universe()
+        memo = _memo_of(self.engine)
+        item_keys = self._item_keys = {iid: _json_key(item) for iid, (item, _shown) in universe.items()}
         out: dict[str, dict] = {}
         for iid, (item, shown) in universe.items():
+            # Kept by the item's JSON in ``mkdocs serve`` (1,500 items: 0.06 s of a rebuild).
+            exported = memo.get(("exports", iid, item_keys[iid])) if self.data_key is not None else None
+            if exported is None:
+                exported = (csl_to_bibtex(item, iid), csl_to_ris(item))
+                if self.data_key is not None and item_keys[iid] is not None:
+                    memo[("exports", iid, item_keys[iid])] = exported
             out[iid] = {
                 "id": iid,
                 "page": shown is not item,
                 "csl": item,
-                "bibtex": csl_to_bibtex(item, iid),
-                "ris": csl_to_ris(item),
+                "bibtex": exported[0],
+                "ris": exported[1],
                 "styles": {},
             }
-        memo = _memo_of(self.engine)
-        item_keys = self._item_keys = {iid: _json_key(item) for iid, (item, _shown) in universe.items()}
         shared = hashlib.blake2b(digest_size=16)
         for style in self.styles:
             # (names, group, forms from a template or None) of every item, then how many
