@@ -48,7 +48,8 @@ class Source:
         if cached is None:
             cached = source_to_csl(self)
             object.__setattr__(self, "_csl_cache", cached)
-        return _json_copy(cached)
+        copied: CslItem = _json_copy(cached)
+        return copied
 
     def set_csl(self, item: CslItem) -> None:
         """Store the CSL-JSON item that :meth:`csl` returns copies of.
