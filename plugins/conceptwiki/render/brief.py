@@ -338,6 +338,14 @@ class BriefBuilder:
         names = self.engine.bibliography_parts(shown, style, "html", citation_number=self._number(style))[1]
         return (names, self.engine.year_suffix_group(item, style), None), int(shown is not item)
 
+    def prerender(self, entry) -> None:
+        """Make the templates :meth:`items` and :meth:`pack` use for ``entry``'s page (one per
+        style and month: ``SiteBuilder.prerender_citations`` has them made on every CPU)."""
+        page = self.b.page_item(entry)
+        for style in self.styles:
+            self._known(page, _shown(page), style)
+        self._page_cites(page)
+
     def concept_data(self, slug: str) -> dict:
         entry = self.b.entries[slug]
         items = self.items()
