@@ -2,10 +2,12 @@
 
     .venv/bin/python bench/profile.py --n 1000 [--floor] [--top 25] [--out prof.out]
     .venv/bin/python bench/profile.py --n 1000 --memory   # resident memory after each MkDocs event
+    .venv/bin/python bench/profile.py --n 1000 --workers 0  # everything in the profiled process
 
 Prints the functions with the most cumulative and own time, and a split of the build into
 MkDocs phases (plugin ``on_files``, Markdown rendering of pages, theme templates, search
-index, writing files). The saved profile can be opened with ``python -m pstats`` or snakeviz.
+index, writing files). Each build is cold, as in ``bench/run.py``: ``XDG_CACHE_HOME`` is an
+empty folder, so no rendered citation comes from an earlier build. The saved profile can be opened with ``python -m pstats`` or snakeviz.
 """
 
 from __future__ import annotations
@@ -25,15 +27,37 @@ sys.path.insert(0, str(HERE))
 import generate as gen  # noqa: E402
 
 #: (label, file suffix, function name) of the functions whose cumulative time splits a build.
+#: The suffixes are paths in the current layout (``plugins/conceptwiki/<stage>/<module>.py``); a
+#: phase whose function is not found prints 0 calls, so a rename shows up here at once.
 PHASES = [
-    ("conceptwiki on_files (load, links, render pages)", "conceptwiki/plugin.py", "on_files"),
-    ("conceptwiki: load_wiki", "conceptwiki/loader.py", "load_wiki"),
-    ("conceptwiki: SiteBuilder.pages", "conceptwiki/site.py", "pages"),
-    ("conceptwiki: citation_blocks (cite this page, all styles)", "conceptwiki/site.py", "citation_blocks"),
-    ("conceptwiki: references", "conceptwiki/site.py", "references"),
+    ("conceptwiki on_files (load, links, plan, data files)", "conceptwiki/plugin/__init__.py", "on_files"),
+    ("  pipeline: load_project (dates, entries, sources, versions)", "conceptwiki/pipeline/build.py", "load_project"),
+    ("    model: load_wiki", "conceptwiki/model/loader.py", "load_wiki"),
+    ("    history: published_versions", "conceptwiki/history/fingerprint.py", "published_versions"),
+    ("  pipeline: site_builder (SiteBuilder, doc backlinks)", "conceptwiki/pipeline/build.py", "site_builder"),
+    ("  render: SiteBuilder.page_plan pages made (front matter)", "conceptwiki/render/site.py", "_one"),
+    ("  pipeline: data_files (exports, redirects, previews)", "conceptwiki/pipeline/build.py", "data_files"),
+    ("    render: SiteBuilder.exports", "conceptwiki/render/site.py", "exports"),
+    ("      citations: export_files (BibTeX, RIS, CSL-JSON)", "conceptwiki/citations/cite.py", "export_files"),
+    ("      render: source pages' export files", "conceptwiki/render/sources.py", "export_files"),
+    ("      render: BriefBuilder.files (the brief's data)", "conceptwiki/render/brief.py", "files"),
+    ("        render: BriefBuilder.items (sources in every style)", "conceptwiki/render/brief.py", "items"),
+    ("    render: SiteBuilder.previews", "conceptwiki/render/site.py", "previews"),
+    ("conceptwiki on_page_context (concept page bodies)", "conceptwiki/plugin/__init__.py", "on_page_context"),
+    ("  pipeline: PageRenderer.body (a worker's body, or rendered here)", "conceptwiki/pipeline/parallel.py", "body"),
+    ("  render: Page.html_body (rendered in this process)", "conceptwiki/render/pages.py", "html_body"),
+    ("render: PageCitations.citation_blocks (cite this page, all styles)", "conceptwiki/render/citing.py", "citation_blocks"),
+    ("render: PageCitations.references", "conceptwiki/render/citing.py", "references"),
+    ("citations: Citer.render (cached or not)", "conceptwiki/citations/cite.py", "render"),
+    ("citations: CitationEngine._render (citeproc-py, cache misses)", "conceptwiki/citations/engine.py", "_render"),
+    ("bibtex: Source.csl", "conceptwiki/bibtex/source.py", "csl"),
+    ("conceptwiki on_post_page (head, search marks, Pagefind stream)", "conceptwiki/plugin/__init__.py", "on_post_page"),
+    ("conceptwiki on_post_build (Pagefind's bundle, cache)", "conceptwiki/plugin/__init__.py", "on_post_build"),
+    ("  search: finish_search (Pagefind)", "conceptwiki/search/stream.py", "finish_search"),
     ("MkDocs: Markdown → HTML of every page (Page.render)", "mkdocs/structure/pages.py", "render"),
     ("Jinja2 Template.render (theme pages and conceptwiki templates)", "jinja2/environment.py", "render"),
     ("MkDocs: whole _build_page", "mkdocs/commands/build.py", "_build_page"),
+    ("MkDocs: _populate_page (read, Markdown)", "mkdocs/commands/build.py", "_populate_page"),
     ("search plugin: on_page_context (index each page)", "plugins/search/plugin.py", "on_page_context"),
     ("search plugin: on_post_build (write the index)", "plugins/search/plugin.py", "on_post_build"),
 ]
@@ -90,6 +114,18 @@ finally:
 """
 
 
+def _set_workers(mkdocs_yml: Path, workers: int) -> None:
+    """Set ``plugins.conceptwiki.workers`` in a generated ``mkdocs.yml``."""
+    import yaml
+
+    cfg = yaml.safe_load(mkdocs_yml.read_text(encoding="utf-8"))
+    for plugin in cfg["plugins"]:
+        if isinstance(plugin, dict) and "conceptwiki" in plugin:
+            plugin["conceptwiki"]["workers"] = workers
+    mkdocs_yml.write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True, width=100),
+                          encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=1000)
@@ -100,6 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, help="generate the project here (kept)")
     parser.add_argument("--memory", action="store_true",
                         help="no profile: print resident memory after each MkDocs event instead")
+    parser.add_argument("--workers", type=int,
+                        help="the plugin's worker processes (cProfile sees only the MkDocs "
+                             "process; 0 profiles the concept pages' rendering too)")
     args = parser.parse_args(argv)
 
     tmp = None
@@ -109,13 +148,19 @@ def main(argv: list[str] | None = None) -> int:
         tmp = tempfile.TemporaryDirectory(prefix="conceptwiki-profile-")
         project = Path(tmp.name) / "project"
     (gen.generate_floor if args.floor else gen.generate)(project, args.n, args.seed)
+    if args.workers is not None and not args.floor:
+        _set_workers(project / "mkdocs.yml", args.workers)
     prof = (args.out or project / "build.prof").resolve()
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    # A cold build, as bench/run.py measures it: an empty cache folder, so no citation is
+    # read from an earlier build's cache.
+    cache = tempfile.TemporaryDirectory(prefix="conceptwiki-profile-cache-")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", XDG_CACHE_HOME=cache.name)
     if args.memory:
         print(f"memory of mkdocs build at N={args.n} in {project} …", file=sys.stderr)
         subprocess.run([sys.executable, "-c", _MEMORY_SCRIPT], cwd=project, env=env, check=True)
         if tmp is not None:
             tmp.cleanup()
+        cache.cleanup()
         return 0
     print(f"profiling mkdocs build of {'the floor' if args.floor else 'conceptwiki'} at "
           f"N={args.n} in {project} …", file=sys.stderr)
@@ -134,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nTop {args.top} by {order}:\n" + text[text.find("   ncalls"):].rstrip())
     if tmp is not None and args.out is None:
         tmp.cleanup()
+    cache.cleanup()
     return 0
 
 

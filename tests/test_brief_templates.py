@@ -3,7 +3,8 @@
 ``BriefBuilder.items()`` takes each concept page's entry (and its ``ys``/``sub``/``ys_sub``
 variants, with the accessed date marked), its ``sort`` values, year-suffix ``group`` and
 ``names`` from templates rendered once per style and month, with the page's title, URL, year
-and day put in (:class:`conceptwiki.citations.cite.PageTemplates`). ``BriefBuilder(...,
+and day put in (:class:`conceptwiki.citations.cite.PageTemplates`), and so do the in-text
+citations of pages in the brief document's packs (``BriefBuilder._page_cites``). ``BriefBuilder(...,
 templates=False)`` renders every page in full; this compares the two for the real concepts,
 awkward titles, every day of a month, pages without a date and generated titles and dates,
 in the styles the other tests use (author-date, notes, numeric, author substitution).
@@ -89,6 +90,10 @@ def compare(engine, styles, pages, sources=(), display=BUILD, templates=None) ->
             assert dump(got[iid]["styles"][style]) == dump(want[iid]["styles"][style]), (iid, style)
         assert dump(got[iid]) == dump(want[iid]), iid
     assert full.pages_in_full == len(pages) * len(styles)
+    # The citations that go after each page's text in the brief document (its pack), from
+    # templates of their own (BriefBuilder._cites).
+    for item in pages:
+        assert dump(fast._page_cites(item)) == dump(full._page_cites(item)), item["id"]
     return fast
 
 

@@ -132,6 +132,9 @@ class SiteConfig:
     language: str = "en"
     #: Locale per style set in mkdocs.yml (``locales: {oscola: en-GB}``); wins over all else.
     locales: dict[str, str] = field(default_factory=dict)
+    #: Processes besides the build's own that render while it works (``workers``: a number,
+    #: 0 for none; None for "auto", one fewer than the CPUs).
+    workers: int | None = None
 
 
 def site_config(root: Path, settings: Mapping[str, Any], options: Mapping[str, Any]) -> SiteConfig:
@@ -167,6 +170,8 @@ def site_config(root: Path, settings: Mapping[str, Any], options: Mapping[str, A
         min_details_since=_date_option(opts["min_details_since"]),
         language=_language(settings.get("theme")),
         locales={str(k): str(v) for k, v in dict(opts["locales"] or {}).items()},
+        workers=opts["workers"] if isinstance(opts["workers"], int) and not isinstance(opts["workers"], bool)
+        and opts["workers"] >= 0 else None,
     )
 
 

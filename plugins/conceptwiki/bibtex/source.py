@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Any, Mapping
 
 from .csl import CslItem, source_to_csl
 
@@ -48,7 +48,8 @@ class Source:
         if cached is None:
             cached = source_to_csl(self)
             object.__setattr__(self, "_csl_cache", cached)
-        return copy.deepcopy(cached)
+        copied: CslItem = _json_copy(cached)
+        return copied
 
     def set_csl(self, item: CslItem) -> None:
         """Store the CSL-JSON item that :meth:`csl` returns copies of.
@@ -58,3 +59,22 @@ class Source:
         merged with the parent's; both results are kept here instead of being recomputed.
         """
         object.__setattr__(self, "_csl_cache", item)
+
+
+def _json_copy(value: Any) -> Any:
+    """A deep copy of JSON-like data (dicts, lists, tuples of strings and numbers), what
+    :meth:`Source.csl` returns on every call so that no caller can change the stored item.
+
+    ``copy.deepcopy`` took 3.7 s (1.1 million calls, profiled) of a cold build at 2,000
+X
+    Anything else is copied by ``copy.deepcopy``."""
+    kind = type(value)
+    if kind is dict:
+        return {k: _json_copy(v) for k, v in value.items()}
+    if kind is list:
+        return [_json_copy(v) for v in value]
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    if kind is tuple:
+        return tuple(_json_copy(v) for v in value)
+    return copy.deepcopy(value)

@@ -226,6 +226,16 @@ class Citer(Generic[_E]):
         self._cache[key] = out
         return out
 
+    def cache_entries(self) -> dict[tuple[str, str, bool], Rendered]:
+        """Everything rendered so far, by key (for :func:`conceptwiki.prerender.prerender`)."""
+        return dict(self._cache)
+
+    def preload(self, entries: dict[tuple[str, str, bool], Rendered]) -> None:
+        """Take renderings another process made with the same engine (``cache_entries``)."""
+        for key, value in entries.items():
+            if isinstance(value, Rendered):
+                self._cache.setdefault(key, value)
+
     def _render(self, item: CslItem, style: str, mark_accessed: bool) -> Rendered:
         shown = item
         if mark_accessed and "accessed" in item:

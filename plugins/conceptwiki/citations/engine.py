@@ -277,6 +277,11 @@ class CitationEngine:
             s.csl, item, fmt, year_suffix=year_suffix, substitute=substitute,
             citation_number=citation_number, previous_names=names))
 
+    def has_entry(self, item: CslItem, style: str, fmt: str = "text") -> bool:
+        """Whether :meth:`bibliography_entry` of ``item`` in ``style`` is in the cache."""
+        with self._lock:
+            return (style, fmt, "bibparts", _item_key(item), None, False, None) in self._cache
+
     def bibliography_sort_key(self, item: CslItem, style: str) -> list[JsonSortValue]:
         """JSON-able values the style's bibliography sorts ``item`` by (see
         :func:`conceptwiki.citations.compat.bibliography_sort_values`)."""

@@ -289,11 +289,13 @@ def layout_neighbourhood(graph: ConceptGraph, hood: Neighbourhood, url_for) -> d
     Each edge of the tree is its own path (with its arrowheads), naming the nodes it joins by
     their place among the nodes (``data-e="0 3"``), so that pointing at a node lights its edges
     (``graph.js``)."""
-    first, second = FIRST_CHARS, SECOND_CHARS
+    # Each label length tried (about six per page) is only measured; the map is drawn once
+    # (drawing every try took 20 s of a profiled cold build at 2,000 concepts).
+    first, second, columns = FIRST_CHARS, SECOND_CHARS, _columns(graph, hood)
     while True:
-        drawing = _tree(graph, hood, url_for, first, second)
-        if drawing["width"] <= MAX_WIDTH or first <= MIN_CHARS:
-            return drawing
+        if (_tree(graph, hood, url_for, first, second, columns, measure=True)["width"] <= MAX_WIDTH
+                or first <= MIN_CHARS):
+            return _tree(graph, hood, url_for, first, second, columns)
         # The outer column's labels give way first, then the inner's.
         if second > MIN_CHARS:
             second -= 1
@@ -301,8 +303,10 @@ def layout_neighbourhood(graph: ConceptGraph, hood: Neighbourhood, url_for) -> d
             first -= 1
 
 
-def _tree(graph: ConceptGraph, hood: Neighbourhood, url_for, first_chars: int, second_chars: int) -> dict:
-    right, left, rows = _columns(graph, hood)
+def _tree(graph: ConceptGraph, hood: Neighbourhood, url_for, first_chars: int, second_chars: int,
+          columns: tuple[list[str], list[str], dict[str, int]], *, measure: bool = False) -> dict:
+    """The drawing; with ``measure``, only its ``width``."""
+    right, left, rows = columns
     ring_r, centre_lines = 7.0, _centre_lines(graph.nodes[hood.centre].title)
     box_half = round(max(label_width(line) for line in centre_lines) * CENTRE_SCALE / 2 + 10)
     box_h = 22 if len(centre_lines) == 1 else 36
@@ -332,6 +336,8 @@ def _tree(graph: ConceptGraph, hood: Neighbourhood, url_for, first_chars: int, s
                 reach = max(reach, x2 + ring_r + LABEL_GAP + label_width(label_of[c]))
             row += rows[f]
         extent[0 if side > 0 else 1] = reach
+    if measure:  # as ``width`` below
+        return {"width": math.ceil(extent[0] + 8) + math.ceil(extent[1] + 8)}
     index = {s: i for i, s in enumerate(hood.nodes)}
     nodes = []
     for s in hood.nodes:
