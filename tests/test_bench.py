@@ -121,8 +121,8 @@ def test_benchmark_prints_the_full_table(tmp_path: Path):
     assert len(values) == len(bench_run.COLUMNS)
     filled = dict(zip(bench_run.COLUMNS, values))
     # Phase columns may be "–" if the plugin stops reporting a phase; the rest is measured.
-    for col in ("N", "build s", "ms/concept", "floor s", "× floor", "peak RSS MiB", "site MiB",
-                "search index MiB", "search first load KiB"):
+    for col in ("N", "build s", "ms/concept", "floor s", "× floor", "tree peak RSS MiB",
+                "main peak RSS MiB", "site MiB", "search index MiB", "search first load KiB"):
         assert filled[col] not in ("", "–"), (col, row)
     header2 = next(l for l in lines if l.startswith("| N | warm rebuild s"))
     assert [c.strip() for c in header2.strip("|").split("|")] == bench_run.COLUMNS_2
