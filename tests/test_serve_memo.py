@@ -125,3 +125,32 @@ def test_remembered_wikilinks_are_the_same_as_found_anew() -> None:
     first = list(find_wikilinks(text))
     assert [(w.target, w.anchor, w.text) for w in first] == [("a", None, None), ("b", "part", "the b")]
     assert list(find_wikilinks(text)) == first
+
+
+def test_garbage_is_collected_between_rebuilds_not_in_them(monkeypatch) -> None:
+    import gc
+    import time
+
+    from conceptwiki.plugin.serving import IdleCollector
+
+    collected: list[float] = []
+    monkeypatch.setattr(gc, "collect", lambda *a, **k: collected.append(time.monotonic()) or 0)
+    assert gc.isenabled()
+    collector = IdleCollector(delay=0.2)
+    try:
+        collector.pause()                     # a rebuild starts
+        assert not gc.isenabled()
+        collector.resume()                    # it ends: the collector runs again
+        assert gc.isenabled() and not collected
+        collector.pause()                     # another rebuild starts before the server is idle
+        time.sleep(0.4)
+        assert not collected, "no full collection inside a rebuild"
+        collector.resume()
+        time.sleep(0.6)
+        assert len(collected) == 1            # once idle: one full collection
+        collector.resume()                    # not paused: nothing to do
+        time.sleep(0.4)
+        assert len(collected) == 1
+    finally:
+        collector.stop()
+    assert gc.isenabled()

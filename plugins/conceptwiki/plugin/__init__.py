@@ -21,7 +21,7 @@ from mkdocs.structure.toc import TableOfContents, get_toc
 
 from ..citations.engine import UnknownLocaleError, UnknownStyleError
 from .config import ConceptWikiConfig
-from .serving import MemoryBytecode, env_signature, watch_natively
+from .serving import IdleCollector, MemoryBytecode, env_signature, watch_natively
 from ..model.loader import Entry, Wiki
 from ..pipeline.parallel import PageRenderer
 from ..pipeline.session import CitationEngines, max_rss_mib, start_renderer, stop_renderer
@@ -158,6 +158,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         #: In ``mkdocs serve`` only: the problems shown in the browser (render/problems.py).
         self.preview: PreviewProblems | None = None
         self._doc_problems: list = []
+        #: ``mkdocs serve``: full garbage collections between rebuilds, not in them.
+        self._collector = IdleCollector()
         #: ``mkdocs serve``: the watcher of the content folders (``_watch_natively``).
         self._observer: Any = None
         #: ``mkdocs serve``: compiled theme templates, per environment signature.
@@ -194,6 +196,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         return self._command == "serve" and self._dirty and self.config.search != "material"
 
     def on_config(self, config):
+        if self.incremental and self._last is not None:
+            self._collector.pause()  # resumed in on_post_build or on_build_error
         self.site = self._site_config(config)
         self.engines.cache = bool(self.config.cache)
         theme = config.theme
@@ -430,6 +434,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             stop_renderer(renderer, self.engines, self.timings, debug=log.debug)
 
     def on_build_error(self, *, error) -> None:
+        self._collector.resume()
         self._stop_renderer()
         self._last = self._next = None  # what was written is not known: rebuild everything
         if self._stream is not None:  # no Pagefind child outlives a failed build
@@ -438,6 +443,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
 
     def on_shutdown(self) -> None:
         self._stop_renderer()
+        self._collector.stop()
         observer, self._observer = self._observer, None
         if observer is not None:
             observer.stop()
@@ -577,6 +583,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
                 _remove(path, Path(config.site_dir))
             self._stale = set()
             self._last, self._next = self._next, None
+        self._collector.resume()
         builder = getattr(self, "builder", None)
         if builder is not None and self.timings:
             t = self.timings

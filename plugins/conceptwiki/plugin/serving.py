@@ -1,17 +1,19 @@
 """What ``mkdocs serve`` gets besides the build itself: compiled theme templates kept between
-rebuilds, and file events for the content folders. Part of the adapter (it reaches into
+rebuilds, file events for the content folders, and garbage collection between rebuilds. Part of the adapter (it reaches into
 MkDocs' live-reload server, guarded); nothing here renders anything.
 """
 
 from __future__ import annotations
 
+import gc
+import threading
 from collections.abc import Callable
 from typing import Any
 
 import jinja2
 import jinja2.bccache
 
-__all__ = ["MemoryBytecode", "env_signature", "watch_natively"]
+__all__ = ["IdleCollector", "MemoryBytecode", "env_signature", "watch_natively"]
 
 
 class MemoryBytecode(jinja2.BytecodeCache):
@@ -76,3 +78,58 @@ def watch_natively(server: Any, paths: list[str], debug: Callable[[str], None]) 
         debug(f"conceptwiki: file events unavailable ({exc}); the content folders are polled")
         return None
     return observer
+
+
+class IdleCollector:
+    """Python's cyclic garbage collector, moved out of ``mkdocs serve``'s rebuilds.
+
+    What a server keeps between rebuilds (the last build's pages and keys, the memos of
+    unchanged entries and sources) makes the heap large, and a full collection walks all of
+    it: at 5,000 entries one took 1.5 s of every rebuild (``gc.callbacks``, generation 2).
+    During a rebuild after the first the collector is paused (:meth:`pause`; reference
+    counting still frees almost everything at once); when it ends, it runs again and, once the
+    server has been idle for ``delay`` seconds (the reloaded page has been served), one full
+    collection frees what the rebuild left in cycles (:meth:`resume`). A rebuild that starts
+    first cancels it, so the collection never lands inside a rebuild. The first build is not
+    paused: its garbage in cycles would pile up for minutes at 5,000 entries."""
+
+    def __init__(self, delay: float = 2.0) -> None:
+        self.delay = delay
+        self.paused = False
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+
+    def pause(self) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if gc.isenabled():
+                gc.disable()
+                self.paused = True
+
+    def resume(self) -> None:
+        with self._lock:
+            if not self.paused:
+                return
+            self.paused = False
+            gc.enable()
+            timer = self._timer = threading.Timer(self.delay, self._collect)
+            timer.daemon = True
+            timer.start()
+
+    def _collect(self) -> None:
+        with self._lock:
+            if self._timer is None or self.paused:
+                return
+            self._timer = None
+        gc.collect()
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if self.paused:
+                self.paused = False
+                gc.enable()
