@@ -25,7 +25,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conceptwiki.model.loader import load_wiki
-from conceptwiki.render.head import coins_span, head_html
+from conceptwiki.render.head import PageMeta, coins_span, head_html
 
 ROOT = Path(__file__).resolve().parents[1]
 URL = "https://wiki.example.org/concepts/mesa-optimization/"
@@ -42,10 +42,11 @@ def _entry():
 
 def _page(language: str = "en") -> str:
     entry = _entry()
-    kw = dict(updated=dt.date(2026, 3, 14), description=SUMMARY, site_name=SITE, publisher=SITE,
-              language=language)
-    head = head_html(entry, {"URL": URL}, site_url="https://wiki.example.org/", **kw)
-    span = coins_span(entry, {"URL": URL}, **kw)
+    meta = PageMeta(title=entry.title, url=URL, description=SUMMARY, updated=dt.date(2026, 3, 14),
+                    created=entry.concept.created, keywords=tuple(entry.concept.tags), site_name=SITE,
+                    site_url="https://wiki.example.org/", publisher=SITE, language=language)
+    head = head_html(meta)
+    span = coins_span(meta)
     return (f'<!doctype html><html lang="{language}"><head><meta charset="utf-8"><title>t</title>\n'
             f"{head}</head><body><h1>Mesa</h1>{span}</body></html>")
 
@@ -129,3 +130,22 @@ def test_zotero_translators_save_a_web_page_by_an_institution(tmp_path: Path):
     assert item["websiteTitle"] == SITE and item["url"] == URL
     assert item["date"] == "2026-03-14" and item["language"] == "en"
     assert item["abstractNote"] == SUMMARY.replace("+", "\uff0b")
+
+
+@pytest.mark.parametrize("page", ["concepts/mesa-optimization", "instruments/eu-ai-act"])
+def test_built_pages_are_web_pages_by_the_wiki(real_site: Path, page: str):
+    # A policy instrument's page is saved as its concept pages are: a Web Page by the wiki.
+    doc = BeautifulSoup((real_site / page / "index.html").read_text(encoding="utf-8"), "html.parser")
+    metas = _metas(doc)
+    title = doc.select_one("article h1").get_text(strip=True)
+    assert "citation_journal_title" not in metas and metas["og:type"] == "website"
+    assert metas["citation_author"] == metas["og:site_name"] == SITE
+    assert metas["og:url"].endswith(f"/{page}/")
+    kev = urllib.parse.parse_qs(doc.select_one("span.Z3988")["title"], strict_parsing=True)
+    assert kev["rft.aucorp"] == [SITE] and kev["rft.identifier"] == [metas["og:url"]]
+    assert kev["rft.title"] == [metas["citation_title"].replace("+", "\uff0b")]
+    # the title a reference manager saves is the one "Cite this page" gives
+    cite = doc.select_one(".cw-cite").get_text(" ", strip=True)
+    assert metas["citation_title"] in cite, (metas["citation_title"], title)
+    ld = json.loads(doc.select_one('script[type="application/ld+json"]').string)
+    assert ld["author"] == {"@type": "Organization", "name": SITE} and ld["url"] == metas["og:url"]

@@ -100,7 +100,9 @@ def test_streamed_build_indexes_the_same_pages_as_the_cli(streamed_site: Path, c
     assert sorted(page_order(bundle)) == sorted(page_order(cli_bundle))
     urls = page_order(bundle)
     assert "/concepts/mesa-optimization/" in urls and "/about/" in urls
-    for unsearched in ("/concepts/", "/tags/", "/tags/inner-alignment/", "/concepts/mesa-optimiser/"):
+    assert "/instruments/eu-ai-act/" in urls
+    for unsearched in ("/concepts/", "/tags/", "/tags/inner-alignment/", "/concepts/mesa-optimiser/",
+                       "/instruments/", "/sources/"):
         assert unsearched not in urls
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     cli_entry = json.loads((cli_bundle / "pagefind-entry.json").read_text(encoding="utf-8"))

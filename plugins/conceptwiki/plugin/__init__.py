@@ -22,6 +22,7 @@ from mkdocs.structure.toc import TableOfContents, get_toc
 from ..citations.engine import UnknownLocaleError, UnknownStyleError
 from .config import ConceptWikiConfig
 from .serving import IdleCollector, MemoryBytecode, env_signature, watch_natively
+from ..model.instruments import InstrumentEntry
 from ..model.loader import Entry, Wiki
 from ..pipeline.parallel import PageRenderer
 from ..pipeline.session import CitationEngines, max_rss_mib, start_renderer, stop_renderer
@@ -134,7 +135,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self.wiki: Wiki | None = None
         self.root = Path.cwd()
         self.timings: dict[str, float] = {}
-        self.heads: dict[str, Entry] = {}
+        self.heads: dict[str, Entry | InstrumentEntry] = {}
         self._notes: set[str] = set()
         self._search_icons = ("", "")
         self._unsearched: set[str] = set()
@@ -379,9 +380,10 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self._kept_searchable = [] if state is None else [
             page.src_uri for page in pages if page.src_uri not in is_fresh and isinstance(page, _Kept)]
         self._files = files
-        self.heads = {concept_src(slug): e for slug, e in builder.entries.items()}
-        # Index and tag pages only repeat the concepts' titles and summaries: search finds the
-        # concept pages themselves, so these are left out of the Pagefind index.
+        self.heads = builder.head_pages()
+        # Index, tag and source pages only repeat the concepts' and instruments' titles,
+        # summaries and references: search finds the concept and instrument pages themselves,
+        # so these are left out of the Pagefind index.
         self._unsearched = {page.src_uri for page in pages} - set(self.heads)
         t4 = time.perf_counter()
         self.timings = {"load": t1 - t0, "links": t2 - t1, "render": t3 - t2, "files": t4 - t3,

@@ -24,7 +24,7 @@ from .citing import PageCitations
 from .docpages import DocPage
 from .graph import ConceptGraph
 from .graphdraw import neighbourhood_view
-from .head import coins_span
+from .head import PageMeta, coins_span
 from .jinja import Templates
 from .listings import Cards
 from .markup import safe_url
@@ -93,6 +93,15 @@ class ConceptPages:
             self._md_template = (self.templates.overridden("concept.md.j2")
                                  and not self.templates.overridden("concept.html.j2"))
         return self._md_template
+
+    def page_meta(self, entry: Entry) -> PageMeta:
+        """What the page's metadata for reference managers says (``head.py``)."""
+        return PageMeta(title=entry.title, url=self.citing.page_item(entry)["URL"],
+                        description=self.text.description(entry),
+                        updated=self.history.last_updated(entry), created=entry.concept.created,
+                        keywords=tuple(entry.concept.tags), site_name=self.site.name,
+                        site_url=self.site.url, publisher=self.site.publisher or self.site.name,
+                        language=self.site.language)
 
     def page(self, entry: Entry) -> Page:
         """The entry's page, rendered when it is written."""
@@ -174,9 +183,5 @@ class ConceptPages:
                              for ext in ("bib", "ris", "json")],
             "brief": self.brief_button(entry, src),
             # Zotero's one way to a single-field (institutional) author: see render/head.py.
-            "coins": coins_span(entry, self.citing.page_item(entry),
-                                updated=self.history.last_updated(entry),
-                                description=self.text.description(entry), site_name=self.site.name,
-                                publisher=self.site.publisher or self.site.name,
-                                language=self.site.language),
+            "coins": coins_span(self.page_meta(entry)),
         }

@@ -16,32 +16,50 @@ zotero/translation-server; see docs of issue 15):
   ``rft_val_fmt=...:mtx:dc`` as a web page.
 * ``citation_language``/``DC.language`` and ``citation_abstract``/``og:description`` fill
   Zotero's language and abstract; ``citation_public_url``/``og:url`` its URL.
+
+The same metadata serves concept pages and policy instruments' pages (:class:`PageMeta`): both
+are web pages of this wiki, cited with the wiki as their institutional author.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import json
-from typing import Any
+from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 from markupsafe import Markup, escape
 
-from ..model.loader import Entry
-
-__all__ = ["head_html", "coins_span"]
+__all__ = ["PageMeta", "head_html", "coins_span"]
 
 
-def head_html(entry: Entry, item: dict[str, Any], *, updated: _dt.date | None, description: str,
-              site_name: str, site_url: str, publisher: str, language: str = "en") -> str:
-    """The ``<meta>`` tags and JSON-LD of the entry's page; ``item`` is its CSL-JSON item
-    (for the URL), ``description`` its summary as plain text and ``language`` the site's
-    (``theme.language``)."""
-    url = item["URL"]
-    summary = description
+@dataclass(frozen=True)
+class PageMeta:
+    """What a page's metadata says about it."""
+
+    title: str
+    #: The page's absolute URL (its CSL-JSON item's ``URL``).
+    url: str
+    #: The summary as plain text.
+    description: str
+    updated: _dt.date | None
+    created: _dt.date | None
+    keywords: tuple[str, ...]
+    site_name: str
+    site_url: str
+    publisher: str
+    #: The site's language (``theme.language``).
+    language: str = "en"
+
+
+def head_html(meta: PageMeta) -> str:
+    """The ``<meta>`` tags and JSON-LD of the page."""
+    url, updated, publisher, site_name, language = (meta.url, meta.updated, meta.publisher,
+                                                     meta.site_name, meta.language)
+    summary = meta.description
     date = updated.strftime("%Y/%m/%d") if updated else None
     metas: list[tuple[str, str | None]] = [
-        ("citation_title", entry.title),
+        ("citation_title", meta.title),
         ("citation_author", publisher),
         ("citation_publisher", publisher),
         ("citation_date", date),
@@ -50,7 +68,7 @@ def head_html(entry: Entry, item: dict[str, Any], *, updated: _dt.date | None, d
         ("citation_abstract_html_url", url),
         ("citation_language", language),
         ("citation_abstract", summary),
-        ("DC.title", entry.title),
+        ("DC.title", meta.title),
         ("DC.creator", publisher),
         ("DC.publisher", publisher),
         ("DC.date", updated.isoformat() if updated else None),
@@ -61,7 +79,7 @@ def head_html(entry: Entry, item: dict[str, Any], *, updated: _dt.date | None, d
     props: list[tuple[str, str | None]] = [
         ("og:type", "website"),
         ("og:site_name", site_name),
-        ("og:title", entry.title),
+        ("og:title", meta.title),
         ("og:url", url),
         ("og:description", summary),
     ]
@@ -71,18 +89,19 @@ def head_html(entry: Entry, item: dict[str, Any], *, updated: _dt.date | None, d
     ld = {
         "@context": "https://schema.org",
         "@type": "Article",
-        "headline": entry.title,
-        "name": entry.title,
+        "headline": meta.title,
+        "name": meta.title,
         "description": summary,
         "url": url,
         "inLanguage": language,
         "author": {"@type": "Organization", "name": publisher},
         "publisher": {"@type": "Organization", "name": publisher},
         "isPartOf": {"@type": "WebSite", "name": site_name,
-                     "url": site_url or None},
-        "keywords": list(entry.concept.tags),
-        "dateCreated": entry.concept.created.isoformat(),
+                     "url": meta.site_url or None},
+        "keywords": list(meta.keywords),
     }
+    if meta.created:
+        ld["dateCreated"] = meta.created.isoformat()
     if updated:
         ld["dateModified"] = updated.isoformat()
         ld["datePublished"] = updated.isoformat()
@@ -99,17 +118,16 @@ def _no_plus(text: str) -> str:
     return text.replace("+", "\uff0b")
 
 
-def coins_span(entry: Entry, item: dict[str, Any], *, updated: _dt.date | None, description: str,
-               site_name: str, publisher: str, language: str = "en") -> Markup:
+def coins_span(meta: PageMeta) -> Markup:
     """An empty ``<span class="Z3988">`` (COinS, OpenURL 0.1 in Dublin Core format) describing
     the page as a web page by the publisher as an institution: the one form of embedded
     metadata that Zotero saves with a single-field author (see the module's docstring)."""
     pairs = [("ctx_ver", "Z39.88-2004"), ("rft_val_fmt", "info:ofi/fmt:kev:mtx:dc"),
-             ("rft.type", "webpage"), ("rft.title", _no_plus(entry.title)),
-             ("rft.aucorp", _no_plus(publisher)), ("rft.source", _no_plus(site_name))]
-    if updated:
-        pairs.append(("rft.date", updated.isoformat()))
-    pairs += [("rft.identifier", item["URL"]), ("rft.description", _no_plus(description)),
-              ("rft.language", language)]
+             ("rft.type", "webpage"), ("rft.title", _no_plus(meta.title)),
+             ("rft.aucorp", _no_plus(meta.publisher)), ("rft.source", _no_plus(meta.site_name))]
+    if meta.updated:
+        pairs.append(("rft.date", meta.updated.isoformat()))
+    pairs += [("rft.identifier", meta.url), ("rft.description", _no_plus(meta.description)),
+              ("rft.language", meta.language)]
     title = urlencode([(k, v) for k, v in pairs if v], quote_via=quote)
     return Markup('<span class="Z3988" title="{}"></span>').format(title)

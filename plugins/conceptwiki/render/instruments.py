@@ -28,6 +28,7 @@ from ..model.loader import Entry
 from ..model.schema import GOVERNANCE_PARTS
 from .brief import brief_src, root_of
 from .concept import print_header
+from .head import PageMeta, coins_span
 from .jinja import Templates
 from .markup import safe_url
 from .pages import Heading, HtmlBody, Page
@@ -79,6 +80,15 @@ class InstrumentPages:
                          publisher=self.site.publisher or self.site.name,
                          url=self.urls.absolute(instrument_src(entry.slug)), updated=self.updated(entry),
                          accessed=self.site.build_date)
+
+    def page_meta(self, entry: InstrumentEntry) -> PageMeta:
+        """What the page's metadata for reference managers says (``head.py``): a web page of
+        this wiki, as a concept's page."""
+        return PageMeta(title=entry.title, url=self.page_item(entry)["URL"],
+                        description=self._description(entry), updated=self.updated(entry),
+                        created=entry.instrument.created, keywords=(), site_name=self.site.name,
+                        site_url=self.site.url, publisher=self.site.publisher or self.site.name,
+                        language=self.site.language)
 
     def export_items(self) -> list[tuple[str, dict[str, Any], list[dict[str, Any]]]]:
         """``(name, page item, source items)`` of every instrument, for ``export_files``."""
@@ -245,6 +255,8 @@ class InstrumentPages:
                           for ext in ("bib", "ris", "json")],
             "download_all": [(ext, relative_url(self.urls.url(src), f"cite/all.{ext}"))
                              for ext in ("bib", "ris", "json")],
+            # Zotero's one way to a single-field (institutional) author: see render/head.py.
+            "coins": coins_span(self.page_meta(entry)),
         }
 
     # -- on concept pages ----------------------------------------------------------------------

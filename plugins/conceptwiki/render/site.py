@@ -40,6 +40,7 @@ from ..config import SiteConfig
 from ..history.entries import EntryHistory
 from ..history.entries import versions_json
 from ..history.fingerprint import History, Version
+from ..model.instruments import InstrumentEntry
 from ..model.loader import Entry, Wiki
 from ..model.problems import Problems
 from ..prerender import MIN_JOBS, prerender
@@ -61,7 +62,7 @@ from .previews import PREVIEWS_PATH, previews_json
 from .redirects import redirect_pages
 from .sources import SOURCES_INDEX, SourcePages
 from .text import EntryText, Resolver
-from .urls import SiteUrls, concept_src, tag_src
+from .urls import SiteUrls, concept_src, instrument_src, tag_src
 
 __all__ = ["SiteBuilder", "ASSETS_DIR", "TEMPLATES_DIR"]
 
@@ -212,12 +213,19 @@ class SiteBuilder:
 
     # -- pages and files ---------------------------------------------------------------------
 
-    def head_html(self, entry: Entry) -> str:
+    def head_pages(self) -> dict[str, Entry | InstrumentEntry]:
+        """The pages that carry metadata for reference managers, by source path: every
+        concept's and every policy instrument's. They are also the generated pages search
+        indexes (lists of them only repeat their titles and summaries)."""
+        heads: dict[str, Entry | InstrumentEntry] = {concept_src(slug): e for slug, e in self.entries.items()}
+        heads.update((instrument_src(slug), e) for slug, e in self.instruments.instruments.items())
+        return heads
+
+    def head_html(self, page: Entry | InstrumentEntry) -> str:
         """Metadata for reference managers (Highwire, Dublin Core, schema.org JSON-LD)."""
-        return head_html(entry, self.citing.page_item(entry), updated=self.history.last_updated(entry),
-                         description=self.text.description(entry), site_name=self.site.name,
-                         site_url=self.site.url, publisher=self.site.publisher or self.site.name,
-                         language=self.site.language)
+        if isinstance(page, InstrumentEntry):
+            return head_html(self.instruments.page_meta(page))
+        return head_html(self.concepts.page_meta(page))
 
 
     def redirects(self) -> dict[str, str]:
