@@ -21,7 +21,7 @@ from mkdocs.structure.toc import TableOfContents, get_toc
 
 from ..citations.engine import UnknownLocaleError, UnknownStyleError
 from .config import ConceptWikiConfig
-from .serving import IdleCollector, MemoryBytecode, env_signature, watch_natively
+from .serving import ExactDirtyBuilds, IdleCollector, MemoryBytecode, env_signature, watch_natively
 from ..model.instruments import InstrumentEntry
 from ..model.loader import Entry, Wiki
 from ..pipeline.parallel import PageRenderer
@@ -141,6 +141,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self._unsearched: set[str] = set()
         self._command = "build"
         self._dirty = False
+        self._exact_dirty = ExactDirtyBuilds()
         #: ``mkdocs serve --dirty``: the last build, and the one under way (kept when it succeeds).
         self._last: _Incremental | None = None
         self._next: _Incremental | None = None
@@ -187,6 +188,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
     def on_startup(self, *, command, dirty) -> None:
         self._command = command
         self._dirty = bool(dirty)
+        if command == "serve" and self._dirty:
+            self._exact_dirty.attach()
 
     @property
     def incremental(self) -> bool:
@@ -295,6 +298,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         for page in fresh:
             for warning in page.warnings:
                 log.warning(warning)
+        if last is not None:
+            log.info(f"Rebuilt {len(fresh)} of {len(pages)} generated pages (the others' inputs are unchanged)")
         # From here on, worker processes render the concept pages while this process makes
         # the citation exports and MkDocs does its own work.
         self._start_renderer(fresh, few=last is not None)
@@ -444,6 +449,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             self._stream = None
 
     def on_shutdown(self) -> None:
+        self._exact_dirty.detach()
         self._stop_renderer()
         self._collector.stop()
         observer, self._observer = self._observer, None

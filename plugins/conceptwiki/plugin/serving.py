@@ -6,6 +6,7 @@ MkDocs' live-reload server, guarded); nothing here renders anything.
 from __future__ import annotations
 
 import gc
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -13,7 +14,31 @@ from typing import Any
 import jinja2
 import jinja2.bccache
 
-__all__ = ["IdleCollector", "MemoryBytecode", "env_signature", "watch_natively"]
+__all__ = ["ExactDirtyBuilds", "IdleCollector", "MemoryBytecode", "env_signature", "watch_natively"]
+
+
+class ExactDirtyBuilds(logging.Filter):
+    """Drops MkDocs' warning that a ``--dirty`` build "will likely lead to inaccurate navigation
+    and other links", which it logs on every rebuild of ``mkdocs serve --dirty``.
+
+    With this plugin it is not true, and a warning on every save hides the contributor's own:
+    the plugin re-renders every page whose inputs changed and marks hand-written pages as
+    always modified, so the served site is the bytes of a clean build
+    (``tests/test_serve_dirty.py`` compares them after every edit of a sequence). It is
+    attached to MkDocs' build logger only while the plugin runs ``serve --dirty``
+    (:meth:`attach`/:meth:`detach`), and drops that one message, nothing else."""
+
+    LOGGER = "mkdocs.commands.build"
+    MESSAGE = "A 'dirty' build is being performed"
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno == logging.WARNING and str(record.msg).startswith(self.MESSAGE))
+
+    def attach(self) -> None:
+        logging.getLogger(self.LOGGER).addFilter(self)
+
+    def detach(self) -> None:
+        logging.getLogger(self.LOGGER).removeFilter(self)
 
 
 class MemoryBytecode(jinja2.BytecodeCache):
