@@ -26,20 +26,10 @@ import threading
 import time
 from typing import Callable, Sequence
 
+from ..prerender import default_workers
 from ..render.pages import HtmlBody, Page
 
 __all__ = ["PageRenderer", "default_workers"]
-
-def default_workers() -> int:
-    """Worker processes for this machine: one fewer than the usable CPUs, at most 4 (the
-    calling process keeps one CPU busy too), and none where ``fork`` cannot be used."""
-    if not sys.platform.startswith("linux"):
-        return 0
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cpus = os.cpu_count() or 1
-    return max(0, min(cpus - 1, 4))
 
 
 def _work(pages: Sequence[Page], indices: Sequence[int], conn, spool: str, stats, collect) -> None:
