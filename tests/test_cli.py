@@ -57,6 +57,13 @@ def test_cite_page_in_every_format():
     assert r.stdout.startswith("TY  - ") and "ER  - " in r.stdout
 
 
+def test_cite_an_instrument_page_as_its_copy_button_gives_it():
+    r = run_cli("cite", "--instrument", "eu-ai-act", "--style", "oscola")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("AI Safety Concept Wiki, ‘Regulation (EU) 2024/1689")
+    assert "/instruments/eu-ai-act/> accessed " in r.stdout
+
+
 def test_cite_alias_resolves():
     assert run_cli("cite", "mesa-optimiser", "--style", "csl-json").returncode == 0
 
@@ -73,6 +80,8 @@ def test_cite_source_from_bib():
     (["cite", "no-such-concept"], "no concept 'no-such-concept'"),
     (["cite", "--key", "nokey2020"], "no BibTeX key 'nokey2020'"),
     (["cite", "--bib", "bib/missing.bib", "--key", "x"], "not found"),
+    (["cite", "--instrument", "eu-ai-acts"], "no instrument 'eu-ai-acts' in instruments/; did you mean 'eu-ai-act'?"),
+    (["cite", "inner-alignment", "--instrument", "eu-ai-act"], "give either a concept SLUG, --instrument"),
 ])
 def test_cite_errors_are_one_line_with_status_2(args, needle):
     r = run_cli(*args)

@@ -29,6 +29,9 @@ def test_cli_gives_the_site_files():
     for style, ext in (("bibtex", "bib"), ("ris", "ris"), ("csl-json", "json")):
         out = cite_cli("cite", "mesa-optimization", "--style", style)
         assert out == files[f"cite/mesa-optimization.{ext}"], style
+        # a policy instrument's page, by --instrument or by its slug alone
+        out = cite_cli("cite", "--instrument", "eu-ai-act", "--style", style)
+        assert out == files[f"cite/instruments/eu-ai-act.{ext}"] == cite_cli("cite", "eu-ai-act", "--style", style)
     data = json.loads(cite_cli("cite", "mesa-optimization", "--style", "csl-json"))
     today = dt.date.today()
     assert data[0]["accessed"] == {"date-parts": [[today.year, today.month, today.day]]}

@@ -165,16 +165,16 @@ def _fail(message: str, status: int = 2) -> int:
 
 
 def cmd_cite(args: argparse.Namespace) -> int:
-    """Print one citation: of a concept page (SLUG) or of a BibTeX source (--bib/--key)."""
+    """Print one citation: of a concept page (SLUG), a policy instrument's page (--instrument)
+    or a BibTeX source (--bib/--key)."""
     import datetime as dt
 
     from .bibtex import load_bib_files
-    from .citations.engine import CitationEngine, UnknownStyleError
     from .citations.exports import csl_json, csl_to_bibtex, csl_to_ris
 
     root = Path(args.root)
-    if bool(args.slug) == bool(args.key):
-        return _fail("give either a concept SLUG or --bib FILE --key KEY")
+    if sum(map(bool, (args.slug, args.key, args.instrument))) != 1:
+        return _fail("give either a concept SLUG, --instrument SLUG, or --bib FILE --key KEY")
     site = _site_config(root, args)
     if args.key:
         bib = Path(args.bib_file) if args.bib_file else None
@@ -191,13 +191,33 @@ def cmd_cite(args: argparse.Namespace) -> int:
             return _fail(f"no BibTeX key '{args.key}' {where}{hint}")
         item, key = sources[args.key].csl(), args.key
     else:
-        wiki = load_wiki(root, site.concepts_dir, site.bib_dir)
-        slug = wiki.index.resolve(args.slug)
+        wiki = load_wiki(root, site.concepts_dir, site.bib_dir, instruments_dir=site.instruments_dir)
+        slug = wiki.index.resolve(args.slug) if args.slug else None
+        site.build_date = dt.date.today()  # accessed: the day the reader takes it
+        if args.instrument or (slug is None and args.slug in wiki.instruments):
+            # a policy instrument's page (instruments/SLUG/), as its copy buttons and files give it
+            name = args.instrument or args.slug
+            if name not in wiki.instruments:
+                import difflib
+
+                close = difflib.get_close_matches(name, list(wiki.instruments), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                return _fail(f"no instrument '{name}' in {site.instruments_dir}/{hint}")
+            pages = SiteBuilder(wiki, site, engine=_NoEngine()).instruments
+            instrument = wiki.instruments[name]
+            item, key = pages.page_item(instrument), pages.page_item(instrument)["id"]
+            ext = {"bibtex": "bib", "ris": "ris", "csl-json": "json", "json": "json"}.get(args.style)
+            if ext:
+                from .citations.cite import export_files
+
+                mine = [x for x in pages.export_items() if x[0] == f"instruments/{name}"]
+                sys.stdout.write(export_files(mine)[f"cite/instruments/{name}.{ext}"])
+                return 0
+            return _cite_text(root, site, item, args)
         if slug is None or slug not in wiki.entries:
             close = wiki.index.suggest(args.slug, 1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             return _fail(f"no concept '{args.slug}'{hint}")
-        site.build_date = dt.date.today()  # accessed: the day the reader takes it
         builder = SiteBuilder(wiki, site, engine=_NoEngine())
         entry = wiki.entries[slug]
         item = builder.page_item(entry)
@@ -221,6 +241,14 @@ def cmd_cite(args: argparse.Namespace) -> int:
     if style in ("csl-json", "json"):
         sys.stdout.write(csl_json([item]))
         return 0
+    return _cite_text(root, site, item, args)
+
+
+def _cite_text(root: Path, site: SiteConfig, item: dict, args: argparse.Namespace) -> int:
+    """One item in a CSL style, as text or HTML."""
+    from .citations.engine import CitationEngine, UnknownStyleError
+
+    style = args.style
     try:
         # in the style's locale, as on the site (the site's ``locales`` and language count)
         engine = CitationEngine([style], base_dir=root, locales=site.locales, language=site.language)
@@ -377,10 +405,14 @@ def build_parser() -> argparse.ArgumentParser:
                    "run of lines that would change, saying what fmt would write, then the diff)")
     p.set_defaults(func=cmd_fmt)
 
-    p = sub.add_parser("cite", parents=[where], help="print a citation of a concept page or a BibTeX source")
+    p = sub.add_parser("cite", parents=[where],
+                       help="print a citation of a concept or instrument page, or of a BibTeX source")
     p.add_argument("slug", nargs="?", help="the concept to cite (its slug or an alias)")
     p.add_argument("--bib", dest="bib_file", help="a BibTeX file (default: every file in bib/)")
     p.add_argument("--key", help="the BibTeX key of the source to cite")
+    p.add_argument("--instrument", metavar="SLUG",
+                   help="the policy instrument whose page to cite (instruments/SLUG.yaml); a SLUG "
+                   "given alone that names no concept is looked up among the instruments too")
     p.add_argument("--style", default="apa",
                    help="a CSL style name or .csl path, or bibtex, ris or csl-json (default: apa)")
     p.add_argument("--format", choices=["text", "html"], default="text")
