@@ -13,7 +13,7 @@ GOLDEN = ROOT / "tests" / "golden"
 # The package lives under plugins/; tests run against the source tree.
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from helpers import build_shared, copy_real_project, run_cli, small_project  # noqa: E402
+from helpers import build_shared, copy_real_project, once_per_run, run_cli, small_project  # noqa: E402
 
 
 def pytest_configure(config):
@@ -47,8 +47,11 @@ def real_build(tmp_path_factory):
     """This repository's project, copied and built once with ``mkdocs build --strict``, with
     no unexpected warning of any kind (:class:`helpers.BuiltSite`). Built without
     SOURCE_DATE_EPOCH, in a folder that is not a git repository."""
-    project = copy_real_project(tmp_path_factory.mktemp("real-one") / "project")
-    return build_shared(project, env={"PYTHONHASHSEED": "1", "SOURCE_DATE_EPOCH": None})
+    def make():
+        project = copy_real_project(tmp_path_factory.mktemp("real-one") / "project")
+        return build_shared(project, env={"PYTHONHASHSEED": "1", "SOURCE_DATE_EPOCH": None})
+
+    return once_per_run(tmp_path_factory, "real_build", make)
 
 
 @pytest.fixture(scope="session")
@@ -61,34 +64,44 @@ def real_site(real_build) -> Path:
 def real_site_elsewhere(tmp_path_factory) -> Path:
     """The same project built again, as :func:`real_build` but in another folder, into
     ``public/`` and with another hash seed: a reproducible build gives the same bytes."""
-    project = copy_real_project(tmp_path_factory.mktemp("real-two") / "elsewhere")
-    return build_shared(project, out="public", env={"PYTHONHASHSEED": "2", "SOURCE_DATE_EPOCH": None}).site
+    def make():
+        project = copy_real_project(tmp_path_factory.mktemp("real-two") / "elsewhere")
+        return build_shared(project, out="public", env={"PYTHONHASHSEED": "2", "SOURCE_DATE_EPOCH": None}).site
+
+    return once_per_run(tmp_path_factory, "real_site_elsewhere", make)
 
 
 @pytest.fixture(scope="session")
 def real_site_material(tmp_path_factory) -> Path:
     """This repository's project built with ``search: material`` (Material's lunr index)."""
-    project = copy_real_project(tmp_path_factory.mktemp("real-material") / "project", search="material")
-    return build_shared(project).site
+    def make():
+        project = copy_real_project(tmp_path_factory.mktemp("real-material") / "project", search="material")
+        return build_shared(project).site
+
+    return once_per_run(tmp_path_factory, "real_site_material", make)
 
 
 @pytest.fixture(scope="session")
 def small_site(tmp_path_factory) -> Path:
     """The small wiki of helpers.py (``SMALL_MKDOCS``) built once; its project is the parent."""
-    return build_shared(small_project(tmp_path_factory.mktemp("small") / "project")).site
+    return once_per_run(tmp_path_factory, "small_site",
+                        lambda: build_shared(small_project(tmp_path_factory.mktemp("small") / "project")).site)
 
 
 @pytest.fixture(scope="session")
 def repo_cli_builds(tmp_path_factory) -> tuple[Path, Path]:
     """Two ``conceptwiki build --out`` runs over this repository itself (in git, so with its
     real version history), with different hash seeds and SOURCE_DATE_EPOCH set."""
-    outs = []
-    for i, seed in enumerate(("3", "4")):
-        out = tmp_path_factory.mktemp("repo-cli") / f"out{i}"
-        r = run_cli("build", "--out", str(out), env={"PYTHONHASHSEED": seed, "SOURCE_DATE_EPOCH": "1700000000"})
-        assert r.returncode == 0, r.stderr
-        outs.append(out)
-    return outs[0], outs[1]
+    def make():
+        outs = []
+        for i, seed in enumerate(("3", "4")):
+            out = tmp_path_factory.mktemp("repo-cli") / f"out{i}"
+            r = run_cli("build", "--out", str(out), env={"PYTHONHASHSEED": seed, "SOURCE_DATE_EPOCH": "1700000000"})
+            assert r.returncode == 0, r.stderr
+            outs.append(out)
+        return outs[0], outs[1]
+
+    return once_per_run(tmp_path_factory, "repo_cli_builds", make)
 
 
 def pytest_sessionfinish(session, exitstatus):

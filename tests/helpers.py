@@ -30,12 +30,16 @@ import subprocess
 import sys
 import threading
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 from bs4 import BeautifulSoup
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parent.parent
 PLUGINS = ROOT / "plugins"
@@ -359,6 +363,31 @@ class BuiltSite:
     stderr: str
     #: :func:`source_tree_hash` of the project before it was built.
     sources_before: dict[str, str]
+
+
+def once_per_run(tmp_path_factory, name: str, make: Callable[[], T]) -> T:
+    """``make()`` for a session fixture, made once per test run however many pytest-xdist
+    workers ask for it: the first worker makes it under a lock in the run's shared temporary
+    folder, the others wait and read the same value (paths into the first worker's folders,
+    which tests only read). Each worker building the real wiki itself cost a second build of
+    ~25 s CPU per fixture, on a machine whose two cores the workers already fill."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return make()
+    import fcntl
+    import pickle
+
+    shared = tmp_path_factory.getbasetemp().parent  # pytest-N/, above each worker's popen-gwX/
+    done = shared / f"{name}.pickle"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if done.exists():
+                return pickle.loads(done.read_bytes())
+            value = make()
+            done.write_bytes(pickle.dumps(value))
+            return value
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def build_shared(project: Path, *, out: str = "site", env: dict[str, str | None] | None = None) -> BuiltSite:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import Server, build_site, copy_real_project
+from helpers import Server, build_site, copy_real_project, once_per_run
 
 BUILD_EPOCH = 1704153600  # 2024-01-02
 
@@ -33,7 +33,8 @@ def build_browser_site(project: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The real project's site, built once for all browser tests."""
-    return build_browser_site(copy_real_project(tmp_path_factory.mktemp("browser") / "project"))
+    return once_per_run(tmp_path_factory, "browser_built_site", lambda: build_browser_site(
+        copy_real_project(tmp_path_factory.mktemp("browser") / "project")))
 
 
 @pytest.fixture(scope="session")
