@@ -79,6 +79,10 @@ class Located:
         return (1, 1)
 
 
+#: What each tag's value must be, for the message on a value that is not one.
+_TAG_TYPES = {"!!int": "a whole number", "!!float": "a number", "!!bool": "true or false",
+              "!!null": "nothing", "!!timestamp": "a date, YYYY-MM-DD", "!!str": "text"}
+
 _TOO_DEEP = (f"nesting deeper than {MAX_DEPTH} levels; entries are flat, so this is almost "
              "certainly a mistake")
 
@@ -148,10 +152,16 @@ class _Builder:
             self.raw[path] = node.value
         try:
             return self.constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, OverflowError, TypeError) as exc:
+        except Exception as exc:
+            # An explicit tag on a value that is not of its type (``!!bool abc``,
+            # ``!!timestamp abc``, ``!!int x``) makes PyYAML's constructors fail with whatever
+            # their code hits first: KeyError, AttributeError, ValueError, ...
             if node.tag == "tag:yaml.org,2002:timestamp":
                 return node.value  # looks like a date but is not one: the schema reports it
-            raise _Reject(line, col, f"invalid value '{node.value}': {exc}") from None
+            shown = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
+            raise _Reject(line, col, f"invalid value '{node.value}' for the YAML tag '{shown}' "
+                          f"({_TAG_TYPES.get(shown, shown)}); remove the tag, or write a value "
+                          "of that type") from None
 
 
 def _start(event: yaml.Event) -> tuple[int, int]:
