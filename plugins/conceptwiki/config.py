@@ -25,7 +25,7 @@ from .citations.engine import DEFAULT_STYLES
 if TYPE_CHECKING:  # the build's facts; the history stage fills them in
     from .history.fingerprint import History
 
-__all__ = ["SiteConfig", "HeadingLinks", "PLUGIN_DEFAULTS", "site_config", "read_mkdocs_yml",
+__all__ = ["SiteConfig", "HeadingLinks", "PLUGIN_DEFAULTS", "ConfigError", "site_config", "read_mkdocs_yml",
            "build_date", "DEFAULT_STYLES"]
 
 #: The ``conceptwiki`` plugin's options and their defaults (``plugins: - conceptwiki: ...``).
@@ -147,6 +147,7 @@ def site_config(root: Path, settings: Mapping[str, Any], options: Mapping[str, A
     are filled in by the pipeline.
     """
     opts = {**PLUGIN_DEFAULTS, **{k: v for k, v in options.items() if v is not None}}
+    _check_options(opts)
     name = settings.get("site_name") or SiteConfig.name
     styles = list(opts["styles"])
     templates = opts["templates_dir"]
@@ -173,6 +174,45 @@ def site_config(root: Path, settings: Mapping[str, Any], options: Mapping[str, A
         workers=opts["workers"] if isinstance(opts["workers"], int) and not isinstance(opts["workers"], bool)
         and opts["workers"] >= 0 else None,
     )
+
+
+class ConfigError(ValueError):
+    """A plugin option in ``mkdocs.yml`` of the wrong type or form; the message names the
+    option (``plugins.conceptwiki.styles: ...``) and what it must be."""
+
+
+#: What each option must be: a test of the value and the words for the message. MkDocs
+#: checks the types of most of them itself (``plugin/config.py``); the command line reads
+#: ``mkdocs.yml`` without MkDocs, and a list where a name belongs (``concepts_dir: [a]``)
+#: ended ``conceptwiki check`` with a TypeError traceback.
+_OPTION_TYPES: dict[str, tuple[Any, str]] = {
+    "concepts_dir": (lambda v: isinstance(v, str) and v.strip() != "", "a folder name"),
+    "bib_dir": (lambda v: isinstance(v, str) and v.strip() != "", "a folder name"),
+    "instruments_dir": (lambda v: isinstance(v, str) and v.strip() != "", "a folder name"),
+    "publisher": (lambda v: v is None or isinstance(v, str), "text"),
+    "styles": (lambda v: isinstance(v, list) and all(isinstance(x, str) and x.strip() for x in v),
+               "a list of CSL style names, e.g. [apa, chicago-author-date]"),
+    "default_style": (lambda v: v is None or isinstance(v, str), "a CSL style name"),
+    "templates_dir": (lambda v: v is None or isinstance(v, str), "a folder name"),
+    "search": (lambda v: v in ("pagefind", "material"), "'pagefind' or 'material'"),
+    "serve_search": (lambda v: isinstance(v, bool), "true or false"),
+    "cache": (lambda v: isinstance(v, bool), "true or false"),
+    "workers": (lambda v: v == "auto" or (isinstance(v, int) and not isinstance(v, bool) and v >= 0),
+                "'auto' or a number of processes (0 or more)"),
+    "min_details_words": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
+                          "a whole number of words (0 or more)"),
+    "min_details_since": (lambda v: v is None or _date_option(v) is not None, "a date written YYYY-MM-DD"),
+    "locales": (lambda v: isinstance(v, Mapping) and all(isinstance(x, str) for x in v.values()),
+                "a mapping of style names to CSL locales, e.g. {oscola: en-GB}"),
+}
+
+
+def _check_options(opts: Mapping[str, Any]) -> None:
+    """Raise :class:`ConfigError` for the first option that is not what it must be."""
+    for name, (ok, what) in _OPTION_TYPES.items():
+        value = opts.get(name)
+        if not ok(value):
+            raise ConfigError(f"plugins.conceptwiki.{name}: {value!r} is not valid; it must be {what}")
 
 
 def _int_option(value: Any) -> int:

@@ -31,7 +31,7 @@ from ..search.pagefind import PAGEFIND_DIR, SearchError, mark_page, pagefind_exe
 from ..search.stream import PagefindStream, finish_search, stream_enabled
 from ..render.anchors import AnchorIndex
 from ..render.site import ASSETS_DIR
-from ..config import PLUGIN_DEFAULTS, SiteConfig, site_config
+from ..config import PLUGIN_DEFAULTS, ConfigError, SiteConfig, site_config
 from ..render.pages import HtmlBody, Page
 from ..render.problems import PreviewProblems
 from ..render.urls import concept_src
@@ -175,7 +175,10 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
                     "edit_uri": config.edit_uri, "toc": (config.mdx_configs or {}).get("toc"),
                     "theme": {"language": config.theme.get("language")}}
         options = {name: self.config[name] for name in PLUGIN_DEFAULTS}
-        return site_config(root, settings, options)
+        try:
+            return site_config(root, settings, options)
+        except ConfigError as exc:
+            raise PluginError(f"mkdocs.yml: {exc}") from None
 
     def _log_note(self, note: str) -> None:
         """Notes (no git history, ...) are logged once, not on every ``mkdocs serve`` rebuild."""
