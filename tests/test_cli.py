@@ -123,6 +123,20 @@ def test_plugin_option_of_the_wrong_type_is_named_not_a_traceback(tmp_path: Path
     assert f"mkdocs.yml: plugins.conceptwiki.{name}: " in r.stderr and "it must be" in r.stderr
 
 
+@pytest.mark.parametrize("text, needle", [
+    ("plugins:\n  - conceptwiki: [a]\n", "plugins.conceptwiki: ['a'] is not valid"),
+    ("plugins:\n  - conceptwiki:\n      min_details_since: 2026-13-01\n", "month must be in 1..12"),
+    ("plugins:\n  - conceptwiki:\n\tcache: false\n", "line 4, column 1: invalid YAML"),
+])
+def test_mkdocs_yml_that_does_not_parse_is_one_error(tmp_path: Path, text: str, needle: str):
+    """MkDocs fails on these files; `check` said nothing (or ended in a ValueError traceback)
+    and went on with the default options."""
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\n" + text, encoding="utf-8")
+    r = run_cli("check", "--root", str(tmp_path))
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert "mkdocs.yml: " in r.stderr and needle in r.stderr, r.stderr
+
+
 def test_new_entry_passes_check_but_its_placeholder_is_flagged(tmp_path: Path):
     for folder in ("concepts", "bib", "instruments"):
         shutil.copytree(ROOT / folder, tmp_path / folder)

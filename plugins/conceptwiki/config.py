@@ -241,7 +241,8 @@ def _language(theme: object) -> str:
 def read_mkdocs_yml(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """``(settings, options)`` for :func:`site_config` from a ``mkdocs.yml`` file, without
     MkDocs: tags such as ``!ENV`` or ``!!python/name`` are read as nothing. A missing or
-    unreadable file gives ``({}, {})``, i.e. the defaults."""
+    unreadable file gives ``({}, {})``, i.e. the defaults; one that is not valid YAML raises
+    :class:`ConfigError`, which says where."""
     import yaml
 
     class _Lenient(yaml.SafeLoader):
@@ -249,9 +250,22 @@ def read_mkdocs_yml(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
 
     _Lenient.add_multi_constructor("", lambda loader, suffix, node: None)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Lenient) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        text = path.read_text(encoding="utf-8")
+    except OSError:
         return {}, {}
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"the file is not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset "
+                          f"{exc.start}); save it as UTF-8") from None
+    try:
+        data = yaml.load(text, Loader=_Lenient) or {}
+    except yaml.MarkedYAMLError as exc:
+        # MkDocs fails on the same file; the command line says where instead of going on
+        # with the defaults, which would make `check` pass where the build fails.
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise ConfigError(f"{where}invalid YAML: {exc.problem or exc.context}") from None
+    except (yaml.YAMLError, ValueError) as exc:  # e.g. a date that does not exist: 2026-13-01
+        raise ConfigError(f"invalid value: {exc}; quote it, or correct it") from None
     if not isinstance(data, dict):
         return {}, {}
     settings = {k: data.get(k) for k in ("site_name", "site_url", "use_directory_urls", "repo_url",
@@ -263,5 +277,9 @@ def read_mkdocs_yml(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     options: dict[str, Any] = {}
     for plugin in data.get("plugins") or []:
         if isinstance(plugin, dict) and "conceptwiki" in plugin:
-            options = dict(plugin["conceptwiki"] or {})
+            given = plugin["conceptwiki"] or {}
+            if not isinstance(given, dict):
+                raise ConfigError(f"plugins.conceptwiki: {given!r} is not valid; the plugin's options "
+                                  "are a mapping (indented 'name: value' lines under '- conceptwiki:')")
+            options = dict(given)
     return settings, options
