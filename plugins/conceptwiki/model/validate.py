@@ -6,6 +6,7 @@ imports MkDocs.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import typing
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -65,6 +66,8 @@ def _dotted(loc: Loc) -> str:
 def yaml_type(value: Any) -> str:
     if value is None:
         return "nothing (null)"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return "a date"
     if isinstance(value, bool):
         return "a yes/no value"
     if isinstance(value, (int, float)):
@@ -109,7 +112,7 @@ def _message(err: ErrorDetails, located: Located,
     if value is None and kind.endswith("_type"):
         return loc, False, f"'{name}' must not be empty"
     if kind in ("string_type", "str_type"):
-        if isinstance(value, (int, float, bool)):
+        if isinstance(value, (int, float, bool, datetime.date)):
             shown = raw if raw is not None else value
             return loc, False, (f"'{name}' must be text, but YAML reads {shown} as {yaml_type(value)}; "
                                 f"put it in quotes: '{shown}'")
@@ -122,6 +125,9 @@ def _message(err: ErrorDetails, located: Located,
             return loc, False, (f"'{name}' must be text, not a mapping: YAML reads '{pair}' as "
                                 f"{why}; put it in quotes: {quoted}")
         return loc, False, f"'{name}' must be text, not {yaml_type(value)}"
+    if kind in ("bool_type", "bool_parsing"):
+        shown = raw if raw is not None else value
+        return loc, False, f"'{name}' must be true or false, not {shown!r}"
     if kind == "list_type":
         return loc, False, f"'{name}' must be a list, not {yaml_type(value)}, e.g. [a, b] or one '- item' per line"
     if kind in ("model_type", "dict_type", "model_attributes_type"):

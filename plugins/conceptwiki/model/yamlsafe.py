@@ -135,8 +135,10 @@ class _Builder:
                     kl, kc = self._pos(key_node)
                     raise _Reject(kl, kc, "a mapping key must be a plain name, not a list or mapping")
                 key = self.build(key_node, path + ("<key>",), depth + 1)
-                if not isinstance(key, (str, int, float, bool)) and key is not None:
-                    key = str(key)
+                if not isinstance(key, str):
+                    # As written: ``yes:``, ``1:``, ``~:`` are then an unknown key 'yes' (with a
+                    # suggestion), not pydantic's "Keys should be strings" at '[1]'.
+                    key = key_node.value
                 kl, kc = self._pos(key_node)
                 if key in out:
                     first = self.key_positions.get(path + (key,), (0, 0))
