@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import typing
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -21,7 +22,7 @@ from .yamlsafe import Loc, Located
 if TYPE_CHECKING:
     from pydantic_core import ErrorDetails
 
-__all__ = ["validate_model", "slug_problem", "did_you_mean", "yaml_type"]
+__all__ = ["validate_model", "slug_problem", "stray_entry_files", "did_you_mean", "yaml_type"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -189,6 +190,27 @@ def slug_problem(stem: str) -> str | None:
     if len(stem) > 100:
         return "file name is longer than 100 characters; choose a shorter slug"
     return None
+
+
+def stray_entry_files(folder: Path) -> list[tuple[Path, str]]:
+    """Names in an entries folder that look like entries but are not read as one, each with
+    what to do: they were skipped without a word, so an entry saved as ``x.YAML`` or ``.yaml``
+    (or a folder or a dangling link named ``x.yaml``) simply went missing, and only the
+    links to it were reported."""
+    out: list[tuple[Path, str]] = []
+    for p in sorted(folder.iterdir()):
+        if p.name.lower() in (".yaml", ".yml"):
+            out.append((p, f"file name '{p.name}' has no slug before the extension; name it "
+                           "after the entry, e.g. 'inner-alignment.yaml'"))
+        elif p.suffix.lower() in (".yaml", ".yml") and p.suffix not in (".yaml", ".yml"):
+            out.append((p, f"the extension '{p.suffix}' is not read; rename the file to "
+                           f"'{p.stem}.yaml' (lower case)"))
+        elif p.suffix in (".yaml", ".yml") and not p.is_file():
+            what = ("a folder" if p.is_dir() else "a symbolic link that leads to no file"
+                    if p.is_symlink() and not p.exists() else "not a regular file")
+            out.append((p, f"is {what}, so it is not read; an entry is a file "
+                           "named <slug>.yaml"))
+    return out
 
 
 def did_you_mean(options: list[str]) -> str:
