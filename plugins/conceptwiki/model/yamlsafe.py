@@ -154,7 +154,7 @@ class _Builder:
             self.raw[path] = node.value
         try:
             return self.constructor.construct_object(node, deep=True)
-        except Exception as exc:
+        except Exception:
             # An explicit tag on a value that is not of its type (``!!bool abc``,
             # ``!!timestamp abc``, ``!!int x``) makes PyYAML's constructors fail with whatever
             # their code hits first: KeyError, AttributeError, ValueError, ...
