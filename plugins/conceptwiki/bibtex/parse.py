@@ -401,6 +401,13 @@ def _resolve_crossrefs(by_key: Mapping[str, Source], sources: Iterable[Source],
             problems.warning(src.path, src.field_lines.get("crossref", src.line), 0,
                              f"entry '{src.key}': crossref '{ref}' is not defined")
             continue
+        back = parent.fields.get("crossref", "").strip().lower()
+        if back == src.key.lower():
+            # biber stops on this ("circular inheritance"); each took the other's fields.
+            problems.warning(src.path, src.field_lines.get("crossref", src.line), 0,
+                             f"entry '{src.key}': crossref '{ref}' is an entry whose own crossref "
+                             f"is '{src.key}', a loop; remove the crossref of the one that is not "
+                             "the parent")
         merged = dict(parent.fields)
         merged.pop("crossref", None)
         for k in ("ids", "key"):
