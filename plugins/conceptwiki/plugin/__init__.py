@@ -158,6 +158,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         #: In ``mkdocs serve`` only: the problems shown in the browser (render/problems.py).
         self.preview: PreviewProblems | None = None
         self._doc_problems: list = []
+        #: ``mkdocs build --strict``: the project as ``on_pre_build`` read it, for ``on_files``.
+        self._loaded: Any = None
         #: ``mkdocs serve``: full garbage collections between rebuilds, not in them.
         self._collector = IdleCollector()
         #: ``mkdocs serve``: the watcher of the content folders (``_watch_natively``).
@@ -240,20 +242,40 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
 
         self._search_icons = (icon("magnify"), icon("arrow-left"))
 
-    def on_files(self, files: Files, *, config) -> Files:
-        t0 = time.perf_counter()
-        loaded = load_project(self.root, self.site)
+    def on_pre_build(self, *, config) -> None:
+        """``mkdocs build --strict``: read and check the content before MkDocs empties the
+        site folder (it does so right after this event), and stop here if it has problems.
+        Stopping in ``on_files`` left the last good ``site/`` emptied by a build that wrote
+        nothing: a contributor's typo cost the whole previous build."""
+        self._loaded = None
+        if not (config.strict and self._command == "build"):
+            return
+        loaded = self._loaded = load_project(self.root, self.site)
+        failing = [p for p in loaded.wiki.problems if p.is_error or p.fails_strict]
+        if failing:
+            self._log_problems(loaded)
+            raise PluginError(f"Aborted with {len(failing)} content problem(s) in strict mode "
+                              "(listed above with their file and line); fix them and build again "
+                              f"(nothing was written: {config.site_dir} is as it was)")
+
+    def _log_problems(self, loaded) -> None:
         self.wiki = loaded.wiki
         for note in loaded.notes:
             self._log_note(note)
-        t1 = time.perf_counter()
-        for problem in sorted(self.wiki.problems):
+        for problem in sorted(loaded.wiki.problems):
             if problem.is_error:
                 log.error(str(problem))
             elif not problem.fails_strict:  # informational (INFO_CODES): not for --strict
                 log.info(str(problem))
             else:
                 log.warning(str(problem))
+
+    def on_files(self, files: Files, *, config) -> Files:
+        t0 = time.perf_counter()
+        loaded = getattr(self, "_loaded", None) or load_project(self.root, self.site)
+        self._loaded = None
+        t1 = time.perf_counter()
+        self._log_problems(loaded)
         try:
             builder = site_builder(loaded, self.site, self._scan_docs(files, config, loaded.anchors),
                                    engine=self.engines.engine(self.site, self.root))
