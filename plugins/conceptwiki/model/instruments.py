@@ -21,7 +21,7 @@ from .instrument import Instrument, InstrumentDate, InstrumentStatus, Instrument
 from .links import LinkIndex, find_wikilinks, locate
 from .problems import Problems
 from .schema import SLUG_RE
-from .validate import did_you_mean, slug_problem, stray_entry_files, validate_model
+from .validate import check_dates, did_you_mean, slug_problem, stray_entry_files, validate_model
 from .yamlsafe import Loc, Located, YamlKey, load_yaml
 
 __all__ = ["InstrumentEntry", "load_instruments", "instrument_uses", "raw_instrument_keys"]
@@ -132,6 +132,7 @@ def _check(entry: InstrumentEntry, instruments: Mapping[str, InstrumentEntry],
             problems.error(path, line, col, f"unknown BibTeX key '{value}'; add it to a file in "
                            f"{bib_dir.rstrip('/')}/" + did_you_mean(close))
 
+    check_dates(path, entry.located, {"created": inst.created, "updated": inst.updated}, problems)
     key(("primary_source",), inst.primary_source)
     for i, k in enumerate(inst.further_sources):
         key(("further_sources", i), k)

@@ -24,7 +24,7 @@ from .problems import Problems
 from .schema import GOVERNANCE_PARTS, RESERVED_SLUGS, SLUG_RE, Concept
 from .validate import did_you_mean as _did_you_mean
 from .validate import slug_problem as _slug_problem
-from .validate import stray_entry_files
+from .validate import check_dates, stray_entry_files
 from .validate import validate_model
 from .yamlsafe import MAX_BYTES, Loc, Located, YamlKey, load_yaml
 
@@ -381,6 +381,7 @@ def _check_references(entries: dict[str, Entry], sources: dict[str, Source], ind
                 problems.error(entry.path, line, col, f"unknown BibTeX key '{key}'; add it to a "
                                f"file in {(bib_dir or 'bib').rstrip('/')}/" + _did_you_mean(close))
         _check_level_chosen(entry, problems)
+        check_dates(entry.path, entry.located, {"created": c.created, "updated": c.updated}, problems)
         for loc, text in entry.text_fields():
             start_line = entry.position(*loc)[0]
             todo = TODO_RE.search(text)

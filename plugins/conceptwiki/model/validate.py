@@ -10,6 +10,7 @@ import datetime
 import difflib
 import typing
 from pathlib import Path
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -22,7 +23,7 @@ from .yamlsafe import Loc, Located
 if TYPE_CHECKING:
     from pydantic_core import ErrorDetails
 
-__all__ = ["validate_model", "slug_problem", "stray_entry_files", "did_you_mean", "yaml_type"]
+__all__ = ["validate_model", "slug_problem", "stray_entry_files", "check_dates", "did_you_mean", "yaml_type"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -211,6 +212,25 @@ def stray_entry_files(folder: Path) -> list[tuple[Path, str]]:
             out.append((p, f"is {what}, so it is not read; an entry is a file "
                            "named <slug>.yaml"))
     return out
+
+
+def check_dates(path: str, located: Located, dates: Mapping[str, datetime.date | None],
+                problems: Problems) -> None:
+    """``created`` and ``updated`` are days that have passed: a date in the future is a typo
+    (``2062`` for ``2026``), and ``updated: 2999-01-01`` ended ``mkdocs build`` in a
+    struct.error (the sitemap's gzip header cannot hold it). ``updated`` before ``created``
+    is one too."""
+    today = datetime.date.today()
+    for name, day in dates.items():
+        if day is not None and day > today:
+            line, col = located.where((name,))
+            problems.error(path, line, col, f"'{name}' is {day.isoformat()}, a day in the future; "
+                           "write the day it happened (YYYY-MM-DD)")
+    created, updated = dates.get("created"), dates.get("updated")
+    if created is not None and updated is not None and updated < created:
+        line, col = located.where(("updated",))
+        problems.error(path, line, col, f"'updated' ({updated.isoformat()}) is before 'created' "
+                       f"({created.isoformat()}); correct one of them")
 
 
 def did_you_mean(options: list[str]) -> str:

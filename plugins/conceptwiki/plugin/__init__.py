@@ -5,6 +5,7 @@ This is the only module besides ``config.py`` that imports MkDocs.
 
 from __future__ import annotations
 
+import datetime as _dt
 import html
 import json
 import os
@@ -158,8 +159,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         #: In ``mkdocs serve`` only: the problems shown in the browser (render/problems.py).
         self.preview: PreviewProblems | None = None
         self._doc_problems: list = []
-        #: ``mkdocs build --strict``: the project as ``on_pre_build`` read it, for ``on_files``.
-        self._loaded: Any = None
+        self._loaded: Any = None  # build --strict: the project as on_pre_build read it
         #: ``mkdocs serve``: full garbage collections between rebuilds, not in them.
         self._collector = IdleCollector()
         #: ``mkdocs serve``: the watcher of the content folders (``_watch_natively``).
@@ -243,39 +243,32 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self._search_icons = (icon("magnify"), icon("arrow-left"))
 
     def on_pre_build(self, *, config) -> None:
-        """``mkdocs build --strict``: read and check the content before MkDocs empties the
-        site folder (it does so right after this event), and stop here if it has problems.
-        Stopping in ``on_files`` left the last good ``site/`` emptied by a build that wrote
-        nothing: a contributor's typo cost the whole previous build."""
+        """``build --strict``: check before MkDocs empties site/, which then keeps the last build."""
         self._loaded = None
-        if not (config.strict and self._command == "build"):
-            return
-        loaded = self._loaded = load_project(self.root, self.site)
-        failing = [p for p in loaded.wiki.problems if p.is_error or p.fails_strict]
-        if failing:
-            self._log_problems(loaded)
-            raise PluginError(f"Aborted with {len(failing)} content problem(s) in strict mode "
-                              "(listed above with their file and line); fix them and build again "
-                              f"(nothing was written: {config.site_dir} is as it was)")
+        if config.strict and self._command == "build":
+            loaded = self._loaded = load_project(self.root, self.site)
+            failing = [p for p in loaded.wiki.problems if p.is_error or p.fails_strict]
+            if failing:
+                self._log_problems(loaded)
+                raise PluginError(f"Aborted with {len(failing)} content problem(s) in strict mode "
+                                  "(listed above with their file and line); fix them and build "
+                                  f"again ({config.site_dir} is as it was)")
 
-    def _log_problems(self, loaded) -> None:
-        self.wiki = loaded.wiki
+    def _log_problems(self, loaded) -> Wiki:
+        self.wiki = wiki = loaded.wiki
         for note in loaded.notes:
             self._log_note(note)
-        for problem in sorted(loaded.wiki.problems):
-            if problem.is_error:
-                log.error(str(problem))
-            elif not problem.fails_strict:  # informational (INFO_CODES): not for --strict
-                log.info(str(problem))
-            else:
-                log.warning(str(problem))
+        for problem in sorted(wiki.problems):
+            # informational problems (INFO_CODES) are not for --strict
+            level = log.error if problem.is_error else log.warning if problem.fails_strict else log.info
+            level(str(problem))
+        return wiki
 
     def on_files(self, files: Files, *, config) -> Files:
         t0 = time.perf_counter()
-        loaded = getattr(self, "_loaded", None) or load_project(self.root, self.site)
-        self._loaded = None
+        loaded, self._loaded = self._loaded or load_project(self.root, self.site), None
         t1 = time.perf_counter()
-        self._log_problems(loaded)
+        self.wiki = self._log_problems(loaded)
         try:
             builder = site_builder(loaded, self.site, self._scan_docs(files, config, loaded.anchors),
                                    engine=self.engines.engine(self.site, self.root))
@@ -523,6 +516,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         slug = src[len("concepts/"):-len(".md")] if src.startswith("concepts/") else ""
         entry = builder.entries.get(slug) if concept_src(slug) == src else None
         day = builder.last_updated(entry) if entry is not None else self.site.build_date
+        if day > _dt.date.today():  # an error of check; 2999 broke the sitemap's gzip mtime
+            day = self.site.build_date
         page.update_date = day.isoformat()
         return page
 
