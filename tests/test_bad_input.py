@@ -110,6 +110,9 @@ def test_check_reports_each_bad_file_with_its_location(bad: Path):
 
 
 def test_strict_build_fails_with_the_same_errors(bad: Path):
+    # The last good build is kept: the check runs before MkDocs empties the site folder.
+    (bad / "site").mkdir(exist_ok=True)
+    (bad / "site" / "index.html").write_text("the last good build\n", encoding="utf-8")
     r = mkdocs_build(bad)
     assert r.returncode != 0
     assert "Traceback" not in r.stderr
@@ -120,3 +123,4 @@ def test_strict_build_fails_with_the_same_errors(bad: Path):
     # It stops before rendering, saying so, instead of failing after every page is written.
     assert "Aborted with 26 content problem(s) in strict mode" in r.stderr
     assert not list((bad / "site").glob("concepts/*/index.html"))
+    assert (bad / "site" / "index.html").read_text(encoding="utf-8") == "the last good build\n"

@@ -118,6 +118,34 @@ def test_missing_bib_folder_is_one_clear_error():
         "sources, or set 'bib_dir' in mkdocs.yml"]
 
 
+@pytest.mark.parametrize("option", ["styles: 5", "concepts_dir: [a]", "locales: [x]", "templates_dir: 5",
+                                    "min_details_since: not-a-date", "workers: lots"])
+def test_plugin_option_of_the_wrong_type_is_named_not_a_traceback(tmp_path: Path, option: str):
+    """The command line reads mkdocs.yml without MkDocs' type checks: `styles: 5` used to end
+    `check` with a TypeError traceback, and a date it could not read was silently dropped."""
+    (tmp_path / "mkdocs.yml").write_text(f"site_name: T\nplugins:\n  - conceptwiki:\n      {option}\n",
+                                         encoding="utf-8")
+    r = run_cli("check", "--root", str(tmp_path))
+    name = option.split(":")[0]
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr
+    assert f"mkdocs.yml: plugins.conceptwiki.{name}: " in r.stderr and "it must be" in r.stderr
+
+
+@pytest.mark.parametrize("text, needle", [
+    ("plugins:\n  - conceptwiki: [a]\n", "plugins.conceptwiki: ['a'] is not valid"),
+    ("plugins:\n  - conceptwiki:\n      min_details_since: 2026-13-01\n", "month must be in 1..12"),
+    ("plugins:\n  - conceptwiki:\n\tcache: false\n", "line 4, column 1: invalid YAML"),
+])
+def test_mkdocs_yml_that_does_not_parse_is_one_error(tmp_path: Path, text: str, needle: str):
+    """MkDocs fails on these files; `check` said nothing (or ended in a ValueError traceback)
+    and went on with the default options."""
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\n" + text, encoding="utf-8")
+    r = run_cli("check", "--root", str(tmp_path))
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert "mkdocs.yml: " in r.stderr and needle in r.stderr, r.stderr
+
+
 def test_new_entry_passes_check_but_its_placeholder_is_flagged(tmp_path: Path):
     for folder in ("concepts", "bib", "instruments"):
         shutil.copytree(ROOT / folder, tmp_path / folder)

@@ -99,3 +99,15 @@ def test_fix_wikilinks_without_links_returns_the_same_object(wiki):
     text = "No links here, only [single] brackets and `[[code]]`.\n"
     out, problems = fix_wikilinks(text, wiki.index, "guide.md")
     assert out is text and not problems
+
+
+def test_a_docs_page_that_is_not_utf8_is_located(tmp_path: Path, wiki):
+    """It was "cannot read file: 'utf-8' codec can't decode byte 0xe9 in position 14: ...",
+    Python's words and no line."""
+    from conceptwiki.render.docpages import scan_docs_dir
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "guide.md").write_bytes("# Guide\n\nCaf\u00e9 [[x]]\n".encode("latin-1"))
+    found = scan_docs_dir(tmp_path, "docs", wiki.index)
+    assert format_problems(found.problems) == ("docs/guide.md:3:4: error: file is not valid UTF-8 "
+                                               "(byte 0xe9); save it as UTF-8")

@@ -108,3 +108,18 @@ def test_clash_on_the_newest_file_without_git(project: Path):
     assert check(project) == [ON_NEW]
     os.utime(project / "concepts" / "z-old-entry.yaml", (4_000_000_000, 4_000_000_000))
     assert check(project) == [ON_OLD]
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_not_a_traceback(project: Path):
+    """git prints file names as bytes; one in Latin-1 ('bêta.yaml') used to end `check` with a
+    UnicodeDecodeError from reading ``git status``."""
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "old")
+    (project / "concepts").joinpath(os.fsdecode(b"b\xe9ta.yaml")).write_text(NEW, encoding="utf-8")
+    result = subprocess.run([str(BIN / "conceptwiki"), "check", "--root", str(project)],
+                            capture_output=True, timeout=120)
+    out = (result.stdout + result.stderr).decode("utf-8", "replace")
+    assert result.returncode == 1, out
+    assert "Traceback" not in out
+    assert "is not a valid slug" in out and "rename it to 'b-ta.yaml'" in out

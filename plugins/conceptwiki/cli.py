@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .config import PLUGIN_DEFAULTS, SiteConfig, read_mkdocs_yml, site_config
+from .config import PLUGIN_DEFAULTS, ConfigError, SiteConfig, read_mkdocs_yml, site_config
 from .files import write_atomic
 from .history.gitinfo import file_recency
 from .model.loader import load_wiki
@@ -430,6 +430,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
+    except ConfigError as exc:
+        return _fail(f"{Path(args.root) / 'mkdocs.yml'}: {exc}")
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

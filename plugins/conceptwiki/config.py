@@ -25,7 +25,7 @@ from .citations.engine import DEFAULT_STYLES
 if TYPE_CHECKING:  # the build's facts; the history stage fills them in
     from .history.fingerprint import History
 
-__all__ = ["SiteConfig", "HeadingLinks", "PLUGIN_DEFAULTS", "site_config", "read_mkdocs_yml",
+__all__ = ["SiteConfig", "HeadingLinks", "PLUGIN_DEFAULTS", "ConfigError", "site_config", "read_mkdocs_yml",
            "build_date", "DEFAULT_STYLES"]
 
 #: The ``conceptwiki`` plugin's options and their defaults (``plugins: - conceptwiki: ...``).
@@ -147,6 +147,7 @@ def site_config(root: Path, settings: Mapping[str, Any], options: Mapping[str, A
     are filled in by the pipeline.
     """
     opts = {**PLUGIN_DEFAULTS, **{k: v for k, v in options.items() if v is not None}}
+    _check_options(opts)
     name = settings.get("site_name") or SiteConfig.name
     styles = list(opts["styles"])
     templates = opts["templates_dir"]
@@ -175,6 +176,45 @@ def site_config(root: Path, settings: Mapping[str, Any], options: Mapping[str, A
     )
 
 
+class ConfigError(ValueError):
+    """A plugin option in ``mkdocs.yml`` of the wrong type or form; the message names the
+    option (``plugins.conceptwiki.styles: ...``) and what it must be."""
+
+
+#: What each option must be: a test of the value and the words for the message. MkDocs
+#: checks the types of most of them itself (``plugin/config.py``); the command line reads
+#: ``mkdocs.yml`` without MkDocs, and a list where a name belongs (``concepts_dir: [a]``)
+#: ended ``conceptwiki check`` with a TypeError traceback.
+_OPTION_TYPES: dict[str, tuple[Any, str]] = {
+    "concepts_dir": (lambda v: isinstance(v, str) and v.strip() != "", "a folder name"),
+    "bib_dir": (lambda v: isinstance(v, str) and v.strip() != "", "a folder name"),
+    "instruments_dir": (lambda v: isinstance(v, str) and v.strip() != "", "a folder name"),
+    "publisher": (lambda v: v is None or isinstance(v, str), "text"),
+    "styles": (lambda v: isinstance(v, list) and all(isinstance(x, str) and x.strip() for x in v),
+               "a list of CSL style names, e.g. [apa, chicago-author-date]"),
+    "default_style": (lambda v: v is None or isinstance(v, str), "a CSL style name"),
+    "templates_dir": (lambda v: v is None or isinstance(v, str), "a folder name"),
+    "search": (lambda v: v in ("pagefind", "material"), "'pagefind' or 'material'"),
+    "serve_search": (lambda v: isinstance(v, bool), "true or false"),
+    "cache": (lambda v: isinstance(v, bool), "true or false"),
+    "workers": (lambda v: v == "auto" or (isinstance(v, int) and not isinstance(v, bool) and v >= 0),
+                "'auto' or a number of processes (0 or more)"),
+    "min_details_words": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
+                          "a whole number of words (0 or more)"),
+    "min_details_since": (lambda v: v is None or _date_option(v) is not None, "a date written YYYY-MM-DD"),
+    "locales": (lambda v: isinstance(v, Mapping) and all(isinstance(x, str) for x in v.values()),
+                "a mapping of style names to CSL locales, e.g. {oscola: en-GB}"),
+}
+
+
+def _check_options(opts: Mapping[str, Any]) -> None:
+    """Raise :class:`ConfigError` for the first option that is not what it must be."""
+    for name, (ok, what) in _OPTION_TYPES.items():
+        value = opts.get(name)
+        if not ok(value):
+            raise ConfigError(f"plugins.conceptwiki.{name}: {value!r} is not valid; it must be {what}")
+
+
 def _int_option(value: Any) -> int:
     """A non-negative whole number from an option (anything else counts as 0)."""
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
@@ -201,7 +241,8 @@ def _language(theme: object) -> str:
 def read_mkdocs_yml(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """``(settings, options)`` for :func:`site_config` from a ``mkdocs.yml`` file, without
     MkDocs: tags such as ``!ENV`` or ``!!python/name`` are read as nothing. A missing or
-    unreadable file gives ``({}, {})``, i.e. the defaults."""
+    unreadable file gives ``({}, {})``, i.e. the defaults; one that is not valid YAML raises
+    :class:`ConfigError`, which says where."""
     import yaml
 
     class _Lenient(yaml.SafeLoader):
@@ -209,9 +250,22 @@ def read_mkdocs_yml(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
 
     _Lenient.add_multi_constructor("", lambda loader, suffix, node: None)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Lenient) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        text = path.read_text(encoding="utf-8")
+    except OSError:
         return {}, {}
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"the file is not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset "
+                          f"{exc.start}); save it as UTF-8") from None
+    try:
+        data = yaml.load(text, Loader=_Lenient) or {}
+    except yaml.MarkedYAMLError as exc:
+        # MkDocs fails on the same file; the command line says where instead of going on
+        # with the defaults, which would make `check` pass where the build fails.
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise ConfigError(f"{where}invalid YAML: {exc.problem or exc.context}") from None
+    except (yaml.YAMLError, ValueError) as exc:  # e.g. a date that does not exist: 2026-13-01
+        raise ConfigError(f"invalid value: {exc}; quote it, or correct it") from None
     if not isinstance(data, dict):
         return {}, {}
     settings = {k: data.get(k) for k in ("site_name", "site_url", "use_directory_urls", "repo_url",
@@ -223,5 +277,9 @@ def read_mkdocs_yml(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     options: dict[str, Any] = {}
     for plugin in data.get("plugins") or []:
         if isinstance(plugin, dict) and "conceptwiki" in plugin:
-            options = dict(plugin["conceptwiki"] or {})
+            given = plugin["conceptwiki"] or {}
+            if not isinstance(given, dict):
+                raise ConfigError(f"plugins.conceptwiki: {given!r} is not valid; the plugin's options "
+                                  "are a mapping (indented 'name: value' lines under '- conceptwiki:')")
+            options = dict(given)
     return settings, options

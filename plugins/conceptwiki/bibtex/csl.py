@@ -15,7 +15,7 @@ from typing import Any, Callable, Mapping, Optional, Protocol
 from ..model.problems import Problems
 from .dates import parse_bib_date, parse_issued
 from .latex import decode_latex, decode_title, unescape_verbatim
-from .names import ends_in_others, parse_names
+from .names import ends_in_others, name_list_problems, parse_names
 
 __all__ = ["CslItem", "BibEntry", "VERBATIM_FIELDS", "source_to_csl", "archive_name"]
 
@@ -245,6 +245,10 @@ def source_to_csl(source: BibEntry, problems: Optional[Problems] = None) -> CslI
             names = parse_names(f[fname])
             if names:
                 item[cname] = names
+            if problems is not None:
+                for message in name_list_problems(f[fname]):
+                    problems.warning(source.path, source.field_lines.get(fname, source.line), 0,
+                                     f"entry '{source.key}': field '{fname}': {message}")
             if ends_in_others(names) and problems is not None:
                 line = source.field_lines.get(fname, source.line)
                 problems.warning(source.path, line, 0,

@@ -46,6 +46,14 @@ def _valid_parts(y: int, m: Optional[int], d: Optional[int]) -> list[int]:
     return parts
 
 
+def _days_in_month(year: int, month: int) -> int:
+    """Days in ``month`` of ``year`` in the proleptic Gregorian calendar (years 0 and below
+    too, which biblatex allows and :mod:`calendar` does not)."""
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
 def parse_bib_date(value: str) -> Optional[CslDate]:
     """An ISO 8601 / biblatex date (``2019``, ``2019-06``, ``2019-06-05``, a range
     ``2019-06-05/2019-06-07``, ``2019/``) to a CSL date, or None if it is not one."""
@@ -68,8 +76,8 @@ def parse_bib_date(value: str) -> Optional[CslDate]:
         d = int(m.group(3)) if m.group(3) else None
         if mo is not None and not 1 <= mo <= 12:
             return None
-        if d is not None and not 1 <= d <= 31:
-            return None
+        if d is not None and not 1 <= d <= _days_in_month(y, mo or 1):
+            return None  # 2024-02-30 was published as given
         parts.append(_valid_parts(y, mo, d))
     if not parts:
         return None
@@ -131,5 +139,9 @@ def parse_issued(fields: Mapping[str, str], warn: Optional[Warn] = None
                           " it is ignored")
     if month is not None and "day" in fields:
         dtxt = decode_latex(fields["day"]).strip()
-        day = int(dtxt) if dtxt.isdigit() else None
+        day = int(dtxt) if dtxt.isascii() and dtxt.isdigit() else None
+        if day is not None and not 1 <= day <= _days_in_month(year, month):
+            day = None
+        if day is None and warn:
+            warn("day", f"day '{fields['day']}' is not a day of that month; it is ignored")
     return {"date-parts": [_valid_parts(year, month, day)]}, status

@@ -18,7 +18,7 @@ from typing import Optional, TypedDict
 from .latex import decode_latex
 from .scan import matching_brace, split_depth0
 
-__all__ = ["CslName", "OTHERS", "parse_names", "ends_in_others"]
+__all__ = ["CslName", "OTHERS", "parse_names", "ends_in_others", "name_list_problems"]
 
 #: A CSL-JSON name: a person's parts, or one ``literal`` (an organisation).
 CslName = TypedDict("CslName", {
@@ -183,3 +183,33 @@ def parse_names(value: str) -> list[CslName]:
     if real and names[-1] == OTHERS:
         real.append(OTHERS.copy())
     return real
+
+
+_BLANK_NAME_RE = re.compile(r"[\s,{}]*")
+_EDGE_AND_RE = re.compile(r"^and(?:[ \t\n\r]|$)|[ \t\n\r]and$", re.I)
+
+
+def name_list_problems(value: str) -> list[str]:
+    """What is wrong with a name list that BibTeX reads without complaint but not as meant,
+    each as a sentence that says how to fix it: an ``and`` at either end or two in a row (an
+    empty name: BibTeX makes "and" part of a name, so ``{and Doe, J}`` printed "and Doe"),
+    a name with more than two commas (BibTeX's "too many commas"), and a list with no name
+    at all (``{}``, ``{, ,}``), which a reference then shows without authors."""
+    text = value.strip()
+    if not text:
+        return []
+    out: list[str] = []
+    parts = split_depth0(text, _AND_RE)
+    if any(_EDGE_AND_RE.search(p.strip()) for p in (parts[0], parts[-1])) or \
+            any(_BLANK_NAME_RE.fullmatch(p) for p in parts):
+        out.append("a name is empty (an 'and' at the start or the end, 'and and', or only commas); "
+                   "remove it")
+    for raw in parts:
+        commas = len(split_depth0(raw, re.compile(r","))) - 1
+        if commas > 2 and not _BLANK_NAME_RE.fullmatch(raw):
+            out.append(f"name '{raw.strip()}' has {commas} commas; write 'Family, Given' or "
+                       "'Family, Jr, Given', and separate names with 'and'")
+    if not out and not parse_names(text):
+        out.append("no name in it; write the names ('Family, Given and Family, Given'), or "
+                   "remove the field")
+    return out

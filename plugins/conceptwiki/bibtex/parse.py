@@ -185,6 +185,7 @@ def _brace_report(raw: str, base_line: int) -> Optional[tuple[str, int, int]]:
 
 
 _BLOCK_KEY_RE = re.compile(r"@\s*([A-Za-z]\w*)\s*[{(]\s*([^,\s{}()=]*)")
+_SPACED_AT_RE = re.compile(r"(?m)^[ \t]*@[ \t]+([A-Za-z]\w*)[ \t]*[{(]")
 _STRAY_AT_RE = re.compile(r"(?m)^[ \t]*@[ \t]*([A-Za-z]\w*)\b(?![ \t]*[{(])")
 
 
@@ -352,7 +353,13 @@ def parse_bib_text(text: str, path: str) -> tuple[list[Source], Problems]:
                                  "(put the value in braces, or define it with @string)")
             fields[fname] = value
         if not decode_latex(fields.get("title", "")):
-            problems.error(path, line, col(line, "@"), f"entry '{key}' has no title")
+            if fields.get("title", "").strip():  # e.g. {\foo}: an unknown command, no text
+                tline = field_lines.get("title", line)
+                problems.error(path, tline, col(tline, "title"), f"entry '{key}': title "
+                               f"'{fields['title'].strip()[:80]}' has no text once its LaTeX is read; "
+                               "write the title as text")
+            else:
+                problems.error(path, line, col(line, "@"), f"entry '{key}' has no title")
         source = Source(key=key, type=etype, fields=fields, path=path, line=line,
                         field_lines={k: v for k, v in field_lines.items() if k in fields})
         low = key.lower()
@@ -394,6 +401,13 @@ def _resolve_crossrefs(by_key: Mapping[str, Source], sources: Iterable[Source],
             problems.warning(src.path, src.field_lines.get("crossref", src.line), 0,
                              f"entry '{src.key}': crossref '{ref}' is not defined")
             continue
+        back = parent.fields.get("crossref", "").strip().lower()
+        if back == src.key.lower():
+            # biber stops on this ("circular inheritance"); each took the other's fields.
+            problems.warning(src.path, src.field_lines.get("crossref", src.line), 0,
+                             f"entry '{src.key}': crossref '{ref}' is an entry whose own crossref "
+                             f"is '{src.key}', a loop; remove the crossref of the one that is not "
+                             "the parent")
         merged = dict(parent.fields)
         merged.pop("crossref", None)
         for k in ("ids", "key"):
@@ -457,6 +471,16 @@ def _check_implicit_comment(block: ImplicitComment, prev_entry: Optional[tuple[s
                        f"entry '{key}' (line {eline}) was closed early by an extra '}}'; "
                        "the fields after it are ignored")
         return
+    for m in _SPACED_AT_RE.finditer(raw):
+        # bibtexparser takes '@ article{' (a space after '@') for a comment: the entry was
+        # dropped without a word, and a citation of it was told to fix an error not shown.
+        word = m.group(1).lower()
+        if word in KNOWN_ENTRY_TYPES or word in ("string", "preamble", "comment"):
+            line = base + raw.count("\n", 0, m.start())
+            problems.error(path, line, 0,
+                           f"'@ {m.group(1)}' has a space after '@', so the entry is not read (the "
+                           f"text up to the next entry is ignored); write '@{m.group(1)}{{'")
+            return
     for m in _STRAY_AT_RE.finditer(raw):
         word = m.group(1).lower()
         if word in KNOWN_ENTRY_TYPES or word in ("string", "preamble", "comment"):

@@ -11,7 +11,10 @@ __all__ = ["last_commit_dates", "changed_files", "file_recency"]
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess | None:
     try:
-        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=60)
+        # File names are bytes: one that is not UTF-8 (a Latin-1 'bêta.yaml') is decoded as
+        # Python decodes it in os.listdir, not a UnicodeDecodeError for the whole command.
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
+                              encoding="utf-8", errors="surrogateescape", timeout=60)
     except (OSError, subprocess.SubprocessError):
         return None
 

@@ -15,7 +15,7 @@ import json
 from enum import Enum
 from typing import Annotated, Any, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from .schema import BibKey, NonEmpty, Slug, Url
 
@@ -103,6 +103,21 @@ class InstrumentDate(_Strict):
         description="For revoked and superseded: what revoked or superseded it, as the slug of "
         "another instrument (linked) or its name.")
     note: Optional[NonEmpty] = Field(default=None, description="A short remark (e.g. which provisions).")
+
+    @field_validator("date", mode="wrap")
+    @classmethod
+    def _one_message(cls, value: Any, handler: Any) -> Any:
+        """One error that says both forms, instead of one per member of the union
+        ("'date.constrained-str': ... must match ^[0-9]{4}-...$" and "'date.date': ...");
+        and no year 0000, which passed the pattern and ended the build in a ValueError."""
+        try:
+            out = handler(value)
+        except ValidationError:
+            out = None
+        if out is None or (isinstance(out, str) and out.startswith("0000")):
+            raise ValueError(f"the date must be a day written YYYY-MM-DD or a month written "
+                             f"YYYY-MM (for example 2024-06-13 or 2024-06), not '{value}'")
+        return out
 
 
 class InstrumentDates(_Strict):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator, Mapping, Set
+from collections.abc import Callable, Iterator, Mapping, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from .instrument import Instrument, InstrumentDate, InstrumentStatus, Instrument
 from .links import LinkIndex, find_wikilinks, locate
 from .problems import Problems
 from .schema import SLUG_RE
-from .validate import did_you_mean, slug_problem, validate_model
+from .validate import check_dates, did_you_mean, slug_problem, stray_entry_files, validate_model
 from .yamlsafe import Loc, Located, YamlKey, load_yaml
 
 __all__ = ["InstrumentEntry", "load_instruments", "instrument_uses", "raw_instrument_keys"]
@@ -65,18 +65,25 @@ _LONG_ARTICLE_RE = re.compile(r"^(?:[Aa]rticle|Art\.?|art\.)\s*(?=\d)")
 
 def load_instruments(root: Path, folder: str, sources: Mapping[str, Source], index: LinkIndex,
                      concepts: Set[str], problems: Problems, *, broken: Set[str] = frozenset(),
-                     cited: set[str] | None = None, bib_dir: str | None = "bib") -> dict[str, InstrumentEntry]:
+                     cited: set[str] | None = None, bib_dir: str | None = "bib",
+                     keep: Callable[[Path], bool] | None = None) -> dict[str, InstrumentEntry]:
     """Every valid instrument under ``root/folder`` (none, without error, if the folder does
     not exist: a wiki need not have instruments). ``concepts`` are the slugs of the valid
     concept entries and ``broken`` those of entries with errors (a link to one is not dead).
     The BibTeX keys the instruments name are added to ``cited``, so that their sources are
     not reported as unused. ``bib_dir`` None: the folder is missing (reported once by the
-    caller), so unknown keys are not reported one by one."""
+    caller), so unknown keys are not reported one by one. ``keep`` decides which files are
+    read (the loader's check that a symbolic link stays inside the project: an instrument
+    linked to a file outside it was read, and could be published)."""
     base = root / folder
     if not base.is_dir():
         return {}
     files = sorted((p for p in base.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()),
                    key=lambda p: (SLUG_RE.match(p.stem) is None, p.stem, p.suffix != ".yaml"))
+    for stray, message in stray_entry_files(base):
+        problems.error(f"{folder.strip('/')}/{stray.name}", 1, 1, message)
+    if keep is not None:
+        files = [f for f in files if keep(f)]
     out: dict[str, InstrumentEntry] = {}
     seen: dict[str, str] = {}
     for file in files:
@@ -125,6 +132,7 @@ def _check(entry: InstrumentEntry, instruments: Mapping[str, InstrumentEntry],
             problems.error(path, line, col, f"unknown BibTeX key '{value}'; add it to a file in "
                            f"{bib_dir.rstrip('/')}/" + did_you_mean(close))
 
+    check_dates(path, entry.located, {"created": inst.created, "updated": inst.updated}, problems)
     key(("primary_source",), inst.primary_source)
     for i, k in enumerate(inst.further_sources):
         key(("further_sources", i), k)

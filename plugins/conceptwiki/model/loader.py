@@ -24,6 +24,7 @@ from .problems import Problems
 from .schema import GOVERNANCE_PARTS, RESERVED_SLUGS, SLUG_RE, Concept
 from .validate import did_you_mean as _did_you_mean
 from .validate import slug_problem as _slug_problem
+from .validate import check_dates, stray_entry_files
 from .validate import validate_model
 from .yamlsafe import MAX_BYTES, Loc, Located, YamlKey, load_yaml
 
@@ -255,6 +256,9 @@ def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "
         problems.error(concepts_dir, 0, 0, f"folder '{concepts_dir}' not found; create it and add "
                        "entries, or set 'concepts_dir' in mkdocs.yml")
 
+    if cdir.is_dir():
+        for stray, message in stray_entry_files(cdir):
+            problems.error(_rel(stray.parent, root) + "/" + stray.name, 1, 1, message)
     files = [f for f in files if _inside(f, root, problems)]
     entries: dict[str, Entry] = {}
     broken: set[str] = set()  # entries that exist but have errors: links to them are not dead
@@ -309,6 +313,7 @@ def load_wiki(root: Path | str, concepts_dir: str = "concepts", bib_dir: str = "
                 unparsed.setdefault(key, f"{_rel(bib, root)}:{line}")
     instruments = load_instruments(root, instruments_dir, sources, index, set(entries), problems,
                                    broken=broken, cited=cited_by_broken,
+                                   keep=lambda p: _inside(p, root, problems),
                                    bib_dir=bib_dir if bdir.is_dir() else None)
     _check_references(entries, sources, index, problems, broken, unparsed=unparsed,
                       bib_dir=bib_dir if bdir.is_dir() else None, cited=cited_by_broken)
@@ -376,6 +381,7 @@ def _check_references(entries: dict[str, Entry], sources: dict[str, Source], ind
                 problems.error(entry.path, line, col, f"unknown BibTeX key '{key}'; add it to a "
                                f"file in {(bib_dir or 'bib').rstrip('/')}/" + _did_you_mean(close))
         _check_level_chosen(entry, problems)
+        check_dates(entry.path, entry.located, {"created": c.created, "updated": c.updated}, problems)
         for loc, text in entry.text_fields():
             start_line = entry.position(*loc)[0]
             todo = TODO_RE.search(text)

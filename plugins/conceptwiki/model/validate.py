@@ -6,8 +6,11 @@ imports MkDocs.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import typing
+from pathlib import Path
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -20,7 +23,7 @@ from .yamlsafe import Loc, Located
 if TYPE_CHECKING:
     from pydantic_core import ErrorDetails
 
-__all__ = ["validate_model", "slug_problem", "did_you_mean", "yaml_type"]
+__all__ = ["validate_model", "slug_problem", "stray_entry_files", "check_dates", "did_you_mean", "yaml_type"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -65,6 +68,8 @@ def _dotted(loc: Loc) -> str:
 def yaml_type(value: Any) -> str:
     if value is None:
         return "nothing (null)"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return "a date"
     if isinstance(value, bool):
         return "a yes/no value"
     if isinstance(value, (int, float)):
@@ -109,7 +114,7 @@ def _message(err: ErrorDetails, located: Located,
     if value is None and kind.endswith("_type"):
         return loc, False, f"'{name}' must not be empty"
     if kind in ("string_type", "str_type"):
-        if isinstance(value, (int, float, bool)):
+        if isinstance(value, (int, float, bool, datetime.date)):
             shown = raw if raw is not None else value
             return loc, False, (f"'{name}' must be text, but YAML reads {shown} as {yaml_type(value)}; "
                                 f"put it in quotes: '{shown}'")
@@ -122,6 +127,9 @@ def _message(err: ErrorDetails, located: Located,
             return loc, False, (f"'{name}' must be text, not a mapping: YAML reads '{pair}' as "
                                 f"{why}; put it in quotes: {quoted}")
         return loc, False, f"'{name}' must be text, not {yaml_type(value)}"
+    if kind in ("bool_type", "bool_parsing"):
+        shown = raw if raw is not None else value
+        return loc, False, f"'{name}' must be true or false, not {shown!r}"
     if kind == "list_type":
         return loc, False, f"'{name}' must be a list, not {yaml_type(value)}, e.g. [a, b] or one '- item' per line"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
@@ -183,6 +191,46 @@ def slug_problem(stem: str) -> str | None:
     if len(stem) > 100:
         return "file name is longer than 100 characters; choose a shorter slug"
     return None
+
+
+def stray_entry_files(folder: Path) -> list[tuple[Path, str]]:
+    """Names in an entries folder that look like entries but are not read as one, each with
+    what to do: they were skipped without a word, so an entry saved as ``x.YAML`` or ``.yaml``
+    (or a folder or a dangling link named ``x.yaml``) simply went missing, and only the
+    links to it were reported."""
+    out: list[tuple[Path, str]] = []
+    for p in sorted(folder.iterdir()):
+        if p.name.lower() in (".yaml", ".yml"):
+            out.append((p, f"file name '{p.name}' has no slug before the extension; name it "
+                           "after the entry, e.g. 'inner-alignment.yaml'"))
+        elif p.suffix.lower() in (".yaml", ".yml") and p.suffix not in (".yaml", ".yml"):
+            out.append((p, f"the extension '{p.suffix}' is not read; rename the file to "
+                           f"'{p.stem}.yaml' (lower case)"))
+        elif p.suffix in (".yaml", ".yml") and not p.is_file():
+            what = ("a folder" if p.is_dir() else "a symbolic link that leads to no file"
+                    if p.is_symlink() and not p.exists() else "not a regular file")
+            out.append((p, f"is {what}, so it is not read; an entry is a file "
+                           "named <slug>.yaml"))
+    return out
+
+
+def check_dates(path: str, located: Located, dates: Mapping[str, datetime.date | None],
+                problems: Problems) -> None:
+    """``created`` and ``updated`` are days that have passed: a date in the future is a typo
+    (``2062`` for ``2026``), and ``updated: 2999-01-01`` ended ``mkdocs build`` in a
+    struct.error (the sitemap's gzip header cannot hold it). ``updated`` before ``created``
+    is one too."""
+    today = datetime.date.today()
+    for name, day in dates.items():
+        if day is not None and day > today:
+            line, col = located.where((name,))
+            problems.error(path, line, col, f"'{name}' is {day.isoformat()}, a day in the future; "
+                           "write the day it happened (YYYY-MM-DD)")
+    created, updated = dates.get("created"), dates.get("updated")
+    if created is not None and updated is not None and updated < created:
+        line, col = located.where(("updated",))
+        problems.error(path, line, col, f"'updated' ({updated.isoformat()}) is before 'created' "
+                       f"({created.isoformat()}); correct one of them")
 
 
 def did_you_mean(options: list[str]) -> str:

@@ -79,6 +79,10 @@ class Located:
         return (1, 1)
 
 
+#: What each tag's value must be, for the message on a value that is not one.
+_TAG_TYPES = {"!!int": "a whole number", "!!float": "a number", "!!bool": "true or false",
+              "!!null": "nothing", "!!timestamp": "a date, YYYY-MM-DD", "!!str": "text"}
+
 _TOO_DEEP = (f"nesting deeper than {MAX_DEPTH} levels; entries are flat, so this is almost "
              "certainly a mistake")
 
@@ -131,8 +135,10 @@ class _Builder:
                     kl, kc = self._pos(key_node)
                     raise _Reject(kl, kc, "a mapping key must be a plain name, not a list or mapping")
                 key = self.build(key_node, path + ("<key>",), depth + 1)
-                if not isinstance(key, (str, int, float, bool)) and key is not None:
-                    key = str(key)
+                if not isinstance(key, str):
+                    # As written: ``yes:``, ``1:``, ``~:`` are then an unknown key 'yes' (with a
+                    # suggestion), not pydantic's "Keys should be strings" at '[1]'.
+                    key = key_node.value
                 kl, kc = self._pos(key_node)
                 if key in out:
                     first = self.key_positions.get(path + (key,), (0, 0))
@@ -148,10 +154,16 @@ class _Builder:
             self.raw[path] = node.value
         try:
             return self.constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, OverflowError, TypeError) as exc:
+        except Exception:
+            # An explicit tag on a value that is not of its type (``!!bool abc``,
+            # ``!!timestamp abc``, ``!!int x``) makes PyYAML's constructors fail with whatever
+            # their code hits first: KeyError, AttributeError, ValueError, ...
             if node.tag == "tag:yaml.org,2002:timestamp":
                 return node.value  # looks like a date but is not one: the schema reports it
-            raise _Reject(line, col, f"invalid value '{node.value}': {exc}") from None
+            shown = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
+            raise _Reject(line, col, f"invalid value '{node.value}' for the YAML tag '{shown}' "
+                          f"({_TAG_TYPES.get(shown, shown)}); remove the tag, or write a value "
+                          "of that type") from None
 
 
 def _start(event: yaml.Event) -> tuple[int, int]:
@@ -229,9 +241,11 @@ def _spaces(n: int) -> str:
     return "1 space" if n == 1 else f"{n} spaces"
 
 
-def _yaml_error_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, int | None]:
-    """The message for a YAML syntax error, and a better 1-based column for it if there is one."""
+def _yaml_error_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, int | None, int | None]:
+    """The message for a YAML syntax error, and a better 1-based line and column for it if
+    there are ones."""
     column = None
+    better_line = None
     parts = [p for p in (exc.context, exc.problem) if p]
     msg = "invalid YAML: " + ", ".join(parts) if parts else "invalid YAML"
     mark = exc.problem_mark
@@ -245,9 +259,25 @@ def _yaml_error_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, int 
     elif exc.problem and "did not find expected key" in exc.problem:
         msg += " (check the indentation of this line against the keys above it)"
     elif exc.problem and "could not find expected ':'" in exc.problem:
-        msg += " (check the indentation and that every key ends with ':')"
-    return msg, column
+        start = exc.context_mark.line if exc.context_mark else (mark.line if mark else 0)
+        key_line = lines[start] if start < len(lines) else ""
+        if "\uff1a" in key_line:
+            msg += " (the key ends with the full-width colon '\uff1a'; type ':' instead)"
+            better_line, column = start + 1, key_line.index("\uff1a") + 1
+        elif _NO_SPACE_RE.match(key_line):
+            key = _NO_SPACE_RE.match(key_line)
+            assert key is not None
+            msg += f" (put a space after the ':' of '{key.group(1)}:', as in '{key.group(1)}: ...')"
+            better_line, column = start + 1, key.end(1) + 1
+        else:
+            msg += " (check the indentation and that every key ends with ':')"
+    return msg, better_line, column
 
+
+#: A key followed by ':' and no space (``kind:problem``), which YAML reads as one word.
+_NO_SPACE_RE = re.compile(r"^\s*(?:- +)?([A-Za-z_][\w-]*):[^\s:/]")
+#: Characters YAML 1.1 reads as line breaks, which editors show as nothing or a space.
+_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
 
 _BLOCK_START_RE = re.compile(r"^( *)(?:- +)?[^\s#'\"][^:#]*:[ \t]+[|>][-+0-9]*[ \t]*(?:#.*)?$")
 
@@ -339,8 +369,16 @@ def load_yaml(raw: bytes, path: str, problems: Problems) -> Located | None:
         if outdent is not None:
             problems.error(path, *outdent)
             return None
-        message, better_col = _yaml_error_message(exc, text)
-        problems.error(path, *_in_file(text, line, better_col or col), message)
+        brk = _LINE_BREAKS.search(text)
+        if brk is not None:
+            i = brk.start()
+            at = (text.count("\n", 0, i) + 1, i - (text.rfind("\n", 0, i) + 1) + 1)
+            problems.error(path, *at, f"file contains the character U+{ord(text[i]):04X}, which YAML "
+                           "reads as a line break though it looks like none; delete it, or put a "
+                           "space or a real line break there")
+            return None
+        message, better_line, better_col = _yaml_error_message(exc, text)
+        problems.error(path, *_in_file(text, better_line or line, better_col or col), message)
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - e.g. reader errors without marks
         problems.error(path, 1, 1, f"invalid YAML: {exc}")

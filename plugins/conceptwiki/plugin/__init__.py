@@ -5,6 +5,7 @@ This is the only module besides ``config.py`` that imports MkDocs.
 
 from __future__ import annotations
 
+import datetime as _dt
 import html
 import json
 import os
@@ -32,7 +33,7 @@ from ..search.pagefind import PAGEFIND_DIR, SearchError, mark_page, pagefind_exe
 from ..search.stream import PagefindStream, finish_search, stream_enabled
 from ..render.anchors import AnchorIndex
 from ..render.site import ASSETS_DIR
-from ..config import PLUGIN_DEFAULTS, SiteConfig, site_config
+from ..config import PLUGIN_DEFAULTS, ConfigError, SiteConfig, site_config
 from ..render.pages import HtmlBody, Page
 from ..render.problems import PreviewProblems
 from ..render.urls import concept_src
@@ -160,6 +161,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         #: In ``mkdocs serve`` only: the problems shown in the browser (render/problems.py).
         self.preview: PreviewProblems | None = None
         self._doc_problems: list = []
+        self._loaded: Any = None  # build --strict: the project as on_pre_build read it
         #: ``mkdocs serve``: full garbage collections between rebuilds, not in them.
         self._collector = IdleCollector()
         #: ``mkdocs serve``: the watcher of the content folders (``_watch_natively``).
@@ -177,7 +179,10 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
                     "edit_uri": config.edit_uri, "toc": (config.mdx_configs or {}).get("toc"),
                     "theme": {"language": config.theme.get("language")}}
         options = {name: self.config[name] for name in PLUGIN_DEFAULTS}
-        return site_config(root, settings, options)
+        try:
+            return site_config(root, settings, options)
+        except ConfigError as exc:
+            raise PluginError(f"mkdocs.yml: {exc}") from None
 
     def _log_note(self, note: str) -> None:
         """Notes (no git history, ...) are logged once, not on every ``mkdocs serve`` rebuild."""
@@ -241,20 +246,33 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
 
         self._search_icons = (icon("magnify"), icon("arrow-left"))
 
-    def on_files(self, files: Files, *, config) -> Files:
-        t0 = time.perf_counter()
-        loaded = load_project(self.root, self.site)
-        self.wiki = loaded.wiki
+    def on_pre_build(self, *, config) -> None:
+        """``build --strict``: check before MkDocs empties site/, which then keeps the last build."""
+        self._loaded = None
+        if config.strict and self._command == "build":
+            loaded = self._loaded = load_project(self.root, self.site)
+            failing = [p for p in loaded.wiki.problems if p.is_error or p.fails_strict]
+            if failing:
+                self._log_problems(loaded)
+                raise PluginError(f"Aborted with {len(failing)} content problem(s) in strict mode "
+                                  "(listed above with their file and line); fix them and build "
+                                  f"again ({config.site_dir} is as it was)")
+
+    def _log_problems(self, loaded) -> Wiki:
+        self.wiki = wiki = loaded.wiki
         for note in loaded.notes:
             self._log_note(note)
+        for problem in sorted(wiki.problems):
+            # informational problems (INFO_CODES) are not for --strict
+            level = log.error if problem.is_error else log.warning if problem.fails_strict else log.info
+            level(str(problem))
+        return wiki
+
+    def on_files(self, files: Files, *, config) -> Files:
+        t0 = time.perf_counter()
+        loaded, self._loaded = self._loaded or load_project(self.root, self.site), None
         t1 = time.perf_counter()
-        for problem in sorted(self.wiki.problems):
-            if problem.is_error:
-                log.error(str(problem))
-            elif not problem.fails_strict:  # informational (INFO_CODES): not for --strict
-                log.info(str(problem))
-            else:
-                log.warning(str(problem))
+        self.wiki = self._log_problems(loaded)
         try:
             builder = site_builder(loaded, self.site, self._scan_docs(files, config, loaded.anchors),
                                    engine=self.engines.engine(self.site, self.root))
@@ -506,6 +524,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         slug = src[len("concepts/"):-len(".md")] if src.startswith("concepts/") else ""
         entry = builder.entries.get(slug) if concept_src(slug) == src else None
         day = builder.last_updated(entry) if entry is not None else self.site.build_date
+        if day > _dt.date.today():  # an error of check; 2999 broke the sitemap's gzip mtime
+            day = self.site.build_date
         page.update_date = day.isoformat()
         return page
 

@@ -275,8 +275,16 @@ def scan_docs_dir(root: Path | str, docs_dir: str, index: LinkIndex, *,
         path = f"{prefix}/{src_uri}" if prefix and prefix != "." else src_uri
         try:
             text = file.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.error(path, 0, 0, f"cannot read file: {getattr(exc, 'strerror', None) or exc}")
+        except UnicodeDecodeError as exc:
+            # Where, as for entries (yamlsafe.load_yaml), not Python's "codec can't decode".
+            raw = exc.object
+            line = raw.count(b"\n", 0, exc.start) + 1
+            col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+            problems.error(path, line, col, f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); "
+                           "save it as UTF-8")
+            continue
+        except OSError as exc:
+            problems.error(path, 0, 0, f"cannot read file: {exc.strerror or exc}")
             continue
         page, found = scan_docs_page(text, src_uri, index, path=path, anchors=anchors)
         pages.append(page)
