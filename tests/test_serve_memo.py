@@ -154,3 +154,37 @@ def test_garbage_is_collected_between_rebuilds_not_in_them(monkeypatch) -> None:
     finally:
         collector.stop()
     assert gc.isenabled()
+
+
+def test_export_files_are_joined_from_pieces_kept_by_their_inputs() -> None:
+    from conceptwiki.citations.cite import export_files
+    from conceptwiki.citations.exports import csl_json
+
+    def page(slug: str, title: str) -> dict:
+        return {"id": f"page-{slug}", "type": "webpage", "title": title, "note": "Ünïcode “quoted”\nline"}
+
+    src_a = {"id": "a2020", "type": "book", "title": "A", "author": [{"family": "Doe", "given": "J."}],
+             "issued": {"date-parts": [[2020]]}, "empty": {}, "list": []}
+    src_b = {"id": "b2021", "type": "article-journal", "title": "B"}
+    pages = [("x", page("x", "X"), [src_a, src_b]), ("y", page("y", "Y"), [src_b])]
+    plain = export_files(pages)
+    # The joined CSL-JSON is the very text csl_json writes of the same items.
+    assert plain["cite/x.json"] == csl_json([pages[0][1], src_a, src_b])
+    assert plain["cite/all.json"] == csl_json([pages[0][1], pages[1][1], src_a, src_b])
+    assert export_files([]) == {"cite/all.bib": "", "cite/all.ris": "", "cite/all.json": csl_json([])}
+
+    memo: dict = {}
+    keys = {"x": "k1", "y": "k1"}
+    assert export_files(pages, page_keys=keys, memo=memo) == plain
+    # A page is converted anew when its key changes, and only then.
+    retitled = [("x", page("x", "X2"), [src_a, src_b]), pages[1]]
+    assert export_files(retitled, page_keys=keys, memo=memo)["cite/x.bib"] == plain["cite/x.bib"]
+    keys["x"] = "k2"
+    again = export_files(retitled, page_keys=keys, memo=memo)
+    assert again == export_files(retitled) and "X2" in again["cite/all.json"]
+    # A source is converted anew when a new item object comes (a changed .bib record).
+    changed_b = dict(src_b, title="B revised")
+    third = export_files([("x", retitled[0][1], [src_a, changed_b]), ("y", page("y", "Y"), [changed_b])],
+                         page_keys=keys, memo=memo)
+    assert "B revised" in third["cite/all.bib"] and "B revised" in third["cite/y.ris"]
+    assert third["cite/y.json"] == csl_json([page("y", "Y"), changed_b])
