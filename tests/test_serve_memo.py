@@ -188,3 +188,76 @@ def test_export_files_are_joined_from_pieces_kept_by_their_inputs() -> None:
                          page_keys=keys, memo=memo)
     assert "B revised" in third["cite/all.bib"] and "B revised" in third["cite/y.ris"]
     assert third["cite/y.json"] == csl_json([page("y", "Y"), changed_b])
+
+
+def test_index_cards_are_kept_while_what_they_show_is_the_same(tmp_path: Path) -> None:
+    from conceptwiki.config import SiteConfig
+    from conceptwiki.pipeline.incremental import page_keys
+    from conceptwiki.render.listings import _CARDS
+    from conceptwiki.render.site import SiteBuilder
+
+    root = _project(tmp_path, CHILD.split("\n\n", 1)[1])
+
+    engines: list = []
+
+    def build(site_key: str | None = "site"):
+        builder = SiteBuilder(load_wiki(root), SiteConfig(), engine=engines[0] if engines else None)
+        engines.append(builder.citer.engine)
+        page_keys(builder, ["concepts/index.md"], site_key=site_key)
+        return builder, builder.index_page().html_body().html
+
+    _CARDS.clear()
+    first, html = build()
+    card = _CARDS[("concepts/index.md", "thing")][1]
+    again, html_again = build()
+    assert _CARDS[("concepts/index.md", "thing")][1] is card and html_again == html
+    # "thing"'s summary links to "other": its card shows other's title (and plain summary
+    # as the link's title), so editing other's summary makes both cards anew.
+    other = root / "concepts" / "other.yaml"
+    other.write_text(OTHER.replace("Another thing,", "Another, edited thing,"), encoding="utf-8")
+    edited, html_edited = build()
+    assert _CARDS[("concepts/index.md", "thing")][1] is not card
+    assert "Another, edited thing" in html_edited
+    assert html_edited == build(site_key=None)[1]  # the same as made without any memo
+    # Another site key (settings, templates, code): every card anew.
+    kept = _CARDS[("concepts/index.md", "thing")][1]
+    build(site_key="another site")
+    assert _CARDS[("concepts/index.md", "thing")][1] is not kept
+
+
+def test_the_sources_index_is_kept_while_its_records_and_citations_are(tmp_path: Path) -> None:
+    from conceptwiki.config import SiteConfig
+    from conceptwiki.pipeline.incremental import page_keys
+    from conceptwiki.render.site import SiteBuilder
+    from conceptwiki.render.sources import _INDEX, SOURCES_INDEX
+
+    extra = "\n@misc{extra2022,\n  author = {Loe, Ann},\n  title = {Extra Notes},\n  year = {2022},\n}\n"
+    root = _project(tmp_path, CHILD.split("\n\n", 1)[1] + extra)
+    engines: list = []
+
+    def build(site_key: str | None = "site") -> str:
+        builder = SiteBuilder(load_wiki(root), SiteConfig(), engine=engines[0] if engines else None)
+        engines.append(builder.citer.engine)
+        page_keys(builder, [SOURCES_INDEX], site_key=site_key)
+        return builder.source_pages.index_page().html_body().html
+
+    _INDEX.clear()
+    html = build()
+    kept = _INDEX["index"][1]
+    assert build() == html and _INDEX["index"][1] is kept
+    assert html.count("not cited yet") == 1  # extra2022
+    # A source now cited: made anew.
+    thing = root / "concepts" / "thing.yaml"
+    thing.write_text(ENTRY.replace("primary: plain2021", "primary: extra2022"), encoding="utf-8")
+    cited = build()
+    assert "not cited yet" not in cited and cited == build(site_key=None)
+    # An edited record: made anew.
+    bib = root / "bib" / "refs.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace("Extra Notes", "Extra Notes, Revised"),
+                   encoding="utf-8")
+    revised = build()
+    assert "Extra Notes, Revised" in revised and revised == build(site_key=None)
+    # Another site key: made anew.
+    before = _INDEX["index"][1]
+    build(site_key="another site")
+    assert _INDEX["index"][1] is not before

@@ -268,11 +268,18 @@ _SOURCE_KEYS: dict[int, tuple[Any, str]] = {}
 _FACTS_LIMIT = 200_000
 
 
-def page_keys(builder: SiteBuilder, srcs: Iterable[str]) -> dict[str, str]:
+def page_keys(builder: SiteBuilder, srcs: Iterable[str], *, site_key: str | None = None) -> dict[str, str]:
     """The dependency key of every generated page in ``srcs`` (the source path of each page
     :meth:`SiteBuilder.page_plan` lists). Pages of a kind this does not know get the whole
-    wiki's key (:data:`WORLD`): rebuilt on any change, which is always right."""
+    wiki's key (:data:`WORLD`): rebuilt on any change, which is always right.
+
+    With ``site_key`` (the site's :func:`global_key`), the builder's parts that keep what
+    they made between rebuilds get their keys too: the lists' cards (an entry's view key)
+    and the sources index."""
     keys = EntryKeys(builder)
+    if site_key is not None:
+        builder.cards.keys = {s: (site_key, v) for s, v in keys.view.items()}
+        builder.source_pages.keep_key = site_key
     world = _h(sorted(keys.own.items()), sorted(keys.view.items()),
                sorted((k, keys.source(k)) for k in builder.sources))
     by_src: dict[str, str] = {}

@@ -273,8 +273,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         if self.incremental:
             state = _Incremental()
             state.site_dir = str(config.site_dir)
-            keys = page_keys(builder, [src for src, _make in plan if src is not None])
             state.global_key = self._global_key(builder, files, config)
+            keys = page_keys(builder, [src for src, _make in plan if src is not None], site_key=state.global_key)
             if last is not None and last.global_key != state.global_key:
                 log.debug("conceptwiki: a full rebuild (the configuration, templates, styles, "
                           "code or navigation changed)")
