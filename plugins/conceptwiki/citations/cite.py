@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, Protocol, TypeVar, cast
 
-from .exports import csl_json, csl_to_bibtex, csl_to_ris
+from .exports import csl_to_bibtex, csl_to_ris
 from ..bibtex import CslDate, CslItem
 
 __all__ = ["page_item", "Citer", "CiterEngine", "PageTemplates", "Forms", "linkify", "html_to_text",
