@@ -261,3 +261,61 @@ def test_the_sources_index_is_kept_while_its_records_and_citations_are(tmp_path:
     before = _INDEX["index"][1]
     build(site_key="another site")
     assert _INDEX["index"][1] is not before
+
+
+def test_brief_item_json_is_kept_with_the_source_item(tmp_path: Path) -> None:
+    from conceptwiki.config import SiteConfig
+    from conceptwiki.render.brief import _ITEM_JSON
+    from conceptwiki.render.site import SiteBuilder
+
+    bib = CHILD.split("\n\n", 1)[1]
+    root = _project(tmp_path, bib)
+    engines: list = []
+
+    def items() -> dict:
+        builder = SiteBuilder(load_wiki(root), SiteConfig(styles=["apa"]), engine=engines[0] if engines else None)
+        engines.append(builder.citer.engine)
+        builder.brief.data_key = "site"  # as in `mkdocs serve`
+        return builder.brief.items()
+
+    _ITEM_JSON.clear()
+    first = items()
+    kept = _ITEM_JSON["plain2021"]
+    assert kept[0] is first["plain2021"]["csl"] and '"Plain"' in (kept[1] or "")
+    items()
+    assert _ITEM_JSON["plain2021"] is kept  # the same record: the same item, its JSON kept
+    (root / "bib" / "refs.bib").write_text(bib.replace("{Plain}", "{Plainer}"), encoding="utf-8")
+    changed = items()
+    assert _ITEM_JSON["plain2021"][0] is changed["plain2021"]["csl"] is not kept[0]
+    assert '"Plainer"' in (_ITEM_JSON["plain2021"][1] or "")
+    assert "Plainer" in changed["plain2021"]["bibtex"]
+
+
+def test_plain_summaries_are_kept_while_their_text_and_link_targets_are(tmp_path: Path) -> None:
+    from conceptwiki.config import SiteConfig
+    from conceptwiki.pipeline.incremental import page_keys
+    from conceptwiki.render.site import SiteBuilder
+    from conceptwiki.render.text import _PLAIN
+
+    root = _project(tmp_path, CHILD.split("\n\n", 1)[1])
+    engines: list = []
+
+    def plain(slug: str = "thing") -> str:
+        builder = SiteBuilder(load_wiki(root), SiteConfig(), engine=engines[0] if engines else None)
+        engines.append(builder.citer.engine)
+        page_keys(builder, [], site_key="site")
+        return builder.plain_summary(slug)
+
+    _PLAIN.clear()
+    first = plain()
+    assert first == "A thing that links to other and cites a source."
+    kept = _PLAIN["thing"]
+    assert plain() == first and _PLAIN["thing"] is kept
+    # The linked entry's title shows in "thing"'s plain summary: made anew when it changes.
+    other = root / "concepts" / "other.yaml"
+    other.write_text(OTHER.replace("title: Other", "title: Second item"), encoding="utf-8")
+    assert plain() == "A thing that links to second item and cites a source."
+    # Its own summary edited: made anew.
+    thing = root / "concepts" / "thing.yaml"
+    thing.write_text(ENTRY.replace("A thing that", "A changed thing that"), encoding="utf-8")
+    assert plain() == "A changed thing that links to second item and cites a source."

@@ -139,6 +139,8 @@ class EntryKeys:
         self.links: dict[str, list[tuple[str, str | None]]] = {}
         #: slug -> slugs its summary links to.
         self.summary_links: dict[str, list[str]] = {}
+        #: slug -> the targets of its summary's wikilinks, as written.
+        self.summary_targets: dict[str, list[str]] = {}
         #: slug -> its file.
         self.text: dict[str, str] = {}
         #: slug -> its file, dates, versions and fingerprint (what its own page shows).
@@ -151,6 +153,7 @@ class EntryKeys:
             text_key, targets, summary_targets, face = _facts(e)
             self.links[slug] = [(t, resolve(t)) for t in targets]
             self.summary_links[slug] = sorted({s for t in summary_targets if (s := resolve(t))})
+            self.summary_targets[slug] = summary_targets
             self.text[slug] = text_key
             self.face[slug] = face
             self.own[slug] = _h(self.text[slug], history.last_updated(e), history.versions(e),
@@ -286,12 +289,16 @@ def page_keys(builder: SiteBuilder, srcs: Iterable[str], *, site_key: str | None
     wiki's key (:data:`WORLD`): rebuilt on any change, which is always right.
 
     With ``site_key`` (the site's :func:`global_key`), the builder's parts that keep what
-    they made between rebuilds get their keys too: the lists' cards (an entry's view key)
-    and the sources index."""
+    they made between rebuilds get their keys too: the lists' cards (an entry's view key),
+    the sources index and the plain summaries (an entry's face and its summary's link targets')."""
     keys = EntryKeys(builder)
     if site_key is not None:
         builder.cards.keys = {s: (site_key, v) for s, v in keys.view.items()}
         builder.source_pages.keep_key = site_key
+        face, resolve = keys.face, keys.resolve
+        builder.text.plain_keys = {s: (site_key, face[s], [(t, r, face[r] if r else None) for t in targets
+                                                          for r in (resolve(t),)])
+                                   for s, targets in keys.summary_targets.items()}
     world = _h(sorted(keys.own.items()), sorted(keys.view.items()),
                sorted((k, keys.source(k)) for k in builder.sources))
     by_src: dict[str, str] = {}
