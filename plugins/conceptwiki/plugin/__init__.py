@@ -308,6 +308,9 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self.generated = {page.src_uri for page in pages}
         self.html_pages = {page.src_uri: page for page in fresh if page.is_html}
         is_fresh = self.rebuilt = {page.src_uri for page in fresh}
+        # The hand-written pages, listed before the 7,800 generated files (at 5,000 entries)
+        # join them: listing every documentation page again took 0.1-0.3 s.
+        handwritten = files.documentation_pages()
         new_files: list[File] = []
         reuse = last.page_files if (last is not None and state is not None
                                     and last.site_dir == state.site_dir) else None
@@ -380,7 +383,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             for file in files:
                 file.is_modified = _modified  # type: ignore[method-assign]
         if state is not None:
-            for file in files.documentation_pages():
+            for file in handwritten:
                 if file.src_uri not in self.generated and file.abs_src_path is not None:
                     # Hand-written pages show titles, summaries and counts of entries: always
                     # rebuilt (a handful), and MkDocs reads titles for the navigation from them.
