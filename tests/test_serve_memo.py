@@ -154,3 +154,168 @@ def test_garbage_is_collected_between_rebuilds_not_in_them(monkeypatch) -> None:
     finally:
         collector.stop()
     assert gc.isenabled()
+
+
+def test_export_files_are_joined_from_pieces_kept_by_their_inputs() -> None:
+    from conceptwiki.citations.cite import export_files
+    from conceptwiki.citations.exports import csl_json
+
+    def page(slug: str, title: str) -> dict:
+        return {"id": f"page-{slug}", "type": "webpage", "title": title, "note": "Ünïcode “quoted”\nline"}
+
+    src_a = {"id": "a2020", "type": "book", "title": "A", "author": [{"family": "Doe", "given": "J."}],
+             "issued": {"date-parts": [[2020]]}, "empty": {}, "list": []}
+    src_b = {"id": "b2021", "type": "article-journal", "title": "B"}
+    pages = [("x", page("x", "X"), [src_a, src_b]), ("y", page("y", "Y"), [src_b])]
+    plain = export_files(pages)
+    # The joined CSL-JSON is the very text csl_json writes of the same items.
+    assert plain["cite/x.json"] == csl_json([pages[0][1], src_a, src_b])
+    assert plain["cite/all.json"] == csl_json([pages[0][1], pages[1][1], src_a, src_b])
+    assert export_files([]) == {"cite/all.bib": "", "cite/all.ris": "", "cite/all.json": csl_json([])}
+
+    memo: dict = {}
+    keys = {"x": "k1", "y": "k1"}
+    assert export_files(pages, page_keys=keys, memo=memo) == plain
+    # A page is converted anew when its key changes, and only then.
+    retitled = [("x", page("x", "X2"), [src_a, src_b]), pages[1]]
+    assert export_files(retitled, page_keys=keys, memo=memo)["cite/x.bib"] == plain["cite/x.bib"]
+    keys["x"] = "k2"
+    again = export_files(retitled, page_keys=keys, memo=memo)
+    assert again == export_files(retitled) and "X2" in again["cite/all.json"]
+    # A source is converted anew when a new item object comes (a changed .bib record).
+    changed_b = dict(src_b, title="B revised")
+    third = export_files([("x", retitled[0][1], [src_a, changed_b]), ("y", page("y", "Y"), [changed_b])],
+                         page_keys=keys, memo=memo)
+    assert "B revised" in third["cite/all.bib"] and "B revised" in third["cite/y.ris"]
+    assert third["cite/y.json"] == csl_json([page("y", "Y"), changed_b])
+
+
+def test_index_cards_are_kept_while_what_they_show_is_the_same(tmp_path: Path) -> None:
+    from conceptwiki.config import SiteConfig
+    from conceptwiki.pipeline.incremental import page_keys
+    from conceptwiki.render.listings import _CARDS
+    from conceptwiki.render.site import SiteBuilder
+
+    root = _project(tmp_path, CHILD.split("\n\n", 1)[1])
+
+    engines: list = []
+
+    def build(site_key: str | None = "site"):
+        builder = SiteBuilder(load_wiki(root), SiteConfig(), engine=engines[0] if engines else None)
+        engines.append(builder.citer.engine)
+        page_keys(builder, ["concepts/index.md"], site_key=site_key)
+        return builder, builder.index_page().html_body().html
+
+    _CARDS.clear()
+    first, html = build()
+    card = _CARDS[("concepts/index.md", "thing")][1]
+    again, html_again = build()
+    assert _CARDS[("concepts/index.md", "thing")][1] is card and html_again == html
+    # "thing"'s summary links to "other": its card shows other's title (and plain summary
+    # as the link's title), so editing other's summary makes both cards anew.
+    other = root / "concepts" / "other.yaml"
+    other.write_text(OTHER.replace("Another thing,", "Another, edited thing,"), encoding="utf-8")
+    edited, html_edited = build()
+    assert _CARDS[("concepts/index.md", "thing")][1] is not card
+    assert "Another, edited thing" in html_edited
+    assert html_edited == build(site_key=None)[1]  # the same as made without any memo
+    # Another site key (settings, templates, code): every card anew.
+    kept = _CARDS[("concepts/index.md", "thing")][1]
+    build(site_key="another site")
+    assert _CARDS[("concepts/index.md", "thing")][1] is not kept
+
+
+def test_the_sources_index_is_kept_while_its_records_and_citations_are(tmp_path: Path) -> None:
+    from conceptwiki.config import SiteConfig
+    from conceptwiki.pipeline.incremental import page_keys
+    from conceptwiki.render.site import SiteBuilder
+    from conceptwiki.render.sources import _INDEX, SOURCES_INDEX
+
+    extra = "\n@misc{extra2022,\n  author = {Loe, Ann},\n  title = {Extra Notes},\n  year = {2022},\n}\n"
+    root = _project(tmp_path, CHILD.split("\n\n", 1)[1] + extra)
+    engines: list = []
+
+    def build(site_key: str | None = "site") -> str:
+        builder = SiteBuilder(load_wiki(root), SiteConfig(), engine=engines[0] if engines else None)
+        engines.append(builder.citer.engine)
+        page_keys(builder, [SOURCES_INDEX], site_key=site_key)
+        return builder.source_pages.index_page().html_body().html
+
+    _INDEX.clear()
+    html = build()
+    kept = _INDEX["index"][1]
+    assert build() == html and _INDEX["index"][1] is kept
+    assert html.count("not cited yet") == 1  # extra2022
+    # A source now cited: made anew.
+    thing = root / "concepts" / "thing.yaml"
+    thing.write_text(ENTRY.replace("primary: plain2021", "primary: extra2022"), encoding="utf-8")
+    cited = build()
+    assert "not cited yet" not in cited and cited == build(site_key=None)
+    # An edited record: made anew.
+    bib = root / "bib" / "refs.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace("Extra Notes", "Extra Notes, Revised"),
+                   encoding="utf-8")
+    revised = build()
+    assert "Extra Notes, Revised" in revised and revised == build(site_key=None)
+    # Another site key: made anew.
+    before = _INDEX["index"][1]
+    build(site_key="another site")
+    assert _INDEX["index"][1] is not before
+
+
+def test_brief_item_json_is_kept_with_the_source_item(tmp_path: Path) -> None:
+    from conceptwiki.config import SiteConfig
+    from conceptwiki.render.brief import _ITEM_JSON
+    from conceptwiki.render.site import SiteBuilder
+
+    bib = CHILD.split("\n\n", 1)[1]
+    root = _project(tmp_path, bib)
+    engines: list = []
+
+    def items() -> dict:
+        builder = SiteBuilder(load_wiki(root), SiteConfig(styles=["apa"]), engine=engines[0] if engines else None)
+        engines.append(builder.citer.engine)
+        builder.brief.data_key = "site"  # as in `mkdocs serve`
+        return builder.brief.items()
+
+    _ITEM_JSON.clear()
+    first = items()
+    kept = _ITEM_JSON["plain2021"]
+    assert kept[0] is first["plain2021"]["csl"] and '"Plain"' in (kept[1] or "")
+    items()
+    assert _ITEM_JSON["plain2021"] is kept  # the same record: the same item, its JSON kept
+    (root / "bib" / "refs.bib").write_text(bib.replace("{Plain}", "{Plainer}"), encoding="utf-8")
+    changed = items()
+    assert _ITEM_JSON["plain2021"][0] is changed["plain2021"]["csl"] is not kept[0]
+    assert '"Plainer"' in (_ITEM_JSON["plain2021"][1] or "")
+    assert "Plainer" in changed["plain2021"]["bibtex"]
+
+
+def test_plain_summaries_are_kept_while_their_text_and_link_targets_are(tmp_path: Path) -> None:
+    from conceptwiki.config import SiteConfig
+    from conceptwiki.pipeline.incremental import page_keys
+    from conceptwiki.render.site import SiteBuilder
+    from conceptwiki.render.text import _PLAIN
+
+    root = _project(tmp_path, CHILD.split("\n\n", 1)[1])
+    engines: list = []
+
+    def plain(slug: str = "thing") -> str:
+        builder = SiteBuilder(load_wiki(root), SiteConfig(), engine=engines[0] if engines else None)
+        engines.append(builder.citer.engine)
+        page_keys(builder, [], site_key="site")
+        return builder.plain_summary(slug)
+
+    _PLAIN.clear()
+    first = plain()
+    assert first == "A thing that links to other and cites a source."
+    kept = _PLAIN["thing"]
+    assert plain() == first and _PLAIN["thing"] is kept
+    # The linked entry's title shows in "thing"'s plain summary: made anew when it changes.
+    other = root / "concepts" / "other.yaml"
+    other.write_text(OTHER.replace("title: Other", "title: Second item"), encoding="utf-8")
+    assert plain() == "A thing that links to second item and cites a source."
+    # Its own summary edited: made anew.
+    thing = root / "concepts" / "thing.yaml"
+    thing.write_text(ENTRY.replace("A thing that", "A changed thing that"), encoding="utf-8")
+    assert plain() == "A changed thing that links to second item and cites a source."

@@ -17,11 +17,11 @@ import html
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Generic, Literal, Protocol, TypeVar, cast
+from typing import Any, Generic, Literal, Protocol, TypeVar, cast
 
-from .exports import csl_json, csl_to_bibtex, csl_to_ris
+from .exports import csl_to_bibtex, csl_to_ris
 from ..bibtex import CslDate, CslItem
 
 __all__ = ["page_item", "Citer", "CiterEngine", "PageTemplates", "Forms", "linkify", "html_to_text",
@@ -481,10 +481,6 @@ class PageTemplates(Generic[_F]):
         return result
 
 
-def _csl_json(_slug: str, items: list[CslItem]) -> str:
-    return csl_json(items)
-
-
 @functools.lru_cache(maxsize=8192)
 def _cased(text: str, case: str | None) -> str:
     """``text`` in a CSL text-case (None: as it is)."""
@@ -493,53 +489,82 @@ def _cased(text: str, case: str | None) -> str:
     return text_case(text, case) if case else text
 
 
-def export_files(pages: list[tuple[str, CslItem, list[CslItem]]],
-                 page_json: Callable[[str, list[CslItem]], str] | None = None) -> dict[str, str]:
+def json_fragment(item: CslItem) -> str:
+    """``item`` as :func:`~.exports.csl_json` writes it inside its list (one level deeper).
+    JSON strings hold no raw newline, so indenting every line gives exactly those bytes."""
+    return "  " + json.dumps(item, indent=2, sort_keys=True, ensure_ascii=False).replace("\n", "\n  ")
+
+
+def json_join(fragments: list[str]) -> str:
+    """The CSL-JSON text of items given as :func:`json_fragment`: the same bytes as
+    :func:`~.exports.csl_json` of the items."""
+    return "[\n" + ",\n".join(fragments) + "\n]\n" if fragments else "[]\n"
+
+
+#: An item's BibTeX, RIS and CSL-JSON fragment (:func:`json_fragment`).
+Pieces = tuple[str, str, str]
+
+
+def export_files(pages: list[tuple[str, CslItem, list[CslItem]]], *,
+                 page_keys: Mapping[str, str] | None = None,
+                 memo: dict[Any, Any] | None = None) -> dict[str, str]:
     """``cite/<slug>.{bib,ris,json}`` for every page and ``cite/all.*`` for the whole site.
 
     ``pages`` holds ``(slug, page item, source items)``; each file has the page first, then
-    its sources. ``all.*`` has every page, then every source once, sorted by id.
-    ``page_json(slug, items)`` gives a page's CSL-JSON text (``mkdocs serve`` keeps those of
-    unchanged pages); by default :func:`csl_json`.
+    its sources. ``all.*`` has every page, then every source once, sorted by id. Each item
+    is converted once (a source cited by many pages too) and the files are joined from
+    those pieces.
+
+    ``mkdocs serve`` passes a ``memo`` kept between rebuilds: a page's pieces are kept while
+    its key in ``page_keys`` is the same (its dependency key and the site's: the key holds
+    everything the page item shows), a source's while the same item object comes back (the
+    builder hands out the same items for unchanged source records). At 5,000 concepts,
+    dumping and converting all 7,500 items again took 1.7 s of every rebuild (profiled).
     """
     files: dict[str, str] = {}
-    all_pages: list[tuple[str, str, CslItem]] = []  # (id, slug, item)
-    all_sources: dict[str, CslItem] = {}
-    # A source cited by many pages is converted once (sources have unique ids).
-    source_bib: dict[str, str] = {}
-    source_ris: dict[str, str] = {}
+    all_pages: list[tuple[str, str]] = []  # (id, slug)
+    all_sources: dict[str, Pieces] = {}
+    page_pieces: dict[str, Pieces] = {}
 
-    def bib(i: CslItem, source: bool) -> str:
-        if not source:
-            return csl_to_bibtex(i, i["id"])
-        found = source_bib.get(i["id"])
+    def convert(i: CslItem, key: str | None) -> Pieces:
+        return csl_to_bibtex(i, key), csl_to_ris(i), json_fragment(i)
+
+    def source(i: CslItem) -> Pieces:
+        iid = i["id"]
+        found = all_sources.get(iid)
+        if found is not None:
+            return found
+        if memo is not None:
+            kept = memo.get(("export source", iid))
+            if kept is not None and kept[0] is i:
+                found = kept[1]
         if found is None:
-            found = source_bib[i["id"]] = csl_to_bibtex(i, i["id"])
+            found = convert(i, iid)
+            if memo is not None:
+                memo[("export source", iid)] = (i, found)
+        all_sources[iid] = found
         return found
 
-    def ris(i: CslItem, source: bool) -> str:
-        if not source:
-            return csl_to_ris(i)
-        found = source_ris.get(i["id"])
-        if found is None:
-            found = source_ris[i["id"]] = csl_to_ris(i)
-        return found
-
-    page_bib: dict[str, str] = {}
-    page_ris: dict[str, str] = {}
     for slug, item, sources in pages:
-        for s in sources:
-            all_sources.setdefault(s["id"], s)
-        page_bib[slug], page_ris[slug] = bib(item, False), ris(item, False)
-        files[f"cite/{slug}.bib"] = "\n".join([page_bib[slug], *(bib(s, True) for s in sources)])
-        files[f"cite/{slug}.ris"] = "".join([page_ris[slug], *(ris(s, True) for s in sources)])
-        files[f"cite/{slug}.json"] = (page_json or _csl_json)(slug, [item, *sources])
-        all_pages.append((item["id"], slug, item))
+        key = page_keys.get(slug) if page_keys is not None and memo is not None else None
+        mine: Pieces | None = None
+        if key is not None and memo is not None:
+            kept = memo.get(("export page", slug))
+            if kept is not None and kept[0] == key:
+                mine = kept[1]
+        if mine is None:
+            mine = convert(item, item["id"])
+            if key is not None and memo is not None:
+                memo[("export page", slug)] = (key, mine)
+        page_pieces[slug] = mine
+        theirs = [source(s) for s in sources]
+        files[f"cite/{slug}.bib"] = "\n".join([mine[0], *(p[0] for p in theirs)])
+        files[f"cite/{slug}.ris"] = "".join([mine[1], *(p[1] for p in theirs)])
+        files[f"cite/{slug}.json"] = json_join([mine[2], *(p[2] for p in theirs)])
+        all_pages.append((item["id"], slug))
     all_pages.sort(key=lambda x: x[0])
-    every = [i for _, _, i in all_pages] + [all_sources[k] for k in sorted(all_sources)]
-    files["cite/all.bib"] = "\n".join([*(page_bib[slug] for _, slug, _ in all_pages),
-                                       *(bib(all_sources[k], True) for k in sorted(all_sources))])
-    files["cite/all.ris"] = "".join([*(page_ris[slug] for _, slug, _ in all_pages),
-                                    *(ris(all_sources[k], True) for k in sorted(all_sources))])
-    files["cite/all.json"] = csl_json(every)
+    every = [page_pieces[slug] for _, slug in all_pages] + [all_sources[k] for k in sorted(all_sources)]
+    files["cite/all.bib"] = "\n".join(p[0] for p in every)
+    files["cite/all.ris"] = "".join(p[1] for p in every)
+    files["cite/all.json"] = json_join([p[2] for p in every])
     return files

@@ -54,7 +54,7 @@ WORLD = "*"
 PLUGIN_DIR = Path(__file__).resolve().parent.parent
 
 #: The last build's neighbourhoods, with the digest of the graph they were drawn from.
-_HOODS: dict[str, tuple[str, dict[str, tuple]]] = {}
+_HOODS: dict[str, tuple[str, dict[str, tuple], dict[str, str]]] = {}
 
 
 def _h(*parts: Any) -> str:
@@ -126,6 +126,7 @@ class EntryKeys:
         self._resolved: dict[str, str | None] = {}
         self._sources: dict[str, str] = {}
         self._hoods: dict[str, tuple] | None = None
+        self._hood_keys: dict[str, str] | None = None
 
         def resolve(target: str) -> str | None:
             if target not in self._resolved:
@@ -138,6 +139,8 @@ class EntryKeys:
         self.links: dict[str, list[tuple[str, str | None]]] = {}
         #: slug -> slugs its summary links to.
         self.summary_links: dict[str, list[str]] = {}
+        #: slug -> the targets of its summary's wikilinks, as written.
+        self.summary_targets: dict[str, list[str]] = {}
         #: slug -> its file.
         self.text: dict[str, str] = {}
         #: slug -> its file, dates, versions and fingerprint (what its own page shows).
@@ -150,6 +153,7 @@ class EntryKeys:
             text_key, targets, summary_targets, face = _facts(e)
             self.links[slug] = [(t, resolve(t)) for t in targets]
             self.summary_links[slug] = sorted({s for t in summary_targets if (s := resolve(t))})
+            self.summary_targets[slug] = summary_targets
             self.text[slug] = text_key
             self.face[slug] = face
             self.own[slug] = _h(self.text[slug], history.last_updated(e), history.versions(e),
@@ -204,7 +208,7 @@ class EntryKeys:
         pages = getattr(b, "instruments", None)
         uses = sorted({k for islug, _n in pages.uses.get(slug, ())
                        for k in pages.instruments[islug].instrument.cited_keys()}) if pages is not None else []
-        return _h("concept", self.own[slug], self.view[slug], self.links[slug], hood, docs,
+        return _h("concept", self.own[slug], self.view[slug], self.links[slug], self.hood_keys.get(slug), docs,
                   [(k, self.source(k)) for k in self.cited(e)], [(k, self.source(k)) for k in uses],
                   [(d, self.view[d]) for d in sorted(deps)],
                   [(d, self.node[d]) for d in drawn])
@@ -222,7 +226,7 @@ class EntryKeys:
                        sorted((s, sorted(v)) for s, v in graph.related.items() if v))
             kept = _HOODS.get("shape")
             if kept is not None and kept[0] == shape:
-                self._hoods = kept[1]
+                self._hoods, self._hood_keys = kept[1], kept[2]
             else:
                 hoods = {}
                 for slug in graph.nodes:
@@ -231,8 +235,19 @@ class EntryKeys:
                         hoods[slug] = (h.first, h.second, sorted(h.parent.items()), h.hidden_first,
                                        h.hidden_second, sorted(map(tuple, h.edges)), h.nodes)
                 self._hoods = hoods
-                _HOODS["shape"] = (shape, hoods)
+                self._hood_keys = {slug: _h(hood) for slug, hood in hoods.items()}
+                _HOODS["shape"] = (shape, hoods, self._hood_keys)
         return self._hoods
+
+    @property
+    def hood_keys(self) -> dict[str, str]:
+        """slug -> a digest of :attr:`hoods`' entry, made with it: a page's key holds this
+        instead of the neighbourhood itself (its ``repr`` was most of the 1.2 s the concept
+        pages' keys took at 5,000 entries, profiled)."""
+        if self._hood_keys is None:
+            self.hoods  # noqa: B018 (fills both)
+        assert self._hood_keys is not None
+        return self._hood_keys
 
     def backlinks(self, slug: str) -> list[str]:
         return list(self.b.backlinks.get(slug, ()))
@@ -268,11 +283,22 @@ _SOURCE_KEYS: dict[int, tuple[Any, str]] = {}
 _FACTS_LIMIT = 200_000
 
 
-def page_keys(builder: SiteBuilder, srcs: Iterable[str]) -> dict[str, str]:
+def page_keys(builder: SiteBuilder, srcs: Iterable[str], *, site_key: str | None = None) -> dict[str, str]:
     """The dependency key of every generated page in ``srcs`` (the source path of each page
     :meth:`SiteBuilder.page_plan` lists). Pages of a kind this does not know get the whole
-    wiki's key (:data:`WORLD`): rebuilt on any change, which is always right."""
+    wiki's key (:data:`WORLD`): rebuilt on any change, which is always right.
+
+    With ``site_key`` (the site's :func:`global_key`), the builder's parts that keep what
+    they made between rebuilds get their keys too: the lists' cards (an entry's view key),
+    the sources index and the plain summaries (an entry's face and its summary's link targets')."""
     keys = EntryKeys(builder)
+    if site_key is not None:
+        builder.cards.keys = {s: (site_key, v) for s, v in keys.view.items()}
+        builder.source_pages.keep_key = site_key
+        face, resolve = keys.face, keys.resolve
+        builder.text.plain_keys = {s: (site_key, face[s], [(t, r, face[r] if r else None) for t in targets
+                                                          for r in (resolve(t),)])
+                                   for s, targets in keys.summary_targets.items()}
     world = _h(sorted(keys.own.items()), sorted(keys.view.items()),
                sorted((k, keys.source(k)) for k in builder.sources))
     by_src: dict[str, str] = {}

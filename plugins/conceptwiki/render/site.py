@@ -35,7 +35,6 @@ from markupsafe import Markup
 
 from ..bibtex import Source
 from ..citations.cite import Citer, export_files
-from ..citations.exports import csl_json
 from ..config import SiteConfig
 from ..history.entries import EntryHistory
 from ..history.entries import versions_json
@@ -262,19 +261,10 @@ class SiteBuilder:
         # (``brief.pack_keys``: the page's dependency key and the site's).
         keys = self.brief.pack_keys
         memo = self.brief.memo
-
-        def page_json(slug: str, items: list) -> str:
-            key = keys.get(slug)
-            if key is None:
-                return csl_json(items)
-            found = memo.get(("json", slug, key))
-            if found is None:
-                found = memo[("json", slug, key)] = csl_json(items)
-            return found
-
         files = export_files([*((slug, self.citing.export_item(e), self.source_items(e))
                                 for slug, e in self.entries.items()),
-                              *self.instruments.export_items()], page_json)
+                              *self.instruments.export_items()],
+                             page_keys=keys, memo=memo if self.brief.data_key is not None else None)
         files.update(self.instruments.version_files())
         history = self.site.versions if self.site.versions is not None else History()
         for slug, e in self.entries.items():
