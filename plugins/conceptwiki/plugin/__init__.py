@@ -23,6 +23,8 @@ from mkdocs.structure.toc import TableOfContents, get_toc
 from ..citations.engine import UnknownLocaleError, UnknownStyleError
 from .config import ConceptWikiConfig
 from .serving import ExactDirtyBuilds, IdleCollector, MemoryBytecode, env_signature, watch_natively
+from .serving import KeptPage as _Kept, ServeState as _Incremental, modified as _modified
+from .serving import remove_stale as _remove, unmodified as _unmodified
 from ..model.instruments import InstrumentEntry
 from ..model.loader import Entry, Wiki
 from ..pipeline.parallel import PageRenderer
@@ -40,21 +42,6 @@ from ..render.urls import concept_src
 
 __all__ = ["ConceptWikiPlugin"]
 
-
-def _remove(path: str, site: Path) -> None:
-    """Delete a file an earlier serve build wrote and this one no longer makes, and the
-    folders it leaves empty (a clean build would not have them)."""
-    try:
-        os.remove(path)
-    except OSError:
-        return
-    folder = Path(path).parent
-    while folder != site and site in folder.parents:
-        try:
-            folder.rmdir()
-        except OSError:
-            break
-        folder = folder.parent
 
 log = get_plugin_logger(__name__)
 
@@ -75,44 +62,6 @@ FEW_PAGES = 40
 
 _ID_RE = re.compile(r'\sid="([^"<>]*)"')
 _BODY_RE = re.compile(r"<body\b[^>]*>")
-
-
-def _unmodified() -> bool:
-    return False
-
-
-def _modified() -> bool:
-    return True
-
-
-class _Kept:
-    """A generated page of the last build that is unchanged (``mkdocs serve --dirty``): what
-    its MkDocs file needs, without the renderer (which holds the last build's state)."""
-
-    __slots__ = ("src_uri", "content", "in_nav", "is_html")
-
-    def __init__(self, src_uri: str, content: str, in_nav: bool, is_html: bool) -> None:
-        self.src_uri = src_uri
-        self.content = content
-        self.in_nav = in_nav
-        self.is_html = is_html
-
-
-class _Incremental:
-    """What ``mkdocs serve --dirty`` keeps of the last build (:mod:`conceptwiki.pipeline.incremental`):
-    the global key, every generated page's key and MkDocs content, the digest of every data
-    file, and the files written (to delete those a rebuild no longer makes)."""
-
-    def __init__(self) -> None:
-        self.global_key: str | None = None
-        self.keys: dict[str, str] = {}
-        self.pages: dict[str, _Kept] = {}
-        self.data: dict[str, str] = {}
-        self.files: dict[str, File] = {}
-        #: src_uri -> the MkDocs file of each generated page (made from ``pages[src_uri].content``).
-        self.page_files: dict[str, File] = {}
-        self.dests: set[str] = set()
-        self.site_dir = ""
 
 
 def _toc(body: HtmlBody) -> TableOfContents:

@@ -1,20 +1,25 @@
 """What ``mkdocs serve`` gets besides the build itself: compiled theme templates kept between
-rebuilds, file events for the content folders, and garbage collection between rebuilds. Part of the adapter (it reaches into
-MkDocs' live-reload server, guarded); nothing here renders anything.
+rebuilds, file events for the content folders, garbage collection between rebuilds, and the
+state a ``--dirty`` rebuild keeps of the last one (:class:`ServeState`). Part of the adapter
+(it reaches into MkDocs' live-reload server, guarded); nothing here renders anything.
 """
 
 from __future__ import annotations
 
 import gc
 import logging
+import os
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import jinja2
 import jinja2.bccache
+from mkdocs.structure.files import File
 
-__all__ = ["ExactDirtyBuilds", "IdleCollector", "MemoryBytecode", "env_signature", "watch_natively"]
+__all__ = ["ExactDirtyBuilds", "IdleCollector", "KeptPage", "MemoryBytecode", "ServeState", "env_signature",
+           "modified", "remove_stale", "unmodified", "watch_natively"]
 
 
 class ExactDirtyBuilds(logging.Filter):
@@ -158,3 +163,57 @@ class IdleCollector:
             if self.paused:
                 self.paused = False
                 gc.enable()
+
+
+def remove_stale(path: str, site: Path) -> None:
+    """Delete a file an earlier serve build wrote and this one no longer makes, and the
+    folders it leaves empty (a clean build would not have them)."""
+    try:
+        os.remove(path)
+    except OSError:
+        return
+    folder = Path(path).parent
+    while folder != site and site in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            break
+        folder = folder.parent
+
+
+def unmodified() -> bool:
+    return False
+
+
+def modified() -> bool:
+    return True
+
+
+class KeptPage:
+    """A generated page of the last build that is unchanged (``mkdocs serve --dirty``): what
+    its MkDocs file needs, without the renderer (which holds the last build's state)."""
+
+    __slots__ = ("src_uri", "content", "in_nav", "is_html")
+
+    def __init__(self, src_uri: str, content: str, in_nav: bool, is_html: bool) -> None:
+        self.src_uri = src_uri
+        self.content = content
+        self.in_nav = in_nav
+        self.is_html = is_html
+
+
+class ServeState:
+    """What ``mkdocs serve --dirty`` keeps of the last build (:mod:`conceptwiki.pipeline.incremental`):
+    the global key, every generated page's key and MkDocs content, the digest of every data
+    file, and the files written (to delete those a rebuild no longer makes)."""
+
+    def __init__(self) -> None:
+        self.global_key: str | None = None
+        self.keys: dict[str, str] = {}
+        self.pages: dict[str, KeptPage] = {}
+        self.data: dict[str, str] = {}
+        self.files: dict[str, File] = {}
+        #: src_uri -> the MkDocs file of each generated page (made from ``pages[src_uri].content``).
+        self.page_files: dict[str, File] = {}
+        self.dests: set[str] = set()
+        self.site_dir = ""
