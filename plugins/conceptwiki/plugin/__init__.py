@@ -34,7 +34,7 @@ from ..render.site import ASSETS_DIR
 from ..config import PLUGIN_DEFAULTS, SiteConfig, site_config
 from ..render.pages import HtmlBody, Page
 from ..render.problems import PreviewProblems
-from ..render.urls import concept_src
+from ..render.urls import concept_src, instrument_src
 
 __all__ = ["ConceptWikiPlugin"]
 
@@ -381,8 +381,10 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self._files = files
         self.heads = {concept_src(slug): e for slug, e in builder.entries.items()}
         # Index and tag pages only repeat the concepts' titles and summaries: search finds the
-        # concept pages themselves, so these are left out of the Pagefind index.
-        self._unsearched = {page.src_uri for page in pages} - set(self.heads)
+        # concept pages themselves, so these are left out of the Pagefind index. A policy
+        # instrument's page is its own text (a reader searching "EU AI Act" found nothing).
+        searchable = set(self.heads) | {instrument_src(slug) for slug in self.wiki.instruments}
+        self._unsearched = {page.src_uri for page in pages} - searchable
         t4 = time.perf_counter()
         self.timings = {"load": t1 - t0, "links": t2 - t1, "render": t3 - t2, "files": t4 - t3,
                         "pages": 0.0, "post_page": 0.0, "search": 0.0}
