@@ -145,3 +145,22 @@ def test_every_tab_stop_is_visible_and_shows_a_focus_ring(browser, server, name:
         assert problems == []
     finally:
         ctx.close()
+
+
+def test_a_concept_page_on_a_phone_has_no_serious_violation(browser, server, axe):
+    """At 390 px the citation styles' tab strip and the concept map scrolled sideways with no
+    way for a keyboard to scroll them (axe's scrollable-region-focusable, serious): the tabs
+    now wrap, and the map's scroller is a labelled tab stop."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                              locale="en-GB")
+    ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server.url) else r.abort())
+    try:
+        page = ctx.new_page()
+        page.goto(server.url + "concepts/mesa-optimization/")
+        assert page.locator(".cw-graph__scroll").evaluate("e => e.scrollWidth > e.clientWidth")
+        results = axe.run(page, options=AXE_OPTIONS)
+        bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:5])
+               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        assert bad == []
+    finally:
+        ctx.close()
