@@ -96,7 +96,7 @@ def test_brief_page(real_site):
     assert [s["id"] for s in config["styles"]] == DEFAULT and config["default_style"] == "apa"
     assert [o["value"] for o in app.select("select.cw-brief-style option")] == DEFAULT
     assert {b.get_text() for b in app.select("button.cw-brief-download")} == {
-        "BibTeX (.bib)", "RIS (.ris)", "CSL-JSON (.json)"}
+        "BibTeX (.bib)", "RIS (.ris)", "CSL-JSON (.json)", "CSL-JSON file for Pandoc (.json)"}
     nav = [a.get_text(strip=True) for a in doc.select("nav.md-nav--primary a.md-nav__link")]
     assert "Brief" in nav
     assert doc.find("script", src="../assets/conceptwiki/brief.js")
@@ -110,7 +110,7 @@ def test_concept_pages_have_hidden_buttons_and_their_data(real_site):
         assert actions.has_attr("hidden"), slug  # shown by the script only
         toggle = actions.select_one("button.cw-brief-toggle")
         assert toggle["data-slug"] == slug and toggle["data-root"] == "../../"
-        assert toggle["aria-label"] == f"Add {title} to brief"
+        assert toggle["aria-label"] == f"Add to brief: {title}"
         assert actions.select_one("button.cw-print").get_text() == "Print"
         assert actions.select_one("button.cw-print")["aria-label"] == f"Print or save {title} as PDF"
         assert actions.select_one("a.cw-brief-link")["href"] == "../../brief/"

@@ -111,7 +111,7 @@ def test_instrument_packs_say_what_their_pages_say(real_site):
         assert data["kind"] == "instrument" and data["slug"] == f"instruments/{slug}" and data["title"] == name
         assert data["path"] == f"instruments/{slug}/"
         toggle = page.select_one(".cw-actions button.cw-brief-toggle")
-        assert toggle["data-slug"] == f"instruments/{slug}" and toggle["aria-label"] == f"Add {name} to brief"
+        assert toggle["data-slug"] == f"instruments/{slug}" and toggle["aria-label"] == f"Add to brief: {name}"
         assert page.select_one(".cw-actions button.cw-print")
         pack = data["pack"]
         assert ws(html_soup(pack["definition"]).get_text()) == ws(page.select_one(".cw-summary").get_text()), slug

@@ -42,12 +42,15 @@ def test_pages_are_marked_for_the_index(pagefind_site: Path):
         assert el is not None, selector
         assert el["data-pagefind-ignore"] == "all", selector
         assert el.has_attr("data-search-exclude"), selector
-    # Hand-written pages are searchable, and so are policy instruments' pages (a reader types
-    # "AI Act" and expects the instrument); generated listings and alias redirects are not.
+    # Hand-written pages are searchable, and policy instruments' pages (their own text, with
+    # their type as the result's kind); generated listings and alias redirects are not.
     assert soup(pagefind_site / "about" / "index.html").select_one("article[data-pagefind-body]")
-    act = soup(pagefind_site / "instruments" / "eu-ai-act" / "index.html").select_one("article[data-pagefind-body]")
-    assert act is not None and act.select_one("h1")["data-pagefind-weight"] == "10"
-    assert act.select_one(".cw-cite")["data-pagefind-ignore"] == "all"
+    instrument = soup(pagefind_site / "instruments" / "eu-ai-act" / "index.html")
+    assert instrument.select_one("article[data-pagefind-body] h1")["data-pagefind-weight"] == "10"
+    meta = instrument.select_one(".cw-summary[data-pagefind-meta]")
+    assert meta["data-cw-kind"] == "legislation"
+    assert meta["data-cw-definition"].startswith("A regulation of the European Union that lays down")
+    assert instrument.select_one(".cw-cite")["data-pagefind-ignore"] == "all"
     for page in ("concepts/index.html", "tags/index.html", "tags/inner-alignment/index.html",
                  "concepts/mesa-optimiser/index.html", "instruments/index.html"):
         assert soup(pagefind_site / page).select_one("[data-pagefind-body]") is None, page

@@ -103,15 +103,15 @@ def choose_style(page, style):
 def test_add_and_remove_persist_across_reloads_and_pages(page, server, builder):
     first, second = builder.entries["inner-alignment"], builder.entries["mesa-optimization"]
     page.goto(server.url + "concepts/inner-alignment/")
-    page.get_by_role("button", name=f"Add {first.title} to brief", exact=True).click()
-    remove = page.get_by_role("button", name=f"Remove {first.title} from brief", exact=True)
+    page.get_by_role("button", name=f"Add to brief: {first.title}", exact=True).click()
+    remove = page.get_by_role("button", name=f"Remove from brief: {first.title}", exact=True)
     assert remove.text_content() == "Remove from brief"
     page.reload()
-    assert page.get_by_role("button", name=f"Remove {first.title} from brief", exact=True).is_visible()
+    assert page.get_by_role("button", name=f"Remove from brief: {first.title}", exact=True).is_visible()
     assert page.text_content(".cw-brief-link") == "View brief (1)"
 
     page.goto(server.url + "concepts/mesa-optimization/")
-    page.get_by_role("button", name=f"Add {second.title} to brief", exact=True).click()
+    page.get_by_role("button", name=f"Add to brief: {second.title}", exact=True).click()
     page.goto(server.url + "brief/")
     wait_for_entries(page)
     titles = page.locator(".cw-brief-list .cw-brief-title")
@@ -124,10 +124,10 @@ def test_add_and_remove_persist_across_reloads_and_pages(page, server, builder):
     wait_for_entries(page)
     assert page.locator(".cw-brief-list .cw-brief-title").all_text_contents() == [second.title]
     page.goto(server.url + "concepts/inner-alignment/")
-    assert page.get_by_role("button", name=f"Add {first.title} to brief", exact=True).is_visible()
+    assert page.get_by_role("button", name=f"Add to brief: {first.title}", exact=True).is_visible()
     page.goto(server.url + "concepts/mesa-optimization/")
-    page.get_by_role("button", name=f"Remove {second.title} from brief", exact=True).click()
-    assert page.get_by_role("button", name=f"Add {second.title} to brief", exact=True).is_visible()
+    page.get_by_role("button", name=f"Remove from brief: {second.title}", exact=True).click()
+    assert page.get_by_role("button", name=f"Add to brief: {second.title}", exact=True).is_visible()
 
     page.goto(server.url + "brief/")
     assert page.locator(".cw-brief-empty").is_visible()
@@ -256,7 +256,7 @@ def test_corrupt_or_foreign_storage_is_ignored(page, server, builder):
                                                          "style": 7, "per": "x"})]:
         page.evaluate("([k, v]) => localStorage.setItem(k, v)", [KEY, junk])
         page.goto(server.url + "concepts/mesa-optimization/")
-        assert page.get_by_role("button", name="Add Mesa-optimization to brief").is_visible()
+        assert page.get_by_role("button", name="Add to brief: Mesa-optimization").is_visible()
         page.goto(server.url + "brief/")
         if "inner-alignment" in junk:
             wait_for_entries(page)

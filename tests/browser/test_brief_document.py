@@ -92,8 +92,8 @@ def add_by_clicking(page, server, builder, slugs):
     for slug in slugs:
         page.goto(server.url + f"concepts/{slug}/")
         title = builder.entries[slug].title
-        page.get_by_role("button", name=f"Add {title} to brief", exact=True).click()
-        page.get_by_role("button", name=f"Remove {title} from brief", exact=True).wait_for()
+        page.get_by_role("button", name=f"Add to brief: {title}", exact=True).click()
+        page.get_by_role("button", name=f"Remove from brief: {title}", exact=True).wait_for()
     page.goto(server.url + "brief/")
     wait_ready(page)
 
@@ -404,7 +404,7 @@ def test_an_edited_entry_is_flagged(browser, small_site):
     try:
         page = ctx.new_page()
         page.goto(srv.url + "concepts/example-concept/")
-        page.get_by_role("button", name="Add Example concept to brief", exact=True).click()
+        page.get_by_role("button", name="Add to brief: Example concept", exact=True).click()
         page.goto(srv.url + "brief/")
         wait_ready(page)
         old = page.inner_text(".cw-brief-doc .cw-brief-is-definition")
@@ -430,7 +430,7 @@ def test_an_edited_entry_is_flagged(browser, small_site):
                                " document.querySelector('.cw-brief-changed').textContent.startsWith('Citing version')")
         assert page.inner_text(".cw-brief-doc .cw-brief-is-definition") == old
         # Update: the current text, and no flag.
-        page.get_by_role("button", name="Update Example concept to the current version").click()
+        page.get_by_role("button", name="Update to the current version: Example concept").click()
         page.wait_for_function("() => !document.querySelector('.cw-brief-changed')")
         assert "said differently now" in page.inner_text(".cw-brief-doc .cw-brief-is-definition")
         assert json.loads(page.evaluate("k => localStorage.getItem(k)", KEY))["items"][0]["v"] != cited

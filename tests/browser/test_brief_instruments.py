@@ -121,14 +121,14 @@ def with_in_text(line: str, cite: str) -> str:
 def add_both_by_clicking(page, server, builder):
     name = instrument_entry(builder).name
     page.goto(server.url + f"instruments/{INSTRUMENT}/")
-    page.get_by_role("button", name=f"Add {name} to brief", exact=True).click()
-    page.get_by_role("button", name=f"Remove {name} from brief", exact=True).wait_for()
+    page.get_by_role("button", name=f"Add to brief: {name}", exact=True).click()
+    page.get_by_role("button", name=f"Remove from brief: {name}", exact=True).wait_for()
     # The instrument page prints with its address and version in the margins, as concept pages.
     assert page.get_attribute("[data-print-url]", "data-print-url").endswith(f"/instruments/{INSTRUMENT}/")
     title = builder.entries[CONCEPT].title
     page.goto(server.url + f"concepts/{CONCEPT}/")
-    page.get_by_role("button", name=f"Add {title} to brief", exact=True).click()
-    page.get_by_role("button", name=f"Remove {title} from brief", exact=True).wait_for()
+    page.get_by_role("button", name=f"Add to brief: {title}", exact=True).click()
+    page.get_by_role("button", name=f"Remove from brief: {title}", exact=True).wait_for()
     assert page.locator(".cw-brief-link .cw-brief-count").inner_text() == " (2)"
     page.goto(server.url + "brief/")
     page.wait_for_selector(".cw-brief-doc h4")

@@ -64,3 +64,21 @@ def test_the_index_lists_aliases_as_cross_references(page, server):
     assert "Mesa-optimiser" not in names
     see.get_by_role("link").click()
     page.wait_for_url(server.url + f"concepts/{ALIAS_SLUG}/")
+
+
+def test_an_alias_and_its_target_read_as_one_line(page, server):
+    """"Activation steering → Representation engineering" is read on one line: the target
+    starts on the alias's line, at its height (floated, the alias sat 16 px below its target,
+    and on a phone a long alias left its target a column one word wide)."""
+    page.goto(server.url + "concepts/")
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 844})
+        lines = page.locator("dt.cw-index__alias").evaluate_all("""dts => dts.map(dt => {
+            const alias = [...dt.getClientRects()].pop(), see = dt.nextElementSibling.getClientRects()[0];
+            const target = dt.nextElementSibling.querySelector('a').getClientRects().length;
+            return [dt.textContent, Math.round(see.top - alias.top), target]; })""")
+        assert len(lines) > 10
+        assert [line for line in lines if abs(line[1]) > 2] == [], width
+        # No target is broken over more than two lines ("Sharp left turn" was four: "Sha",
+        # "rp", "left", "turn").
+        assert [line for line in lines if line[2] > 2] == [], width

@@ -207,7 +207,7 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, server):
     ctx, page = new_page(browser, server, "phone")
     try:
         page.goto(server.url + "concepts/mesa-optimization/")
-        page.get_by_role("button", name="Add Mesa-optimization to brief").tap()
+        page.get_by_role("button", name="Add to brief: Mesa-optimization").tap()
         for path in PHONE_PAGES:
             page.goto(server.url + path)
             page.wait_for_load_state("load")

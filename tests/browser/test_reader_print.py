@@ -44,6 +44,8 @@ def test_a_concept_prints_on_at_most_three_pages_with_address_version_and_date(p
     date = page.locator("aside.cw-glance .cw-version-current time").inner_text()
     pages = pdf_pages(page)
     assert 1 <= len(pages) <= 3, (slug, len(pages))
+    # The page's title heads the first page (the Brief's print rule once hid every page's h1).
+    assert page.locator(".md-content__inner > h1").is_visible(), slug
     for number, text in enumerate(pages, 1):
         flat = squash(text)
         # Every page's margins: the page's address, its version and date, the page number.
@@ -59,7 +61,7 @@ def test_a_concept_prints_on_at_most_three_pages_with_address_version_and_date(p
 def test_the_brief_prints_as_a_clean_document(page, server):
     for slug, title in [("mesa-optimization", "Mesa-optimization"), ("inner-alignment", "Inner alignment")]:
         page.goto(server.url + f"concepts/{slug}/")
-        page.get_by_role("button", name=f"Add {title} to brief").click()
+        page.get_by_role("button", name=f"Add to brief: {title}").click()
     page.goto(server.url + "brief/")
     page.locator(".cw-brief-entry").first.wait_for()
     entries = page.locator(".cw-brief-entry").all_inner_texts()

@@ -128,6 +128,19 @@ def test_results_show_title_kind_and_first_sentence_without_chrome(reader, serve
             assert not re.search(r"\bp-[0-9a-f]{8}\b", shown)
 
 
+def test_a_policy_instrument_is_found_by_its_name(reader, server):
+    """Policy staff search for "EU AI Act" and find its page first (instrument pages were left
+    out of the index with the generated listings: the search found only concepts citing it)."""
+    page = reader
+    page.goto(server.url + "concepts/")
+    open_search(page)
+    first = search(page, "EU AI Act")[0]
+    assert first["title"] == "EU AI Act" and first["kind"] == "legislation"
+    assert first["href"].endswith("instruments/eu-ai-act/")
+    # Under the name, the summary's first sentence, not the page's badges.
+    assert first["text"].startswith("A regulation of the European Union"), first["text"]
+
+
 def test_arrow_keys_move_through_the_results_and_enter_opens_one(reader, server):
     page = reader
     page.goto(server.url + "concepts/mesa-optimization/")

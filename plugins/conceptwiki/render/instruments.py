@@ -233,6 +233,8 @@ class InstrumentPages:
             "status_class": i.status.name,
             "in_effect": i.status is InstrumentStatus.in_force,
             "summary": self.text.md(i.summary, src),
+            # What a search result shows under the name, as for a concept's definition.
+            "definition": self._description(entry),
             "url": safe_url(i.url) if i.url else None,
             "dates": dates,
             "revokes": revokers,

@@ -144,7 +144,9 @@
       var state = load(rootOf(b)), title = b.getAttribute("data-title") || "";
       var inBrief = has(state, b.getAttribute("data-slug"));
       b.textContent = inBrief ? "Remove from brief" : "Add to brief";
-      b.setAttribute("aria-label", inBrief ? "Remove " + title + " from brief" : "Add " + title + " to brief");
+      // The name starts with the words on the button, then says which page (WCAG 2.5.3: a
+      // reader who says or searches for "Add to brief" finds it).
+      b.setAttribute("aria-label", (inBrief ? "Remove from brief: " : "Add to brief: ") + title);
       b.classList.toggle("cw-brief-toggle--in", inBrief);
     });
     doc.querySelectorAll(".cw-brief-link").forEach(function (a) {
@@ -485,7 +487,7 @@
       box.appendChild(document.createTextNode(" "));
     }
     box.appendChild(el("button", { type: "button", "class": "md-button cw-brief-update", "data-slug": c.slug,
-      "aria-label": "Update " + data.title + " to the current version" }, "Update to the current version"));
+      "aria-label": "Update to the current version: " + data.title }, "Update to the current version"));
     if (!it.keep) {
       box.appendChild(el("button", { type: "button", "class": "md-button cw-brief-keep", "data-slug": c.slug,
         "aria-label": "Keep the cited version of " + data.title }, "Keep the cited version"));
