@@ -101,6 +101,13 @@ def in_graph(el) -> bool:
     return svg is not None and svg.get("aria-hidden") == "true" and not svg.find_parent(class_="cw-details")
 
 
+def is_map_scroller(el, attr: str, value: str) -> bool:
+    """The concept map's scrolling frame is a tab stop (so a keyboard can scroll it on a
+    phone): ``tabindex="0"`` there and nowhere else in the article."""
+    return (attr == "tabindex" and value == "0" and el.name == "div"
+            and "cw-graph__scroll" in (el.get("class") or []))
+
+
 def check_soup(doc: BeautifulSoup, name: str, *, allowed_inline: set[str], redirect: bool = False,
                fragment: bool = False) -> list[Violation]:
     out: list[Violation] = []
@@ -126,7 +133,7 @@ def check_soup(doc: BeautifulSoup, name: str, *, allowed_inline: set[str], redir
             if a == "style" and re.search(r"expression|javascript|url\s*\(", value, re.I):
                 bad("style", f"<{tag} style={value!r}>")
             if in_article and a not in ARTICLE_ATTRS and not a.startswith("data-") \
-                    and not (in_graph(el) and a in GRAPH_SVG_ATTRS):
+                    and not (in_graph(el) and a in GRAPH_SVG_ATTRS) and not is_map_scroller(el, a, value):
                 bad("unexpected attribute", f"<{tag} {attr}={value!r}>")
         if tag == "script":
             src = el.get("src")

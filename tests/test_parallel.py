@@ -151,7 +151,8 @@ def test_a_bad_workers_option_is_a_clear_error(tmp_path: Path):
         "publisher: Test Publisher", "publisher: Test Publisher\n      workers: many"))
     result = mkdocs_build(root)
     assert result.returncode != 0 and "Traceback" not in result.stderr
-    assert "plugins.conceptwiki.workers: 'many' is neither 'auto' nor a number" in result.stderr
+    assert ("plugins.conceptwiki.workers: 'many' is not valid; it must be 'auto' or a number of "
+            "processes (0 or more)") in result.stderr
 
 
 def test_workers_report_their_cpu_and_stats():
