@@ -17,6 +17,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from helpers import site_files
@@ -51,6 +52,49 @@ class DirtyServer:
         from mkdocs.commands.build import build
 
         build(config or self._config(), serve_url=URL, dirty=True)
+        return set(self.plugin.rebuilt)
+
+
+class HotServer(DirtyServer):
+    """The same, with the plugin's hot path (``plugin/hot.py``) wrapping the server's builder
+    as ``on_serve`` does: the file watcher's job (telling it which files changed) is done by
+    comparing the project's files before and after each edit."""
+
+    def __init__(self, root: Path, site: Path) -> None:
+        super().__init__(root, site)
+        self.hot = self.plugin._hot
+        self.builder = self._full  # what MkDocs' server holds
+        assert self.hot is not None and self.hot.wrap(self), "the hot path is available"
+        self.seen = self._snapshot()
+        self.hot_builds = 0
+
+    def _full(self, config=None) -> None:
+        from mkdocs.commands.build import build
+
+        build(config or self._config(), serve_url=URL, dirty=True)
+
+    def _snapshot(self) -> dict[str, tuple[int, int]]:
+        out = {}
+        for path in self.root.rglob("*"):
+            if path.is_file():
+                st = path.stat()
+                out[str(path)] = (st.st_mtime_ns, st.st_size)
+        return out
+
+    def rebuild(self, config=None) -> set[str]:
+        if config is not None:  # the first build
+            self.builder(config)
+            self.seen = self._snapshot()
+            return set(self.plugin.rebuilt)
+        now = self._snapshot()
+        for path in sorted(now.keys() | self.seen.keys()):
+            if now.get(path) != self.seen.get(path):
+                self.hot.note(path)
+        self.seen = now
+        before = self.hot.done
+        self.builder()
+        self.hot_builds += self.hot.done - before
+        self.last_was_hot = self.hot.done > before
         return set(self.plugin.rebuilt)
 
 
@@ -95,7 +139,12 @@ def _page(site: Path, slug: str) -> str:
     return (site / "concepts" / slug / "index.html").read_text(encoding="utf-8")
 
 
-def test_dirty_rebuilds_match_a_clean_build(tmp_path: Path, monkeypatch, caplog):
+#: The edits the hot path takes (the others change the set of pages, a template or mkdocs.yml).
+HOT_EDITS = ("summary", "details", "title", "alias", "bib field")
+
+
+@pytest.mark.parametrize("hot", [False, True], ids=["mkdocs-dirty", "hot"])
+def test_dirty_rebuilds_match_a_clean_build(tmp_path: Path, monkeypatch, caplog, hot: bool):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1704153600")
     monkeypatch.setenv("CONCEPTWIKI_TIMINGS", "")
     root = tmp_path / "project"
@@ -109,7 +158,7 @@ def test_dirty_rebuilds_match_a_clean_build(tmp_path: Path, monkeypatch, caplog)
     shutil.copy(templates / "tag.md.j2", root / "templates" / "tag.md.j2")
 
     served, clean = tmp_path / "served", tmp_path / "clean"
-    server = DirtyServer(root, served)
+    server = (HotServer if hot else DirtyServer)(root, served)
     first = server.rebuild(server.first)
     assert first, "the first build renders every page"
     concepts = root / "concepts"
@@ -187,6 +236,8 @@ def test_dirty_rebuilds_match_a_clean_build(tmp_path: Path, monkeypatch, caplog)
         counts = [m for m in said if "Rebuilt " in m]
         if name not in ("template", "mkdocs.yml"):  # a full rebuild starts anew
             assert len(counts) == 1 and f"Rebuilt {len(rebuilt[name])} of " in counts[0], said
+        if hot:
+            assert server.last_was_hot == (name in HOT_EDITS), (name, said)
         clean_build(root, clean)
         assert differences(served, clean) == [], f"after the {name} edit"
         if name == "title":

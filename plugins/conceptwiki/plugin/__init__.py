@@ -6,25 +6,25 @@ This is the only module besides ``config.py`` that imports MkDocs.
 from __future__ import annotations
 
 import datetime as _dt
-import html
 import json
 import os
 import re
-import sysconfig
 import time
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.toc import TableOfContents, get_toc
 
 from ..citations.engine import UnknownLocaleError, UnknownStyleError
 from .config import ConceptWikiConfig
 from .serving import ExactDirtyBuilds, IdleCollector, MemoryBytecode, env_signature, watch_natively
 from .serving import KeptPage as _Kept, ServeState as _Incremental, modified as _modified
 from .serving import remove_stale as _remove, unmodified as _unmodified
+from .hot import HotRebuilds
+from .pages import installed_folders as _installed, scan_docs, toc as _toc
 from ..model.instruments import InstrumentEntry
 from ..model.loader import Entry, Wiki
 from ..pipeline.parallel import PageRenderer
@@ -36,7 +36,7 @@ from ..search.stream import PagefindStream, finish_search, stream_enabled
 from ..render.anchors import AnchorIndex
 from ..render.site import ASSETS_DIR
 from ..config import PLUGIN_DEFAULTS, ConfigError, SiteConfig, site_config
-from ..render.pages import HtmlBody, Page
+from ..render.pages import Page
 from ..render.problems import PreviewProblems
 from ..render.urls import concept_src
 
@@ -60,22 +60,9 @@ THEME_DIR = Path(__file__).parent / "theme"
 FEW_PAGES = 40
 
 
+
 _ID_RE = re.compile(r'\sid="([^"<>]*)"')
 _BODY_RE = re.compile(r"<body\b[^>]*>")
-
-
-def _toc(body: HtmlBody) -> TableOfContents:
-    """MkDocs' table of contents of a pre-rendered page (deeper headings nest under the
-    nearest shallower one, as the ``toc`` extension nests them)."""
-    tokens: list[Any] = []
-    stack: list[Any] = []
-    for h in body.toc:
-        token = {"level": h.level, "id": h.id, "name": html.escape(h.title), "children": []}
-        while stack and stack[-1]["level"] >= h.level:
-            stack.pop()
-        (stack[-1]["children"] if stack else tokens).append(token)
-        stack.append(token)
-    return get_toc(tokens)
 
 
 class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
@@ -119,6 +106,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self._observer: Any = None
         #: ``mkdocs serve``: compiled theme templates, per environment signature.
         self._bytecode: dict[tuple, MemoryBytecode] = {}
+        #: ``mkdocs serve --dirty``: rebuilds of the changed pages only (``hot.py``).
+        self._hot: HotRebuilds | None = None
 
     def _site_config(self, config) -> SiteConfig:
         """The site's configuration from MkDocs' parsed ``mkdocs.yml`` (the command line reads
@@ -146,6 +135,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self._dirty = bool(dirty)
         if command == "serve" and self._dirty:
             self._exact_dirty.attach()
+            self._hot = HotRebuilds(self, log, _installed())
 
     @property
     def incremental(self) -> bool:
@@ -200,6 +190,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
     def on_pre_build(self, *, config) -> None:
         """``build --strict``: check before MkDocs empties site/, which then keeps the last build."""
         self._loaded = None
+        if self._hot is not None:
+            self._hot.begin(config)
         if config.strict and self._command == "build":
             loaded = self._loaded = load_project(self.root, self.site)
             failing = [p for p in loaded.wiki.problems if p.is_error or p.fails_strict]
@@ -219,7 +211,11 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             level(str(problem))
         return wiki
 
-    def on_files(self, files: Files, *, config) -> Files:
+    def _generate(self, files: Files, config, *, hot: bool = False):
+        """Load the project and make the generated pages that changed (all of them in a build,
+        those whose key changed in a serve rebuild) and the data files. ``files`` gives the
+        hand-written pages. A hot rebuild (``hot.py``) gets None when it cannot be one: the
+        global key or the set of generated pages changed (nothing is logged or started then)."""
         t0 = time.perf_counter()
         loaded, self._loaded = self._loaded or load_project(self.root, self.site), None
         t1 = time.perf_counter()
@@ -248,6 +244,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             state.site_dir = str(config.site_dir)
             state.global_key = self._global_key(builder, files, config)
             keys = page_keys(builder, [src for src, _make in plan if src is not None], site_key=state.global_key)
+            if hot and (last is None or last.global_key != state.global_key):
+                return None  # configuration, templates, code or navigation changed
             if last is not None and last.global_key != state.global_key:
                 log.debug("conceptwiki: a full rebuild (the configuration, templates, styles, "
                           "code or navigation changed)")
@@ -264,6 +262,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             made = make()
             pages.extend(made)
             fresh.extend(made)
+        if hot and (last is None or set(last.pages) != {page.src_uri for page in pages}):
+            return None  # an entry, tag, source or instrument page is added or removed
         for page in fresh:
             for warning in page.warnings:
                 log.warning(warning)
@@ -280,15 +280,29 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         t3 = time.perf_counter()
         self.generated = {page.src_uri for page in pages}
         self.html_pages = {page.src_uri: page for page in fresh if page.is_html}
-        is_fresh = self.rebuilt = {page.src_uri for page in fresh}
+        self.rebuilt = {page.src_uri for page in fresh}
+        self.timings = {"load": t1 - t0, "links": t2 - t1, "render": t3 - t2, "files": 0.0,
+                        "pages": 0.0, "post_page": 0.0, "search": 0.0}
+        return pages, fresh, keys, state, last, exports, t3
+
+    def on_files(self, files: Files, *, config) -> Files:
+        made = self._generate(files, config)
+        assert made is not None  # only a hot rebuild gives up
         # The hand-written pages, listed before the 7,800 generated files (at 5,000 entries)
         # join them: listing every documentation page again took 0.1-0.3 s.
-        handwritten = files.documentation_pages()
+        return self._attach(files, files.documentation_pages(), config, made)
+
+    def _attach(self, files: Files, handwritten: Sequence[File], config, made, *, hot: bool = False) -> Files:
+        """Give MkDocs the generated pages and data files. A hot rebuild (``hot.py``) passes
+        the last build's files: the records of the pages and data files that changed get their
+        new content in place and keep their page objects, which the navigation holds."""
+        pages, fresh, keys, state, last, exports, t3 = made
+        is_fresh = self.rebuilt
         new_files: list[File] = []
         reuse = last.page_files if (last is not None and state is not None
                                     and last.site_dir == state.site_dir) else None
         for page in pages:
-            existing = files.get_file_from_path(page.src_uri)
+            existing = None if hot else files.get_file_from_path(page.src_uri)
             if existing is not None:
                 log.warning(f"docs/{page.src_uri} is replaced by the page conceptwiki generates; "
                             "remove or rename it")
@@ -303,10 +317,13 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
                 # the site folder are the same (made anew, 7,800 records took 0.4-1.5 s of a
                 # rebuild at 5,000 entries). MkDocs makes its page object anew (``page`` unset).
                 if reuse is not None and (file := reuse.get(page.src_uri)) is not None:
-                    file.page = None
+                    if not hot:
+                        file.page = None
                     file.inclusion = inclusion
             else:
                 content = page.front_matter() if page.is_html else page.markdown
+                if hot and reuse is not None and (file := reuse.get(page.src_uri)) is not None:
+                    file.content_string = content  # MkDocs reads it again (hot.py)
             if file is None:
                 file = File.generated(config, page.src_uri, content=content, inclusion=inclusion)
             if state is not None:
@@ -314,13 +331,15 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
                 state.page_files[page.src_uri] = file
                 if page.src_uri in keys:
                     state.keys[page.src_uri] = keys[page.src_uri]
-                if page.src_uri not in is_fresh:
-                    file.is_modified = _unmodified  # type: ignore[method-assign]
-            files.append(file)
+                # (a new record of a pre-rendered page answers True itself)
+                file.is_modified = _modified if page.src_uri in is_fresh else _unmodified  # type: ignore[method-assign]
+            if not hot:
+                files.append(file)
             new_files.append(file)
         data = dict(exports)
         self.preview = None
         if self._command == "serve":  # never in `mkdocs build`, which fails on these instead
+            assert self.wiki is not None
             self.preview = PreviewProblems([*self.wiki.problems, *self._doc_problems], self.root,
                                            self.site.concepts_dir, self.generated,
                                            config.use_directory_urls)
@@ -339,6 +358,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
                     kept_file = self._last.files.get(path) if last is not None and self._last is not None else None
             if kept_file is not None:
                 file = kept_file
+            elif hot and self._last is not None and (file := self._last.files.get(path)) is not None:
+                file.content_string = content  # hot.py writes it
             else:
                 file = (File.generated(config, path, content=content) if path in exports
                         else File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
@@ -347,9 +368,13 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
                 unchanged = same_site and self._last is not None and (
                     kept_file is not None or self._last.data.get(path) == content)
                 file.is_modified = _unmodified if unchanged else _modified  # type: ignore[method-assign]
-            files.append(file)
+            if not hot or (self._last is not None and path not in self._last.files):
+                files.append(file)
             new_files.append(file)
-        for name in ASSET_CSS + ASSET_JS + [SEARCH_JS] + ASSET_ON_DEMAND:
+        if hot and self._last is not None:
+            for path in self._last.files.keys() - data.keys():
+                files.remove(self._last.files[path])  # its file in site/ goes with the stale ones
+        for name in ([] if hot else ASSET_CSS + ASSET_JS + [SEARCH_JS] + ASSET_ON_DEMAND):
             if files.get_file_from_path(name) is None:
                 files.append(File.generated(config, name, abs_src_path=str(ASSETS_DIR / Path(name).name)))
         if self._dirty and not self.incremental:  # `search: material`: see `incremental`
@@ -368,14 +393,13 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self._kept_searchable = [] if state is None else [
             page.src_uri for page in pages if page.src_uri not in is_fresh and isinstance(page, _Kept)]
         self._files = files
-        self.heads = builder.head_pages()
+        self.heads = self.builder.head_pages()
         # Index, tag and source pages only repeat the concepts' and instruments' titles,
         # summaries and references: search finds the concept and instrument pages themselves,
         # so these are left out of the Pagefind index.
         self._unsearched = {page.src_uri for page in pages} - set(self.heads)
         t4 = time.perf_counter()
-        self.timings = {"load": t1 - t0, "links": t2 - t1, "render": t3 - t2, "files": t4 - t3,
-                        "pages": 0.0, "post_page": 0.0, "search": 0.0}
+        self.timings["files"] = t4 - t3
         return files
 
     def _save_cache(self) -> None:
@@ -412,7 +436,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         problems = sorted(str(p) for p in [*(self.wiki.problems if self.wiki else []), *self._doc_problems])
         # The installed theme's own folders do not change while the server runs (and hold
         # thousands of icons): only the site's overrides and this plugin's partials count.
-        installed = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")}
+        installed = _installed()
         themes = [d for d in config.theme.dirs
                   if not any(Path(d).resolve().is_relative_to(Path(p).resolve()) for p in installed)]
         return global_key(builder, extra=[yml, tree_digest(themes), docs, problems,
@@ -427,6 +451,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         self._collector.resume()
         self._stop_renderer()
         self._last = self._next = None  # what was written is not known: rebuild everything
+        if self._hot is not None:
+            self._hot.forget()
         if self._stream is not None:  # no Pagefind child outlives a failed build
             self._stream.abort()
             self._stream = None
@@ -441,31 +467,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
 
     def _scan_docs(self, files: Files, config, anchors: AnchorIndex | None = None) -> list:
         """Read the hand-written pages once: their wikilinks' problems and backlinks."""
-        from ..render.docpages import scan_docs_page
-
-        docs_dir = Path(config.docs_dir)
-        try:
-            prefix = docs_dir.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            prefix = docs_dir.as_posix()
-        scanned = []
-        self._doc_problems = []
-        for file in files.documentation_pages():
-            if file.abs_src_path is None or not file.src_uri.endswith(".md"):
-                continue
-            try:
-                text = file.content_string
-            except (OSError, UnicodeDecodeError) as exc:
-                log.warning(f"{prefix}/{file.src_uri}: cannot read file: {exc}")
-                continue
-            assert self.wiki is not None  # loaded in on_files, before the docs are scanned
-            page, problems = scan_docs_page(text, file.src_uri, self.wiki.index,
-                                            path=f"{prefix}/{file.src_uri}",
-                                            anchors=anchors.problem if anchors else None)
-            scanned.append(page)
-            self._doc_problems.extend(problems)
-            for problem in sorted(problems):
-                (log.error if problem.is_error else log.warning)(str(problem))
+        assert self.wiki is not None  # loaded in on_files, before the docs are scanned
+        scanned, self._doc_problems = scan_docs(files, config, self.root, self.wiki.index, anchors, log)
         return scanned
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
@@ -506,7 +509,14 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             # theme's templates again (0.25 s of a rebuild at 1,000 entries). Jinja checks a
             # cached template's source before using it, so an edited template is compiled anew.
             env.bytecode_cache = self._bytecode.setdefault(env_signature(env), MemoryBytecode())
+        if self._hot is not None:
+            self._hot.saw_env(env)
         return env
+
+    def on_nav(self, nav, *, config, files):
+        if self._hot is not None:
+            self._hot.saw_nav(nav)
+        return nav
 
     def on_page_content(self, html: str, *, page, config, files) -> str:
         if page.file.src_uri in self.html_pages:
@@ -576,6 +586,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
                 _remove(path, Path(config.site_dir))
             self._stale = set()
             self._last, self._next = self._next, None
+            if self._hot is not None:
+                self._hot.keep(config, self._files)
         self._collector.resume()
         builder = getattr(self, "builder", None)
         if builder is not None and self.timings:
@@ -614,10 +626,13 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         if not self._watch_natively(server, paths):
             for path in paths:
                 server.watch(path)
+        elif self._hot is not None and self._hot.wrap(server):
+            log.debug("conceptwiki: edits of entries, sources and instruments rebuild the pages they reach")
         return server
 
     def _watch_natively(self, server, paths: list[str]) -> bool:
         """The content folders are watched with file events (``serving.watch_natively``)."""
-        self._observer = watch_natively(server, paths, log.debug)
+        self._observer = watch_natively(server, paths, log.debug,
+                                        note=self._hot.note if self._hot is not None else None)
         return self._observer is not None
 
