@@ -140,7 +140,7 @@ def _page(site: Path, slug: str) -> str:
 
 
 #: The edits the hot path takes (the others change the set of pages, a template or mkdocs.yml).
-HOT_EDITS = ("summary", "details", "title", "alias", "bib field")
+HOT_EDITS = ("summary", "updated", "details", "title", "alias", "bib field")
 
 
 @pytest.mark.parametrize("hot", [False, True], ids=["mkdocs-dirty", "hot"])
@@ -173,6 +173,9 @@ def test_dirty_rebuilds_match_a_clean_build(tmp_path: Path, monkeypatch, caplog,
     def summary():
         _edit_yaml(concepts / f"{linked}.yaml",
                    lambda d: d.update(summary=d["summary"] + " An added sentence."))
+
+    def updated():  # the page's date: its sitemap <lastmod> too
+        _edit_yaml(concepts / f"{linked}.yaml", lambda d: d.update(updated="2024-01-01"))
 
     def details():
         _edit_yaml(concepts / f"{linked}.yaml",
@@ -219,7 +222,7 @@ def test_dirty_rebuilds_match_a_clean_build(tmp_path: Path, monkeypatch, caplog,
                                                                  "Renamed wiki"), encoding="utf-8")
 
     total = len(first)
-    steps = [("summary", summary), ("details", details), ("title", title), ("alias", alias), ("add", add),
+    steps = [("summary", summary), ("updated", updated), ("details", details), ("title", title), ("alias", alias), ("add", add),
              ("remove", remove), ("rename", rename), ("bib field", bib_field),
              ("template", template), ("mkdocs.yml", mkdocs_yml)]
     rebuilt: dict[str, set[str]] = {}
