@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import jinja2
+import yaml
 
 from .pages import HtmlBody, Page, front_matter_value
 
@@ -80,5 +81,9 @@ class Templates:
         if not head.startswith("---\n") or not sep:
             return page
         html = body.lstrip("\n")
-        return Page(page.src_uri, in_nav=page.in_nav, title=page.title,
+        hide: tuple[str, ...] = ()
+        if "\nhide:" in head:  # the template's own front matter (graph.md.j2 hides the TOC)
+            meta = yaml.safe_load(head[len("---\n"):])
+            hide = tuple(str(x) for x in (meta.get("hide") or ())) if isinstance(meta, dict) else ()
+        return Page(page.src_uri, in_nav=page.in_nav, title=page.title, hide=hide,
                     render=lambda: HtmlBody(html))

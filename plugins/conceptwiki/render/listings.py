@@ -159,4 +159,4 @@ class Listings:
         src = "graph/index.md"
         view = wiki_view(self.graph, lambda s: self.urls.link(src, concept_src(s)))
         md = self.templates.env.get_template("graph.md.j2").render(site=self.site, view=view)
-        return Page(src, md, in_nav=True, title="Graph")
+        return self.templates.as_html(Page(src, md, in_nav=True, title="Graph"), "graph.md.j2")

@@ -47,6 +47,8 @@ class Page:
     render: Callable[[], HtmlBody] | None = field(default=None, compare=False, repr=False)
     #: Problems found while rendering a Markdown page (pre-rendered pages: ``HtmlBody``).
     warnings: tuple[str, ...] = ()
+    #: What the theme hides on the page (mkdocs-material's ``hide``: "toc", "navigation").
+    hide: tuple[str, ...] = ()
 
     @property
     def is_html(self) -> bool:
@@ -63,6 +65,9 @@ class Page:
         lines = [f"title: {front_matter_value(self.title)}"]
         if self.description:
             lines.append(f"description: {front_matter_value(self.description)}")
+        if self.hide:
+            lines.append("hide:")
+            lines.extend(f"  - {front_matter_value(part)}" for part in self.hide)
         return "---\n" + "\n".join(lines) + "\n---\n"
 
     @property
