@@ -319,3 +319,44 @@ def test_plain_summaries_are_kept_while_their_text_and_link_targets_are(tmp_path
     thing = root / "concepts" / "thing.yaml"
     thing.write_text(ENTRY.replace("A thing that", "A changed thing that"), encoding="utf-8")
     assert plain() == "A changed thing that links to second item and cites a source."
+
+
+def test_concept_maps_after_a_title_edit_are_those_drawn_anew(tmp_path: Path) -> None:
+    """A title edit with the same links redraws only the maps within two hops of the retitled
+    entry (``EntryKeys.hoods``); every map must be the one drawn from scratch."""
+    import sys
+
+    import yaml
+
+    from conceptwiki.config import SiteConfig
+    from conceptwiki.pipeline import incremental
+    from conceptwiki.render.site import SiteBuilder
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import generate as gen
+
+    root = tmp_path / "p"
+    model = gen.generate(root, 300, seed=5)
+    engine: list = []
+
+    def hoods(*, memo: bool) -> tuple[dict, dict]:
+        if not memo:
+            incremental._HOODS.clear()
+        builder = SiteBuilder(load_wiki(root), SiteConfig(), engine=engine[0] if engine else None)
+        engine[:] = [builder.citer.engine]
+        keys = incremental.EntryKeys(builder)
+        return keys.hoods, keys.hood_keys
+
+    hoods(memo=False)
+    by_degree = sorted(model.by_slug, key=lambda s: sum(s in (root / "concepts" / f"{o}.yaml").read_text(
+        encoding="utf-8") for o in model.by_slug))
+    # A leaf, a middling entry and the hub, each retitled to sort first, then last.
+    for slug in (by_degree[0], by_degree[len(by_degree) // 2], by_degree[-1]):
+        for title in ("Aaa first of all", "Zzz last of all"):
+            path = root / "concepts" / f"{slug}.yaml"
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data["title"] = title
+            path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+            kept, kept_keys = hoods(memo=True)
+            fresh, fresh_keys = hoods(memo=False)
+            assert kept == fresh and kept_keys == fresh_keys, (slug, title)
