@@ -24,8 +24,8 @@ What a concept page shows of other entries, and so what its key holds:
 * the hand-written pages linking to it.
 
 Tag pages hold their members' view keys; a source's page its BibTeX and the view keys of the
-entries citing it; the lists of everything (the A-Z index, the graph, the brief, the sources
-list) hold the whole wiki's key. Data files (exports, brief data, previews, redirects) are
+entries citing it; the lists of everything (the A-Z index, the brief, the sources list)
+hold the whole wiki's key, the graph page its nodes' keys (title, kind, tags) and links. Data files (exports, brief data, previews, redirects) are
 compared by their content instead (:func:`content_digest`), which is exact.
 
 Nothing here imports MkDocs.
@@ -48,8 +48,10 @@ from ..render.urls import concept_src, tag_src
 
 __all__ = ["page_keys", "global_key", "content_digest", "tree_digest", "EntryKeys", "WORLD"]
 
-#: The key of the pages that show every entry (index, graph, brief, sources list).
+#: The key of the pages that show every entry (index, brief, sources list).
 WORLD = "*"
+#: The whole-wiki graph page (``render/listings.py``).
+GRAPH_SRC = "graph/index.md"
 
 PLUGIN_DIR = Path(__file__).resolve().parent.parent
 
@@ -128,6 +130,7 @@ class EntryKeys:
         self._sources: dict[str, str] = {}
         self._hoods: dict[str, tuple] | None = None
         self._hood_keys: dict[str, str] | None = None
+        self._shape: str | None = None
 
         def resolve(target: str) -> str | None:
             if target not in self._resolved:
@@ -222,8 +225,7 @@ class EntryKeys:
         took 0.3 s of every rebuild."""
         if self._hoods is None:
             graph = self.b.graph
-            shape = _h(sorted((s, sorted(v)) for s, v in graph.out.items() if v),
-                       sorted((s, sorted(v)) for s, v in graph.related.items() if v), sorted(graph.nodes))
+            shape = self.shape
             titles = {s: graph.title_key(s) for s in graph.nodes}
             kept = _HOODS.get("shape")
             if kept is not None and kept[0] == shape:
@@ -252,6 +254,15 @@ class EntryKeys:
             self._hoods, self._hood_keys = hoods, keys
             _HOODS["shape"] = (shape, titles, hoods, keys)
         return self._hoods
+
+    @property
+    def shape(self) -> str:
+        """A digest of the concept graph's nodes and links (not their titles)."""
+        if self._shape is None:
+            graph = self.b.graph
+            self._shape = _h(sorted((s, sorted(v)) for s, v in graph.out.items() if v),
+                             sorted((s, sorted(v)) for s, v in graph.related.items() if v), sorted(graph.nodes))
+        return self._shape
 
     @property
     def hood_keys(self) -> dict[str, str]:
@@ -326,6 +337,9 @@ def page_keys(builder: SiteBuilder, srcs: Iterable[str], *, site_key: str | None
         elif src in tag_srcs:
             members = builder.tags[tag_srcs[src]]
             by_src[src] = _h("tag", src, [(s, keys.view[s]) for s in members])
+        elif src == GRAPH_SRC:
+            # The graph page draws and lists every entry by title, kind and tags, with its links.
+            by_src[src] = _h("graph", keys.shape, sorted(keys.node.items()))
         elif src == "tags/index.md":
             by_src[src] = _h("tags", [(t, len(v)) for t, v in builder.tags.items()])
         elif src in source_srcs:

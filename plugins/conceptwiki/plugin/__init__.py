@@ -254,8 +254,9 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         fresh: list[Page] = []
         for src, make in plan:
             kept = last.pages.get(src) if last is not None and src is not None else None
-            # Pages in the navigation are always made: MkDocs reads their titles for every page.
-            if (kept is not None and last is not None and src is not None and not kept.in_nav
+            # Pages in the navigation are always made: MkDocs reads their titles for every page
+            # (not in a hot rebuild, which keeps MkDocs' page objects and the navigation).
+            if (kept is not None and last is not None and src is not None and (hot or not kept.in_nav)
                     and keys.get(src) == last.keys.get(src)):
                 pages.append(kept)
                 continue
