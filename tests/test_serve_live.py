@@ -19,7 +19,9 @@ which tells the hot path (``plugin/hot.py``) which files changed. On a tiny gene
 6. invalid YAML in the entry: MkDocs' build (the set of pages changed), and the entry's URL
    serves the page that shows the problem with its file, line and offending line, other
    pages the banner;
-7. the entry fixed: its page is back, without the banner, and the next edit is hot again.
+7. the entry fixed: its page is back, without the banner, and the next edit is hot again;
+8. a broken link added to the entry's details, then words after it on its line: every page's
+   banner shows the problem's line as it is now (each page's banner changes: MkDocs' build).
 
 Where the system gives no file events (no inotify), the plugin leaves the content folders
 to MkDocs' polling and every rebuild is MkDocs' own: the test then checks that instead.
@@ -301,4 +303,27 @@ def test_edits_show_up_in_a_real_dirty_server(server: LiveServer, project: Path)
     _edit_yaml(entry, lambda d: d.update(summary=d["summary"] + " A third sentence."))
     server.page_showing(f"concepts/{linked}/", lambda d: "A third sentence." in _text(d), "the third sentence")
     check(server.rebuild_log(since), True, "summary after the fix")
+
+    # 8. Every page's banner shows the lines around each problem. A broken link in a new
+    # paragraph of the entry's details: the banner on the linking entry's page (which a
+    # details edit does not otherwise change) shows it; then words added after the link, on
+    # its line (the problem's line and column unchanged): that banner shows them too.
+    since = server.mark()
+    _edit_yaml(entry, lambda d: d.update(details=d["details"].rstrip() + "\n\nSee [[no-such-concept]]."))
+
+    def banner_frame(words: str) -> Callable[[BeautifulSoup], bool]:
+        def test(doc: BeautifulSoup) -> bool:
+            banner = doc.find(id="cw-problems-banner")
+            return banner is not None and any(f"See [[no-such-concept]].{words}" in pre.get_text()
+                                              for pre in banner.select("pre"))
+        return test
+
+    server.page_showing(f"concepts/{linker}/", banner_frame(""), "the banner with the broken link's line")
+    assert f"conceptwiki: concepts/{linked}.yaml:" in server.rebuild_log(since)
+    since = server.mark()
+    _edit_yaml(entry, lambda d: d.update(details=d["details"].rstrip() + " Words after the link."))
+    server.page_showing(f"concepts/{linked}/", lambda d: "Words after the link." in _text(d), "the added words")
+    server.page_showing(f"concepts/{linker}/", banner_frame(" Words after the link."),
+                        "the banner with the line as it is now")
+    check(server.rebuild_log(since), False, "a problem's line")  # every page's banner changed
     assert server.proc.poll() is None, server.log()
