@@ -37,7 +37,7 @@ from ..render.anchors import AnchorIndex
 from ..render.site import ASSETS_DIR
 from ..config import PLUGIN_DEFAULTS, ConfigError, SiteConfig, site_config
 from ..render.pages import Page
-from ..render.problems import PreviewProblems
+from ..render.problems import PreviewProblems, problem_views
 from ..render.urls import concept_src
 
 __all__ = ["ConceptWikiPlugin"]
@@ -443,8 +443,12 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         except OSError:
             yml = b""
         docs = sorted(f.src_uri for f in files.documentation_pages())
-        # In serve, every page carries the banner of the site's problems (render/problems.py).
-        problems = sorted(str(p) for p in [*(self.wiki.problems if self.wiki else []), *self._doc_problems])
+        # In serve, every page carries the banner of the site's problems (render/problems.py),
+        # with the lines around each: an edit next to a problem that leaves its line and
+        # column as they were changes every page's banner too (it left 18 of 24 pages stale).
+        shown = [*(self.wiki.problems if self.wiki else []), *self._doc_problems]
+        problems = sorted(str(p) for p in shown)
+        problems += [repr(view.frame) for view in problem_views([p for p in shown if p.fails_strict], self.root, {}, "")]
         # The installed theme's own folders do not change while the server runs (and hold
         # thousands of icons): only the site's overrides and this plugin's partials count.
         installed = _installed()
