@@ -362,3 +362,32 @@ def test_concept_maps_after_a_title_edit_are_those_drawn_anew(tmp_path: Path) ->
             kept, kept_keys = hoods(memo=True)
             fresh, fresh_keys = hoods(memo=False)
             assert kept == fresh and kept_keys == fresh_keys, (slug, title)
+
+
+def test_an_entrys_reference_problems_are_kept_while_what_they_read_is(tmp_path: Path) -> None:
+    """``_check_references`` keeps an unchanged entry's problems between loads, and finds
+    them anew when the names, keys or slugs they read change."""
+    bib = CHILD.split("\n\n", 1)[1]
+    root = _project(tmp_path, bib)
+    other = root / "concepts" / "other.yaml"
+    other.write_text(OTHER.replace("linked from [[thing]]", "linked from [[thing]] and [[missing name]]"),
+                     encoding="utf-8")
+
+    def link_problems(wiki) -> list:
+        return [p for p in wiki.problems if "missing name" in p.message]
+
+    first = load_wiki(root)
+    assert len(link_problems(first)) == 1 and link_problems(first)[0].path.endswith("other.yaml")
+    again = load_wiki(root)
+    assert again.entries["other"] is first.entries["other"]
+    assert link_problems(again)[0] is link_problems(first)[0]  # kept, not found anew
+    # Another entry takes the name as an alias: other.yaml is unchanged, its link now resolves.
+    thing = root / "concepts" / "thing.yaml"
+    thing.write_text(thing.read_text(encoding="utf-8").replace("title: ", "aliases: [Missing name]\ntitle: ", 1),
+                     encoding="utf-8")
+    aliased = load_wiki(root)
+    assert aliased.entries["other"] is first.entries["other"]
+    assert link_problems(aliased) == [], list(aliased.problems)
+    # A key the entry cites disappears from the .bib files: an unknown key, found anew.
+    (root / "bib" / "refs.bib").write_text(bib.replace("plain2021", "plain2022"), encoding="utf-8")
+    assert any("unknown BibTeX key 'plain2021'" in p.message for p in load_wiki(root).problems)
