@@ -277,3 +277,26 @@ def test_relative_root_reads_the_bib_files():
     r = run_cli("--root", "tests/golden/entries/valid", "check")
     assert "cannot read BibTeX file" not in r.stdout + r.stderr
     assert r.returncode == 0, r.stdout
+
+
+@pytest.mark.parametrize("option, needle", [
+    ("styles: [apa, apa-but-misspelt]", "mkdocs.yml:{line}:21: error: plugins.conceptwiki.styles: "
+                                        "unknown citation style 'apa-but-misspelt'"),
+    ("styles: [apa, ./styles/missing.csl]", "plugins.conceptwiki.styles: citation style file"),
+    ("locales: {apa: xx-YY}", "mkdocs.yml:{line}:22: error: plugins.conceptwiki.locales: no CSL locale 'xx-YY' "
+                              "for style 'apa'"),
+])
+def test_check_names_a_citation_style_or_locale_the_build_would_stop_on(tmp_path: Path, option, needle):
+    """`styles: [nonexistent]` passed `check` and then failed the build: `check` reports it at
+    its line in mkdocs.yml, and the build stops on the same name."""
+    root = _strict_project(tmp_path, "An example.")
+    (root / "mkdocs.yml").write_text(STRICT_MKDOCS.replace("  - conceptwiki\n", f"  - conceptwiki:\n      {option}\n"),
+                                     encoding="utf-8")
+    line = STRICT_MKDOCS.count("\n") + 1
+    r = run_cli("check", "--root", str(root))
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stdout + r.stderr
+    assert needle.format(line=line) in r.stdout, r.stdout
+    build = mkdocs_build(root)
+    assert build.returncode != 0
+    name = "locales" if "locales" in option else "styles"
+    assert f"plugins.conceptwiki.{name}" in build.stderr, build.stderr

@@ -43,6 +43,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     anchors = AnchorIndex.of(wiki)
     problems.extend(check_anchors(wiki, anchors))
     problems.extend(scan_docs_dir(root, site.docs_dir, wiki.index, anchors=anchors.problem).problems)
+    problems.extend(_style_problems(root, site))
     if args.external:
         problems.extend(_check_external(root, site, wiki, args))
     if args.cache and (root / args.cache).is_file():
@@ -70,6 +71,39 @@ def cmd_check(args: argparse.Namespace) -> int:
               file=sys.stderr)
     failing = problems.strict_failures if args.strict else problems.errors
     return 1 if failing else 0
+
+
+def _style_problems(root: Path, site: SiteConfig) -> list:
+    """The citation styles and locales ``mkdocs.yml`` names that do not exist: the build stops
+    on them (``plugins.conceptwiki.styles``), so ``check`` reports them first, at their line."""
+    from .citations.engine import UnknownStyleError, locale_exists, resolve_style_path
+    from .model.problems import Problems
+
+    found = Problems()
+    path = root / "mkdocs.yml"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+
+    def where(name: str) -> tuple[int, int]:
+        for i, line in enumerate(lines, 1):
+            code = line.split("#", 1)[0]
+            col = code.find(name)
+            if col >= 0 and (col == 0 or not (code[col - 1].isalnum() or code[col - 1] in "-_")):
+                return i, col + 1
+        return 1, 1
+
+    for name in dict.fromkeys(site.styles):
+        try:
+            resolve_style_path(name, root)
+        except UnknownStyleError as exc:
+            found.error("mkdocs.yml", *where(name), f"plugins.conceptwiki.styles: {exc}")
+    for name, locale in site.locales.items():
+        if name in site.styles and locale and not locale_exists(locale):  # the engine's check
+            found.error("mkdocs.yml", *where(locale), f"plugins.conceptwiki.locales: no CSL locale "
+                        f"{locale!r} for style {name!r}; use a language with a country, e.g. en-GB")
+    return found
 
 
 def _check_external(root: Path, site: SiteConfig, wiki, args: argparse.Namespace):

@@ -27,6 +27,7 @@ __all__ = [
     "SortValue",
     "UnknownLocaleError",
     "UnknownStyleError",
+    "locale_exists",
     "locales_dir",
     "resolve_style_path",
     "sort_value_json",
@@ -82,6 +83,11 @@ class UnknownStyleError(ValueError):
 
 class UnknownLocaleError(UnknownStyleError):
     """A locale set for a style that no CSL locale file provides (message: one line)."""
+
+
+def locale_exists(locale: str) -> bool:
+    """Whether CSL has a locale file (or a primary dialect) for ``locale``."""
+    return _locale_exists(locale)
 
 
 def _locale_exists(locale: str) -> bool:
