@@ -92,3 +92,32 @@ def test_no_search_box_without_javascript(browser, server):
         assert p.locator("article h1").first.inner_text() == "Mesa-optimization"
     finally:
         ctx.close()
+
+
+def _typed(page, query: str) -> str:
+    """Type ``query`` into the box as a reader does; the line above the results once they are in."""
+    field = page.locator(".cw-search__input")
+    field.click()
+    field.fill("")
+    field.press_sequentially(query)
+    page.wait_for_function(
+        "q => document.querySelector('.cw-search__list').getAttribute('data-query') === q.trim() || "
+        "/^No results/.test(document.querySelector('.cw-search__meta').textContent)", arg=query)
+    return page.locator(".cw-search__meta").inner_text()
+
+
+def test_a_word_no_page_has_is_said_not_hidden(page, server):
+    """For a word it does not know, Pagefind returns pages whose words share its longest known
+    prefix ("blorft": dozens of pages through "bl..."): the reader is told that no page has the
+    word, and a word the wiki has gets the plain count."""
+    open_site(page, server)
+    said = _typed(page, "blorft")
+    assert said.startswith("No page has the word \u201cblorft\u201d. ") and said.endswith(
+        "results for words that begin like it"), said
+    assert page.locator(".cw-search__list .cw-search__title").count() > 0
+    said = _typed(page, "deceptve")  # a typo: what Pagefind found is still offered
+    assert said.startswith("No page has the word \u201cdeceptve\u201d."), said
+    assert "Deceptive alignment" in [t.split(" \u2192 ")[-1] for t in
+                                     page.locator(".cw-search__list .cw-search__title").all_inner_texts()]
+    said = _typed(page, "deceptive alignment")
+    assert "No page has" not in said and said.endswith("results"), said

@@ -22,7 +22,7 @@ from ..citations.engine import UnknownLocaleError, UnknownStyleError
 from .config import ConceptWikiConfig
 from .serving import ExactDirtyBuilds, IdleCollector, MemoryBytecode, env_signature, watch_natively
 from .serving import KeptPage as _Kept, ServeState as _Incremental, modified as _modified
-from .serving import remove_stale as _remove, unmodified as _unmodified
+from .serving import index_kept, remove_stale as _remove, unmodified as _unmodified
 from .hot import HotRebuilds
 from .pages import installed_folders as _installed, scan_docs, toc as _toc
 from ..model.instruments import InstrumentEntry
@@ -587,7 +587,8 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         elif self.config.search == "pagefind":
             t0 = time.perf_counter()
             if self._stream is not None and self._kept_searchable:
-                self._index_kept(config)
+                index_kept(self._stream, Path(config.site_dir), self._files,
+                           [s for s in self._kept_searchable if s not in self._unsearched])
             try:
                 run = finish_search(self._stream, Path(config.site_dir), note=log.info)
             except SearchError as exc:
@@ -617,23 +618,6 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         target = os.environ.get("CONCEPTWIKI_TIMINGS")
         if target:
             Path(target).write_text(json.dumps(self.timings, indent=2, sort_keys=True), encoding="utf-8")
-
-    def _index_kept(self, config) -> None:
-        """Pagefind indexes the pages this rebuild kept from the last one, as written then
-        (its index cannot be updated in place: every page goes in again)."""
-        assert self._stream is not None
-        site = Path(config.site_dir)
-        for src in self._kept_searchable:
-            if src in self._unsearched:
-                continue
-            file = self._files.get_file_from_path(src) if self._files is not None else None
-            if file is None:
-                continue
-            try:
-                html_text = (site / file.dest_uri).read_text(encoding="utf-8")
-            except OSError:
-                continue
-            self._stream.add(file.dest_uri, html_text)
 
     def on_serve(self, server, *, config, builder):
         folders = [self.site.concepts_dir, self.site.bib_dir, self.site.instruments_dir]

@@ -19,7 +19,7 @@ import jinja2.bccache
 from mkdocs.structure.files import File
 
 __all__ = ["ExactDirtyBuilds", "IdleCollector", "KeptPage", "MemoryBytecode", "ServeState", "env_signature",
-           "modified", "remove_stale", "unmodified", "watch_natively"]
+           "index_kept", "modified", "remove_stale", "unmodified", "watch_natively"]
 
 
 class ExactDirtyBuilds(logging.Filter):
@@ -175,6 +175,20 @@ class IdleCollector:
             if self.paused:
                 self.paused = False
                 gc.enable()
+
+
+def index_kept(stream: Any, site: Path, files: Any, srcs: list[str]) -> None:
+    """Pagefind indexes the pages a serve rebuild kept from the last one (``srcs``), as
+    written then: its index cannot be updated in place, every page goes in again."""
+    for src in srcs:
+        file = files.get_file_from_path(src) if files is not None else None
+        if file is None:
+            continue
+        try:
+            html_text = (site / file.dest_uri).read_text(encoding="utf-8")
+        except OSError:
+            continue
+        stream.add(file.dest_uri, html_text)
 
 
 def remove_stale(path: str, site: Path) -> None:

@@ -218,9 +218,13 @@
     return fold(s).replace(/[^a-z0-9]+/g, " ").trim();
   }
 
-  /* Pagefind results with their data loaded for the first RERANK; exact title/alias hits first. */
+  /* Pagefind results with their data loaded for the first RERANK; exact title/alias hits first.
+   * Also the query's words that no word of those pages begins with: for a word it does not
+   * know, Pagefind returns the pages whose words share its longest known prefix ("blorft" finds
+   * 52 pages through "bl..."), which the reader is told rather than left to wonder. */
   function rerank(q, all) {
     var head = all.slice(0, RERANK), key = norm(q);
+    var words = fold(q).match(WORD) || [];
     return Promise.all(head.map(function (r) { return r.data(); })).then(function (datas) {
       var exact = [], other = [];
       head.forEach(function (r, i) {
@@ -229,8 +233,21 @@
         var entry = { data: function () { return Promise.resolve(d); } };
         (names.some(function (n) { return norm(n) === key; }) ? exact : other).push(entry);
       });
-      return exact.concat(other, all.slice(RERANK));
+      var missing = words.filter(function (w) {
+        var st = [stem(w)];
+        return !datas.some(function (d) {
+          return coverage([(d.meta && d.meta.title) || "", (d.meta && d.meta.aliases) || "",
+                           d.content || ""].join(" "), st) > 0;
+        });
+      });
+      var ranked = exact.concat(other, all.slice(RERANK));
+      ranked.missing = datas.length ? missing : [];
+      return ranked;
     });
+  }
+
+  function quoted(words) {
+    return words.map(function (w) { return "\u201c" + w + "\u201d"; }).join(", ");
   }
 
   function links() { return Array.prototype.slice.call(document.querySelectorAll(".cw-search__list .cw-search__link")); }
@@ -291,8 +308,12 @@
       /* Which query the list shows: while the reader types, it can still be an earlier one. */
       list().setAttribute("data-query", q);
       var n = results.length;
+      var count = n === 1 ? "1 result" : n + " results";
+      var missing = ranked.missing || [];
       meta().textContent = n === 0 ? "No results for \u201c" + q + "\u201d" :
-        n === 1 ? "1 result" : n + " results";
+        missing.length ? "No page has the word" + (missing.length > 1 ? "s " : " ") + quoted(missing) + ". " + count +
+          (missing.length === (fold(q).match(WORD) || []).length ? " for words that begin like it" :
+           " for the other words, or for words that begin like it") : count;
       return more(gen, stems);
     }).catch(function () {
       if (gen === generation) meta().textContent = "Search is not available: the index is built by `mkdocs build` (not `mkdocs serve`) and needs the site served over http";
