@@ -323,4 +323,42 @@ def test_edits_show_up_in_a_real_dirty_server(server: LiveServer, project: Path)
     server.page_showing(f"concepts/{linker}/", banner_frame(" Words after the link."),
                         "the banner with the line as it is now")
     check(server.rebuild_log(since), False, "a problem's line")  # every page's banner changed
+
+    # 9. The project's first policy instrument: instruments/ did not exist when the server
+    # started. Made while it runs, it is watched from then on, and its page is served.
+    if native:
+        folder = project / "instruments"
+        assert not folder.exists()
+        made = project / ".instruments-draft"  # written elsewhere, then moved in with its file
+        made.mkdir()
+        (made / "first-rule.yaml").write_text(FIRST_INSTRUMENT.format(key=key, concept=linked), encoding="utf-8")
+        os.replace(made, folder)
+        server.page_showing("instruments/first-rule/", lambda d: (h := d.select_one("article h1")) is not None
+                            and "A first rule made while serving" in h.get_text(" "), "the new instrument's page")
+        since = server.mark()
+        _edit_yaml(folder / "first-rule.yaml", lambda d: d.update(summary=d["summary"] + " Amended later."))
+        server.page_showing("instruments/first-rule/", lambda d: "Amended later." in _text(d),
+                            "the instrument's edited summary")
     assert server.proc.poll() is None, server.log()
+
+
+FIRST_INSTRUMENT = """title: A first rule made while serving
+short_name: First rule
+jurisdiction: Nowhere
+type: company policy
+issuing_body: A test company
+status: in force
+dates:
+  published:
+    date: 2024-01-02
+    source: {key}
+primary_source: {key}
+summary: >-
+  A rule written into the project while the server runs, to see that its folder is watched.
+addresses:
+  - concept: {concept}
+    sentence: >-
+      The rule names the concept.
+    source: {key}
+created: 2024-01-02
+"""

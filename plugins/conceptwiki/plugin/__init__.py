@@ -624,16 +624,17 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
         if self.site.templates_dir:
             folders.append(self.site.templates_dir)
         paths = [str(self.root / folder) for folder in folders if (self.root / folder).is_dir()]
-        if not self._watch_natively(server, paths):
+        missing = [str(self.root / folder) for folder in folders if not (self.root / folder).is_dir()]
+        if not self._watch_natively(server, paths, missing):
             for path in paths:
                 server.watch(path)
         elif self._hot is not None and self._hot.wrap(server):
             log.debug("conceptwiki: edits of entries, sources and instruments rebuild the pages they reach")
         return server
 
-    def _watch_natively(self, server, paths: list[str]) -> bool:
+    def _watch_natively(self, server, paths: list[str], missing: list[str]) -> bool:
         """The content folders are watched with file events (``serving.watch_natively``)."""
-        self._observer = watch_natively(server, paths, log.debug,
+        self._observer = watch_natively(server, paths, log.debug, missing=missing,
                                         note=self._hot.note if self._hot is not None else None)
         return self._observer is not None
 
