@@ -329,12 +329,10 @@ def test_edits_show_up_in_a_real_dirty_server(server: LiveServer, project: Path)
     if native:
         folder = project / "instruments"
         assert not folder.exists()
-        made = project / ".instruments-draft"  # written elsewhere, then moved in with its file
-        made.mkdir()
-        (made / "first-rule.yaml").write_text(FIRST_INSTRUMENT.format(key=key, concept=linked), encoding="utf-8")
-        os.replace(made, folder)
-        server.page_showing("instruments/first-rule/", lambda d: (h := d.select_one("article h1")) is not None
-                            and "A first rule made while serving" in h.get_text(" "), "the new instrument's page")
+        folder.mkdir()
+        (folder / "first-rule.yaml").write_text(FIRST_INSTRUMENT.format(key=key, concept=linked), encoding="utf-8")
+        server.page_showing("instruments/first-rule/", lambda d: "A first rule made while serving" in _text(d),
+                            "the new instrument's page")
         since = server.mark()
         _edit_yaml(folder / "first-rule.yaml", lambda d: d.update(summary=d["summary"] + " Amended later."))
         server.page_showing("instruments/first-rule/", lambda d: "Amended later." in _text(d),
