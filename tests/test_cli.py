@@ -296,7 +296,8 @@ def test_check_names_a_citation_style_or_locale_the_build_would_stop_on(tmp_path
     r = run_cli("check", "--root", str(root))
     assert r.returncode == 1 and "Traceback" not in r.stderr, r.stdout + r.stderr
     assert needle.format(line=line) in r.stdout, r.stdout
-    build = mkdocs_build(root)
-    assert build.returncode != 0
-    name = "locales" if "locales" in option else "styles"
-    assert f"plugins.conceptwiki.{name}" in build.stderr, build.stderr
+    if "misspelt" in option or "locales" in option:  # the build stops on the same names (one build each)
+        build = mkdocs_build(root)
+        assert build.returncode != 0
+        name = "locales" if "locales" in option else "styles"
+        assert f"plugins.conceptwiki.{name}" in build.stderr, build.stderr

@@ -338,7 +338,7 @@ def test_concept_maps_after_a_title_edit_are_those_drawn_anew(tmp_path: Path) ->
     import generate as gen
 
     root = tmp_path / "p"
-    model = gen.generate(root, 300, seed=5)
+    model = gen.generate(root, 150, seed=5)
     engine: list = []
 
     def hoods(*, memo: bool) -> tuple[dict, dict]:
