@@ -140,7 +140,7 @@ def _page(site: Path, slug: str) -> str:
 
 
 #: The edits the hot path takes (the others change the set of pages, a template or mkdocs.yml).
-HOT_EDITS = ("summary", "updated", "details", "title", "alias", "bib field")
+HOT_EDITS = ("summary", "summary start", "updated", "details", "title", "alias", "bib field")
 
 
 @pytest.mark.parametrize("hot", [False, True], ids=["mkdocs-dirty", "hot"])
@@ -173,6 +173,10 @@ def test_dirty_rebuilds_match_a_clean_build(tmp_path: Path, monkeypatch, caplog,
     def summary():
         _edit_yaml(concepts / f"{linked}.yaml",
                    lambda d: d.update(summary=d["summary"] + " An added sentence."))
+
+    def summary_start():  # within the start that links' hover titles show (200 characters)
+        _edit_yaml(concepts / f"{linked}.yaml",
+                   lambda d: d.update(summary="In short, " + d["summary"]))
 
     def updated():  # the page's date: its sitemap <lastmod> too
         _edit_yaml(concepts / f"{linked}.yaml", lambda d: d.update(updated="2024-01-01"))
@@ -222,7 +226,7 @@ def test_dirty_rebuilds_match_a_clean_build(tmp_path: Path, monkeypatch, caplog,
                                                                  "Renamed wiki"), encoding="utf-8")
 
     total = len(first)
-    steps = [("summary", summary), ("updated", updated), ("details", details), ("title", title), ("alias", alias), ("add", add),
+    steps = [("summary", summary), ("summary start", summary_start), ("updated", updated), ("details", details), ("title", title), ("alias", alias), ("add", add),
              ("remove", remove), ("rename", rename), ("bib field", bib_field),
              ("template", template), ("mkdocs.yml", mkdocs_yml)]
     rebuilt: dict[str, set[str]] = {}
@@ -245,9 +249,11 @@ def test_dirty_rebuilds_match_a_clean_build(tmp_path: Path, monkeypatch, caplog,
         assert differences(served, clean) == [], f"after the {name} edit"
         if name == "title":
             assert "Retitled concept zeta" in _page(served, linker) and _page(served, linker) != before
+        if name == "summary start":  # the hover title of the linker's link to it
+            assert "In short, " in _page(served, linker) and _page(served, linker) != before
     # Edits to entries and sources re-render some pages only (a rename may touch every page
     # of so small a wiki: each draws the renamed entry in its concept map); global ones all.
-    for name in ("summary", "details", "title", "alias", "add", "remove", "bib field"):
+    for name in ("summary", "summary start", "details", "title", "alias", "add", "remove", "bib field"):
         assert rebuilt[name] and len(rebuilt[name]) < total, (name, len(rebuilt[name]), total)
     assert f"concepts/{linker}.md" in rebuilt["title"]
     # Other pages show an entry's title, summary, kind, status and tags, never its details:

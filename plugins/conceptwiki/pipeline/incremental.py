@@ -12,12 +12,13 @@ own code, the navigation) is in :func:`global_key`: when it changes, every page 
 What a concept page shows of other entries, and so what its key holds:
 
 * its own entry file, git date, published versions and fingerprint, and its sources' BibTeX;
-* of every entry it links to, lists as related or as a backlink, or draws in its concept
-  map: that entry's view key (:attr:`EntryKeys.view`) -- its face (the entry without its
-  long texts: details, sections, key points, governance relevance, which only its own page
-  shows), and the title and summary of each entry *its* summary links to (a card shows the summary with
-  its wikilinks as titles, and a link's hover title is the plain summary, whose wikilinks
-  read as titles of the entries they name, so two levels);
+* of every entry it lists as related or as a backlink: that entry's card key
+  (:attr:`EntryKeys.view`) -- its face (the entry without its long texts: details, sections,
+  key points, governance relevance, which only its own page shows) and what each link of its
+  summary shows (a card renders the summary);
+* of every other entry it links to: what the link shows (:attr:`EntryKeys.link`), the title
+  and the start of the plain summary, which is the link's hover title;
+* of every entry its concept map draws: title, kind and tags (:attr:`EntryKeys.node`);
 * what each of its wikilinks resolves to (an alias added elsewhere can re-route a link);
 * the concept map's neighbourhood as drawn (which nodes, edges and hidden counts), since
   which neighbours are drawn depends on other entries' degrees;
@@ -162,14 +163,38 @@ class EntryKeys:
             self.face[slug] = face
             self.own[slug] = _h(self.text[slug], history.last_updated(e), history.versions(e),
                                 history.fingerprint(e))
-        # What a link to (or card of) an entry shows: its own key, and the title and plain
-        # summary of each entry its summary links to (whose summary's links read as titles).
-        plain = {s: _h(self.face[s], [self.face[t] for t in self.summary_links[s]]) for s in self.entries}
-        self.view = {s: _h(self.face[s], [(t, plain[t]) for t in self.summary_links[s]])
-                     for s in self.entries}
+        self._link: dict[str, str] | None = None
+        self._view: dict[str, str] | None = None
         #: What a concept map shows of a node it draws (graph.html: title, kind and tags).
         self.node = {s: _h(e.title, e.concept.kind.value, tuple(e.concept.tags))
                      for s, e in self.entries.items()}
+
+    @property
+    def link(self) -> dict[str, str]:
+        """slug -> what a wikilink to the entry shows: its title as the link's text (at the
+        start of a sentence or in its middle) and, as the link's hover title, its plain summary
+        as far as the title shows it (:meth:`~conceptwiki.render.text.EntryText.plain_summary`,
+        its first 200 characters, with its own wikilinks read as titles). Made from the plain
+        summaries themselves, which the adapter keeps between rebuilds (``plain_keys``): keyed
+        by the whole entry instead, a sentence added to the end of one summary re-rendered 74
+        pages at 1,000 entries, 40 of them only because they show the title of a link to an
+        entry whose summary links to the edited one."""
+        if self._link is None:
+            text = self.b.text
+            self._link = {s: _h(e.title, text.mid_title(s), text.plain_summary(s))
+                          for s, e in self.entries.items()}
+        return self._link
+
+    @property
+    def view(self) -> dict[str, str]:
+        """slug -> what a card of the entry shows (lists, tag and source pages, and the related
+        and backlink entries of a concept page, whose template is handed the whole card): its
+        face, and each link of its rendered summary (:attr:`link` of the entries it links to)."""
+        if self._view is None:
+            link = self.link
+            self._view = {s: _h(self.face[s], [(t, link[t]) for t in self.summary_links[s]])
+                          for s in self.entries}
+        return self._view
 
     def source(self, key: str) -> str:
         found = self._sources.get(key)
@@ -198,14 +223,15 @@ class EntryKeys:
     def concept(self, slug: str) -> str:
         b = self.b
         e = self.entries[slug]
-        deps = set(self.backlinks(slug)) | set(b.related.get(slug, ())) | {
-            t for _w, t in self.links[slug] if t is not None}
-        deps.discard(slug)
+        # The entries it shows as cards (related, backlinks: the template is handed each one's
+        # card), those it only links to (a link shows a title and a plain summary's start),
+        # and those its concept map draws (by title, kind and tags only: an edited summary
+        # re-renders the pages that show it, not every map it appears on).
+        cards = set(self.backlinks(slug)) | set(b.related.get(slug, ()))
+        cards.discard(slug)
+        linked = {t for _w, t in self.links[slug] if t is not None} - cards - {slug}
         hood = self.hoods.get(slug)
-        # The concept map draws its other nodes by title, kind and tags only (not summaries):
-        # an edited summary re-renders the pages that show it, not every map it appears on
-        # (at 1,000 entries, 77 pages for one summary edit before, 15 after).
-        drawn = sorted(set(hood[-1]) - deps - {slug}) if hood is not None else []
+        drawn = sorted(set(hood[-1]) - {slug}) if hood is not None else []
         docs = [(p.src_uri, p.title) for p in b.doc_backlinks.get(slug, ())]
         # The instruments that address it cite their sources at a pinpoint on its page and
         # in its brief data (the instruments' files are in the site's key, their BibTeX not).
@@ -214,7 +240,7 @@ class EntryKeys:
                        for k in pages.instruments[islug].instrument.cited_keys()}) if pages is not None else []
         return _h("concept", self.own[slug], self.view[slug], self.links[slug], self.hood_keys.get(slug), docs,
                   [(k, self.source(k)) for k in self.cited(e)], [(k, self.source(k)) for k in uses],
-                  [(d, self.view[d]) for d in sorted(deps)],
+                  [(d, self.view[d]) for d in sorted(cards)], [(d, self.link[d]) for d in sorted(linked)],
                   [(d, self.node[d]) for d in drawn])
 
     @property
@@ -318,12 +344,13 @@ def page_keys(builder: SiteBuilder, srcs: Iterable[str], *, site_key: str | None
     the sources index and the plain summaries (an entry's face and its summary's link targets')."""
     keys = EntryKeys(builder)
     if site_key is not None:
-        builder.cards.keys = {s: (site_key, v) for s, v in keys.view.items()}
-        builder.source_pages.keep_key = site_key
+        # First the plain summaries' keys: the link keys are made of the plain summaries.
         face, resolve = keys.face, keys.resolve
         builder.text.plain_keys = {s: (site_key, face[s], [(t, r, face[r] if r else None) for t in targets
                                                           for r in (resolve(t),)])
                                    for s, targets in keys.summary_targets.items()}
+        builder.cards.keys = {s: (site_key, v) for s, v in keys.view.items()}
+        builder.source_pages.keep_key = site_key
     world = _h(sorted(keys.own.items()), sorted(keys.view.items()),
                sorted((k, keys.source(k)) for k in builder.sources))
     by_src: dict[str, str] = {}
