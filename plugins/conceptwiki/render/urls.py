@@ -9,6 +9,7 @@ Nothing here imports MkDocs.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import unicodedata
@@ -38,6 +39,7 @@ def source_src(key: str) -> str:
     return f"sources/{source_name(key)}.md"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def page_url(src_uri: str, directory_urls: bool = True) -> str:
     """The URL (relative to the site root, no leading slash) a Markdown source is served at."""
     stem, _ = posixpath.splitext(src_uri)
@@ -49,8 +51,11 @@ def page_url(src_uri: str, directory_urls: bool = True) -> str:
     return stem + "/"
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def relative_url(from_url: str, to_url: str) -> str:
-    """A relative link from the page at ``from_url`` to ``to_url`` (both site-relative)."""
+    """A relative link from the page at ``from_url`` to ``to_url`` (both site-relative).
+    Kept (a pure function of two strings): ``posixpath.relpath`` took 0.27 s of a profiled
+    serve rebuild at 5,000 entries, for 9,200 links most of which it had made before."""
     to_path, _, frag = to_url.partition("#")
     base = posixpath.dirname(from_url) if not from_url.endswith("/") else from_url.rstrip("/")
     rel = posixpath.relpath(to_path or ".", base or ".")
