@@ -13,6 +13,7 @@ entries, one citation style) so that the whole sequence takes seconds.
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -140,7 +141,7 @@ def _page(site: Path, slug: str) -> str:
 
 
 #: The edits the hot path takes (the others change the set of pages, a template or mkdocs.yml).
-HOT_EDITS = ("summary", "summary start", "updated", "details", "title", "alias", "bib field")
+HOT_EDITS = ("summary", "related", "summary start", "kind", "updated", "details", "title", "alias", "bib field")
 
 
 @pytest.mark.parametrize("hot", [False, True], ids=["mkdocs-dirty", "hot"])
@@ -173,6 +174,26 @@ def test_dirty_rebuilds_match_a_clean_build(tmp_path: Path, monkeypatch, caplog,
     def summary():
         _edit_yaml(concepts / f"{linked}.yaml",
                    lambda d: d.update(summary=d["summary"] + " An added sentence."))
+
+    # Another entry lists it as related instead of linking to it: its page then shows its
+    # title and gloss (the summary's first sentence), and no link's hover title.
+    relater = next(o for o in sorted(by_slug) if o not in (linked, linker))
+
+    def related():
+        names = {linked, *(str(n).casefold() for n in (lambda d: [d["title"], *d.get("aliases", [])])(
+            yaml.safe_load((concepts / f"{linked}.yaml").read_text(encoding="utf-8"))))}
+
+        def unlink(m: re.Match) -> str:
+            target, _, text = m.group(1).partition("|")
+            return m.group(0) if target.strip().casefold() not in names else (text or target)
+
+        path = concepts / f"{relater}.yaml"
+        path.write_text(re.sub(r"\[\[([^\]]+)\]\]", unlink, path.read_text(encoding="utf-8")), encoding="utf-8")
+        _edit_yaml(path, lambda d: d.update(related=[*[r for r in d.get("related", []) if r != linked], linked]))
+
+    def kind():  # the pages it links to list it with its kind under "Referenced by"
+        _edit_yaml(concepts / f"{linked}.yaml",
+                   lambda d: d.update(kind="phenomenon" if d.get("kind") != "phenomenon" else "argument"))
 
     def summary_start():  # within the start that links' hover titles show (200 characters)
         _edit_yaml(concepts / f"{linked}.yaml",
@@ -226,12 +247,13 @@ def test_dirty_rebuilds_match_a_clean_build(tmp_path: Path, monkeypatch, caplog,
                                                                  "Renamed wiki"), encoding="utf-8")
 
     total = len(first)
-    steps = [("summary", summary), ("summary start", summary_start), ("updated", updated), ("details", details), ("title", title), ("alias", alias), ("add", add),
+    steps = [("summary", summary), ("related", related), ("summary start", summary_start), ("kind", kind),
+             ("updated", updated), ("details", details), ("title", title), ("alias", alias), ("add", add),
              ("remove", remove), ("rename", rename), ("bib field", bib_field),
              ("template", template), ("mkdocs.yml", mkdocs_yml)]
     rebuilt: dict[str, set[str]] = {}
     for name, edit in steps:
-        before = _page(served, linker)
+        before, before_relater = _page(served, linker), _page(served, relater)
         edit()
         caplog.clear()
         with caplog.at_level(logging.INFO):
@@ -249,11 +271,12 @@ def test_dirty_rebuilds_match_a_clean_build(tmp_path: Path, monkeypatch, caplog,
         assert differences(served, clean) == [], f"after the {name} edit"
         if name == "title":
             assert "Retitled concept zeta" in _page(served, linker) and _page(served, linker) != before
-        if name == "summary start":  # the hover title of the linker's link to it
+        if name == "summary start":  # the linker's link's hover title, the relater's gloss
             assert "In short, " in _page(served, linker) and _page(served, linker) != before
+            assert "In short, " in _page(served, relater) and _page(served, relater) != before_relater
     # Edits to entries and sources re-render some pages only (a rename may touch every page
     # of so small a wiki: each draws the renamed entry in its concept map); global ones all.
-    for name in ("summary", "summary start", "details", "title", "alias", "add", "remove", "bib field"):
+    for name in ("summary", "related", "summary start", "kind", "details", "title", "alias", "add", "remove", "bib field"):
         assert rebuilt[name] and len(rebuilt[name]) < total, (name, len(rebuilt[name]), total)
     assert f"concepts/{linker}.md" in rebuilt["title"]
     # Other pages show an entry's title, summary, kind, status and tags, never its details:
@@ -264,4 +287,55 @@ def test_dirty_rebuilds_match_a_clean_build(tmp_path: Path, monkeypatch, caplog,
         f"concepts/{linked}.md"}, sorted(rebuilt["details"])
     assert "concepts/renamed-zeta.md" in rebuilt["rename"]
     assert len(rebuilt["template"]) >= total and len(rebuilt["mkdocs.yml"]) >= total
+    server.first.plugins.on_shutdown()
+
+
+def test_own_concept_templates_decide_what_a_key_holds(tmp_path: Path):
+    """The concept pages' keys hold what the plugin's own templates show of related and
+    linking entries (title and gloss, title and kind); a site that overrides the concept
+    template, or a template it includes, gets each entry's whole card in the key."""
+    from conceptwiki.render.jinja import Templates
+
+    own = ("concept.html.j2", "concept.md.j2")
+    assert Templates(None).all_own(*own)
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "tag.md.j2").write_text("{{ tag }}\n", encoding="utf-8")
+    assert Templates(str(folder)).all_own(*own)
+    (folder / "graph_legend.html.j2").write_text("legend\n", encoding="utf-8")  # concept > graph > legend
+    assert not Templates(str(folder)).all_own(*own)
+    (folder / "graph_legend.html.j2").unlink()
+    (folder / "concept.md.j2").write_text("{{ summary }}\n", encoding="utf-8")
+    assert not Templates(str(folder)).all_own(*own)
+
+
+def test_a_site_template_showing_cards_is_rebuilt_exactly(tmp_path: Path, monkeypatch):
+    """A site's concept template that shows each related entry's whole summary: a sentence
+    added to the end of one (which the plugin's own template shows nowhere else) re-renders
+    the pages listing it as related, as a clean build shows."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1704153600")
+    root = tmp_path / "project"
+    model = gen.generate(root, 8, seed=3)
+    cfg = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    cfg["plugins"][1]["conceptwiki"].update(styles=["apa"], templates_dir="templates", cache=False, workers=0)
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+    own = (ROOT / "plugins" / "conceptwiki" / "render" / "templates" / "concept.html.j2").read_text(encoding="utf-8")
+    card = '<span class="cw-card__gloss"> — {{ r.gloss }}</span>'
+    assert card in own
+    (root / "templates").mkdir()
+    (root / "templates" / "concept.html.j2").write_text(
+        own.replace(card, card + '<span class="site-summary">{{ r.summary }}</span>'), encoding="utf-8")
+    slugs = sorted(model.by_slug)
+    target, lister = slugs[0], slugs[1]
+    _edit_yaml(root / "concepts" / f"{lister}.yaml", lambda d: d.update(related=[target]))
+    served, clean = tmp_path / "served", tmp_path / "clean"
+    server = DirtyServer(root, served)
+    server.rebuild(server.first)
+    _edit_yaml(root / "concepts" / f"{target}.yaml",
+               lambda d: d.update(summary=d["summary"] + " A sentence only cards show."))
+    rebuilt = server.rebuild()
+    assert f"concepts/{lister}.md" in rebuilt
+    assert "A sentence only cards show." in _page(served, lister)
+    clean_build(root, clean)
+    assert differences(served, clean) == []
     server.first.plugins.on_shutdown()

@@ -45,6 +45,7 @@ from typing import Any
 from ..model.links import WIKILINK_RE
 from ..model.loader import Entry
 from ..render.site import SiteBuilder
+from ..render.sources import SOURCES_INDEX
 from ..render.urls import concept_src, tag_src
 
 __all__ = ["page_keys", "global_key", "content_digest", "tree_digest", "EntryKeys", "WORLD"]
@@ -163,8 +164,13 @@ class EntryKeys:
             self.face[slug] = face
             self.own[slug] = _kept_h("own", slug, text_key, history.last_updated(e), history.versions(e),
                                      history.fingerprint(e))
+        #: Whether the concept pages are the plugin's own templates (none overridden): a page's
+        #: key then holds what they show of its related and linking entries (see
+        #: :meth:`concept`), else each one's whole card.
+        self.own_templates = builder.templates.all_own("concept.html.j2", "concept.md.j2")
         self._link: dict[str, str] | None = None
         self._view: dict[str, str] | None = None
+        self._kind_glance: dict[str, str] | None = None
         #: What a concept map shows of a node it draws (graph.html: title, kind and tags).
         self.node = {s: _kept_h("node", s, e.title, e.concept.kind.value, tuple(e.concept.tags))
                      for s, e in self.entries.items()}
@@ -184,6 +190,15 @@ class EntryKeys:
             self._link = {s: _kept_h("link", s, e.title, text.mid_title(s), text.plain_summary(s))
                           for s, e in self.entries.items()}
         return self._link
+
+    @property
+    def kind_glance(self) -> dict[str, str]:
+        """slug -> the entry's title and kind: what the plugin's own templates show of an
+        entry listed as citing a source or linking to a concept."""
+        if self._kind_glance is None:
+            self._kind_glance = {s: _kept_h("glance", s, e.title, e.concept.kind.value)
+                                 for s, e in self.entries.items()}
+        return self._kind_glance
 
     @property
     def view(self) -> dict[str, str]:
@@ -223,13 +238,26 @@ class EntryKeys:
     def concept(self, slug: str) -> str:
         b = self.b
         e = self.entries[slug]
-        # The entries it shows as cards (related, backlinks: the template is handed each one's
-        # card), those it only links to (a link shows a title and a plain summary's start),
-        # and those its concept map draws (by title, kind and tags only: an edited summary
-        # re-renders the pages that show it, not every map it appears on).
-        cards = set(self.backlinks(slug)) | set(b.related.get(slug, ()))
-        cards.discard(slug)
-        linked = {t for _w, t in self.links[slug] if t is not None} - cards - {slug}
+        # Its related and linking entries: the template is handed each one's card. The
+        # plugin's own template shows a related entry's title and gloss (its summary's first
+        # sentence) and a linking entry's title and kind, so with it a page's key holds just
+        # those: at 1,000 entries a title edit re-rendered 10 pages that showed a card's
+        # summary's link to the retitled entry nowhere. A site's own template may show more:
+        # then each whole card (:attr:`view`).
+        related = set(b.related.get(slug, ())) - {slug}
+        backs = set(self.backlinks(slug)) - related - {slug}
+        shown: tuple[tuple[str, ...], ...]
+        if self.own_templates:
+            text = b.text
+            glance = self.kind_glance
+            shown = (tuple(("related", d, self.entries[d].title, text.gloss(d)) for d in sorted(related))
+                     + tuple(("linking", d, glance[d]) for d in sorted(backs)))
+        else:
+            shown = tuple((d, self.view[d]) for d in sorted(related | backs))
+        # Those it links to (a link shows a title and a plain summary's start), and those its
+        # concept map draws (by title, kind and tags only: an edited summary re-renders the
+        # pages that show it, not every map it appears on).
+        linked = {t for _w, t in self.links[slug] if t is not None} - {slug}
         hood = self.hoods.get(slug)
         drawn = sorted(set(hood[-1]) - {slug}) if hood is not None else []
         docs = [(p.src_uri, p.title) for p in b.doc_backlinks.get(slug, ())]
@@ -238,10 +266,10 @@ class EntryKeys:
         pages = getattr(b, "instruments", None)
         uses = sorted({k for islug, _n in pages.uses.get(slug, ())
                        for k in pages.instruments[islug].instrument.cited_keys()}) if pages is not None else []
-        view, link, node = self.view, self.link, self.node
-        parts = (self.own[slug], view[slug], tuple(self.links[slug]), self.hood_keys.get(slug), tuple(docs),
+        link, node = self.link, self.node
+        parts = (self.own[slug], self.view[slug], tuple(self.links[slug]), self.hood_keys.get(slug), tuple(docs),
                  tuple((k, self.source(k)) for k in self.cited(e)), tuple((k, self.source(k)) for k in uses),
-                 tuple((d, view[d]) for d in sorted(cards)), tuple((d, link[d]) for d in sorted(linked)),
+                 shown, tuple((d, link[d]) for d in sorted(linked)),
                  tuple((d, node[d]) for d in drawn))
         return _kept_h("concept", slug, *parts)
 
@@ -377,6 +405,7 @@ def page_keys(builder: SiteBuilder, srcs: Iterable[str], *, site_key: str | None
     tag_srcs = {tag_src(tag): tag for tag in builder.tags}
     source_srcs = builder.source_pages.page_srcs()
     cited_by: Mapping[str, tuple[list[str], list[str]]] = builder.source_pages.cited_by
+    own_source = builder.templates.all_own("source.md.j2")
     for src in srcs:
         if src in concept_srcs:
             by_src[src] = keys.concept(concept_srcs[src])
@@ -391,8 +420,15 @@ def page_keys(builder: SiteBuilder, srcs: Iterable[str], *, site_key: str | None
         elif src in source_srcs:
             key = source_srcs[src]
             primary, further = cited_by[key]
-            by_src[src] = _h("source", key, keys.source(key), [(s, keys.view[s]) for s in primary],
-                             [(s, keys.view[s]) for s in further])
+            # The citing entries: the template is handed each one's card; the plugin's own
+            # shows its title and kind.
+            shown = keys.kind_glance if own_source else keys.view
+            by_src[src] = _h("source", key, keys.source(key), [(s, shown[s]) for s in primary],
+                             [(s, shown[s]) for s in further])
+        elif src == SOURCES_INDEX:
+            # Every source's facts and whether any entry cites it: nothing else of the entries.
+            by_src[src] = _h("sources", [(k, keys.source(k), bool(cited_by[k][0] or cited_by[k][1]))
+                                         for k in builder.sources])
         else:
             by_src[src] = _h(WORLD, src, world)
     return by_src

@@ -71,6 +71,30 @@ class Templates:
         """Whether the site has its own version of ``template``."""
         return self.folder is not None and bool(self.folder) and (Path(self.folder) / template).is_file()
 
+    def all_own(self, *templates: str) -> bool:
+        """Whether ``templates`` and every template they include or extend are the plugin's
+        own (none overridden by the site, no include whose name is computed): what they show
+        is then known from the plugin's code (``pipeline.incremental``)."""
+        import jinja2.meta
+
+        seen: set[str] = set()
+        todo = list(templates)
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            if self.overridden(name):
+                return False
+            path = TEMPLATES_DIR / name
+            if not path.is_file():
+                continue  # a template the plugin does not have (concept.md.j2): not rendered
+            names = list(jinja2.meta.find_referenced_templates(self.env.parse(path.read_text(encoding="utf-8"))))
+            if None in names:
+                return False
+            todo += [n for n in names if n is not None]
+        return True
+
     def as_html(self, page: Page, template: str) -> Page:
         """``page``, rendered from a template that writes only raw HTML after its front
         matter, as a pre-rendered page (MkDocs need not parse its HTML). A site's own
