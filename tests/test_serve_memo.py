@@ -352,14 +352,40 @@ def test_concept_maps_after_a_title_edit_are_those_drawn_anew(tmp_path: Path) ->
     hoods(memo=False)
     by_degree = sorted(model.by_slug, key=lambda s: sum(s in (root / "concepts" / f"{o}.yaml").read_text(
         encoding="utf-8") for o in model.by_slug))
-    # A leaf, a middling entry and the hub, each retitled to sort first, then last.
+    from conceptwiki.render.graph import ConceptGraph
+
+    drawn: list[str] = []
+    draw = ConceptGraph.neighbourhood
+
+    def counted(self, slug, *args, **kwargs):
+        drawn.append(slug)
+        return draw(self, slug, *args, **kwargs)
+
+    titles = {s: yaml.safe_load((root / "concepts" / f"{s}.yaml").read_text(encoding="utf-8"))["title"].casefold()
+              for s in model.by_slug}
+    orders = [sorted(model.by_slug, key=lambda s: (titles[s], s))]
+    # A leaf, a middling entry and the hub, each retitled to sort first, then last, then
+    # reworded in last place (a title that keeps its place in title order: no map is drawn).
     for slug in (by_degree[0], by_degree[len(by_degree) // 2], by_degree[-1]):
-        for title in ("Aaa first of all", "Zzz last of all"):
+        for title in ("Aaa first of all", "Zzz last of all", "Zzz last of all, reworded"):
             path = root / "concepts" / f"{slug}.yaml"
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
             data["title"] = title
             path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
-            kept, kept_keys = hoods(memo=True)
+            drawn.clear()
+            ConceptGraph.neighbourhood = counted  # type: ignore[method-assign]
+            try:
+                kept, kept_keys = hoods(memo=True)
+            finally:
+                ConceptGraph.neighbourhood = draw  # type: ignore[method-assign]
+            # Maps are drawn again exactly when the title order changed (the leaf may be on
+            # no map at all).
+            order = sorted(model.by_slug, key=lambda s: (title.casefold() if s == slug else titles[s], s))
+            if slug != by_degree[0]:
+                assert bool(drawn) == (order != orders[-1]), (slug, title, len(drawn))
+            assert title != "Zzz last of all, reworded" or drawn == []
+            orders.append(order)
+            titles[slug] = title.casefold()
             fresh, fresh_keys = hoods(memo=False)
             assert kept == fresh and kept_keys == fresh_keys, (slug, title)
 

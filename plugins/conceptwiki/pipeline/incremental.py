@@ -292,6 +292,12 @@ class EntryKeys:
                 old_titles, hoods, keys = kept[1], dict(kept[2]), dict(kept[3])
                 retitled = {s for s in graph.nodes if old_titles.get(s) != titles[s]}
                 reach = set(retitled)
+                # A neighbourhood is made of slugs chosen and ordered by comparing title keys
+                # (and degrees, which the same links keep): while every node keeps its place
+                # in title order, every comparison and so every neighbourhood is the same (a
+                # retitle that fixes a word, say). Sorting 5,000 titles takes milliseconds.
+                if retitled and sorted(graph.nodes, key=old_titles.__getitem__) == sorted(graph.nodes, key=titles.__getitem__):
+                    reach = set()
                 for _hop in range(2):
                     reach |= {n for s in reach for n in graph.adj[s]}
                 todo = sorted(reach)
