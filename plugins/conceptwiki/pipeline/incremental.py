@@ -171,6 +171,7 @@ class EntryKeys:
         self._link: dict[str, str] | None = None
         self._view: dict[str, str] | None = None
         self._kind_glance: dict[str, str] | None = None
+        self._gloss_glance: dict[str, tuple[str, str]] | None = None
         #: What a concept map shows of a node it draws (graph.html: title, kind and tags).
         self.node = {s: _kept_h("node", s, e.title, e.concept.kind.value, tuple(e.concept.tags))
                      for s, e in self.entries.items()}
@@ -199,6 +200,15 @@ class EntryKeys:
             self._kind_glance = {s: _kept_h("glance", s, e.title, e.concept.kind.value)
                                  for s, e in self.entries.items()}
         return self._kind_glance
+
+    @property
+    def gloss_glance(self) -> dict[str, tuple[str, str]]:
+        """slug -> the entry's title and gloss (its summary's first sentence, shortened): what
+        the plugin's own concept template shows of a related entry."""
+        if self._gloss_glance is None:
+            text = self.b.text
+            self._gloss_glance = {s: (e.title, text.gloss(s)) for s, e in self.entries.items()}
+        return self._gloss_glance
 
     @property
     def view(self) -> dict[str, str]:
@@ -246,11 +256,10 @@ class EntryKeys:
         # then each whole card (:attr:`view`).
         related = set(b.related.get(slug, ())) - {slug}
         backs = set(self.backlinks(slug)) - related - {slug}
-        shown: tuple[tuple[str, ...], ...]
+        shown: tuple[tuple[Any, ...], ...]
         if self.own_templates:
-            text = b.text
-            glance = self.kind_glance
-            shown = (tuple(("related", d, self.entries[d].title, text.gloss(d)) for d in sorted(related))
+            glance, gloss = self.kind_glance, self.gloss_glance
+            shown = (tuple(("related", d, gloss[d]) for d in sorted(related))
                      + tuple(("linking", d, glance[d]) for d in sorted(backs)))
         else:
             shown = tuple((d, self.view[d]) for d in sorted(related | backs))
