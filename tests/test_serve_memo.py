@@ -135,6 +135,9 @@ def test_garbage_is_collected_between_rebuilds_not_in_them(monkeypatch) -> None:
 
     collected: list[float] = []
     monkeypatch.setattr(gc, "collect", lambda *a, **k: collected.append(time.monotonic()) or 0)
+    frozen: list[str] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append("freeze"))
+    monkeypatch.setattr(gc, "unfreeze", lambda: frozen.append("unfreeze"))
     assert gc.isenabled()
     collector = IdleCollector(delay=0.2)
     try:
@@ -150,12 +153,34 @@ def test_garbage_is_collected_between_rebuilds_not_in_them(monkeypatch) -> None:
         time.sleep(0.6)
         assert len(collected) == 1            # once idle: one full collection
         assert gc.isenabled()                 # and the collector runs again
+        assert frozen == ["freeze"]           # what survived it is left out of later ones
         collector.resume()                    # not paused: nothing to do
         time.sleep(0.4)
         assert len(collected) == 1
+        collector.pause()                     # a hot rebuild keeps it frozen
+        collector.resume()
+        time.sleep(0.6)
+        assert len(collected) == 2 and frozen == ["freeze"]
+        collector.pause(whole=True)           # MkDocs' own build: unfrozen, frozen again once idle
+        assert frozen == ["freeze", "unfreeze"]
+        collector.resume()
+        time.sleep(0.6)
+        assert len(collected) == 3 and frozen == ["freeze", "unfreeze", "freeze"]
     finally:
         collector.stop()
-    assert gc.isenabled()
+    assert gc.isenabled() and frozen[-1] == "unfreeze"
+    # The server's first build is not paused: once idle, it is collected and frozen too.
+    frozen.clear()
+    collector = IdleCollector(delay=0.2)
+    try:
+        collector.resume()                    # `mkdocs build`: nothing
+        time.sleep(0.4)
+        assert len(collected) == 3 and frozen == []
+        collector.resume(serving=True)
+        time.sleep(0.4)
+        assert len(collected) == 4 and frozen == ["freeze"] and gc.isenabled()
+    finally:
+        collector.stop()
 
 
 def test_export_files_are_joined_from_pieces_kept_by_their_inputs() -> None:

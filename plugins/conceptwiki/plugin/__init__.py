@@ -147,7 +147,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
 
     def on_config(self, config):
         if self.incremental and self._last is not None:
-            self._collector.pause()  # resumed in on_post_build or on_build_error
+            self._collector.pause(whole=True)  # resumed in on_post_build or on_build_error
         self.site = self._site_config(config)
         self.engines.cache = bool(self.config.cache)
         theme = config.theme
@@ -606,7 +606,7 @@ class ConceptWikiPlugin(BasePlugin[ConceptWikiConfig]):
             self._last, self._next = self._next, None
             if self._hot is not None:
                 self._hot.keep(config, self._files)
-        self._collector.resume()
+        self._collector.resume(serving=self.incremental)
         builder = getattr(self, "builder", None)
         if builder is not None and self.timings:
             t = self.timings

@@ -157,46 +157,71 @@ class IdleCollector:
     def __init__(self, delay: float = 2.0) -> None:
         self.delay = delay
         self.paused = False
+        #: Whether what the server holds is frozen (``gc.freeze``; see :meth:`_collect`).
+        self.frozen = False
         self._timer: threading.Timer | None = None
         self._lock = threading.Lock()
 
-    def pause(self) -> None:
+    def pause(self, *, whole: bool = False) -> None:
+        """A rebuild starts. ``whole``: MkDocs' own build, which makes every page and file
+        object anew: what was frozen goes back to the collector, which frees whatever of it
+        the new build no longer holds (see :meth:`_collect`)."""
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
+            if whole and self.frozen:
+                gc.unfreeze()
+                self.frozen = False
             if gc.isenabled():
                 gc.disable()
                 self.paused = True
 
-    def resume(self) -> None:
+    def resume(self, *, serving: bool = False) -> None:
         """A rebuild ended: the collector runs again once the server has been idle ``delay``
         seconds. Not at once: re-enabled, it would collect the young generation at the next
         allocation, which then holds everything the rebuild made (0.25 s at 1,000 entries,
-        profiled), before the browsers are told to reload."""
+        profiled), before the browsers are told to reload. ``serving``: the server's first
+        build too, which is not paused, so that what it made is frozen once idle."""
         with self._lock:
-            if not self.paused:
+            if not self.paused and (not serving or self.frozen):
                 return
             if self._timer is not None:
                 self._timer.cancel()
-            timer = self._timer = threading.Timer(self.delay, self._collect)
+            timer = self._timer = threading.Timer(self.delay, lambda: self._collect(timer))
             timer.daemon = True
             timer.start()
 
-    def _collect(self) -> None:
+    def _collect(self, timer: threading.Timer | None) -> None:
+        """One full collection, then ``gc.freeze()``: what survives it (the server's state:
+        the last build's pages, keys and memos, 1.4 million objects at 5,000 entries) is left
+        out of every later collection, which then walks only what rebuilds made since. A
+        full collection took 1.3-1.4 s at 5,000 entries, and a save that landed in it started
+        its rebuild 0.75 s late (the watcher's thread waits for it); frozen, 0.16-0.41 s, with
+        the peak memory the same over five rebuilds (1,285-1,299 MiB, in process). Objects
+        frozen are still freed when nothing refers to them; only reference cycles among them
+        are kept, until MkDocs' own build (:meth:`pause` with ``whole``) unfreezes them."""
         with self._lock:
-            if self._timer is None or not self.paused:
+            if self._timer is not timer or timer is None:
                 return
             self._timer = None
-            self.paused = False
-            gc.enable()
+            if self.paused:
+                self.paused = False
+                gc.enable()
         gc.collect()
+        with self._lock:
+            if self._timer is None and not self.paused and not self.frozen and gc.isenabled():
+                gc.freeze()
+                self.frozen = True
 
     def stop(self) -> None:
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
+            if self.frozen:
+                gc.unfreeze()
+                self.frozen = False
             if self.paused:
                 self.paused = False
                 gc.enable()
