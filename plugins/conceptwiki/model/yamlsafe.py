@@ -256,6 +256,13 @@ def _yaml_error_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, int 
     elif exc.problem and "mapping values are not allowed" in exc.problem:
         hint, column = _mapping_value_hint(lines, mark.line, mark.column) if mark else (_QUOTE_HINT, None)
         msg += hint
+    elif (exc.problem and "end of stream" in exc.problem and exc.context_mark is not None
+          and exc.context and "quoted scalar" in exc.context):
+        opened = exc.context_mark
+        quote = lines[opened.line][opened.column] if opened.line < len(lines) and opened.column < len(
+            lines[opened.line]) else "'"
+        msg += (f" (the quote {quote} opened at line {opened.line + 1}, column {opened.column + 1} is "
+                f"never closed; add {quote} at the end of the text)")
     elif exc.problem and "did not find expected key" in exc.problem:
         msg += " (check the indentation of this line against the keys above it)"
     elif exc.problem and "could not find expected ':'" in exc.problem:
@@ -318,11 +325,15 @@ def _block_scalar_outdent(text: str, error_line: int) -> tuple[int, int, str] | 
 
 
 def _in_file(text: str, line: int, column: int) -> tuple[int, int]:
-    """A position PyYAML reports at the end of the stream (after the last character of a file
-    with no final newline, on a line that does not exist): the end of the last line instead."""
+    """A position PyYAML reports at the end of the stream, on a line that does not exist (after
+    the last character of a file with no final newline, or at the start of the empty "line"
+    after the final newline, which no editor shows): the end of the last line instead, so that
+    the problem page can show the lines around it."""
     lines = text.split("\n")
     if line > len(lines):
         return len(lines), len(lines[-1]) + 1
+    if line == len(lines) > 1 and lines[-1] == "" and column <= 1:
+        return line - 1, len(lines[-2]) + 1
     return line, column
 
 
