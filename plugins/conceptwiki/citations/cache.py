@@ -253,6 +253,8 @@ class DiskCache:
     def save(self, extra: dict[CacheKey, CacheValue] | None = None) -> None:
         """Write the engine's renderings (and ``extra``, from worker processes) for the next
         build. Raises OSError if the folder cannot be written."""
+        if not extra and self.engine.cache_size() == self.written:
+            return  # nothing new since the last save (mkdocs serve rebuilds): no copy made
         entries = self.engine.cache_entries()
         if extra:
             for key, value in extra.items():

@@ -392,6 +392,11 @@ class CitationEngine:
         with self._lock:
             return dict(self._cache)
 
+    def cache_size(self) -> int:
+        """How many renderings :meth:`cache_entries` would give."""
+        with self._lock:
+            return len(self._cache)
+
     def preload(self, entries: dict[CacheKey, CacheValue]) -> None:
         """Take renderings made earlier for this engine's styles (same keys and values as
         :meth:`cache_entries` gives)."""

@@ -109,7 +109,9 @@ def start_renderer(pages: Sequence[Page], builder: SiteBuilder, engines: Citatio
                    workers: int | None) -> PageRenderer:
     """Worker processes render the pre-rendered pages of ``pages`` from here on."""
     engine = builder.citer.engine
-    known = set(engine.cache_entries()) if engines.disk is not None else None
+    # (Only where workers render: the copy of 10,000 renderings took 0.06 s of every serve
+    # rebuild at 5,000 entries, which renders its few pages here.)
+    known = set(engine.cache_entries()) if engines.disk is not None and workers != 0 else None
     # Workers hand back what they rendered that this process has not (for the cache).
     collect = (lambda: {k: v for k, v in engine.cache_entries().items() if k not in known}) \
         if known is not None else None
