@@ -263,6 +263,12 @@ def _yaml_error_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, int 
             lines[opened.line]) else "'"
         msg += (f" (the quote {quote} opened at line {opened.line + 1}, column {opened.column + 1} is "
                 f"never closed; add {quote} at the end of the text)")
+    elif (exc.context in ("while parsing a flow sequence", "while parsing a flow mapping")
+          and exc.context_mark is not None and mark is not None and mark.index >= len(text.rstrip())):
+        opened = exc.context_mark
+        close = "]" if "sequence" in exc.context else "}"
+        msg += (f" (the {'[' if close == ']' else '{'} opened at line {opened.line + 1}, column "
+                f"{opened.column + 1} is never closed; add {close} after its last item)")
     elif exc.problem and "did not find expected key" in exc.problem:
         msg += " (check the indentation of this line against the keys above it)"
     elif exc.problem and "could not find expected ':'" in exc.problem:
